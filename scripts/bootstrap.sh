@@ -1,0 +1,34 @@
+# Shared install steps for run.sh, test.sh and .ci/run. Idempotent: a second run
+# only checks. Sourced, not executed.
+
+bootstrap_python() {
+    if [ ! -x .venv/bin/python ]; then
+        echo "» 创建 Python 虚拟环境 .venv"
+        python3.11 -m venv .venv 2>/dev/null || python3 -m venv .venv
+    fi
+    local stamp=.venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)
+    if [ ! -f "$stamp" ]; then
+        echo "» 安装 Python 依赖（首次运行需要几分钟）"
+        .venv/bin/pip install -q --upgrade pip
+        .venv/bin/pip install -q -e '.[test]'
+        touch "$stamp"
+    fi
+}
+
+# Debian packages the tests need: Chromium for browser tests, poppler for pdftoppm,
+# Noto CJK fonts for PDF rendering. Installed only when missing.
+bootstrap_system_packages() {
+    local missing=()
+    command -v chromium >/dev/null || missing+=(chromium)
+    command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+    [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+    if [ ${#missing[@]} -gt 0 ]; then
+        if [ "$(id -u)" = 0 ]; then
+            echo "» 安装系统软件包：${missing[*]}"
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+        else
+            echo "缺少系统软件包：${missing[*]}。请以 root 运行：apt-get install ${missing[*]}" >&2
+            return 1
+        fi
+    fi
+}
