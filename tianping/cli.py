@@ -1,4 +1,5 @@
-"""The `tianping` command. Each sub-command is a thin shell over tianping.core."""
+"""The `tianping` command. Each sub-command lives in tianping/commands/ as a thin
+shell over tianping.core (or the web project) and is registered here."""
 
 from __future__ import annotations
 
@@ -11,9 +12,7 @@ def main():
     """天平：妇女儿童发展规划监测评估系统。"""
 
 
-@main.group()
-def plan():
-    """规划文本：解析、导出。"""
+# Registered sub-commands (one line each, one module each).
 
 
 if __name__ == "__main__":

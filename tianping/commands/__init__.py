@@ -1,0 +1,1 @@
+"""Sub-commands of `tianping`, one module each; registered in tianping/cli.py."""
