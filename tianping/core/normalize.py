@@ -1,0 +1,303 @@
+"""Text normalisation for plan documents, run by every reader before parsing.
+
+``normalize_text(raw)`` gives one canonical form so the structure parser and the
+target grammar see a single spelling of each thing:
+
+* numbers, letters and the symbols used in numbers and units are ASCII
+  (``１０／１０ 万`` -> ``10/10万``, ``９５ ％`` -> ``95%``, ``＜7`` -> ``<7``);
+* Chinese punctuation is full-width and Chinese (``(一)`` -> ``（一）``,
+  ``策略措施:`` -> ``策略措施：``);
+* spaces inside Chinese text, numbers and units are removed (``到 2025 年`` ->
+  ``到2025年``); spaces between two ASCII words stay;
+* Chinese numbers in target phrases become Arabic (``百分之九十六`` -> ``96%``,
+  ``十万分之八`` -> ``8/10万``, ``千分之三`` -> ``3‰``, ``三成以上`` ->
+  ``30%以上``, ``达到一半以上`` -> ``50%以上``); other words are left alone;
+* traditional characters become simplified, character by character, only for
+  characters that are never simplified text themselves (``乾``, ``著`` stay);
+* Word debris (``[bookmark: _Toc123]``, zero-width spaces, BOM) is removed;
+* hard-wrapped documents (seed 004) get their lines rejoined; blank lines go.
+
+One paragraph per line is kept, because the structure parser and every
+``SourceRef`` count lines of the normalised text. Table cells laid out one per
+line keep a single leading tab (``"\\t82.72"``; an empty cell is ``"\\t"``) so
+the structure parser can tell them from paragraphs.
+
+``1/2`` is deliberately left as it is: the reference results read it as 0.5.
+The function is idempotent and never raises on any ``str``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+__all__ = [
+    "normalize_text",
+    "normalize_line",
+    "normalize_numbers",
+    "to_simplified",
+    "chinese_to_number",
+    "join_wrapped_lines",
+]
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+CJK_PUNCT = "（）：；，。、“”‘’《》！？【】—…·"
+_CJK_RE = re.compile(f"[{CJK}]")
+
+# ---------------------------------------------------------------- full width
+
+_FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(ord("０"), ord("９") + 1)}
+_FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(ord("Ａ"), ord("Ｚ") + 1)})
+_FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(ord("ａ"), ord("ｚ") + 1)})
+_FULLWIDTH.update({
+    "％": "%", "／": "/", "～": "~", "＋": "+", "＜": "<", "＞": ">", "＝": "=",
+    "﹪": "%", "﹤": "<", "﹥": ">", "\u3000": " ", "\xa0": " ", "\u2002": " ",
+    "\u2003": " ", "\u2009": " ", "\u200b": "", "\u200c": "", "\u200d": "",
+    "\ufeff": "", "\u00ad": "", "\f": "\n", "\v": "\n", "\r": "",
+    "≦": "≤", "≧": "≥", "﹕": "：", "︰": "：",
+})
+_FULLWIDTH_TABLE = str.maketrans(_FULLWIDTH)
+
+# ------------------------------------------------------------ traditional
+
+# Characters zhconv maps to another character that are *also* ordinary
+# simplified characters (乾坤, 余, 瞭望 …): converting them would corrupt
+# simplified text, so only the clearly traditional ones of these are kept.
+_AMBIGUOUS_KEEP = set("兒後幾滿陳車雲於奧羣")
+
+
+@lru_cache(maxsize=1)
+def _traditional_table() -> dict[int, str]:
+    from zhconv import zhconv
+
+    mapping = zhconv.getdict("zh-hans")
+    singles = {k: v for k, v in mapping.items() if len(k) == 1 and len(v) == 1 and k != v}
+    simplified_outputs = {ch for v in mapping.values() for ch in v}
+    return {
+        ord(k): v
+        for k, v in singles.items()
+        if k not in simplified_outputs or k in _AMBIGUOUS_KEEP
+    }
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified, character by character, never touching simplified text."""
+    return text.translate(_traditional_table())
+
+
+# ---------------------------------------------------------- inline cleanup
+
+_DEBRIS_RE = re.compile(r"\[(?:bookmark|anchor|comment|hyperlink|footnote|endnote)\s*:[^\]\n]*\]", re.I)
+_SPACES_RE = re.compile(r"[ \t]+")
+_NUMBER_SYMBOLS = set("%/.~<>=+")
+_AND_RE = re.compile(f"(?<=[{CJK}、）”]) *\\band\\b *(?=[{CJK}“（0-9])")
+_DOT_IN_NUMBER_RE = re.compile(r"(?<=\d)[．。](?=\d)")
+_ITEM_DOT_RE = re.compile(r"^(\d{1,2})[．](?!\d)")
+_PAREN_RE = re.compile(r"\(([^()\n]{0,60})\)")
+_QUOTE_RE = re.compile(r'"([^"\n]{1,80})"')
+_CJK_COLON_RE = re.compile(f"(?<=[{CJK}）])[:](?!\\d)")
+_CJK_PUNCT_RE = re.compile(f"(?<=[{CJK}])([;,?!])")
+_HALF_TO_CJK_PUNCT = {";": "；", ",": "，", "?": "？", "!": "！"}
+_NUMERAL_CONTENT_RE = re.compile(r"^[0-9一二三四五六七八九十]{1,3}$")
+
+
+def _remove_space(match: re.Match) -> str:
+    """Chinese text and numbers with units have no spaces; ASCII prose keeps one."""
+    text, start, end = match.string, match.start(), match.end()
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if not before or not after or not before.isascii() or not after.isascii():
+        return ""
+    if (before.isdigit() and after in _NUMBER_SYMBOLS) or (before in _NUMBER_SYMBOLS and after.isdigit()):
+        return ""               # "95 %", "10 /10", ">= 80"
+    return " "
+
+
+def _paren(match: re.Match) -> str:
+    content = match.group(1)
+    before = match.string[match.start() - 1] if match.start() > 0 else ""
+    chinese_context = bool(_CJK_RE.search(content)) or bool(before and _CJK_RE.match(before))
+    if chinese_context or _NUMERAL_CONTENT_RE.match(content) or match.start() == 0:
+        return f"（{content}）"
+    return match.group(0)
+
+
+def _quote(match: re.Match) -> str:
+    content = match.group(1)
+    return f"“{content}”" if _CJK_RE.search(content) else match.group(0)
+
+
+def normalize_line(line: str) -> str:
+    """Normalise one line (no line joining): widths, debris, spaces, punctuation, traditional."""
+    line = _DEBRIS_RE.sub("", line.translate(_FULLWIDTH_TABLE))
+    line = to_simplified(line)
+    line = _AND_RE.sub("和", line)
+    line = _SPACES_RE.sub(_remove_space, line.strip())
+    line = _DOT_IN_NUMBER_RE.sub(".", line)
+    line = _ITEM_DOT_RE.sub(r"\1.", line)
+    line = line.replace("．", ".") if "．" in line and not _CJK_RE.search(line) else line
+    line = _PAREN_RE.sub(_paren, line)
+    line = _QUOTE_RE.sub(_quote, line)
+    line = _CJK_COLON_RE.sub("：", line)
+    line = _CJK_PUNCT_RE.sub(lambda m: _HALF_TO_CJK_PUNCT[m.group(1)], line)
+    return line
+
+
+# ---------------------------------------------------------- Chinese numbers
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+           "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+NUMERAL = "零〇一二两三四五六七八九十百千"
+
+
+def chinese_to_number(text: str) -> float | None:
+    """``九十六`` -> 96, ``百`` -> 100, ``九十五点五`` -> 95.5, ``96`` -> 96; None if not a number."""
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    whole, _, frac = text.partition("点")
+    if not whole or any(ch not in _DIGITS and ch not in _UNITS for ch in whole):
+        return None
+    if frac and any(ch not in _DIGITS for ch in frac):
+        return None
+    total, digit = 0, None
+    for ch in whole:
+        if ch in "零〇" and total:      # 一千零五: a place holder
+            continue
+        if ch in _DIGITS:
+            if digit is not None:       # "一二" is not a number
+                return None
+            digit = _DIGITS[ch]
+        else:
+            total += (1 if digit is None else digit) * _UNITS[ch]
+            digit = None
+    total += digit or 0
+    if frac:
+        total += float("0." + "".join(str(_DIGITS[ch]) for ch in frac))
+    return float(total)
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+_NUM = f"(\\d+(?:\\.\\d+)?|[{NUMERAL}]+(?:点[{NUMERAL}]+)?)"
+# 百分之九十六 / 千分之三 / 十万分之八 / 万分之五
+_FRACTION_RE = re.compile(f"(十万|万|千|百)分之{_NUM}")
+# 三成以上 always; 达到三成。 only after a target verb (三成员, 九成新 stay).
+_TARGET_VERB = r"(?:达到|达|超过|占|约|近|逾|为|至|到|于|不低于|不少于|保持|稳定)"
+_CHENG_RE = re.compile(
+    f"(?<![{NUMERAL}])()([一二三四五六七八九])成(?=以上|以下|左右)"
+    f"|({_TARGET_VERB})([一二三四五六七八九])成(?=[，。；、）]|$)"
+)
+_HALF_RE = re.compile(
+    f"(?<![另其这那多大小前后上下])()一半(?=以上|以下|左右)"
+    f"|({_TARGET_VERB})一半(?=[，。；、）]|$)"
+)
+
+
+def _fraction(match: re.Match) -> str:
+    value = chinese_to_number(match.group(2))
+    if value is None:
+        return match.group(0)
+    scale = match.group(1)
+    if scale == "百":
+        return f"{_fmt(value)}%"
+    if scale == "千":
+        return f"{_fmt(value)}‰"
+    return f"{_fmt(value)}/{'10万' if scale == '十万' else '万'}"
+
+
+def _cheng(match: re.Match) -> str:
+    verb = match.group(1) or match.group(3) or ""
+    digit = match.group(2) or match.group(4)
+    return f"{verb}{_DIGITS[digit] * 10}%"
+
+
+def _half(match: re.Match) -> str:
+    return f"{match.group(1) or match.group(2) or ''}50%"
+
+
+def normalize_numbers(text: str) -> str:
+    """Chinese numbers in target phrases -> Arabic with unit; other words stay as written."""
+    if "分之" in text:
+        text = _FRACTION_RE.sub(_fraction, text)
+    if "成" in text:
+        text = _CHENG_RE.sub(_cheng, text)
+    if "一半" in text:
+        text = _HALF_RE.sub(_half, text)
+    return text
+
+
+# ---------------------------------------------------------- wrapped lines
+
+_SENTENCE_END = tuple("。！？；：…”）」』") + (":", ";", "!", "?")
+_ITEM_START_RE = re.compile(
+    r"^(?:\d{1,2}[.、](?!\d)|（[一二三四五六七八九十\d]{1,3}）|[一二三四五六七八九十]{1,3}、"
+    r"|第[一二三四五六七八九十]+[章节部分条]|附件|附表|表\d|\t)"
+)
+_HEADING_WORDS = ("前言", "序言", "主要目标", "策略措施", "目录", "附件", "附表")
+_WRAP_MIN_LINES = 20
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The fixed width a hard-wrapped document was broken at, or None if it was not."""
+    lengths = [len(l) for l in lines if len(l) >= 10 and not l.startswith("\t")]
+    if len(lengths) < _WRAP_MIN_LINES:
+        return None
+    width, _ = Counter(lengths).most_common(1)[0]
+    near = sum(1 for n in lengths if abs(n - width) <= 2)
+    if width < 15 or near < 0.5 * len(lengths):
+        return None
+    return width
+
+
+def _is_heading(line: str) -> bool:
+    if line in _HEADING_WORDS or line.startswith("\t"):
+        return True
+    return bool(_ITEM_START_RE.match(line)) and len(line) <= 30 and not re.search("[，。；]", line)
+
+
+def join_wrapped_lines(lines: list[str]) -> list[str]:
+    """Rejoin paragraphs a hard-wrapped document (seed 004, PDFs) broke mid-sentence.
+
+    A line is joined to the next when it does not end a sentence, is not a
+    heading, and the next line does not start a numbered item or heading.
+    Documents that are not hard-wrapped are returned unchanged.
+    """
+    if _wrap_width(lines) is None:
+        return lines
+    out: list[str] = []
+    for line in lines:
+        if out and _continues(out[-1], line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
+def _continues(previous: str, line: str) -> bool:
+    return not (
+        previous.endswith(_SENTENCE_END)
+        or _is_heading(previous)
+        or _ITEM_START_RE.match(line)
+        or line in _HEADING_WORDS
+    )
+
+
+# ------------------------------------------------------------------ whole
+
+def normalize_text(raw: str) -> str:
+    """The canonical form of a whole plan document (see the module docstring)."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    lines: list[str] = []
+    for raw_line in text.split("\n"):
+        is_cell = raw_line.startswith("\t")
+        line = normalize_line(raw_line)
+        if is_cell:
+            lines.append("\t" + line)
+        elif line:
+            lines.append(line)
+    lines = join_wrapped_lines(lines)
+    return "\n".join(normalize_numbers(line) for line in lines)
