@@ -1,0 +1,521 @@
+"""Observations: the long ("tidy") table every assessment reads.
+
+One row per region × indicator × year × sex × age group × residence, with the
+value and, for rates built from counts, the numerator and denominator. A blank
+dimension means the total. Reporters send CSV (UTF-8 or GBK) or Excel with
+Chinese or English headers; ``load_observations`` turns any of them into this
+table or refuses the whole file with every problem listed (``InputErrors``),
+each naming file, sheet, row and column. Nothing is dropped: a cell marked as
+"no data" ("—", "**", blank) keeps its row with a missing value and is counted
+by ``observations_summary``.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tianping.core.errors import InputErrors, Location, TianpingError
+
+COLUMNS = ["region", "indicator", "year", "sex", "age", "residence",
+           "value", "numerator", "denominator", "unit", "note"]
+KEY = ["region", "indicator", "year", "sex", "age", "residence"]
+REQUIRED = ["region", "indicator", "year", "value"]
+
+# Header spellings accepted for each column (compared after NFKC, lower case, no spaces).
+HEADERS = {
+    "region": ["地区", "区域", "行政区划", "地区名称", "region", "area_name"],
+    "indicator": ["指标", "指标名称", "监测指标", "indicator"],
+    "year": ["年份", "年度", "年", "year"],
+    "sex": ["性别", "sex", "gender"],
+    "age": ["年龄组", "年龄", "年龄段", "age", "age_group"],
+    "residence": ["城乡", "城乡分类", "residence", "urban_rural"],
+    "value": ["数值", "值", "指标值", "value"],
+    "numerator": ["分子", "numerator"],
+    "denominator": ["分母", "denominator"],
+    "unit": ["单位", "计量单位", "unit"],
+    "note": ["备注", "说明", "note", "notes"],
+}
+CHINESE_HEADER = {"region": "地区", "indicator": "指标", "year": "年份", "sex": "性别", "age": "年龄组",
+                  "residence": "城乡", "value": "数值", "numerator": "分子", "denominator": "分母",
+                  "unit": "单位", "note": "备注"}
+
+SEX = {"": "", "合计": "", "总计": "", "全部": "", "total": "", "all": "",
+       "女": "女", "女性": "女", "f": "女", "female": "女",
+       "男": "男", "男性": "男", "m": "男", "male": "男"}
+RESIDENCE = {"": "", "合计": "", "全部": "", "总计": "", "total": "", "all": "",
+             "城镇": "城镇", "城市": "城镇", "urban": "城镇",
+             "农村": "农村", "乡村": "农村", "rural": "农村"}
+TOTAL_WORDS = {"合计", "总计", "全部", "total", "all"}
+
+# Cell contents that mean "no data reported" (statistical yearbook conventions).
+MISSING_MARKS = {"", "—", "——", "-", "--", "–", "…", "...", "..", "*", "**", "***",
+                 "/", "无", "暂无", "缺", "缺报", "na", "n/a", "nan", "null", "none"}
+
+# Rates per base: value = numerator / denominator × scale.
+SCALE = {"%": 100.0, "‰": 1000.0, "1/万": 1e4, "1/10万": 1e5}
+UNIT_SPELLINGS = {"％": "%", "百分比": "%", "千分之": "‰", "‰": "‰", "/10万": "1/10万",
+                  "每10万": "1/10万", "1/100000": "1/10万", "/100000": "1/10万",
+                  "10万分之": "1/10万", "/万": "1/万", "每万": "1/万"}
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def normalize_unit(unit) -> str:
+    """One spelling per unit: full-width forms, spaces and "/10万" variants folded."""
+    if unit is None or (isinstance(unit, float) and math.isnan(unit)):
+        return ""
+    text = unicodedata.normalize("NFKC", str(unit)).replace(" ", "").strip()
+    return UNIT_SPELLINGS.get(text, text)
+
+
+def is_signed(indicator: str, unit: str) -> bool:
+    """Changes and gaps may be negative and are not shares of a whole."""
+    return unit == "个百分点" or any(w in indicator for w in ("增长", "增速", "变化", "差", "变动"))
+
+
+def is_gross_ratio(indicator: str) -> bool:
+    """Gross enrolment ratios (毛入学率) count over-age pupils and may pass 100 %."""
+    return "毛入" in indicator
+
+
+@dataclass
+class _Missing:
+    mark: str
+
+
+@dataclass
+class _Bad:
+    text: str
+
+
+def parse_number(cell, unit: str = ""):
+    """A float, ``_Missing`` for a no-data mark, or ``_Bad`` for text that is not a number.
+
+    Tolerates numbers stored as text, full-width digits, thousands separators and a
+    trailing "%"/"‰" that repeats the row's unit.
+    """
+    if _is_blank(cell):
+        return _Missing("")
+    if isinstance(cell, (bool, np.bool_)):
+        return _Bad(str(cell))
+    if isinstance(cell, (int, float, np.integer, np.floating)):
+        return _Missing("") if math.isnan(cell) else float(cell)
+    text = unicodedata.normalize("NFKC", str(cell)).strip().replace(" ", "")
+    if text.lower() in MISSING_MARKS or text in MISSING_MARKS:
+        return _Missing(text)
+    if unit in ("%", "‰") and text.endswith(unit):
+        text = text[:-1]
+    if _THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
+    if _NUMBER.fullmatch(text):
+        return float(text)
+    return _Bad(str(cell).strip())
+
+
+def _is_blank(cell) -> bool:
+    return cell is None or (not isinstance(cell, str) and bool(pd.isna(cell)))
+
+
+def _text(cell) -> str:
+    if _is_blank(cell):
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return unicodedata.normalize("NFKC", str(cell)).strip()
+
+
+def _decimals(cell) -> int:
+    """Decimal places the reporter wrote, to judge rounding when checking value = num/den."""
+    text = _text(cell).replace(",", "").rstrip("%‰")
+    if "." not in text:
+        return 0
+    return len(text.split(".", 1)[1].rstrip("0")) if isinstance(cell, float) else len(text.split(".", 1)[1])
+
+
+# ---------------------------------------------------------------- reading files
+
+
+@dataclass
+class RawTable:
+    """One sheet (or a CSV) as read: text/number cells, canonical column names, source rows."""
+
+    frame: pd.DataFrame          # columns renamed to canonical names; extras kept
+    rows: list[int]              # 1-based row number in the file, per frame row
+    file: str = ""
+    sheet: str = ""
+    headers: dict[str, str] | None = None   # canonical name -> how the place is named in errors
+
+
+def _header_key(cell) -> str:
+    return unicodedata.normalize("NFKC", _text(cell)).lower().replace(" ", "").replace("_", "")
+
+
+_ALIASES = {a.replace("_", ""): canon for canon, names in HEADERS.items() for a in names}
+
+
+def _find_header(grid: pd.DataFrame, limit: int = 10) -> int | None:
+    """The first row among the top ``limit`` that names at least indicator, year and value."""
+    for i in range(min(limit, len(grid))):
+        names = {_ALIASES.get(_header_key(c)) for c in grid.iloc[i]}
+        if {"indicator", "year", "value"} <= names:
+            return i
+    return None
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _table_from_grid(grid: pd.DataFrame, file: str, sheet: str, excel: bool) -> RawTable | None:
+    head = _find_header(grid)
+    if head is None:
+        return None
+    names, headers = [], {}
+    for j, cell in enumerate(grid.iloc[head]):
+        label = _text(cell)
+        canon = _ALIASES.get(_header_key(cell), label or f"_col{j}")
+        if canon in headers:
+            raise TianpingError(f"列“{label}”重复出现", Location(file=file, sheet=sheet, row=head + 1))
+        names.append(canon)
+        headers[canon] = f"{_column_letter(j)}（{label}）" if excel else label
+    body = grid.iloc[head + 1:].copy()
+    body.columns = names
+    body = body[[c for c in names if not c.startswith("_col")]]
+    filled = body.apply(lambda col: col.map(_text) != "").any(axis=1).to_numpy()
+    rows = [head + 2 + i for i in range(len(body))]
+    body = body[filled].reset_index(drop=True)
+    rows = [r for r, keep in zip(rows, filled) if keep]
+    return RawTable(body, rows, file, sheet, headers)
+
+
+def _decode(data: bytes, file: str) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TianpingError("文件编码无法识别，请另存为UTF-8或GBK编码的CSV", Location(file=file))
+
+
+def _read_csv(path: Path) -> list[RawTable]:
+    text = _decode(path.read_bytes(), path.name)
+    try:
+        grid = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                           skip_blank_lines=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise TianpingError(f"CSV格式无法解析（{exc}）", Location(file=path.name)) from None
+    table = _table_from_grid(grid, path.name, "", excel=False)
+    if table is None:
+        raise TianpingError("找不到表头：前10行中没有同时包含“指标”“年份”“数值”的行", Location(file=path.name))
+    return [table]
+
+
+def _read_excel(path: Path) -> list[RawTable]:
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+        raise TianpingError(f"Excel文件无法打开，可能已损坏或不是.xlsx格式（{type(exc).__name__}）",
+                            Location(file=path.name)) from None
+    tables = [t for name, grid in sheets.items()
+              if (t := _table_from_grid(grid, path.name, str(name), excel=True)) is not None]
+    if not tables:
+        raise TianpingError("所有工作表中都找不到包含“指标”“年份”“数值”的表头", Location(file=path.name))
+    return tables
+
+
+def read_tables(source) -> list[RawTable]:
+    """Read a path (CSV/XLSX) or a DataFrame into raw tables without judging the cells."""
+    if isinstance(source, pd.DataFrame):
+        grid = pd.concat([pd.DataFrame([list(source.columns)]), pd.DataFrame(source.to_numpy(dtype=object))],
+                         ignore_index=True)
+        table = _table_from_grid(grid, "", "", excel=False)
+        if table is None:
+            raise TianpingError(f"表格缺少必需的列：{'、'.join(CHINESE_HEADER[c] for c in REQUIRED)}")
+        return [table]
+    path = Path(source)
+    if not path.exists():
+        raise TianpingError("文件不存在", Location(file=str(path)))
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        return _read_csv(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_excel(path)
+    raise TianpingError(f"不支持的文件类型“{suffix}”，请使用CSV或.xlsx", Location(file=path.name))
+
+
+# ---------------------------------------------------------------- validation
+
+
+class _Collector:
+    def __init__(self, table: RawTable):
+        self.table, self.errors = table, []
+
+    def add(self, i: int, column: str, message: str):
+        headers = self.table.headers or {}
+        where = Location(file=self.table.file, sheet=self.table.sheet, row=self.table.rows[i],
+                         column=headers.get(column, CHINESE_HEADER.get(column, column)))
+        self.errors.append(TianpingError(message, where))
+
+
+def _check_columns(table: RawTable, columns) -> list[TianpingError]:
+    missing = [CHINESE_HEADER[c] for c in REQUIRED if c not in columns]
+    if not missing:
+        return []
+    where = Location(file=table.file, sheet=table.sheet)
+    return [TianpingError(f"缺少必需的列：{'、'.join(missing)}", where)]
+
+
+def _dimension(raw: pd.Series, allowed: dict, label: str, out: _Collector, column: str) -> list[str]:
+    values = []
+    for i, cell in enumerate(raw):
+        text = _text(cell)
+        key = text.lower()
+        if key not in allowed:
+            out.add(i, column, f"{label}“{text}”无法识别，应为{'、'.join(sorted({v for v in allowed.values() if v}))}或留空（合计）")
+        values.append(allowed.get(key, text))
+    return values
+
+
+def _years(raw: pd.Series, plan_years: tuple[int, int], out: _Collector) -> list[int | None]:
+    first, last = plan_years
+    years = []
+    for i, cell in enumerate(raw):
+        text = _text(cell).removesuffix("年")
+        year = int(text) if re.fullmatch(r"\d{4}", text) else None
+        if year is None:
+            out.add(i, "year", f"年份“{_text(cell)}”不是四位数年份")
+        elif not first <= year <= last:
+            out.add(i, "year", f"年份{year}不在规划期{first}—{last}年内")
+        years.append(year)
+    return years
+
+
+def _numbers(raw: pd.Series, units: list[str], column: str, out: _Collector,
+             marks: list[str] | None = None) -> np.ndarray:
+    numbers = np.full(len(raw), np.nan)
+    for i, (cell, unit) in enumerate(zip(raw, units)):
+        parsed = parse_number(cell, unit)
+        if isinstance(parsed, _Bad):
+            out.add(i, column, f"{CHINESE_HEADER[column]}“{parsed.text}”不是数字")
+        elif isinstance(parsed, _Missing):
+            if marks is not None:
+                marks[i] = parsed.mark
+        else:
+            numbers[i] = parsed
+    return numbers
+
+
+def _units(frame: pd.DataFrame, names: list[str], indicators: dict[str, str] | None,
+           out: _Collector) -> list[str]:
+    given = [normalize_unit(u) for u in frame["unit"]] if "unit" in frame else [""] * len(frame)
+    if indicators is None:
+        return given
+    expected = {name: normalize_unit(unit) for name, unit in indicators.items()}
+    units = []
+    for i, (name, unit) in enumerate(zip(names, given)):
+        if name and name not in expected:
+            out.add(i, "indicator", f"指标“{name}”不在指标体系中")
+            units.append(unit)
+            continue
+        want = expected.get(name, unit)
+        if unit and want and unit != want:
+            out.add(i, "unit", f"单位“{unit}”与指标“{name}”的单位“{want}”不一致")
+        units.append(unit or want)
+    return units
+
+
+def _check_unit_consistency(names, units, out: _Collector):
+    """Without an indicator list, one indicator must still keep one unit throughout the file."""
+    first: dict[str, tuple[str, int]] = {}
+    for i, (name, unit) in enumerate(zip(names, units)):
+        if not name:
+            continue
+        seen = first.setdefault(name, (unit, i))
+        if seen[0] != unit:
+            out.add(i, "unit", f"指标“{name}”的单位“{unit}”与第{out.table.rows[seen[1]]}行的“{seen[0]}”不一致")
+
+
+def _check_ranges(frame: pd.DataFrame, out: _Collector):
+    for i, row in enumerate(frame.itertuples(index=False)):
+        name, unit, value, num, den = row.indicator, row.unit, row.value, row.numerator, row.denominator
+        signed = is_signed(name, unit)
+        if not signed:
+            for column, number in (("value", value), ("numerator", num), ("denominator", den)):
+                if number < 0:
+                    out.add(i, column, f"{CHINESE_HEADER[column]}{_fmt(number)}为负数，计数和比率不能为负")
+        if unit == "%" and not signed and value > 100 and not is_gross_ratio(name):
+            out.add(i, "value", f"比例{_fmt(value)}%超出0—100%")
+        if den == 0 and not math.isnan(num):
+            out.add(i, "denominator", "分母为0")
+        elif unit in SCALE and num > den and not is_gross_ratio(name):
+            out.add(i, "numerator", f"分子{_fmt(num)}大于分母{_fmt(den)}")
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _reconcile_rates(frame: pd.DataFrame, raw_values: pd.Series, out: _Collector) -> pd.Series:
+    """Check value = numerator/denominator × scale; fill a missing value from the counts."""
+    notes = frame["note"].copy()
+    for i, row in enumerate(frame.itertuples(index=False)):
+        scale = SCALE.get(row.unit)
+        if scale is None or math.isnan(row.numerator) or not row.denominator > 0:
+            continue
+        if row.numerator > row.denominator and not is_gross_ratio(row.indicator):
+            continue  # already reported; a second message about the same counts adds nothing
+        implied = row.numerator / row.denominator * scale
+        if math.isnan(row.value):
+            frame.iat[i, frame.columns.get_loc("value")] = implied
+            notes.iat[i] = _join_note(notes.iat[i], "数值由分子/分母计算")
+            continue
+        tolerance = max(0.5 * 10 ** -_decimals(raw_values.iat[i]), 0.005 * abs(implied))
+        if abs(row.value - implied) > tolerance:
+            out.add(i, "value", f"数值{_fmt(row.value)}与分子/分母算得的{implied:.2f}（{row.unit}）不一致")
+    return notes
+
+
+def _join_note(note: str, extra: str) -> str:
+    return f"{note}；{extra}" if note else extra
+
+
+def _check_duplicates(frame: pd.DataFrame, out: _Collector):
+    first: dict[tuple, int] = {}
+    for i, key in enumerate(frame[KEY].itertuples(index=False, name=None)):
+        if key in first:
+            out.add(i, "indicator", f"与第{out.table.rows[first[key]]}行重复（同一地区、指标、年份和分组）")
+        else:
+            first[key] = i
+
+
+def validate_table(table: RawTable, *, indicators: dict[str, str] | None = None,
+                   plan_years: tuple[int, int] = (2020, 2030), region: str | None = None,
+                   ) -> tuple[pd.DataFrame, list[TianpingError]]:
+    """Turn one raw table into observations; return them with every problem found."""
+    raw = table.frame.copy()
+    if region is not None and "region" not in raw:
+        raw["region"] = region
+    problems = _check_columns(table, raw.columns)
+    if problems:
+        return pd.DataFrame(columns=COLUMNS), problems
+    out = _Collector(table)
+    names = [_text(c) for c in raw["indicator"]]
+    regions = [_text(c) for c in raw["region"]]
+    for i, (name, place) in enumerate(zip(names, regions)):
+        if not name:
+            out.add(i, "indicator", "指标名称为空")
+        if not place:
+            out.add(i, "region", "地区为空")
+    units = _units(raw, names, indicators, out)
+    if indicators is None:
+        _check_unit_consistency(names, units, out)
+    marks = [""] * len(raw)
+    empty = pd.Series([None] * len(raw))
+    frame = pd.DataFrame({
+        "region": regions,
+        "indicator": names,
+        "year": _years(raw["year"], plan_years, out),
+        "sex": _dimension(raw.get("sex", empty), SEX, "性别", out, "sex"),
+        "age": ["" if _text(c).lower() in TOTAL_WORDS else _text(c) for c in raw.get("age", empty)],
+        "residence": _dimension(raw.get("residence", empty), RESIDENCE, "城乡", out, "residence"),
+        "value": _numbers(raw["value"], units, "value", out, marks),
+        "numerator": _numbers(raw.get("numerator", empty), units, "numerator", out),
+        "denominator": _numbers(raw.get("denominator", empty), units, "denominator", out),
+        "unit": units,
+        "note": [_text(c) for c in raw.get("note", empty)],
+    })
+    _check_ranges(frame, out)
+    frame["note"] = _reconcile_rates(frame, raw["value"], out)
+    for i, mark in enumerate(marks):
+        if math.isnan(frame.at[i, "value"]):  # kept, counted, and said so in the note
+            frame.at[i, "note"] = _join_note(frame.at[i, "note"], f"无数据（原值“{mark}”）" if mark else "无数据（空白）")
+    _check_duplicates(frame, out)
+    for extra in [c for c in raw.columns if c not in COLUMNS]:
+        frame[extra] = raw[extra].to_numpy()
+    return frame, sorted(out.errors, key=lambda e: e.where.row or 0)
+
+
+def finish(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate validated tables with stable dtypes (year int, numbers float, text str)."""
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    frame["year"] = frame["year"].astype("int64")
+    for column in ("value", "numerator", "denominator"):
+        frame[column] = frame[column].astype("float64")
+    if "synthetic" in frame:
+        frame["synthetic"] = frame["synthetic"].map(lambda x: _text(x).lower() in ("true", "1", "是", "yes"))
+    return frame
+
+
+def load_observations(source, *, indicators: dict[str, str] | None = None,
+                      plan_years: tuple[int, int] = (2020, 2030), region: str | None = None,
+                      ) -> pd.DataFrame:
+    """Load and validate observations from a CSV/XLSX path or a DataFrame.
+
+    ``indicators`` maps each known indicator name to its unit; rows naming another
+    indicator or another unit are errors, and a blank unit cell takes the
+    indicator's. ``region`` fills a file that has no region column. Raises
+    ``InputErrors`` listing every problem; returns nothing half-checked.
+    """
+    tables = read_tables(source)
+    frames, errors = [], []
+    for table in tables:
+        frame, problems = validate_table(table, indicators=indicators, plan_years=plan_years, region=region)
+        frames.append(frame)
+        errors.extend(problems)
+    if not errors:
+        errors = _cross_table_duplicates(tables, frames)
+    if errors:
+        raise InputErrors(errors)
+    return finish(frames)
+
+
+def _cross_table_duplicates(tables: list[RawTable], frames: list[pd.DataFrame]) -> list[TianpingError]:
+    """The same observation on two sheets is as much a duplicate as on one."""
+    seen: dict[tuple, tuple[str, int]] = {}
+    errors = []
+    for table, frame in zip(tables, frames):
+        for row, key in zip(table.rows, frame[KEY].itertuples(index=False, name=None)):
+            if key in seen:
+                sheet, first_row = seen[key]
+                where = Location(file=table.file, sheet=table.sheet, row=row)
+                errors.append(TianpingError(f"与工作表“{sheet}”第{first_row}行重复（同一地区、指标、年份和分组）", where))
+            else:
+                seen[key] = (table.sheet, row)
+    return errors
+
+
+def observations_summary(frame: pd.DataFrame) -> dict:
+    """Counts an import screen shows: rows, values, missing, years, series per indicator."""
+    has_value = frame["value"].notna()
+    per_indicator = (frame.assign(has_value=has_value)
+                     .groupby("indicator", sort=False)
+                     .agg(unit=("unit", "first"), rows=("value", "size"), values=("has_value", "sum"),
+                          first_year=("year", "min"), last_year=("year", "max"),
+                          sexes=("sex", lambda s: "、".join(sorted({x or "合计" for x in s}))))
+                     .reset_index())
+    per_indicator["missing"] = per_indicator["rows"] - per_indicator["values"]
+    return {
+        "rows": len(frame),
+        "values": int(has_value.sum()),
+        "missing": int((~has_value).sum()),
+        "regions": sorted(frame["region"].unique().tolist()),
+        "indicators": int(frame["indicator"].nunique()),
+        "years": (int(frame["year"].min()), int(frame["year"].max())) if len(frame) else None,
+        "sex_disaggregated": sorted(frame.loc[frame["sex"] != "", "indicator"].unique().tolist()),
+        "synthetic": bool(frame["synthetic"].any()) if "synthetic" in frame else False,
+        "per_indicator": per_indicator,
+    }
