@@ -29,7 +29,6 @@ The function is idempotent and never raises on any ``str``.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import lru_cache
 
 __all__ = [
@@ -238,36 +237,25 @@ _ITEM_START_RE = re.compile(
     r"|第[一二三四五六七八九十]+[章节部分条]|附件|附表|表\d|\t)"
 )
 _HEADING_WORDS = ("前言", "序言", "主要目标", "策略措施", "目录", "附件", "附表")
-_WRAP_MIN_LINES = 20
-
-
-def _wrap_width(lines: list[str]) -> int | None:
-    """The fixed width a hard-wrapped document was broken at, or None if it was not."""
-    lengths = [len(l) for l in lines if len(l) >= 10 and not l.startswith("\t")]
-    if len(lengths) < _WRAP_MIN_LINES:
-        return None
-    width, _ = Counter(lengths).most_common(1)[0]
-    near = sum(1 for n in lengths if abs(n - width) <= 2)
-    if width < 15 or near < 0.5 * len(lengths):
-        return None
-    return width
+_TITLE_RE = re.compile(r"(?:规划|纲要|方案)(?:（\d{4}\D{1,2}\d{4}年）)?$")
+_PERIOD_LINE_RE = re.compile(r"^（\d{4}\D{1,2}\d{4}年）$")
 
 
 def _is_heading(line: str) -> bool:
     if line in _HEADING_WORDS or line.startswith("\t"):
         return True
-    return bool(_ITEM_START_RE.match(line)) and len(line) <= 30 and not re.search("[，。；]", line)
+    short = len(line) <= 40 and not re.search("[，。；]", line)
+    return short and bool(_ITEM_START_RE.match(line) or _TITLE_RE.search(line))
 
 
 def join_wrapped_lines(lines: list[str]) -> list[str]:
-    """Rejoin paragraphs a hard-wrapped document (seed 004, PDFs) broke mid-sentence.
+    """Rejoin paragraphs broken mid-sentence (hard-wrapped text, PDFs, seeds 002 and 004).
 
     A line is joined to the next when it does not end a sentence, is not a
-    heading, and the next line does not start a numbered item or heading.
-    Documents that are not hard-wrapped are returned unchanged.
+    heading or title, and the next line does not start a numbered item or
+    heading. A title is joined to its period line ("……规划" + "（2021—2030年）").
+    The decision looks at the already joined line, so joining twice changes nothing.
     """
-    if _wrap_width(lines) is None:
-        return lines
     out: list[str] = []
     for line in lines:
         if out and _continues(out[-1], line):
@@ -278,6 +266,8 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
 
 
 def _continues(previous: str, line: str) -> bool:
+    if _PERIOD_LINE_RE.match(line):
+        return bool(_TITLE_RE.search(previous)) and not _PERIOD_LINE_RE.search(previous[-12:])
     return not (
         previous.endswith(_SENTENCE_END)
         or _is_heading(previous)
