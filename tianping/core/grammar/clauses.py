@@ -1,0 +1,94 @@
+"""Cutting a goal's text into sentences and clauses, and masking what is not a value.
+
+A target is stated inside one clause ("孕产妇死亡率到2025年控制在9/10万以下"), so
+the grammar reads clause by clause. Years and bracketed notes are *masked* (replaced
+by MASK characters of the same length) rather than deleted, so every offset still
+points into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import BASE_RE, DEADLINE_RE, YEAR
+
+MASK = "□"
+SENTENCE_ENDS = "。！？；!?;"
+CLAUSE_ENDS = "，,：:"
+OPENERS = "（(“‘《【["
+CLOSERS = "）)”’》】]"
+
+_BARE_YEAR_RE = re.compile(rf"{YEAR}年")
+_BRACKET_RE = re.compile(r"（[^（）]*）|\([^()]*\)")
+
+
+@dataclass
+class Clause:
+    text: str                    # as written
+    masked: str                  # same length, years and bracket notes masked
+    start: int                   # offset in the whole text
+    sentence: str                # the sentence the clause belongs to
+    sentence_no: int
+    years: list[int] = field(default_factory=list)       # stated deadlines
+    base_years: list[int] = field(default_factory=list)  # "在2019年和2022年基础上"
+    leading_deadline: bool = False                       # "到2025年，…" opens the clause
+
+
+def split_clauses(text: str) -> list[Clause]:
+    """Clauses in reading order; commas inside brackets or quotes do not cut."""
+    clauses: list[Clause] = []
+    for sentence_no, (s_start, sentence) in enumerate(_sentences(text)):
+        for c_start, piece in _pieces(sentence, CLAUSE_ENDS):
+            if piece.strip():
+                clauses.append(_make_clause(piece, s_start + c_start, sentence.strip(), sentence_no))
+    return clauses
+
+
+def _sentences(text: str):
+    yield from _pieces(text, SENTENCE_ENDS + "\n")
+
+
+def _pieces(text: str, ends: str):
+    """Split at any char of ``ends`` that is outside brackets; yield (offset, piece)."""
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch in OPENERS:
+            depth += 1
+        elif ch in CLOSERS and depth:
+            depth -= 1
+        elif ch in ends and depth == 0:
+            yield start, text[start:i]
+            start = i + 1
+    if start < len(text):
+        yield start, text[start:]
+
+
+def _make_clause(piece: str, start: int, sentence: str, sentence_no: int) -> Clause:
+    masked = _BRACKET_RE.sub(lambda m: MASK * len(m.group()), piece)
+    base_years, masked = _mask_base_years(masked)
+    years: list[int] = []
+    leading = False
+    for m in DEADLINE_RE.finditer(masked):
+        years += [int(y) for y in (m.group("y1"), m.group("y2")) if y]
+        if not masked[: m.start()].strip(MASK + " 力争"):
+            leading = True
+    masked = DEADLINE_RE.sub(lambda m: MASK * len(m.group()), masked)
+    masked = _BARE_YEAR_RE.sub(lambda m: MASK * len(m.group()), masked)
+    return Clause(piece, masked, start, sentence, sentence_no, years, base_years, leading)
+
+
+def _mask_base_years(masked: str) -> tuple[list[int], str]:
+    """Base years: "在2019年和2022年基础上", "以2020年数据为基数", "比2020年"."""
+    found: list[int] = []
+    out = masked
+    for m in BASE_RE.finditer(masked):
+        if m.group("tail") or m.group("lead") in "较比":
+            found += [int(y) for y in (m.group("b1"), m.group("b2")) if y]
+            out = out[: m.start()] + MASK * (m.end() - m.start()) + out[m.end():]
+    return found, out
+
+
+def unmask(text: str) -> str:
+    """Text with the masked spans removed."""
+    return text.replace(MASK, "")

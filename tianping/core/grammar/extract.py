@@ -1,0 +1,218 @@
+"""From a goal's text to indicators with targets.
+
+Reads clause by clause, remembering across clauses what Chinese leaves unsaid: the
+subject ("孕产妇死亡率到2025年控制在9/10万以下，到2030年控制在8/10万以下" -- the
+second clause has none) and a deadline that opens a sentence ("到2025年，…").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Indicator, SourceRef, Target
+from .clauses import MASK, Clause, split_clauses
+from .directional import find_direction
+from .lexicon import FULL_COVERAGE_RE
+from .names import clean_name, distribute, split_if_complete, split_items
+from .numeric import Group, find_groups
+
+_TRAILING_STOP = ("基础上", "水平", "的水平")
+_MAX_TRAILING = 15
+
+
+@dataclass
+class _Reading:
+    """What the reader remembers from earlier clauses of the same text."""
+
+    end_year: int
+    line: int
+    text: str
+    directional: bool
+    subject: str = ""                  # last subject, for clauses that omit it
+    context: str = ""                  # "区储备的优秀年轻干部队伍中" before "女干部均不少于20%"
+    sentence_no: int = -1
+    carried_years: list[int] = field(default_factory=list)
+    found: list[tuple[str, Target]] = field(default_factory=list)
+
+
+def extract_indicators(text: str, *, end_year: int, line: int | None = None,
+                       directional: bool = True) -> list[Indicator]:
+    """Every indicator stated in ``text`` with its targets; never raises on odd text.
+
+    ``line`` is the 1-based line of ``text`` in the document (for SourceRef);
+    ``directional=False`` keeps only numeric targets (used for measure text, where
+    "提高…能力" is an action, not a monitored target).
+    """
+    reading = _Reading(end_year, line or 1, text or "", directional)
+    for clause in split_clauses(reading.text):
+        _read_clause(reading, clause)
+    return merge(reading.found)
+
+
+def _read_clause(r: _Reading, clause: Clause) -> None:
+    if clause.sentence_no != r.sentence_no:
+        r.sentence_no, r.carried_years = clause.sentence_no, []
+    groups = find_groups(clause.masked)
+    own_subject = ""
+    if groups:
+        own_subject = _numeric(r, clause, groups)
+    elif not _full_coverage(r, clause):
+        own_subject = _non_numeric(r, clause)
+    if clause.leading_deadline and clause.years and not groups:
+        r.carried_years = clause.years
+    _remember(r, clause, own_subject, bool(groups))
+
+
+def _remember(r: _Reading, clause: Clause, own_subject: str, had_targets: bool) -> None:
+    bare = clean_name(clause.masked)
+    if had_targets or own_subject:
+        r.subject, r.context = own_subject or r.subject, ""
+    elif bare and not clause.leading_deadline:
+        r.subject = bare
+        r.context = bare if bare.endswith(("中", "里")) else ""
+
+
+def _years(r: _Reading, clause: Clause) -> list[int]:
+    return clause.years or r.carried_years or [r.end_year]
+
+
+def _numeric(r: _Reading, clause: Clause, groups: list[Group]) -> str:
+    """Targets of every value group in the clause; returns the clause's subject."""
+    seg_start, subject = 0, ""
+    for k, g in enumerate(groups):
+        next_start = groups[k + 1].op_start if k + 1 < len(groups) else len(clause.masked)
+        name = _group_name(r, clause, seg_start, g, next_start) or subject or r.subject
+        if r.context and not name.startswith(r.context):
+            name = r.context + name
+        subject = name
+        phrase = _phrase(clause, seg_start, g)
+        for ind_name, target in _targets(r, clause, g, name, phrase):
+            r.found.append((ind_name, target))
+        seg_start = g.end
+    return subject
+
+
+def _group_name(r: _Reading, clause: Clause, seg_start: int, g: Group, next_start: int) -> str:
+    name = clean_name(clause.masked[seg_start: g.op_start])
+    trailing = clause.masked[g.end: next_start]
+    if not name and trailing.startswith("的"):   # "100%的城市社区建立家长学校"
+        return clean_name(trailing[1:])
+    tail = clean_name(trailing)
+    if tail and len(tail) <= _MAX_TRAILING and not tail.startswith(_TRAILING_STOP) and not any(
+            c.isdigit() for c in tail):
+        name = (name or r.subject) + tail    # "确保适龄儿童100%入学", "至少配备1名女干部"
+    return name
+
+
+def _phrase(clause: Clause, seg_start: int, g: Group) -> str:
+    """The words that state the target, deadline included: "到2025年控制在9/10万以下"."""
+    start = g.op_start
+    while start > seg_start and clause.masked[start - 1] in MASK + "分别均力争":
+        start -= 1
+    return clause.text[start: g.end].strip()
+
+
+def _targets(r: _Reading, clause: Clause, g: Group, name: str, phrase: str):
+    """(indicator name, Target) pairs for one group: distribute names, values and years."""
+    years = _years(r, clause)
+    values = g.values
+    names = distribute(name, len(values)) if len(values) > 1 else []
+    if names:
+        pairs = list(zip(names, values))
+    elif len(values) > 1 and len(values) == len(years):
+        for y, v in zip(years, values):
+            yield name, _target(r, clause, g, v, y, None, phrase)
+        return
+    else:
+        pairs = [(n, v) for v in values for n in split_if_complete(name)]
+    bases = clause.base_years
+    for n, v in pairs:
+        for i, y in enumerate(years):
+            base = bases[i] if len(bases) == len(years) else (bases[0] if bases else None)
+            yield n, _target(r, clause, g, v, y, base, phrase)
+
+
+def _target(r: _Reading, clause: Clause, g: Group, v, year: int, base: int | None, phrase: str) -> Target:
+    op = g.op
+    if g.change:
+        kind = "annual_" if g.annual else "relative_"
+        if g.annual and v.unit == "%":
+            kind = "annual_relative_"
+        op = kind + ("increase" if g.change == "up" else "decrease")
+    return Target(year=year, op=op, value=v.value, upper=v.upper, unit=v.unit,
+                  base_year=base if op.startswith("relative_") else None, kind="numeric",
+                  text=phrase, source=_source(r, clause))
+
+
+def _source(r: _Reading, clause: Clause) -> SourceRef:
+    return SourceRef(line=r.line + r.text.count("\n", 0, clause.start), text=clause.sentence)
+
+
+def _full_coverage(r: _Reading, clause: Clause) -> bool:
+    """"力争实现全覆盖", "实现“两个全覆盖”": a target of 100 %."""
+    m = FULL_COVERAGE_RE.search(clause.masked)
+    if not m:
+        return False
+    name = clean_name(clause.masked[: m.start()]) or r.subject
+    names = split_items(name) if "两个" in m.group() else [name]
+    for n in names if len(names) == 2 else [name]:
+        for y in _years(r, clause):
+            r.found.append((n, Target(year=y, op=">=", value=100.0, unit="%", kind="numeric",
+                                      text=clause.text[m.start(): m.end()].strip(),
+                                      source=_source(r, clause))))
+    r.subject = name
+    return True
+
+
+def _non_numeric(r: _Reading, clause: Clause) -> str:
+    if not r.directional:
+        return ""
+    d = find_direction(clause.masked)
+    if not d:
+        return ""
+    kind = "qualitative" if d.op == "qualitative" else "directional"
+    for n in split_if_complete(d.name):
+        for y in _years(r, clause):
+            r.found.append((n, Target(year=y, op=d.op, kind=kind, text=d.phrase,
+                                      source=_source(r, clause), borderline=d.borderline)))
+    return d.name
+
+
+# --- merging ---------------------------------------------------------------
+
+_DIRECTION_OF = {">=": "up", ">": "up", "increase": "up", "relative_increase": "up",
+                 "annual_increase": "up", "annual_relative_increase": "up",
+                 "<=": "down", "<": "down", "decrease": "down", "relative_decrease": "down",
+                 "annual_decrease": "down", "annual_relative_decrease": "down"}
+
+
+def merge(found: list[tuple[str, Target]]) -> list[Indicator]:
+    """One Indicator per name, in order of first mention; duplicate targets dropped.
+
+    "达到X" and "X以上" stated twice for one indicator are the same target, so a
+    bare "=" is dropped when ">=" with the same value is present.
+    """
+    by_name: dict[str, Indicator] = {}
+    for name, target in found:
+        if not name:
+            continue
+        ind = by_name.get(name)
+        if ind is None:
+            ind = by_name[name] = Indicator(name=name, source=target.source)
+        if not any(_same(t, target) for t in ind.targets):
+            ind.targets.append(target)
+    for ind in by_name.values():
+        _drop_weaker_duplicates(ind)
+        ind.unit = next((t.unit for t in ind.targets if t.unit), "")
+        ind.direction = next((_DIRECTION_OF[t.op] for t in ind.targets if t.op in _DIRECTION_OF), "")
+    return list(by_name.values())
+
+
+def _same(a: Target, b: Target) -> bool:
+    return (a.year, a.op, a.value, a.upper, a.unit, a.base_year) == (
+        b.year, b.op, b.value, b.upper, b.unit, b.base_year)
+
+
+def _drop_weaker_duplicates(ind: Indicator) -> None:
+    keys = {(t.year, t.value, t.unit) for t in ind.targets if t.op == ">="}
+    ind.targets = [t for t in ind.targets if not (t.op == "=" and (t.year, t.value, t.unit) in keys)]

@@ -1,0 +1,124 @@
+"""Words and patterns of the target grammar.
+
+Everything here works on *normalised* text (tianping.core.normalize): ASCII digits,
+"%", "/", no spaces inside numbers, "9/10万" rather than "十万分之九", Chinese
+punctuation kept full-width. Keeping the vocabulary in one place lets the grammar
+modules stay short and lets a reviewer see at a glance what the parser accepts.
+"""
+
+from __future__ import annotations
+
+import re
+
+NUM = r"\d+(?:\.\d+)?"
+
+# Units a target value may carry, longest first so "/10万活产" wins over "/10万".
+# Ages (岁, 周岁, 个月) are listed so they are recognised -- and then usually
+# rejected, because "3岁以下儿童" names a population, it is not a target.
+UNIT_WORDS = (
+    "/10万活产", "/10万", "个百分点", "%", "‰",
+    "万人次", "万人", "人次", "人", "名", "个月", "周岁", "岁", "个", "所", "张", "家",
+    "小时", "倍", "年", "次", "项", "户", "本", "平方米", "万元", "元",
+)
+AGE_UNITS = {"岁", "周岁", "个月"}
+COUNT_UNITS = {"万人次", "万人", "人次", "人", "名", "个", "所", "张", "家", "小时", "倍", "年",
+               "次", "项", "户", "本", "平方米", "万元", "元"}
+RATE_UNITS = {"%", "‰", "1/10万", "1/10万活产", "个百分点"}
+
+_UNIT_ALT = "|".join(re.escape(u) for u in UNIT_WORDS)
+# A single value: "95%", "2.8‰", "9/10万", "0.5-1个百分点", "1/2" (fraction), "4.5个".
+VALUE_RE = re.compile(
+    rf"(?:(?P<fn>\d+)/(?P<fd>\d+)(?![\d.万])"
+    rf"|(?P<v>{NUM})(?:(?P<dash>[-~—–至])(?P<v2>{NUM}))?(?P<unit>{_UNIT_ALT})?)"
+)
+# Words that may separate the values of a list: "2.8‰、3‰和4‰".
+LIST_SEP_RE = re.compile(r"^(?:、|，|和|及|与|或)$")
+
+# Operator words before a value, longest first within each operator.
+PRE_OPS: dict[str, tuple[str, ...]] = {
+    ">=": ("不低于", "不少于", "不小于", "不得低于", "大于等于", "至少", "最少", "≥", ">="),
+    "<=": ("不高于", "不超过", "不大于", "不得高于", "小于等于", "最多", "≤", "<="),
+    ">": ("超过", "高于", "大于", "多于", ">", "＞"),
+    "<": ("低于", "少于", "小于", "<", "＜"),
+    "~": ("大约", "约"),
+    "=": (
+        "提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至",
+        "上升到", "上升至", "下降到", "下降至", "降低到", "降低至", "减少到", "减少至",
+        "降至", "降到", "控制在", "控制到", "保持在", "稳定在", "维持在", "巩固在",
+        "达到", "达", "为", "实现", "做到", "确保",
+    ),
+}
+# Operator words after a value.
+POST_OPS: dict[str, tuple[str, ...]] = {
+    ">=": ("及以上", "以上"),
+    "<=": ("及以下", "以下", "以内"),
+    "~": ("左右", "上下"),
+}
+# Verbs that imply an upper bound when no "以下" follows ("控制在12/10万").
+UPPER_BOUND_VERBS = ("控制在", "控制到", "下降到", "下降至", "降至", "降到", "降低到", "降低至")
+
+PRE_OP_WORDS = sorted(
+    ((w, op) for op, words in PRE_OPS.items() for w in words), key=lambda p: -len(p[0])
+)
+PRE_OP_RE = re.compile("|".join(re.escape(w) for w, _ in PRE_OP_WORDS))
+POST_OP_RE = re.compile(
+    "^(?:" + "|".join(re.escape(w) for op in POST_OPS.values() for w in op) + ")"
+)
+
+# Deadline: "到2025年", "到2025年和2030年", "2025年底前".
+YEAR = r"(?:19[5-9]\d|20\d\d|2100)"
+DEADLINE_RE = re.compile(
+    rf"(?:力争)?(?:到|至|在|于)?(?P<y1>{YEAR})年(?:底|末)?(?:前)?"
+    rf"(?:(?:和|、|及|与|至|到)(?P<y2>{YEAR})年(?:底|末)?)?(?:前)?"
+)
+# Base year of a relative target: "以2020年数据为基数", "在2019年和2022年基础上", "比2020年".
+BASE_RE = re.compile(
+    rf"(?P<lead>以|在|较|比)(?P<b1>{YEAR})年?(?:(?:和|、)(?P<b2>{YEAR})年?)?(?:底|末)?的?"
+    rf"(?:数据|水平)?的?(?P<tail>基础上|为基数|为基期|为基准)?"
+)
+CHANGE_UP = ("提高", "增长", "增加", "上升", "提升")
+CHANGE_DOWN = ("下降", "降低", "减少")
+CHANGE_RE = re.compile("(?P<verb>" + "|".join(CHANGE_UP + CHANGE_DOWN) + ")")
+ANNUAL_RE = re.compile("(?:年均|每年|年平均|逐年)")
+
+# Fillers stripped from the ends of an indicator name.
+NAME_LEAD_FILLERS = (
+    "力争", "促进", "推动", "保证", "保障", "并且", "并", "其中", "同时", "确保", "使", "让", "将", "且", "要", "应", "全区", "全市",
+    "进一步", "继续", "稳定", "均", "都", "以及", "和",
+)
+NAME_TAIL_FILLERS = (
+    "均", "都", "要", "应", "力争", "一般", "分别", "各", "仍", "将", "需", "必须", "基本", "全部",
+    "总体", "可", "稳步", "持续", "不断", "逐步", "进一步", "在", "始终", "长期", "能", "已",
+    "得到", "争取", "努力", "有", "保证", "的",
+)
+# Endings that mark a complete indicator name ("…死亡率", "…比例").
+INDICATOR_HEADS = ("率", "比例", "比重", "占比", "人数", "数量", "年限", "寿命", "指数", "数")
+
+# "全覆盖" states a target of 100 %, the one value the grammar supplies itself.
+FULL_COVERAGE_RE = re.compile(r"(?:实现|达到|做到|力争)?[^，。；]{0,6}?全覆盖")
+
+# Direction-only and qualitative wording.
+INCREASE_WORDS = (
+    "巩固提高", "逐步提高", "不断提高", "稳步提高", "持续提高", "明显提高", "显著提高", "进一步提高",
+    "大幅提高", "逐年提高", "有所提高", "全面提升", "不断提升", "持续提升", "稳步提升", "明显提升",
+    "进一步提升", "逐步提升", "显著提升", "进一步增强", "不断增强", "明显增强", "持续增加",
+    "逐步增加", "稳步增长", "持续增长", "明显改善", "持续改善", "进一步优化", "更加丰富",
+    "明显壮大", "全面普及", "提高", "提升", "增强", "增加", "延长", "改善", "普及", "扩大",
+    "增长", "壮大",
+)
+DECREASE_WORDS = (
+    "明显下降", "持续下降", "逐步下降", "稳步下降", "显著下降", "明显降低", "持续降低", "逐步降低",
+    "不断缩小", "明显缩小", "逐步缩小", "持续减缓", "有效遏制", "有效控制", "得到有效控制",
+    "基本消除", "切实减轻", "预防和减少", "预防和制止", "预防和控制", "预防和干预", "得到缓解",
+    "降低到最低程度", "下降", "降低", "减少", "减缓", "缩小", "消除", "遏制", "减轻",
+)
+QUALITATIVE_WORDS = (
+    "保持合理比例", "保持均衡", "趋于平衡", "相适应", "应保尽保", "应援尽援", "应助尽助",
+    "保持低水平", "高质量落实", "保持稳定",
+)
+# Names so vague that a monitoring office may reasonably leave them out.
+VAGUE_NAME_ENDINGS = (
+    "意识", "能力", "水平", "状况", "质量", "知识", "环境", "程度", "素养", "素质", "体质",
+    "方式", "影响", "危害", "伤害", "问题", "歧视", "暴力", "性骚扰", "矛盾", "力",
+)
+PRECISE_NAME_MARKS = ("率", "比例", "比重", "占比", "人数", "数量", "年限", "寿命", "健康素养水平")

@@ -1,0 +1,91 @@
+"""Indicator names: trimming the words around them and splitting compound subjects."""
+
+from __future__ import annotations
+
+import re
+
+from .clauses import MASK
+from .lexicon import INDICATOR_HEADS, NAME_LEAD_FILLERS, NAME_TAIL_FILLERS
+
+_EDGE_PUNCT = " \t\u3000，,。；;：:、" + MASK
+_LEAD_RE = re.compile("^(?:" + "|".join(map(re.escape, NAME_LEAD_FILLERS)) + ")+")
+_TAIL_RE = re.compile("(?:" + "|".join(map(re.escape, NAME_TAIL_FILLERS)) + ")+$")
+_STEADY_TAIL_RE = re.compile(r"(?:保持稳定)?并$")
+_LIST_SEP = "、和及与"
+# List words that are not separators here ("本科及以上学历", "儿童及其照护人").
+_GUARDED = {"及以上": "\x01", "及以下": "\x02", "及其": "\x03", "和平": "\x04"}
+
+
+def clean_name(raw: str) -> str:
+    """Strip masks, punctuation and filler words ("力争", "均", "分别") from both ends."""
+    name = raw.replace(MASK, "").strip(_EDGE_PUNCT)
+    for _ in range(3):  # fillers can nest: "力争并均"
+        before = name
+        name = _LEAD_RE.sub("", name).strip(_EDGE_PUNCT)
+        name = _STEADY_TAIL_RE.sub("", name)
+        name = _TAIL_RE.sub("", name).strip(_EDGE_PUNCT)
+        if name == before:
+            break
+    return name
+
+
+def has_head(name: str) -> bool:
+    """Does the name end like a measurable indicator ("…率", "…比例")?"""
+    return name.endswith(INDICATOR_HEADS)
+
+
+def split_items(name: str) -> list[str]:
+    """Split "A、B和C" at top level (not inside brackets); one item if nothing to split."""
+    text = name.replace("以及", "、")
+    for word, guard in _GUARDED.items():
+        text = text.replace(word, guard)
+    items, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "（(“":
+            depth += 1
+        elif ch in "）)”" and depth:
+            depth -= 1
+        elif depth == 0 and ch in _LIST_SEP:
+            items.append(text[start:i])
+            start = i + 1
+    items.append(text[start:])
+    return [_unguard(i).strip() for i in items if i.strip()]
+
+
+def _unguard(text: str) -> str:
+    for word, guard in _GUARDED.items():
+        text = text.replace(guard, word)
+    return text
+
+
+def head_of(name: str) -> str:
+    """The shared head of a compound subject: "5岁以下儿童死亡率" -> "死亡率"."""
+    for head in ("比例", "比重", "占比", "人数", "数量", "年限"):
+        if name.endswith(head):
+            return head
+    if name.endswith("率"):
+        return name[-3:] if len(name) >= 3 else name
+    return ""
+
+
+def distribute(name: str, count: int) -> list[str]:
+    """Names for ``count`` values stated together ("分别控制在2.8‰、3‰和4‰以下").
+
+    Items lacking a head borrow the last item's head, so "新生儿、婴儿和5岁以下儿童死亡率"
+    gives "新生儿死亡率", "婴儿死亡率", "5岁以下儿童死亡率". Returns [] when the
+    subject does not split into ``count`` items.
+    """
+    items = split_items(name)
+    if len(items) != count:
+        return []
+    head = head_of(items[-1])
+    return [i if has_head(i) or not head else i + head for i in items]
+
+
+def split_if_complete(name: str) -> list[str]:
+    """Split "3岁以下儿童系统管理率和7岁以下儿童健康管理率" only when every item is a
+    complete indicator; "孕产妇艾滋病、梅毒和乙肝检测率" stays one indicator."""
+    items = split_items(name)
+    if len(items) > 1 and all(has_head(i) for i in items):
+        return items
+    return [name]

@@ -1,0 +1,137 @@
+"""Numeric targets inside one clause: values, their operator and the words around them.
+
+A *group* is one or more values stated together ("2.8‰、3‰和4‰以下") with one
+operator. Whether a number is a target at all is decided here: a rate or a share
+always is; a count ("1名", "4.5个") needs an operator word; an age ("3岁以下儿童",
+"0-6个月婴儿") is a target only in "预期寿命达到80岁" form; a bare number only in a
+table cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .clauses import MASK
+from .lexicon import (
+    AGE_UNITS, CHANGE_DOWN, CHANGE_UP, COUNT_UNITS, LIST_SEP_RE, POST_OP_RE, POST_OPS,
+    PRE_OP_WORDS, RATE_UNITS, UPPER_BOUND_VERBS, VALUE_RE,
+)
+
+# Words allowed between an operator and its value: "至少各配备1名", "至少有1家".
+_FILLER_RE = re.compile(r"(?:各|均|都|配备|有|建成|建立|设立|拥有|培养|新增|配齐|达到)+$")
+_CHANGE_RE = re.compile("(?P<verb>" + "|".join(CHANGE_UP + CHANGE_DOWN) + ")了?$")
+_ANNUAL_END_RE = re.compile("(?:年均|每年|年平均|逐年)$")
+_POST_OP_OF = {w: op for op, words in POST_OPS.items() for w in words}
+
+
+@dataclass
+class Value:
+    value: float
+    upper: float | None
+    unit: str
+    is_fraction: bool = False
+
+
+@dataclass
+class Group:
+    """Values stated together with one operator, and where they sit in the clause."""
+
+    values: list[Value]
+    op: str
+    op_start: int          # where the operator word (or the first value) starts
+    end: int               # just after the last value and its "以上"/"以下"
+    change: str = ""       # "up"/"down" for "提高10%", "下降20%"
+    annual: bool = False   # "年均提高6%", "每年下降0.5个百分点"
+
+
+def find_groups(masked: str, *, allow_unitless: bool = False) -> list[Group]:
+    """Every target group in a masked clause, left to right."""
+    matches = [m for m in VALUE_RE.finditer(masked) if _standalone(masked, m)]
+    groups: list[Group] = []
+    i = 0
+    while i < len(matches):
+        members = [matches[i]]
+        while i + 1 < len(matches) and LIST_SEP_RE.match(masked[members[-1].end(): matches[i + 1].start()]):
+            i += 1
+            members.append(matches[i])
+        group = _make_group(masked, members, allow_unitless)
+        if group:
+            groups.append(group)
+        i += 1
+    return groups
+
+
+def _standalone(masked: str, m: re.Match) -> bool:
+    """A number glued to letters or other digits ("H7N9", "PM2.5", "第1") is not a value."""
+    before = masked[m.start() - 1] if m.start() else ""
+    after = masked[m.end()] if m.end() < len(masked) else ""
+    if before and (before.isascii() and before.isalnum() or before in "第./#"):
+        return False
+    return not (after and after.isascii() and (after.isalnum() or after in "./"))
+
+
+def _make_group(masked: str, members: list[re.Match], allow_unitless: bool) -> Group | None:
+    values = [_value(m) for m in members]
+    last_unit = values[-1].unit
+    for v in values:  # "2.8、3和4‰": a bare value in a list takes the list's unit
+        v.unit = v.unit or last_unit
+    end = members[-1].end()
+    post = POST_OP_RE.match(masked[end:])
+    post_op = _POST_OP_OF[post.group()] if post else ""
+    end += post.end() if post else 0
+    pre_op, op_start, change, annual = _pre_op(masked, members[0].start())
+    at_end = not masked[end:].strip(MASK + " ")
+    if not _is_target(values[-1], bool(pre_op or change), bool(post_op), at_end, allow_unitless):
+        return None
+    op = _combine(pre_op, post_op, masked[op_start: members[0].start()], values[0])
+    return Group(values, op, op_start, end, change, annual)
+
+
+def _value(m: re.Match) -> Value:
+    if m.group("fn"):
+        den = int(m.group("fd"))
+        return Value(int(m.group("fn")) / den if den else 0.0, None, "", True)
+    unit = m.group("unit") or ""
+    if unit.startswith("/10万"):
+        unit = "1" + unit
+    upper = float(m.group("v2")) if m.group("v2") else None
+    return Value(float(m.group("v")), upper, unit)
+
+
+def _pre_op(masked: str, start: int) -> tuple[str, int, str, bool]:
+    """(operator, where it starts, change direction, annual) for the words before a value."""
+    prefix = masked[:start].rstrip(" ")
+    for candidate in (prefix, _FILLER_RE.sub("", prefix)):
+        for word, op in PRE_OP_WORDS:
+            if candidate.endswith(word):
+                return op, len(candidate) - len(word), "", False
+    m = _CHANGE_RE.search(prefix)
+    if not m:
+        return "", start, "", False
+    change = "up" if m.group("verb") in CHANGE_UP else "down"
+    annual = _ANNUAL_END_RE.search(prefix[: m.start()])
+    return "", annual.start() if annual else m.start(), change, bool(annual)
+
+
+def _is_target(value: Value, has_pre: bool, has_post: bool, at_end: bool, allow_unitless: bool) -> bool:
+    unit = value.unit
+    if unit in RATE_UNITS:
+        return True
+    if unit in AGE_UNITS:
+        return has_pre and at_end
+    if unit in COUNT_UNITS or value.is_fraction:
+        return has_pre or has_post
+    return allow_unitless
+
+
+def _combine(pre_op: str, post_op: str, pre_text: str, first: Value) -> str:
+    if post_op:
+        op = post_op
+    elif pre_op == "=" and pre_text.startswith(UPPER_BOUND_VERBS):
+        op = "<="
+    else:
+        op = pre_op or "="
+    if first.upper is not None and op == "=":
+        return "range"
+    return op
