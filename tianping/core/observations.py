@@ -17,12 +17,14 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from tianping.core.errors import InputErrors, Location, TianpingError
+from tianping.core.normalize import normalize_line
 
 COLUMNS = ["region", "indicator", "year", "sex", "age", "residence",
            "value", "numerator", "denominator", "unit", "note"]
@@ -131,6 +133,17 @@ def _text(cell) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return unicodedata.normalize("NFKC", str(cell)).strip()
+
+
+@lru_cache(maxsize=65536)
+def _canonical(text: str) -> str:
+    return normalize_line(text).strip()
+
+
+def canonical_name(cell) -> str:
+    """Indicator and region names in the plan parser's spelling (（）, simplified, no stray spaces),
+    so observations join the parsed plan's targets."""
+    return _canonical(_text(cell))
 
 
 def _decimals(cell) -> int:
@@ -324,7 +337,7 @@ def _units(frame: pd.DataFrame, names: list[str], indicators: dict[str, str] | N
     given = [normalize_unit(u) for u in frame["unit"]] if "unit" in frame else [""] * len(frame)
     if indicators is None:
         return given
-    expected = {name: normalize_unit(unit) for name, unit in indicators.items()}
+    expected = {canonical_name(name): normalize_unit(unit) for name, unit in indicators.items()}
     units = []
     for i, (name, unit) in enumerate(zip(names, given)):
         if name and name not in expected:
@@ -413,8 +426,8 @@ def validate_table(table: RawTable, *, indicators: dict[str, str] | None = None,
     if problems:
         return pd.DataFrame(columns=COLUMNS), problems
     out = _Collector(table)
-    names = [_text(c) for c in raw["indicator"]]
-    regions = [_text(c) for c in raw["region"]]
+    names = [canonical_name(c) for c in raw["indicator"]]
+    regions = [canonical_name(c) for c in raw["region"]]
     for i, (name, place) in enumerate(zip(names, regions)):
         if not name:
             out.add(i, "indicator", "指标名称为空")
@@ -436,7 +449,7 @@ def validate_table(table: RawTable, *, indicators: dict[str, str] | None = None,
         "numerator": _numbers(raw.get("numerator", empty), units, "numerator", out),
         "denominator": _numbers(raw.get("denominator", empty), units, "denominator", out),
         "unit": units,
-        "note": [_text(c) for c in raw.get("note", empty)],
+        "note": ["" if _is_blank(c) else str(c).strip() for c in raw.get("note", empty)],  # as written
     })
     _check_ranges(frame, out)
     frame["note"] = _reconcile_rates(frame, raw["value"], out)

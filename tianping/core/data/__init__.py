@@ -1,0 +1,1 @@
+"""Package data: national outline targets (see national_outline_targets.csv)."""

@@ -1,0 +1,108 @@
+"""Real national figures: the NBS annual monitoring reports on the 2021–2030 outlines.
+
+``load_national`` reads ``shared/data/nbs-national-2021-2030.csv`` (one row per
+figure, the report named on each row) into observations for region 全国, keeping
+the report and the outline area. Two real-world wrinkles are handled here, not
+in the general loader:
+
+* the same figure printed in both the women's and the children's report (婚前医学检查率
+  2022) becomes one observation naming both reports; two different values for one
+  figure stay two rows and are refused as a duplicate, naming both rows;
+* figures the reports print as separate names for one indicator's groups
+  (城市/农村孕产妇死亡率, 小学学龄女童/男童净入学率) become that indicator's
+  residence or sex series, with the printed name kept in the note. The reports
+  say 城市 where the table's residence groups are 城镇/农村; the note keeps that.
+
+``national_targets`` gives the targets the national outlines themselves state for
+indicators in that file (package data ``data/national_outline_targets.csv``).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from tianping.core.errors import InputErrors, Location, TianpingError
+from tianping.core.observations import canonical_name, finish, normalize_unit, read_tables, validate_table
+
+NATIONAL_FILE = "nbs-national-2021-2030.csv"
+REGION = "全国"
+
+# Printed name -> (indicator, sex, residence)
+GROUP_NAMES = {
+    "城市孕产妇死亡率": ("孕产妇死亡率", "", "城镇"),
+    "农村孕产妇死亡率": ("孕产妇死亡率", "", "农村"),
+    "小学学龄女童净入学率": ("小学学龄儿童净入学率", "女", ""),
+    "小学学龄男童净入学率": ("小学学龄儿童净入学率", "男", ""),
+}
+NATIONAL_COLUMNS = ["report", "year", "area", "indicator", "value", "unit"]
+
+
+def default_national_path() -> Path:
+    """``$TIANPING_SHARED/data/…``, else the ``shared`` folder beside the repository."""
+    shared = os.environ.get("TIANPING_SHARED")
+    root = Path(shared) if shared else Path(__file__).resolve().parents[3] / "shared"
+    return root / "data" / NATIONAL_FILE
+
+
+def load_national(path: str | Path | None = None) -> pd.DataFrame:
+    """The national figures as observations (region 全国) with ``report`` and ``area`` columns."""
+    path = Path(path) if path else default_national_path()
+    (table,) = read_tables(path)
+    missing = [c for c in NATIONAL_COLUMNS if c not in table.frame.columns]
+    if missing:
+        raise TianpingError(f"国家统计监测数据缺少列：{'、'.join(missing)}", Location(file=path.name))
+    frame = table.frame.copy()
+    frame["region"] = REGION
+    _split_group_names(frame)
+    table.frame, table.rows = _merge_reprinted_figures(frame, table.rows)
+    observations, errors = validate_table(table, indicators=_units_by_indicator(table), plan_years=(2020, 2030))
+    if errors:
+        raise InputErrors(errors)
+    return finish([observations])
+
+
+def _split_group_names(frame: pd.DataFrame) -> None:
+    frame["indicator"] = frame["indicator"].map(canonical_name)
+    sexes, residences, notes = [], [], []
+    for name in frame["indicator"]:
+        indicator, sex, residence = GROUP_NAMES.get(name, (name, "", ""))
+        sexes.append(sex)
+        residences.append(residence)
+        notes.append(f"报告原指标名：{name}" if name in GROUP_NAMES else "")
+    frame["indicator"] = [GROUP_NAMES.get(n, (n,))[0] for n in frame["indicator"]]
+    frame["sex"], frame["residence"], frame["note"] = sexes, residences, notes
+
+
+def _merge_reprinted_figures(frame: pd.DataFrame, rows: list[int]) -> tuple[pd.DataFrame, list[int]]:
+    """One figure printed in several reports becomes one row naming every report."""
+    frame = frame.assign(_row=rows, _value=frame["value"].map(lambda v: str(v).strip()))
+    key = ["indicator", "year", "sex", "residence", "_value"]
+    joined = ("report", "area")
+    merged = (frame.groupby(key, sort=False, dropna=False)
+              .agg({**{c: "first" for c in frame.columns if c not in key and c not in joined},
+                    **{c: lambda texts: "；".join(dict.fromkeys(texts)) for c in joined}})
+              .reset_index())
+    merged = merged.sort_values("_row", kind="stable").reset_index(drop=True)
+    return merged.drop(columns=["_row", "_value"])[list(frame.columns.drop(["_row", "_value"]))], \
+        merged["_row"].tolist()
+
+
+def _units_by_indicator(table) -> dict[str, str]:
+    """Each indicator's unit as first printed; a later row printing another unit is an error."""
+    units: dict[str, str] = {}
+    for name, unit in zip(table.frame["indicator"], table.frame["unit"]):
+        units.setdefault(canonical_name(name), normalize_unit(unit))
+    return units
+
+
+def national_targets() -> pd.DataFrame:
+    """Targets stated by the national outlines (中国妇女/儿童发展纲要 2021—2030) for the national figures."""
+    text = resources.files("tianping.core.data").joinpath("national_outline_targets.csv").read_text("utf-8")
+    targets = pd.read_csv(io.StringIO(text), dtype={"value": float, "year": int}, keep_default_na=False)
+    targets["unit"] = targets["unit"].map(normalize_unit)
+    return targets
