@@ -1,0 +1,165 @@
+"""Write a seed's text to a real .docx and a real .pdf inside a test.
+
+The .docx uses Word automatic numbering (numbering.xml) for the headings and goal
+numbers 一、 （一） 1. — the labels are removed from the paragraph text, as Word
+stores them — and a real Word table for the cell-per-line table of seed 003.
+The .pdf is typeset by reportlab with the built-in CJK font STSong-Light, paragraphs
+indented and long lines wrapped, so the reader's line rejoining is exercised.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from docx import Document
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+# label pattern -> (Word numFmt, lvlText); the number is group 1
+_LIST_KINDS = {
+    "chapter": (re.compile(r"^([一二三四五六七八九十]+)、"), "chineseCounting", "%1、"),
+    "area": (re.compile(r"^（([一二三四五六七八九十]+)）"), "chineseCounting", "（%1）"),
+    "item": (re.compile(r"^(\d{1,2})\.(?!\d)"), "decimal", "%1."),
+}
+_CHINESE_VALUES = {c: i for i, c in enumerate("一二三四五六七八九", 1)}
+
+
+def chinese_to_int(text: str) -> int:
+    """一..九十九, as list labels use them."""
+    if "十" not in text:
+        return _CHINESE_VALUES[text]
+    tens, _, ones = text.partition("十")
+    return (_CHINESE_VALUES[tens] if tens else 1) * 10 + (_CHINESE_VALUES[ones] if ones else 0)
+
+
+class _WordLists:
+    """Adds abstract numbering definitions once, then one w:num per list run."""
+
+    def __init__(self, document):
+        self.root = document.part.numbering_part.element
+        self.abstract_ids = {}
+        self.current = {}   # kind -> (numId, last number)
+        for index, (kind, (_, fmt, text)) in enumerate(_LIST_KINDS.items()):
+            abstract_id = str(900 + index)
+            self.abstract_ids[kind] = abstract_id
+            self.root.insert(0, parse_xml(
+                f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+                f'<w:multiLevelType w:val="singleLevel"/>'
+                f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+                f'<w:lvlText w:val="{text}"/><w:suff w:val="nothing"/></w:lvl></w:abstractNum>'))
+
+    def number(self, kind: str, value: int) -> str | None:
+        """The numId to use for list item ``value``, or None to keep the label as text."""
+        num_id, last = self.current.get(kind, (None, 0))
+        if num_id is not None and value == last + 1:
+            self.current[kind] = (num_id, value)
+            return num_id
+        if value != 1:
+            return None
+        num_id = str(900 + len(self.root.findall(qn("w:num"))) + 1)
+        self.root.append(parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{self.abstract_ids[kind]}"/>'
+            f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+        self.current[kind] = (num_id, 1)
+        return num_id
+
+
+def _numbered(lists: _WordLists, line: str) -> tuple[str | None, str]:
+    for kind, (pattern, fmt, _) in _LIST_KINDS.items():
+        match = pattern.match(line)
+        if match:
+            value = int(match.group(1)) if fmt == "decimal" else chinese_to_int(match.group(1))
+            num_id = lists.number(kind, value)
+            if num_id is not None:
+                return num_id, line[match.end():]
+    return None, line
+
+
+def _set_numbering(paragraph, num_id: str) -> None:
+    paragraph._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+
+def _table_rows(lines: list[str], start: int) -> tuple[list[list[str]], int]:
+    """Cell-per-line rows ("\\t" + cell, blank line after a row) starting at ``start``."""
+    rows, row, i = [], [], start
+    while i < len(lines) and (lines[i].startswith("\t") or (lines[i] == "" and row)):
+        if lines[i] == "":
+            rows.append(row)
+            row = []
+        else:
+            row.append(lines[i][1:])
+        i += 1
+    if row:
+        rows.append(row)
+    return rows, i
+
+
+def _add_table(document, rows: list[list[str]]) -> None:
+    width = max(map(len, rows))
+    table = document.add_table(rows=len(rows), cols=width)
+    for r, cells in enumerate(rows):
+        row = table.rows[r]
+        span = width - len(cells) + 1   # a short row (the header) spans its first cell
+        if span > 1:
+            row.cells[0].merge(row.cells[span - 1])
+        targets = [row.cells[0]] + [row.cells[c] for c in range(span, width)]
+        for cell, text in zip(targets, cells):
+            cell.paragraphs[0].text = text
+
+
+def write_docx(text: str, path: Path) -> Path:
+    document = Document()
+    lists = _WordLists(document)
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("\t"):
+            rows, i = _table_rows(lines, i)
+            _add_table(document, rows)
+            continue
+        num_id, rest = _numbered(lists, line)
+        paragraph = document.add_paragraph(rest)
+        if num_id is not None:
+            _set_numbering(paragraph, num_id)
+        i += 1
+    document.save(path)
+    return path
+
+
+def write_pdf(text: str, path: Path) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    # Chinese paragraphs start indented by two characters
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10.5, leading=16,
+                          firstLineIndent=21, wordWrap="CJK")
+    story = []
+    for line in text.split("\n"):
+        if line.strip():
+            story.append(Paragraph(escape(line.strip()), body))
+        else:
+            story.append(Spacer(1, 6))
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+    return path
+
+
+def write_image_only_pdf(path: Path) -> Path:
+    """A 'scanned' PDF: shapes only, no text layer."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for page in range(2):
+        for row in range(30):
+            pdf.rect(60, 760 - row * 22, 300 + (row * 37 + page * 11) % 180, 9, fill=1, stroke=0)
+        pdf.showPage()
+    pdf.save()
+    return path

@@ -1,0 +1,568 @@
+"""Plan documents (.txt, .docx, .pdf) → raw text, one paragraph per line.
+
+The type is decided by the bytes, not the name: offices rename files, save GBK
+text as ".txt" and send truncated attachments. Every failure is a
+``DocumentError`` in Chinese naming the file; nothing here lets a traceback out.
+
+``parse_document`` adds the plan parser on top and stamps each plan with the
+file's name and sha256, so a stored plan can be traced to the exact bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import statistics
+import zipfile
+from pathlib import Path
+
+from tianping.core.errors import DocumentError, Location, TianpingError
+from tianping.core.model import Plan
+
+MAX_BYTES = 20 * 1024 * 1024
+
+NOT_A_PLAN = "未识别出规划结构（领域、主要目标、策略措施），请确认这是妇女或儿童发展规划文件"
+
+
+def read_document(path: str | Path, data: bytes | None = None, max_bytes: int = MAX_BYTES) -> str:
+    """The document's text, one paragraph per line. ``data`` overrides reading ``path``
+    (an upload); ``path`` then only names the file in messages."""
+    where = Location(file=Path(path).name)
+    if data is None:
+        data = _read_bytes(Path(path), where, max_bytes)
+    _check_size(len(data), where, max_bytes)
+    kind = sniff_kind(data)
+    try:
+        if kind == "pdf":
+            text = _read_pdf(data, where)
+        elif kind == "docx":
+            text = _read_docx(data, where)
+        else:
+            text = decode_text(data, where)
+    except TianpingError:
+        raise
+    except Exception as exc:  # a reader library failing on a malformed file
+        raise DocumentError(f"文件已损坏，无法读取（{type(exc).__name__}）", where) from exc
+    if not text.strip():
+        raise DocumentError("文件中没有文字", where)
+    return text
+
+
+def parse_document(path: str | Path, data: bytes | None = None, max_bytes: int = MAX_BYTES) -> list[Plan]:
+    """Read a document and parse the plan(s) in it, stamped with file name and sha256."""
+    from tianping.core.parser import parse_plan_text  # the parser is built on top of readers
+
+    where = Location(file=Path(path).name)
+    if data is None:
+        data = _read_bytes(Path(path), where, max_bytes)
+    text = read_document(path, data, max_bytes)
+    plans = parse_plan_text(text, source_file=Path(path).name)
+    if not any(plan.areas for plan in plans):
+        raise DocumentError(NOT_A_PLAN, where)
+    digest = hashlib.sha256(data).hexdigest()
+    for plan in plans:
+        plan.source_file = Path(path).name
+        plan.source_sha256 = digest
+    return plans
+
+
+# --- bytes and type ------------------------------------------------------------
+
+def _read_bytes(path: Path, where: Location, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DocumentError("文件不存在", where) from None
+    except OSError as exc:
+        raise DocumentError(f"无法读取文件（{exc.strerror}）", where) from None
+    if path.is_dir():
+        raise DocumentError("这是一个文件夹，不是文件", where)
+    _check_size(size, where, max_bytes)  # before reading: never load a huge file
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"无法读取文件（{exc.strerror}）", where) from None
+
+
+def _check_size(size: int, where: Location, max_bytes: int) -> None:
+    if size == 0:
+        raise DocumentError("文件为空", where)
+    if size > max_bytes:
+        raise DocumentError(
+            f"文件大小为{_megabytes(size)}，超过上限{_megabytes(max_bytes)}；"
+            "规划文件通常不超过几MB，请确认文件是否正确", where)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB".replace(".0 MB", " MB")
+
+
+def sniff_kind(data: bytes) -> str:
+    """"pdf", "docx" or "text", by content. Other binary formats are refused here."""
+    if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        return "docx"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise DocumentError("这是旧版Word（.doc）或WPS格式，请在Word中另存为.docx后再导入")
+    if data.startswith(b"{\\rtf"):
+        raise DocumentError("这是RTF格式，请在Word中另存为.docx后再导入")
+    return "text"
+
+
+# --- plain text ----------------------------------------------------------------
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+# The most frequent Chinese characters, plus the vocabulary of plan documents. In real
+# Chinese text a large share of the Han characters are among these; in bytes decoded
+# with the wrong codec (or random bytes read as GB18030) almost none are.
+_COMMON_HAN = set(
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说"
+    "产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点"
+    "从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原"
+    "又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革"
+    "位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强"
+    "放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交"
+    "受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八"
+    "离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布"
+    "复容儿须际商非验连断深难近千周委素技备半办青省列习响约支般史感劳便团往历市克何除消构府称准值号率族"
+    "维划选标写存候亲快效院查型按格养易置派层片始却专状育识适属包住调满县局照参细引听该价严妇女童健康环"
+    "境障略措施依推普及庭服务促设施保险疗卫婚姻儿童权益护村镇街道创营优完善"
+)
+
+
+def decode_text(data: bytes, where: Location | None = None) -> str:
+    """Decode text bytes: BOM, else UTF-8, else GB18030 (a superset of GBK), else what
+    charset-normalizer proposes; the result must read as Chinese."""
+    where = where or Location()
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _plausible(data.decode(codec, errors="replace"), codec, where)
+    if b"\x00" in data[:4096]:
+        raise DocumentError("文件不是文本、Word（.docx）或PDF格式，无法读取（可能是其他二进制文件）", where)
+    for codec in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _reads_as_text(text):
+            return _newlines(text)
+    guess = _charset_normalizer_guess(data)
+    if guess and _reads_as_text(guess[1]):
+        return _newlines(guess[1])
+    raise DocumentError(
+        "无法识别文件的文字编码，内容可能是乱码或二进制数据；请用UTF-8或GBK编码另存为文本，或直接导入.docx", where)
+
+
+def _charset_normalizer_guess(data: bytes) -> tuple[str, str] | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is None:
+        return None
+    try:
+        return best.encoding, data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _plausible(text: str, codec: str, where: Location) -> str:
+    if not _reads_as_text(text):
+        raise DocumentError(f"按{codec}编码读出的内容是乱码，请检查文件", where)
+    return _newlines(text)
+
+
+def _reads_as_text(text: str) -> bool:
+    """True when the decoded text looks like a real (Chinese or plain) document."""
+    sample = text[:100_000]
+    if not sample:
+        return False
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f")
+    replacement = sample.count("\ufffd")
+    if (controls + replacement) / len(sample) > 0.01:
+        return False
+    han = [ch for ch in sample if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"]
+    if len(han) < 20:
+        # hardly any Chinese: accept only if it is mostly printable ASCII (then the
+        # parser, not the reader, says it is not a plan)
+        printable = sum(1 for ch in sample if ch.isascii() and (ch.isprintable() or ch in "\t\r\n"))
+        return printable / len(sample) > 0.9
+    common = sum(1 for ch in han if ch in _COMMON_HAN)
+    return common / len(han) >= 0.3
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+
+
+# --- .docx -----------------------------------------------------------------------
+
+def _read_docx(data: bytes, where: Location) -> str:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        raise DocumentError("文件已损坏（Word文档不完整，可能下载或复制时被截断），请重新获取原文件", where) from None
+    if "word/document.xml" not in names:
+        raise DocumentError("这是ZIP压缩包，但不是Word文档（.docx）", where)
+    if archive.testzip() is not None:
+        raise DocumentError("文件已损坏（Word文档内部数据校验失败），请重新获取原文件", where)
+    return "\n".join(_docx_lines(data))
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _docx_lines(data: bytes) -> list[str]:
+    """Paragraphs and tables in document order. A table gives one line per cell
+    ("\t" + text) and a blank line after each row: the layout the seed texts have
+    (奉化区 表1), so the structure parser sees a .docx table as it sees the .txt."""
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    numbering = _Numbering(document)
+    lines: list[str] = []
+    for block in _blocks(document.element.body):
+        if block.tag == _W + "p":
+            lines.append(numbering.label(block) + _paragraph_text(block))
+        else:
+            lines.extend(_table_lines(block, numbering))
+    return lines
+
+
+def _blocks(parent):
+    """Paragraphs and tables directly in ``parent``, looking through content controls."""
+    for child in parent:
+        if child.tag in (_W + "p", _W + "tbl"):
+            yield child
+        elif child.tag == _W + "sdt":
+            content = child.find(_W + "sdtContent")
+            if content is not None:
+                yield from _blocks(content)
+
+
+def _paragraph_text(p) -> str:
+    # w:t also holds tracked insertions (deletions are w:delText, so skipped);
+    # text boxes and compatibility fallbacks would repeat or scatter text, so skip them.
+    parts = []
+    for node in p.iter(_W + "t", _W + "tab", _W + "br", _W + "cr"):
+        if _inside_skipped(node, p):
+            continue
+        if node.tag == _W + "t":
+            parts.append(node.text or "")
+        elif node.tag == _W + "tab":
+            parts.append("\t")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _inside_skipped(node, stop) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag in (_W + "txbxContent", _MC_FALLBACK):
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _table_lines(tbl, numbering: "_Numbering") -> list[str]:
+    lines = []
+    for row in _children(tbl, _W + "tr"):
+        for cell in _children(row, _W + "tc"):
+            if _continues_vertical_merge(cell):
+                continue
+            cell_lines = []
+            for block in _blocks(cell):
+                if block.tag == _W + "p":
+                    cell_lines.append(numbering.label(block) + _paragraph_text(block))
+                else:
+                    cell_lines.extend(_table_lines(block, numbering))
+            # a short cell split over paragraphs ("孕产妇死亡率" / "（1/10万）") is one cell
+            text = "".join(cell_lines) if sum(map(len, cell_lines)) <= 60 else "\n".join(cell_lines)
+            lines.append("\t" + text)
+        lines.append("")
+    return lines
+
+
+def _children(parent, tag: str):
+    """Direct children with ``tag``, looking through content controls (w:sdt)."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag == _W + "sdt":
+            content = child.find(_W + "sdtContent")
+            if content is not None:
+                yield from _children(content, tag)
+
+
+def _continues_vertical_merge(cell) -> bool:
+    merge = cell.find(f"{_W}tcPr/{_W}vMerge")
+    return merge is not None and merge.get(_W + "val", "continue") == "continue"
+
+
+class _Numbering:
+    """Word's automatic numbering (一、 （一） 1.), which python-docx leaves out of the
+    text: the labels are computed from numbering.xml the way Word counts them."""
+
+    def __init__(self, document):
+        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}   # (numId, ilvl) -> fmt, text, start
+        self.counters: dict[str, list[int | None]] = {}
+        self.style_numbering: dict[str, tuple[str | None, int | None, str | None]] = {}
+        self._load_numbering(document)
+        self._load_styles(document)
+
+    def _load_numbering(self, document) -> None:
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {}
+        for node in root.findall(_W + "abstractNum"):
+            abstract[node.get(_W + "abstractNumId")] = {
+                int(lvl.get(_W + "ilvl", "0")): _level_definition(lvl) for lvl in node.findall(_W + "lvl")}
+        for num in root.findall(_W + "num"):
+            num_id = num.get(_W + "numId")
+            ref = num.find(_W + "abstractNumId")
+            levels = dict(abstract.get(ref.get(_W + "val") if ref is not None else None, {}))
+            for override in num.findall(_W + "lvlOverride"):
+                ilvl = int(override.get(_W + "ilvl", "0"))
+                lvl = override.find(_W + "lvl")
+                if lvl is not None:
+                    levels[ilvl] = _level_definition(lvl)
+                start = override.find(_W + "startOverride")
+                if start is not None and ilvl in levels:
+                    fmt, text, _ = levels[ilvl]
+                    levels[ilvl] = (fmt, text, int(start.get(_W + "val", "1")))
+            for ilvl, definition in levels.items():
+                self.levels[(num_id, ilvl)] = definition
+
+    def _load_styles(self, document) -> None:
+        for style in document.styles.element.findall(_W + "style"):
+            num_pr = style.find(f"{_W}pPr/{_W}numPr")
+            based = style.find(_W + "basedOn")
+            num_id, ilvl = _num_pr(num_pr)
+            self.style_numbering[style.get(_W + "styleId")] = (
+                num_id, ilvl, based.get(_W + "val") if based is not None else None)
+
+    def _style_num_pr(self, style_id: str | None) -> tuple[str | None, int | None]:
+        seen = set()
+        while style_id and style_id not in seen:
+            seen.add(style_id)
+            num_id, ilvl, based = self.style_numbering.get(style_id, (None, None, None))
+            if num_id is not None:
+                return num_id, ilvl
+            style_id = based
+        return None, None
+
+    def label(self, p) -> str:
+        num_id, ilvl = _num_pr(p.find(f"{_W}pPr/{_W}numPr"))
+        if num_id is None:
+            style = p.find(f"{_W}pPr/{_W}pStyle")
+            style_num, style_lvl = self._style_num_pr(style.get(_W + "val") if style is not None else None)
+            num_id, ilvl = style_num, ilvl if ilvl is not None else style_lvl
+        ilvl = ilvl or 0
+        if num_id in (None, "0") or (num_id, ilvl) not in self.levels:
+            return ""
+        counters = self.counters.setdefault(num_id, [None] * 10)
+        start = self.levels[(num_id, ilvl)][2]
+        counters[ilvl] = start if counters[ilvl] is None else counters[ilvl] + 1
+        for deeper in range(ilvl + 1, len(counters)):
+            counters[deeper] = None  # a higher level restarts the levels below it
+        return self._render(num_id, ilvl, counters)
+
+    def _render(self, num_id: str, ilvl: int, counters: list[int | None]) -> str:
+        fmt, text, _ = self.levels[(num_id, ilvl)]
+        if fmt == "bullet":
+            return ""
+
+        def number(match: re.Match) -> str:
+            level = int(match.group(1)) - 1
+            level_fmt, _, level_start = self.levels.get((num_id, level), ("decimal", "", 1))
+            value = counters[level] if level < len(counters) and counters[level] is not None else level_start
+            return format_number(value, level_fmt)
+
+        label = re.sub(r"%(\d)", number, text)
+        # a label without closing punctuation ("第%1条") needs a gap before the text
+        return label + " " if label and label[-1].isalnum() else label
+
+
+def _num_pr(num_pr) -> tuple[str | None, int | None]:
+    if num_pr is None:
+        return None, None
+    num_id = num_pr.find(_W + "numId")
+    ilvl = num_pr.find(_W + "ilvl")
+    return (num_id.get(_W + "val") if num_id is not None else None,
+            int(ilvl.get(_W + "val", "0")) if ilvl is not None else None)
+
+
+def _level_definition(lvl) -> tuple[str, str, int]:
+    def val(tag: str, default: str) -> str:
+        node = lvl.find(_W + tag)
+        return node.get(_W + "val", default) if node is not None else default
+
+    return val("numFmt", "decimal"), val("lvlText", ""), int(val("start", "1"))
+
+
+_CHINESE_DIGITS = "〇一二三四五六七八九"
+_LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
+_EARTHLY_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
+
+
+def format_number(n: int, fmt: str) -> str:
+    """A list number in one of Word's numFmt styles (those Chinese documents use)."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting",
+               "japaneseCounting", "ideographLegalTraditional"):
+        return _chinese_number(n, _CHINESE_DIGITS, "十百")
+    if fmt == "chineseLegalSimplified":
+        return _chinese_number(n, _LEGAL_DIGITS, "拾佰")
+    if fmt in ("ideographDigital", "taiwaneseDigital"):
+        return "".join(_CHINESE_DIGITS[int(d)] for d in str(n))
+    if fmt == "ideographTraditional":
+        return _HEAVENLY_STEMS[(n - 1) % 10]
+    if fmt == "ideographZodiac":
+        return _EARTHLY_BRANCHES[(n - 1) % 12]
+    if fmt in ("upperLetter", "lowerLetter"):
+        letters = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letters if fmt == "upperLetter" else letters.lower()
+    if fmt in ("upperRoman", "lowerRoman"):
+        roman = _roman(n)
+        return roman if fmt == "upperRoman" else roman.lower()
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt == "decimalEnclosedParen" and 1 <= n <= 20:
+        return chr(0x2474 + n - 1)
+    if fmt == "decimalEnclosedFullstop" and 1 <= n <= 20:
+        return chr(0x2488 + n - 1)
+    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
+        return "".join(chr(0xFF10 + int(d)) for d in str(n))
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt == "none":
+        return ""
+    return str(n)
+
+
+def _chinese_number(n: int, digits: str, units: str) -> str:
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return units[0] + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + units[0] + (digits[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        tail = "" if rest == 0 else ("零" + digits[rest] if rest < 10 else
+                                     (digits[1] if rest < 20 else "") + _chinese_number(rest, digits, units))
+        return digits[n // 100] + units[1] + tail
+    return str(n)
+
+
+def _roman(n: int) -> str:
+    out = []
+    for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        count, n = divmod(n, value)
+        out.append(numeral * count)
+    return "".join(out)
+
+
+# --- .pdf ------------------------------------------------------------------------
+
+_NUMBERED_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十]+[章节部分])")
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
+
+
+def _read_pdf(data: bytes, where: Location) -> str:
+    lines = _pdf_lines(data, where)
+    if not any(text.strip() for _, text in lines):
+        raise DocumentError("PDF中没有可提取的文字，可能是扫描件；请提供Word文档或带文字层的PDF", where)
+    return "\n".join(_rejoin(lines))
+
+
+def _pdf_lines(data: bytes, where: Location) -> list[tuple[tuple[float, float, float], str]]:
+    """Every text line as ((x0, x1, char width), text), page by page, top to bottom."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTTextBox, LTTextLine
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    lines = []
+    try:
+        for page in extract_pages(io.BytesIO(data), laparams=LAParams()):
+            page_lines = []
+            for box in page:
+                if not isinstance(box, LTTextBox):
+                    continue
+                for line in box:
+                    if isinstance(line, LTTextLine):
+                        text = line.get_text().rstrip("\n")
+                        if text.strip():
+                            page_lines.append((-round(line.y1), line.x0, line.x1, line.height, text))
+            page_lines.sort()
+            lines.extend(((x0, x1, h), text) for _, x0, x1, h, text in page_lines)
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise DocumentError("PDF已加密，请提供未加密的文件", where) from None
+    except (PDFSyntaxError, PSException):
+        raise DocumentError("文件已损坏（PDF结构不完整），请重新获取原文件", where) from None
+    return lines
+
+
+def _rejoin(lines: list[tuple[tuple[float, float, float], str]]) -> list[str]:
+    """Join lines that a PDF broke inside a paragraph: a line that stops where the next
+    line's first word would not have fitted continues on the next line, unless that
+    one is indented (a new paragraph) or starts with a list number."""
+    lines = [(geo, text) for geo, text in lines if not _PAGE_NUMBER.match(text)]
+    if not lines:
+        return []
+    left = min(geo[0] for geo, _ in lines)
+    right = _right_margin([geo[1] for geo, _ in lines])
+    out: list[str] = []
+    prev_room = None   # space left at the end of the previous line, in points
+    for (x0, x1, height), text in lines:
+        char = height or 10.0
+        indented = x0 > left + 0.8 * char or text[:1].isspace()
+        body = text.strip()
+        wrapped = prev_room is not None and prev_room < _first_unit_width(body, char) + 1.2 * char
+        if wrapped and not indented and not _NUMBERED_START.match(body):
+            out[-1] = _join(out[-1], body)
+        else:
+            out.append(body)
+        prev_room = right - x1
+    return out
+
+
+def _right_margin(ends: list[float]) -> float:
+    """The text column's right edge: the typical end of the longest lines (a line with
+    hanging punctuation may stick out a little)."""
+    longest = sorted(ends)[-max(1, len(ends) // 5):]
+    return statistics.median(longest)
+
+
+_FIRST_UNIT = re.compile(r"([“‘《（(「]*)([A-Za-z0-9.,%/+\-‰]*)")
+_NO_LINE_START = "、，。；：！？）》”’%‰"
+
+
+def _first_unit_width(text: str, char: float) -> float:
+    """Width of what the typesetter could not split off the start of ``text``: a Latin
+    word or number, or one Chinese character (two when line-start punctuation follows)."""
+    opening, latin = _FIRST_UNIT.match(text).groups()
+    width = len(opening) * char + (len(latin) * 0.55 * char if latin else char)
+    rest = text[len(opening) + max(len(latin), 1):]
+    return width + (char if rest[:1] in _NO_LINE_START and rest else 0)
+
+
+def _join(head: str, tail: str) -> str:
+    # Chinese needs no space at a line break; English words do
+    if head[-1:].isascii() and head[-1:].isalpha() or tail[:1].isascii() and tail[:1].isalpha():
+        return head + " " + tail
+    return head + tail
