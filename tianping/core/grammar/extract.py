@@ -7,15 +7,17 @@ second clause has none) and a deadline that opens a sentence ("到2025年，…"
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..model import Indicator, SourceRef, Target
 from .clauses import MASK, Clause, split_clauses
 from .directional import find_direction
 from .lexicon import FULL_COVERAGE_RE
-from .names import clean_name, distribute, split_if_complete, split_items
+from .names import clean_name, distribute, split_if_complete
 from .numeric import Group, find_groups
 
+_LAST_AND_RE = re.compile("以及|和|与")   # "A以及B实现“两个全覆盖”"
 _TRAILING_STOP = ("基础上", "水平", "的水平")
 _MAX_TRAILING = 15
 
@@ -154,8 +156,8 @@ def _full_coverage(r: _Reading, clause: Clause) -> bool:
     if not m:
         return False
     name = clean_name(clause.masked[: m.start()]) or r.subject
-    names = split_items(name) if "两个" in m.group() else [name]
-    for n in names if len(names) == 2 else [name]:
+    pair = _LAST_AND_RE.split(name, maxsplit=1) if "两个" in m.group() else []
+    for n in pair if len(pair) == 2 else [name]:
         for y in _years(r, clause):
             r.found.append((n, Target(year=y, op=">=", value=100.0, unit="%", kind="numeric",
                                       text=clause.text[m.start(): m.end()].strip(),
