@@ -13,6 +13,7 @@ def main():
 
 
 # Registered sub-commands (one line each, one module each).
+from tianping.commands import web as _web; [main.add_command(c) for c in (_web.demo, _web.serve, _web.manage)]  # noqa: E702,E402
 
 
 if __name__ == "__main__":

@@ -1,0 +1,82 @@
+"""`tianping demo`, `tianping serve` and `tianping manage ...`: the web project from
+the command line. The demo set-up itself is tianping.web.demo."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+DEFAULT_ADDRESS = "127.0.0.1:8000"
+
+
+def _django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tianping.web.settings")
+    import django
+
+    django.setup()
+
+
+def _serve(address: str) -> None:
+    from django.core.management import call_command
+
+    click.echo(f"» 天平已启动：http://{address}/  （Ctrl+C 停止）")
+    call_command("runserver", address, use_reloader=False, use_threading=True)
+
+
+@click.command("demo")
+@click.option("--seeds", type=click.Path(file_okay=False), help="种子规划文件夹（默认 ../shared/seeds）")
+@click.option("--address", default=DEFAULT_ADDRESS, show_default=True, help="服务地址")
+@click.option("--no-serve", is_flag=True, help="只准备演示数据，不启动服务")
+def demo(seeds, address, no_serve):
+    """建库、导入种子规划、创建演示用户和合成数据，然后启动服务。"""
+    _django()
+    from django.core.management import call_command
+
+    from tianping.web import demo as setup
+    from tianping.web.orgs.models import User
+
+    click.echo("» 建立数据库")
+    call_command("migrate", verbosity=0)
+    regions = setup.seed_regions()
+    for code in setup.DISTRICT_CODES:
+        setup.seed_departments(regions[code])
+    users = setup.seed_users()
+    office = User.objects.get(username="office")
+    seed_dir = setup.find_seeds(seeds)
+    click.echo(f"» 导入种子规划：{seed_dir}")
+    for path in sorted(seed_dir.glob("*.txt")):
+        for plan in setup.import_seed_file(path, office):
+            click.echo(f"  {path.name} → {plan.region.name} {plan.title}（{plan.indicators.count()}项指标）")
+    from tianping.web.plans.models import Plan
+
+    filled = sum(setup.fill_synthetic(plan) for plan in Plan.objects.filter(status=Plan.Status.CONFIRMED))
+    if filled:
+        click.echo(f"» 合成演示数据（2020—2024年，界面中标注“合成”）：{filled}条")
+    click.echo("» 演示用户（西岗区）：")
+    for user in users:
+        click.echo(f"  {user.role_label:<10} 用户名 {user.username:<9} 密码 {user.password}")
+    if not no_serve:
+        _serve(address)
+
+
+@click.command("serve")
+@click.option("--address", default=DEFAULT_ADDRESS, show_default=True, help="服务地址")
+def serve(address):
+    """启动网页服务（先执行数据库迁移）。"""
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    _serve(address)
+
+
+@click.command("manage", context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
+                                           "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args):
+    """Django 管理命令（如 tianping manage createsuperuser）。"""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tianping.web.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tianping manage", *args])

@@ -1,0 +1,227 @@
+"""Demo set-up for `tianping demo`: the four seed districts with their cities and
+provinces, the usual committee member departments, the seed plans, one user per
+role and synthetic 2020–2024 observations. Every step is idempotent."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from tianping.web.orgs.models import Department, Region, User
+from tianping.web.plans import services
+from tianping.web.plans.models import Indicator, Plan
+
+# (code, name, level, parent code) — GB/T 2260.
+REGIONS = [
+    ("210000", "辽宁省", Region.Level.PROVINCE, None),
+    ("210200", "大连市", Region.Level.CITY, "210000"),
+    ("210203", "西岗区", Region.Level.DISTRICT, "210200"),
+    ("220000", "吉林省", Region.Level.PROVINCE, None),
+    ("220100", "长春市", Region.Level.CITY, "220000"),
+    ("220113", "九台区", Region.Level.DISTRICT, "220100"),
+    ("330000", "浙江省", Region.Level.PROVINCE, None),
+    ("330200", "宁波市", Region.Level.CITY, "330000"),
+    ("330213", "奉化区", Region.Level.DISTRICT, "330200"),
+    ("350000", "福建省", Region.Level.PROVINCE, None),
+    ("350100", "福州市", Region.Level.CITY, "350000"),
+    ("350111", "晋安区", Region.Level.DISTRICT, "350100"),
+]
+DISTRICT_CODES = ["210203", "220113", "330213", "350111"]
+
+K = Department.Kind
+# The usual member list of a district women and children's working committee.
+DEPARTMENTS = [
+    ("组织部", K.PARTY), ("宣传部", K.PARTY), ("政法委", K.PARTY), ("人大", K.LEGISLATURE), ("政协", K.LEGISLATURE),
+    ("法院", K.JUDICIAL), ("检察院", K.JUDICIAL), ("发改局", K.GOVERNMENT), ("教育局", K.GOVERNMENT),
+    ("公安分局", K.GOVERNMENT), ("民政局", K.GOVERNMENT), ("司法局", K.GOVERNMENT), ("财政局", K.GOVERNMENT),
+    ("人社局", K.GOVERNMENT), ("住建局", K.GOVERNMENT), ("农业农村局", K.GOVERNMENT), ("商务局", K.GOVERNMENT),
+    ("文旅局", K.GOVERNMENT), ("卫健局", K.GOVERNMENT), ("应急管理局", K.GOVERNMENT), ("医保局", K.GOVERNMENT),
+    ("体育局", K.GOVERNMENT), ("市场监管局", K.GOVERNMENT), ("生态环境局", K.GOVERNMENT), ("统计局", K.GOVERNMENT),
+    ("总工会", K.MASS), ("妇联", K.MASS), ("团委", K.MASS), ("残联", K.MASS), ("科协", K.MASS),
+]
+
+# Demo users of the first district (西岗区): (username, role, department, display name).
+DEMO_REGION = "210203"
+DEMO_USERS = [
+    ("office", User.Role.OFFICE, "妇联", "妇儿工委办公室"),
+    ("stats", User.Role.STATISTICS, "统计局", "统计局监测组"),
+    ("reporter", User.Role.REPORTER, "卫健局", "卫健局联络员"),
+    ("expert", User.Role.EVALUATION, None, "专家评估组"),
+    ("leader", User.Role.LEADERSHIP, None, "领导小组"),
+    ("viewer", User.Role.READONLY, None, "只读用户"),
+]
+
+# Demo task division: an indicator whose name holds a keyword goes to that department.
+DEMO_ASSIGNMENT = [
+    (("孕产妇", "婴儿", "死亡率", "健康", "疾病", "筛查", "卫生", "生育", "哺乳", "疫苗", "营养", "体重", "近视"), "卫健局"),
+    (("入学", "教育", "学校", "学前", "毕业", "受教育"), "教育局"),
+    (("就业", "社会保险", "养老保险", "失业", "工伤", "技能"), "人社局"),
+    (("医疗保险", "医保"), "医保局"),
+    (("家庭暴力", "拐卖", "犯罪", "刑事"), "公安分局"),
+    (("法律援助", "司法"), "司法局"),
+    (("人大代表", "政协委员"), "人大"),
+    (("干部", "领导班子", "公务员"), "组织部"),
+    (("村委会", "居委会", "低保", "救助", "福利", "孤儿"), "民政局"),
+    (("体育", "锻炼"), "体育局"),
+]
+
+
+@dataclass
+class DemoUser:
+    username: str
+    password: str
+    role_label: str
+
+
+def seed_regions() -> dict[str, Region]:
+    regions: dict[str, Region] = {}
+    for code, name, level, parent in REGIONS:
+        region, _ = Region.objects.update_or_create(
+            code=code, defaults={"name": name, "level": level, "parent": regions.get(parent)})
+        regions[code] = region
+    return regions
+
+
+def seed_departments(region: Region) -> None:
+    for name, kind in DEPARTMENTS:
+        Department.objects.get_or_create(region=region, name=name, defaults={"kind": kind})
+
+
+def demo_password(username: str) -> str:
+    return f"tp-{username}-2030"
+
+
+def seed_users() -> list[DemoUser]:
+    region = Region.objects.get(code=DEMO_REGION)
+    created = []
+    for username, role, department, display in DEMO_USERS:
+        user, _ = User.objects.get_or_create(username=username)
+        user.role, user.region, user.last_name = role, region, display
+        user.department = Department.objects.get(region=region, name=department) if department else None
+        user.set_password(demo_password(username))
+        user.save()
+        created.append(DemoUser(username, demo_password(username), str(user.get_role_display())))
+    admin, _ = User.objects.get_or_create(username="admin")
+    admin.is_staff = admin.is_superuser = True
+    admin.role, admin.last_name = User.Role.OFFICE, "系统管理员"
+    admin.set_password(demo_password("admin"))
+    admin.save()
+    created.append(DemoUser("admin", demo_password("admin"), "系统管理员"))
+    return created
+
+
+def region_for_plan(plan_region: str) -> Region | None:
+    """The seeded district a parsed plan names (“西岗区”, “大连市西岗区”)."""
+    for region in Region.objects.filter(level=Region.Level.DISTRICT):
+        if region.name in plan_region:
+            return region
+    return None
+
+
+def find_seeds(explicit: str | Path | None = None) -> Path:
+    """--seeds, $TIANPING_SEEDS, then ../shared/seeds beside the repository or the working directory."""
+    from django.conf import settings
+
+    candidates = [explicit, settings.TIANPING_SEEDS or None,
+                  settings.REPO_DIR.parent / "shared" / "seeds", Path.cwd().parent / "shared" / "seeds",
+                  Path.cwd() / "shared" / "seeds"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir() and any(Path(candidate).glob("*.txt")):
+            return Path(candidate)
+    raise FileNotFoundError("找不到种子规划文件夹（shared/seeds）。请用 --seeds 指定，或设置环境变量 TIANPING_SEEDS。")
+
+
+def import_seed_file(path: Path, importer: User | None) -> list[Plan]:
+    """Import and confirm the plans of one seed file, unless this exact file is already in."""
+    from tianping.core.readers import parse_document
+
+    data = path.read_bytes()
+    if Plan.objects.filter(source_sha256=hashlib.sha256(data).hexdigest()).exists():
+        return []
+    stored = []
+    with transaction.atomic():
+        for core_plan in parse_document(path, data=data):
+            region = region_for_plan(core_plan.region + core_plan.title)
+            if region is None:
+                raise ValueError(f"{path.name}：无法确定“{core_plan.title}”所属地区")
+            plan = services.store_plan(core_plan, region, importer)
+            assign_demo_departments(plan)
+            services.confirm_plan(plan, importer)
+            stored.append(plan)
+    return stored
+
+
+def assign_demo_departments(plan: Plan) -> None:
+    departments = {d.name: d for d in Department.objects.filter(region=plan.region)}
+    for indicator in plan.indicators.filter(responsible_department=None):
+        for keywords, department in DEMO_ASSIGNMENT:
+            if any(k in indicator.name for k in keywords):
+                indicator.responsible_department = departments.get(department)
+                indicator.by_sex = plan.kind == Plan.Kind.CHILDREN  # girls and boys reported apart
+                indicator.save(update_fields=["responsible_department", "by_sex"])
+                break
+
+
+def fill_synthetic(plan: Plan, seed: int = 2030) -> int:
+    """Synthetic 2020–2024 observations from tianping.core.synthetic, flagged synthetic."""
+    from tianping.web.observations.models import Observation
+
+    if Observation.objects.filter(indicator__plan=plan).exists():
+        return 0
+    try:
+        from tianping.core.synthetic import demo_observations
+    except ImportError:
+        return 0
+    core_plan = _core_plan_of(plan)
+    frame = demo_observations(core_plan, region=plan.region.name, seed=seed)
+    by_name = {}
+    for indicator in plan.indicators.order_by("position"):
+        by_name.setdefault(indicator.name, indicator)
+    rows = []
+    for rec in frame.to_dict("records"):
+        indicator = by_name.get(rec["indicator"])
+        if indicator is None:
+            continue
+        rows.append(Observation(
+            indicator=indicator, region=plan.region, year=int(rec["year"]), sex=_text(rec.get("sex")),
+            age=_text(rec.get("age")), residence=_text(rec.get("residence")), value=_number(rec.get("value")),
+            numerator=_number(rec.get("numerator")), denominator=_number(rec.get("denominator")),
+            note=_text(rec.get("note")) or "合成演示数据", synthetic=True,
+        ))
+    Observation.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _core_plan_of(plan: Plan):
+    """The plan as tianping.core sees it, rebuilt from the stored rows."""
+    from tianping.core import model as core
+
+    def targets(ind: Indicator):
+        return [core.Target(year=t.year, op=t.op, value=t.value, upper=t.upper, unit=t.unit,
+                            base_year=t.base_year, kind=t.kind, text=t.text) for t in ind.targets.all()]
+
+    indicators = [core.Indicator(name=i.name, unit=i.unit, direction=i.direction, targets=targets(i),
+                                 baselines=[core.Baseline(b.year, b.value, b.unit) for b in i.baselines.all()])
+                  for i in plan.indicators.prefetch_related("targets", "baselines")]
+    return core.Plan(title=plan.title, kind=plan.kind, region=plan.region.name, start_year=plan.start_year,
+                     end_year=plan.end_year, milestone_years=list(plan.milestone_years),
+                     areas=[], indicator_table=indicators)
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
+def _number(value) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from .models import Observation
+
+
+@admin.register(Observation)
+class ObservationAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "region", "year", "sex", "age", "residence", "value", "synthetic"]
+    list_filter = ["synthetic", "year", "sex", "region"]
+    search_fields = ["indicator__name"]
+    raw_id_fields = ["indicator"]

@@ -1,0 +1,122 @@
+"""The framework (指标体系) and the task division (任务分工) as Excel and Word tables:
+the appendix a district office circulates to its member departments."""
+
+from __future__ import annotations
+
+import io
+
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tianping.web.orgs.permissions import PLAN_READERS, get_scoped_or_404, role_required
+
+from .models import Indicator, Measure, Plan
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def framework_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
+    header = [_("No."), _("area"), _("indicator"), _("unit"), _("targets"), _("responsible department"),
+              _("disaggregation"), _("definition"), _("numerator"), _("denominator"), _("multiplier"),
+              _("data source"), _("proxy for")]
+    rows = []
+    indicators = plan.indicators.select_related("area", "responsible_department", "proxy_for").prefetch_related("targets")
+    for n, ind in enumerate(indicators, 1):
+        rows.append([
+            str(n), ind.area.name if ind.area else _("indicator table"), ind.name, ind.unit,
+            "；".join(_target_label(t) for t in ind.targets.all()),
+            ind.responsible_department.name if ind.responsible_department else "",
+            "、".join(ind.disaggregations), ind.definition, ind.numerator, ind.denominator,
+            "" if ind.multiplier is None else f"{ind.multiplier:g}", ind.data_source,
+            ind.proxy_for.name if ind.proxy_for else "",
+        ])
+    return header, rows
+
+
+def task_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
+    header = [_("area"), _("No."), _("measure"), _("lead department"), _("cooperating departments")]
+    measures = Measure.objects.filter(area__plan=plan).select_related("area", "lead_department").prefetch_related(
+        "cooperating_departments")
+    rows = [[m.area.name, str(m.number), m.title, m.lead_department.name if m.lead_department else "",
+             "、".join(d.name for d in m.cooperating_departments.all())] for m in measures]
+    return header, rows
+
+
+def _target_label(t) -> str:
+    value = "" if t.value is None else f"{t.value:g}"
+    if t.op == "range" and t.upper is not None:
+        value = f"{value}–{t.upper:g}"
+    return t.text or f"{t.year}年 {t.op} {value}{t.unit}"
+
+
+TABLES = {"framework": (framework_rows, gettext_lazy("Indicator framework")),
+          "tasks": (task_rows, gettext_lazy("Task division"))}
+
+
+def to_xlsx(title: str, header: list[str], rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    for column in ws.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        ws.column_dimensions[column[0].column_letter].width = min(60, max(8, width * 1.6))
+        for c in column:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def to_docx(title: str, header: list[str], rows: list[list[str]]) -> bytes:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    style = doc.styles["Normal"]
+    style.font.name = "宋体"
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    doc.add_heading(title, level=1)
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row):
+            cell.text = text
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+@role_required(*PLAN_READERS)
+def export_table(request, pk, table, fmt):
+    plan = get_scoped_or_404(Plan.objects.select_related("region"), request.user, pk=pk)
+    if table not in TABLES or fmt not in ("xlsx", "docx"):
+        raise Http404
+    build, label = TABLES[table]
+    header, rows = build(plan)
+    title = f"{plan.title} {label}"
+    data = to_xlsx(str(label), header, rows) if fmt == "xlsx" else to_docx(title, header, rows)
+    response = HttpResponse(data, content_type=XLSX if fmt == "xlsx" else DOCX)
+    filename = f"{plan.region.name}-{label}.{fmt}"
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

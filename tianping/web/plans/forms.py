@@ -1,0 +1,56 @@
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from tianping.web.orgs.models import Department
+
+from .models import Indicator, Measure, Target
+
+
+class ImportForm(forms.Form):
+    document = forms.FileField(label=_("Plan document (.txt, .docx or .pdf)"))
+    region = forms.ModelChoiceField(label=_("Region of the plan"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit", "direction", "responsible_department", "by_sex", "by_age", "by_residence",
+                  "definition", "numerator", "denominator", "multiplier", "data_source", "proxy_for"]
+        widgets = {"definition": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = self.instance.plan
+        self.fields["responsible_department"].queryset = Department.objects.filter(region=plan.region, is_active=True)
+        self.fields["proxy_for"].queryset = plan.indicators.exclude(pk=self.instance.pk)
+
+
+TargetFormSet = inlineformset_factory(
+    Indicator, Target, extra=1, can_delete=True,
+    fields=["year", "op", "value", "upper", "unit", "base_year", "tolerance", "kind"],
+)
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = ["lead_department", "cooperating_departments"]
+        widgets = {"cooperating_departments": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.filter(region=self.instance.area.plan.region, is_active=True)
+        self.fields["lead_department"].queryset = departments
+        self.fields["cooperating_departments"].queryset = departments
+
+    def clean(self):
+        data = super().clean()
+        lead = data.get("lead_department")
+        if lead and lead in data.get("cooperating_departments", []):
+            raise forms.ValidationError(_("The lead department cannot also be a cooperating department."))
+        return data

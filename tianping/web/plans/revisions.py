@@ -1,0 +1,154 @@
+"""Reshaping a plan's indicators (merge, split) and moving from one edition of a
+plan to its revision (000 → 002) without losing the data attached to it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from tianping.web.observations.models import Observation
+
+from .models import Indicator, Plan, Target
+
+FRAMEWORK_FIELDS = ["responsible_department_id", "by_sex", "by_age", "by_residence", "definition", "numerator",
+                    "denominator", "multiplier", "data_source"]
+
+
+@transaction.atomic
+def merge_indicators(keep: Indicator, absorb: Indicator) -> None:
+    """Move ``absorb``'s targets, baselines and data to ``keep``, then delete it."""
+    absorb.targets.update(indicator=keep)
+    absorb.baselines.update(indicator=keep)
+    absorb.proxies.update(proxy_for=keep)
+    _move_observations(absorb, keep)
+    absorb.delete()
+
+
+@transaction.atomic
+def split_target(target: Target) -> Indicator:
+    """Give one target an indicator of its own (a sentence that held two indicators)."""
+    old = target.indicator
+    new = Indicator.objects.create(
+        plan=old.plan, area=old.area, goal=old.goal, measure=old.measure, position=old.position,
+        name=f"{old.name}（拆分）"[:200], unit=target.unit or old.unit, direction=old.direction,
+        source_line=target.source_line or old.source_line, source_text=target.source_text or old.source_text,
+    )
+    target.indicator = new
+    target.save(update_fields=["indicator"])
+    return new
+
+
+def indicator_key(name: str) -> str:
+    """Names compared across editions: no spaces, punctuation or 的."""
+    return re.sub(r"[\s\"“”'‘’（）()、，,。：:；;的]", "", name)
+
+
+@dataclass
+class IndicatorChange:
+    name: str
+    old: Indicator | None
+    new: Indicator | None
+    old_targets: list[str] = field(default_factory=list)
+    new_targets: list[str] = field(default_factory=list)
+    observations: int = 0
+
+    @property
+    def kind(self) -> str:
+        if self.old is None:
+            return "added"
+        if self.new is None:
+            return "removed"
+        return "changed" if self.old_targets != self.new_targets else "same"
+
+
+@dataclass
+class PlanDiff:
+    changes: list[IndicatorChange]
+
+    def of_kind(self, kind: str) -> list[IndicatorChange]:
+        return [c for c in self.changes if c.kind == kind]
+
+    @property
+    def added(self):
+        return self.of_kind("added")
+
+    @property
+    def removed(self):
+        return self.of_kind("removed")
+
+    @property
+    def changed(self):
+        return self.of_kind("changed")
+
+    @property
+    def same(self):
+        return self.of_kind("same")
+
+
+def _target_texts(indicator: Indicator | None) -> list[str]:
+    if indicator is None:
+        return []
+    return sorted(f"{t.year} {t.op} {'' if t.value is None else f'{t.value:g}'}{t.unit}" for t in indicator.targets.all())
+
+
+def _by_key(plan: Plan) -> dict[str, Indicator]:
+    found: dict[str, Indicator] = {}
+    for indicator in plan.indicators.prefetch_related("targets").order_by("position", "pk"):
+        found.setdefault(indicator_key(indicator.name), indicator)
+    return found
+
+
+def diff_plans(old: Plan, new: Plan) -> PlanDiff:
+    """Indicators matched by name between two editions, with their targets side by side."""
+    old_map, new_map = _by_key(old), _by_key(new)
+    counts = _observation_counts(old)
+    changes = []
+    for key in list(old_map) + [k for k in new_map if k not in old_map]:
+        o, n = old_map.get(key), new_map.get(key)
+        changes.append(IndicatorChange(
+            name=(n or o).name, old=o, new=n, old_targets=_target_texts(o), new_targets=_target_texts(n),
+            observations=counts.get(o.pk, 0) if o else 0,
+        ))
+    return PlanDiff(changes)
+
+
+def _observation_counts(plan: Plan) -> dict[int, int]:
+    from django.db.models import Count
+
+    rows = Observation.objects.filter(indicator__plan=plan).values("indicator").annotate(n=Count("pk"))
+    return {row["indicator"]: row["n"] for row in rows}
+
+
+def apply_revision(old: Plan, new: Plan) -> None:
+    """Carry the framework and the data of every matching indicator over to the new
+    edition; the old edition is kept, marked superseded, with what did not match."""
+    new_map = _by_key(new)
+    for key, old_indicator in _by_key(old).items():
+        new_indicator = new_map.get(key)
+        if new_indicator is None:
+            continue
+        _carry_framework(old_indicator, new_indicator)
+        _move_observations(old_indicator, new_indicator)
+    old.status = Plan.Status.SUPERSEDED
+    old.save(update_fields=["status"])
+
+
+def _carry_framework(old: Indicator, new: Indicator) -> None:
+    changed = False
+    for name in FRAMEWORK_FIELDS:
+        if getattr(new, name) in (None, "", False) and getattr(old, name) not in (None, "", False):
+            setattr(new, name, getattr(old, name))
+            changed = True
+    if changed:
+        new.save()
+
+
+def _move_observations(source: Indicator, target: Indicator) -> None:
+    """Re-point observations; a cell the target already has keeps the target's value."""
+    taken = set(target.observations.values_list("region_id", "year", "sex", "age", "residence"))
+    for obs in source.observations.all():
+        if (obs.region_id, obs.year, obs.sex, obs.age, obs.residence) not in taken:
+            obs.indicator = target
+            obs.save(update_fields=["indicator", "updated_at"])

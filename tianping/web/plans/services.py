@@ -1,0 +1,131 @@
+"""Storing parsed plans and the office's changes to them. Views call these; the
+parsing itself is tianping.core's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tianping.core import model as core
+from tianping.core.errors import DocumentError, Location
+from tianping.web.orgs.permissions import scoped
+
+from .models import Area, Baseline, Goal, Indicator, Measure, Plan, Target
+
+ALLOWED_SUFFIXES = {".txt", ".docx", ".pdf"}
+
+
+def plans_visible_to(user):
+    return scoped(Plan.objects.select_related("region"), user)
+
+
+def check_upload(name: str, size: int) -> None:
+    """Type by name and size before any byte is parsed; the reader checks the bytes."""
+    where = Location(file=Path(name).name)
+    if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
+        raise DocumentError(_("Only .txt, .docx and .pdf plan documents can be imported"), where)
+    if size > settings.UPLOAD_MAX_BYTES:
+        raise DocumentError(
+            _("The file is %(size).1f MB; at most %(limit).0f MB can be imported")
+            % {"size": size / 1e6, "limit": settings.UPLOAD_MAX_BYTES / 1e6},
+            where,
+        )
+
+
+def parse_upload(name: str, data: bytes) -> list[core.Plan]:
+    from tianping.core.readers import parse_document
+
+    check_upload(name, len(data))
+    return parse_document(Path(name).name, data=data, max_bytes=settings.UPLOAD_MAX_BYTES)
+
+
+@transaction.atomic
+def import_plans(core_plans: list[core.Plan], region, user=None) -> list[Plan]:
+    """Store every parsed plan as a draft, all or nothing. A draft for the same
+    region and kind as a confirmed plan becomes its revision."""
+    return [store_plan(core_plan, region, user) for core_plan in core_plans]
+
+
+def store_plan(core_plan: core.Plan, region, user=None) -> Plan:
+    current = current_plan(region, core_plan.kind)
+    plan = Plan.objects.create(
+        region=region,
+        kind=core_plan.kind,
+        title=core_plan.title[:200],
+        start_year=core_plan.start_year,
+        end_year=core_plan.end_year,
+        milestone_years=list(core_plan.milestone_years),
+        sections=dict(core_plan.sections),
+        key_projects=list(core_plan.key_projects),
+        parse_warnings=list(core_plan.warnings),
+        source_file=core_plan.source_file[:255],
+        source_sha256=core_plan.source_sha256,
+        revises=current,
+        imported_by=user,
+    )
+    position = _Counter()
+    for core_area in core_plan.areas:
+        area = Area.objects.create(plan=plan, number=core_area.number, name=core_area.name[:100], **_src(core_area))
+        for core_goal in core_area.goals:
+            goal = Goal.objects.create(area=area, number=core_goal.number, text=core_goal.text, **_src(core_goal))
+            for ind in core_goal.indicators:
+                store_indicator(plan, ind, position(), area=area, goal=goal)
+        for core_measure in core_area.measures:
+            measure = Measure.objects.create(area=area, number=core_measure.number, title=core_measure.title[:300],
+                                             text=core_measure.text, **_src(core_measure))
+            for ind in core_measure.indicators:
+                store_indicator(plan, ind, position(), area=area, measure=measure)
+    for ind in core_plan.indicator_table:
+        store_indicator(plan, ind, position())
+    return plan
+
+
+def store_indicator(plan: Plan, ind: core.Indicator, position: int, **where) -> Indicator:
+    indicator = Indicator.objects.create(
+        plan=plan, position=position, name=ind.name[:200], unit=ind.unit[:30], direction=ind.direction or "",
+        data_source=ind.data_source[:200], **where, **_src(ind),
+    )
+    Target.objects.bulk_create(
+        Target(indicator=indicator, year=t.year, op=t.op, value=t.value, upper=t.upper, unit=t.unit[:30],
+               base_year=t.base_year, kind=t.kind, text=t.text[:300], borderline=t.borderline, **_src(t))
+        for t in ind.targets
+    )
+    Baseline.objects.bulk_create(
+        Baseline(indicator=indicator, year=b.year, value=b.value, unit=b.unit[:30], **_src(b))
+        for b in ind.baselines
+    )
+    return indicator
+
+
+def current_plan(region, kind: str) -> Plan | None:
+    return Plan.objects.filter(region=region, kind=kind, status=Plan.Status.CONFIRMED).order_by("-confirmed_at").first()
+
+
+def confirm_plan(plan: Plan, user) -> None:
+    with transaction.atomic():
+        if plan.revises_id and plan.revises.status == Plan.Status.CONFIRMED:
+            from .revisions import apply_revision
+
+            apply_revision(plan.revises, plan)
+        plan.status = Plan.Status.CONFIRMED
+        plan.confirmed_by = user
+        plan.confirmed_at = timezone.now()
+        plan.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+
+
+def _src(item) -> dict:
+    ref = getattr(item, "source", None)
+    return {"source_line": ref.line, "source_text": ref.text} if ref else {}
+
+
+class _Counter:
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self) -> int:
+        self.n += 1
+        return self.n

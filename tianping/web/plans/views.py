@@ -1,0 +1,208 @@
+"""Plan pages. Every view goes through orgs.permissions: a role check and the
+user's regions. The work itself is in services.py and revisions.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Prefetch, ProtectedError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tianping.core.errors import TianpingError
+from tianping.web.orgs.permissions import (
+    PLAN_MANAGERS, PLAN_READERS, get_scoped_or_404, regions_visible_to, role_required,
+)
+
+from . import revisions, services
+from .forms import ImportForm, IndicatorForm, MeasureForm, TargetFormSet
+from .models import Goal, Indicator, Measure, Plan, Target
+
+
+def _plan(request, pk) -> Plan:
+    return get_scoped_or_404(Plan.objects.select_related("region", "revises"), request.user, pk=pk)
+
+
+def _indicator(request, pk) -> Indicator:
+    return get_scoped_or_404(Indicator.objects.select_related("plan__region"), request.user,
+                             region_field="plan__region", pk=pk)
+
+
+def _tree(plan: Plan):
+    """Areas with goals, measures and indicators prefetched for the tree pages."""
+    indicators = Indicator.objects.select_related("responsible_department").prefetch_related("targets")
+    return plan.areas.prefetch_related(
+        Prefetch("goals", queryset=Goal.objects.prefetch_related(Prefetch("indicators", queryset=indicators))),
+        Prefetch("measures", queryset=Measure.objects.select_related("lead_department").prefetch_related(
+            "cooperating_departments", Prefetch("indicators", queryset=indicators))),
+    )
+
+
+@role_required(*PLAN_READERS)
+def plan_list(request):
+    return render(request, "plans/plan_list.html", {"plans": services.plans_visible_to(request.user)})
+
+
+@role_required(*PLAN_MANAGERS)
+def plan_import(request):
+    regions = regions_visible_to(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, regions=regions,
+                      initial={"region": request.user.region_id})
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["document"]
+        try:
+            core_plans = services.parse_upload(upload.name, upload.read())
+            plans = services.import_plans(core_plans, form.cleaned_data["region"], request.user)
+        except TianpingError as err:
+            error = str(err)
+        else:
+            messages.success(request, _("Imported %(n)d plan(s) from %(file)s. Check them against the document, then confirm.")
+                             % {"n": len(plans), "file": upload.name})
+            return redirect("plan_review", plans[0].pk)
+    return render(request, "plans/plan_import.html", {"form": form, "error": error}, status=400 if error else 200)
+
+
+@role_required(*PLAN_READERS)
+def plan_detail(request, pk):
+    plan = _plan(request, pk)
+    return render(request, "plans/plan_detail.html", {
+        "plan": plan, "areas": _tree(plan), "editable": False,
+        "table_indicators": plan.indicators.filter(area=None).prefetch_related("targets")})
+
+
+@role_required(*PLAN_MANAGERS)
+def plan_review(request, pk):
+    plan = _plan(request, pk)
+    context = {"plan": plan, "areas": _tree(plan), "editable": True,
+               "table_indicators": plan.indicators.filter(area=None).prefetch_related("targets")}
+    return render(request, "plans/plan_review.html", context)
+
+
+@role_required(*PLAN_MANAGERS)
+@require_POST
+def plan_confirm(request, pk):
+    plan = _plan(request, pk)
+    if not plan.is_draft:
+        messages.warning(request, _("This plan is not a draft."))
+        return redirect("plan_review", plan.pk)
+    services.confirm_plan(plan, request.user)
+    messages.success(request, _("The plan is confirmed. Its indicator framework is now in force."))
+    return redirect("plan_framework", plan.pk)
+
+
+@role_required(*PLAN_MANAGERS)
+@require_POST
+def plan_delete(request, pk):
+    plan = _plan(request, pk)
+    if not plan.is_draft:
+        messages.error(request, _("Only a draft can be discarded."))
+        return redirect("plan_review", plan.pk)
+    plan.delete()
+    messages.success(request, _("The draft was discarded."))
+    return redirect("plan_list")
+
+
+@role_required(*PLAN_MANAGERS)
+def plan_changes(request, pk):
+    plan = _plan(request, pk)
+    if plan.revises is None:
+        return redirect("plan_review", plan.pk)
+    diff = revisions.diff_plans(plan.revises, plan)
+    return render(request, "plans/plan_changes.html", {"plan": plan, "old": plan.revises, "diff": diff})
+
+
+@role_required(*PLAN_READERS)
+def plan_framework(request, pk):
+    plan = _plan(request, pk)
+    indicators = plan.indicators.select_related("area", "responsible_department", "proxy_for").prefetch_related("targets")
+    measures = Measure.objects.filter(area__plan=plan).select_related("area", "lead_department").prefetch_related(
+        "cooperating_departments")
+    return render(request, "plans/plan_framework.html", {"plan": plan, "indicators": indicators, "measures": measures})
+
+
+@role_required(*PLAN_MANAGERS)
+def indicator_edit(request, pk):
+    indicator = _indicator(request, pk)
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    targets = TargetFormSet(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid() and targets.is_valid():
+        with transaction.atomic():
+            form.save()
+            targets.save()
+        messages.success(request, _("Saved “%(name)s”.") % {"name": indicator.name})
+        return redirect(f"{_review_url(indicator.plan)}#indicator-{indicator.pk}")
+    others = indicator.plan.indicators.exclude(pk=indicator.pk)
+    return render(request, "plans/indicator_edit.html",
+                  {"indicator": indicator, "plan": indicator.plan, "form": form, "targets": targets, "others": others})
+
+
+@role_required(*PLAN_MANAGERS)
+def indicator_add(request, pk):
+    plan = _plan(request, pk)
+    if request.method == "POST":
+        area = plan.areas.filter(pk=request.POST.get("area") or None).first()
+        name = request.POST.get("name", "").strip()[:200]
+        if not name:
+            messages.error(request, _("An indicator needs a name."))
+            return redirect("plan_review", plan.pk)
+        indicator = Indicator.objects.create(plan=plan, area=area, name=name,
+                                             position=plan.indicators.count() + 1)
+        return redirect("indicator_edit", indicator.pk)
+    return redirect("plan_review", plan.pk)
+
+
+@role_required(*PLAN_MANAGERS)
+@require_POST
+def indicator_delete(request, pk):
+    indicator = _indicator(request, pk)
+    plan = indicator.plan
+    try:
+        indicator.delete()
+    except ProtectedError:
+        messages.error(request, _("“%(name)s” already has data and cannot be deleted.") % {"name": indicator.name})
+    else:
+        messages.success(request, _("Deleted “%(name)s”.") % {"name": indicator.name})
+    return redirect("plan_review", plan.pk)
+
+
+@role_required(*PLAN_MANAGERS)
+@require_POST
+def indicator_merge(request, pk):
+    indicator = _indicator(request, pk)
+    other = indicator.plan.indicators.filter(pk=request.POST.get("other") or None).first()
+    if other is None:
+        messages.error(request, _("Choose the indicator to merge into this one."))
+    else:
+        revisions.merge_indicators(keep=indicator, absorb=other)
+        messages.success(request, _("Merged “%(other)s” into “%(name)s”.") % {"other": other.name, "name": indicator.name})
+    return redirect("indicator_edit", indicator.pk)
+
+
+@role_required(*PLAN_MANAGERS)
+@require_POST
+def target_split(request, pk):
+    target = get_scoped_or_404(Target.objects.select_related("indicator__plan"), request.user,
+                               region_field="indicator__plan__region", pk=pk)
+    new = revisions.split_target(target)
+    messages.success(request, _("The target is now its own indicator “%(name)s”: rename it.") % {"name": new.name})
+    return redirect("indicator_edit", new.pk)
+
+
+@role_required(*PLAN_MANAGERS)
+def measure_edit(request, pk):
+    measure = get_scoped_or_404(Measure.objects.select_related("area__plan"), request.user,
+                                region_field="area__plan__region", pk=pk)
+    form = MeasureForm(request.POST or None, instance=measure)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved the departments of measure %(n)d.") % {"n": measure.number})
+        return redirect(f"{_review_url(measure.area.plan)}#measure-{measure.pk}")
+    return render(request, "plans/measure_edit.html", {"measure": measure, "plan": measure.area.plan, "form": form})
+
+
+def _review_url(plan: Plan) -> str:
+    from django.urls import reverse
+
+    return reverse("plan_review", args=[plan.pk])

@@ -1,0 +1,16 @@
+"""URLs. Each app has its own urls.py, included here with one line."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Tianping administration")
+admin.site.site_title = _("Tianping")
+admin.site.index_title = _("System administration")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("tianping.web.orgs.urls")),
+    path("plans/", include("tianping.web.plans.urls")),
+]
