@@ -31,6 +31,7 @@ class Fact:
     series: str = ""
     milestone: int | None = None
     area: str = ""
+    members: tuple[str, ...] = ()  # for a count: the indicators counted
 
 
 @dataclass

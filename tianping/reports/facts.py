@@ -1,0 +1,56 @@
+"""Turning result rows into printed numbers that remember where they came from."""
+
+from __future__ import annotations
+
+from tianping.reports.document import Fact
+from tianping.reports.phrases import fmt_count, fmt_number, shown_value, target_phrase, with_unit
+
+
+def series_label(row) -> str:
+    return "/".join(v for v in (row["sex"], row["age"], row["residence"]) if v)
+
+
+def result_fact(row, field: str, value=None, shown: str | None = None) -> Fact:
+    """A number stated about one result row (indicator × series × milestone)."""
+    value = row[field] if value is None else value
+    if shown is None:
+        shown = fmt_count(value) if field.endswith("year") or field == "milestone" else fmt_number(value)
+    return Fact(source="result", field=field, value=float(value), shown=shown,
+                indicator=row["indicator"], series=series_label(row),
+                milestone=int(row["milestone"]), area=row["area"])
+
+
+def year_part(row, field: str = "latest_year") -> tuple[str, list[Fact]]:
+    fact = result_fact(row, field)
+    return fact.shown, [fact]
+
+
+def value_part(row, field: str = "latest_value") -> tuple[str, list[Fact]]:
+    """"96.2%" with its fact."""
+    fact = result_fact(row, field)
+    return with_unit(fact.shown, row["unit"]), [fact]
+
+
+def target_part(row) -> tuple[str, list[Fact]]:
+    """"≥95%" (or "20%—30%") with the facts of its bounds."""
+    facts = [result_fact(row, "target_value")]
+    upper = None
+    if row["op"] == "range" and row["target_upper"] == row["target_upper"]:
+        upper = row["target_upper"]
+        facts.append(result_fact(row, "target_upper"))
+    return target_phrase(row["op"], row["target_value"], row["unit"], upper), facts
+
+
+def change_value(row) -> float:
+    """Change from the previous to the latest value, in printed precision."""
+    return round(shown_value(row["latest_value"]) - shown_value(row["previous_value"]), 1)
+
+
+def count_fact(field: str, members: list[str], area: str = "") -> Fact:
+    return Fact(source="count", field=field, value=float(len(members)), shown=fmt_count(len(members)),
+                area=area, members=tuple(members))
+
+
+def plain_fact(source: str, field: str, value, shown: str | None = None, **where) -> Fact:
+    return Fact(source=source, field=field, value=float(value),
+                shown=shown if shown is not None else fmt_number(value), **where)
