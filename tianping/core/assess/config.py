@@ -1,0 +1,51 @@
+"""Knobs of the assessment method, with the defaults DESIGN.md documents.
+
+Every threshold that decides a status or a warning lives here, so a province can
+tune them and a report can quote them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Units whose values are shares: ``~`` tolerance is in percentage points and
+# projections stay inside the bounds.
+SHARE_UNITS = {"%": 100.0, "‰": 1000.0}
+
+
+@dataclass(frozen=True)
+class AssessConfig:
+    # Attainment (issue 3 part 2)
+    share_tolerance_pp: float = 2.0        # "~" for shares: ± percentage points
+    relative_tolerance: float = 0.05       # "~" otherwise: ± 5 % of the target value
+    direction_min_change: float = 0.005    # directional targets: |trend| ≥ 0.5 % of the base value a year
+
+    # Which observations count (None: all years in the data up to the assessment year)
+    period_start: int | None = None        # first year used for trend and base, e.g. 2020
+    base_year: int | None = None           # default base year for progress when a target has none
+
+    # Status thresholds on the progress ratio R (Open SDG method 2 / UNSD):
+    #   R ≥ 0.95 substantial, 0.6 ≤ R < 0.95 moderate, 0 ≤ R < 0.6 limited, R < 0 deterioration.
+    #   Not attained and not projected to attain: R ≥ 0.6 → 需加快, 0 ≤ R < 0.6 → 进展缓慢, R < 0 → 退步.
+    substantial_ratio: float = 0.95
+    moderate_ratio: float = 0.6
+
+    # Projection interval: ± z × residual standard error (1.2816 = central 80 %).
+    interval_z: float = 1.2816
+
+    # Warnings (part 5)
+    warning_horizon: int = 2               # projected miss warned when the milestone is ≤ 2 years ahead
+    fluctuation_z: float = 3.5             # robust z of the latest year-on-year change
+    fluctuation_min_changes: int = 3       # earlier changes needed before a robust z means anything
+    poisson_alpha: float = 0.01            # rare events: change beyond the two-sided 99 % Poisson interval
+    late_years: int = 1                    # latest value older than the assessment year → late data
+
+    # Qualitative judgements: 基本达标 counts as attained in 达标率 when True.
+    basically_attained_counts: bool = True
+
+    # Chinese sentences cost ~2 µs a row; None → write them when results have ≤ this many rows.
+    sentences: bool | None = None
+    sentence_row_limit: int = 200_000
+
+
+DEFAULT_CONFIG = AssessConfig()

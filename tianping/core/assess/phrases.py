@@ -1,0 +1,132 @@
+"""Chinese sentences for statuses and warnings, quotable in a report as they stand.
+
+    孕产妇死亡率2023年为10.5/10万，按趋势预计2025年为9.6（8.9–10.3），高于'9/10万以下'的目标，需加快进度。
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .status import ACCELERATE, ATTAINED, NO_DATA, ON_TRACK, PENDING, REGRESSING, SLOW
+from .warnings import LEVEL_NAMES
+
+UNIT_SUFFIX = {"1/10万": "/10万", "1/万": "/万", "1/千": "‰"}
+
+
+def number(v: float) -> str:
+    """10.5, 95, 0.78: one decimal (two below 1), trailing zeros dropped."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    digits = 2 if abs(v) < 1 else 1
+    text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def with_unit(v: float, unit: str) -> str:
+    return number(v) + UNIT_SUFFIX.get(unit, unit)
+
+
+def target_phrase(op: str, value: float, upper: float, unit: str, base_year, text: str = "") -> str:
+    """The target in the plan's own words: '9/10万以下', '95%以上', '比2020年提高10%'."""
+    v = with_unit(value, unit) if value is not None and not _nan(value) else ""
+    by = f"{int(base_year)}年" if base_year is not None and not _nan(base_year) and base_year > 0 else "基期"
+    simple = {
+        ">=": f"{v}以上", "<=": f"{v}以下", ">": f"高于{v}", "<": f"低于{v}", "=": f"达到{v}",
+        "~": f"{v}左右", "range": f"{number(value)}–{with_unit(upper, unit)}",
+        "relative_increase": f"比{by}提高{number(value)}%", "relative_decrease": f"比{by}降低{number(value)}%",
+        "annual_increase": f"每年提高{v}", "annual_decrease": f"每年降低{v}",
+        "annual_relative_increase": f"年均提高{number(value)}%",
+        "annual_relative_decrease": f"年均降低{number(value)}%",
+        "increase": "逐步提高", "decrease": "逐步降低",
+    }
+    return simple.get(op, text or "定性目标")
+
+
+def _nan(v) -> bool:
+    try:
+        return math.isnan(v)
+    except TypeError:
+        return False
+
+
+def series_label(indicator: str, sex: str, age: str, residence: str) -> str:
+    parts = [{"女": "女性", "男": "男性"}.get(sex, sex), age, residence]
+    parts = [p for p in parts if p]
+    return indicator + (f"（{'、'.join(parts)}）" if parts else "")
+
+
+def _projection(r) -> str:
+    text = f"按趋势预计{r.milestone}年为{with_unit(r.projected, r.unit)}"
+    if not _nan(r.projected_low) and r.projected_high > r.projected_low:
+        text += f"（{number(r.projected_low)}–{number(r.projected_high)}）"
+    return text
+
+
+def _side(r) -> str:
+    return "高于" if r.direction == "down" else "低于"
+
+
+def status_sentence(r) -> str:
+    label = series_label(str(r.indicator), str(r.sex), str(r.age), str(r.residence))
+    goal = f"'{target_phrase(r.op, r.target_value, r.target_upper, r.unit, r.base_year, r.target_text)}'"
+    now = f"{label}{r.latest_year}年为{with_unit(r.latest_value, r.unit)}"
+    since = f"较{r.base_year}年的{with_unit(r.base_value, r.unit)}"
+    ratio = "" if _nan(r.progress_ratio) else f"，进展速度为所需速度的{r.progress_ratio:.0%}"
+    directional = r.op in ("increase", "decrease")
+    status = r.status
+    if status == PENDING:
+        return f"{label}为定性目标（{r.target_text or goal}），待专家评估组评判。"
+    if r.op == "qualitative":
+        return f"{label}经专家评估组评判为{r.judgement}（{r.target_text or '定性目标'}）。"
+    if status == NO_DATA:
+        return f"{label}数据不足（{r.n_points}个年度数据），暂无法评估{r.milestone}年{goal}的目标。"
+    if directional:
+        trend = {ATTAINED: f"呈{'上升' if r.trend_slope > 0 else '下降'}趋势，符合{goal}的要求",
+                 SLOW: f"基本持平，{goal}的进展不明显", REGRESSING: f"与{goal}的要求相反，出现退步"}[status]
+        return f"{label}{r.latest_year}年为{with_unit(r.latest_value, r.unit)}，{since}{trend}。"
+    if status == ATTAINED:
+        early = "提前" if r.latest_year < r.milestone else ""
+        return f"{now}，已{early}实现{r.milestone}年{goal}的目标。"
+    if status == ON_TRACK:
+        return f"{now}，{_projection(r)}，可实现{goal}的目标。"
+    if status == ACCELERATE:
+        if _nan(r.projected):
+            return f"{now}，未实现{r.milestone}年{goal}的目标{ratio}，需加快进度。"
+        return f"{now}，{_projection(r)}，{_side(r)}{goal}的目标，需加快进度。"
+    if status == SLOW:
+        return f"{now}，{since}进展缓慢{ratio}，难以实现{r.milestone}年{goal}的目标。"
+    return f"{now}，{since}有所退步，偏离{r.milestone}年{goal}的目标。"
+
+
+def status_sentences(results: pd.DataFrame) -> list[str]:
+    return [status_sentence(r) for r in results.itertuples(index=False)]
+
+
+def warning_sentence(w, r) -> str:
+    """w: a warnings row; r: its results row."""
+    label = series_label(str(w.indicator), str(w.sex), str(w.age), str(w.residence))
+    head = f"【{LEVEL_NAMES[w.level]}预警】"
+    goal = f"'{target_phrase(r.op, r.target_value, r.target_upper, r.unit, r.base_year, r.target_text)}'"
+    value = with_unit(w.value, r.unit)
+    if w.kind == "projected_miss":
+        if _nan(r.projected):
+            return f"{head}{label}{r.latest_year}年为{with_unit(r.latest_value, r.unit)}，未实现{r.milestone}年{goal}的目标。"
+        return f"{head}{label}{_projection(r)}，难以实现{goal}的目标，须采取措施加快进度。"
+    if w.kind == "deterioration":
+        return f"{head}{label}{r.base_year}年以来持续向不利方向变化，{w.year}年为{value}，与目标方向相反。"
+    if w.kind == "fell_back":
+        return f"{head}{label}曾达到{goal}的目标，{w.year}年回落至{value}。"
+    if w.kind == "fluctuation":
+        # score is a Poisson p-value (< 1) for counted series, a robust z (> 3.5) otherwise
+        test = "超出按往年水平可预期的随机波动范围" if 0 <= w.score < 1 else "波动异常"
+        return f"{head}{label}{w.year}年为{value}，与往年变化相比{test}，请核实数据。"
+    if w.kind == "late_data":
+        return f"{head}{label}最新数据为{w.year}年，此后数据尚未报送。"
+    return f"{head}{label}无任何监测数据，请牵头单位报送。"
+
+
+def warning_sentences(warnings: pd.DataFrame, results: pd.DataFrame) -> list[str]:
+    rows = results.iloc[warnings["result_row"].to_numpy()] if len(warnings) else results.iloc[:0]
+    return [warning_sentence(w, r) for w, r in zip(warnings.itertuples(index=False), rows.itertuples(index=False))]

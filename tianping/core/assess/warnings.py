@@ -1,0 +1,208 @@
+"""Early warnings (预警), red / orange / yellow, vectorised over all series.
+
+kind               level rule
+projected_miss     milestone 0–``warning_horizon`` years after the assessment year and the
+                   status is 需加快 (yellow; orange within a year), 进展缓慢 (orange; red
+                   within a year) or 退步 (red)
+deterioration      Theil–Sen trend away from the target by ≥ ``direction_min_change`` of the
+                   base value a year, and the latest value worse than the base (orange)
+fell_back          an earlier year met the target, the latest value does not (orange;
+                   red when the milestone is within the horizon)
+fluctuation        latest year-on-year change with robust z = (Δ − median Δ) / (1.4826 MAD)
+                   beyond ``fluctuation_z`` (≥ 3 earlier changes; MAD floored at 1 % of the
+                   level). Series with numerator and denominator use a Poisson test
+                   instead: the latest count against the count expected at the earlier
+                   pooled rate, two-sided at ``poisson_alpha`` — 1 death among 3,000 births
+                   is no alarm. Yellow; orange when the change is the wrong way.
+late_data          no value for the assessment year: yellow (1 year late), orange (older)
+missing_data       a target indicator with no value at all in the region (red)
+
+Columns: region, indicator, sex, age, residence, headline, milestone (0 when the warning is
+about the series, not a target), kind, level, year, value, score (z, p-value, ratio or
+years late), result_row (index into results), sentence.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .config import AssessConfig
+from .projection import Trend, row_nanmedian
+from .series import SERIES_KEYS, SeriesMatrix
+from .status import ACCELERATE, REGRESSING, SLOW
+
+WARNING_COLUMNS = [*SERIES_KEYS, "headline", "milestone", "kind", "level", "year", "value",
+                   "score", "result_row", "sentence"]
+LEVELS = ("red", "orange", "yellow")
+LEVEL_NAMES = {"red": "红色", "orange": "橙色", "yellow": "黄色"}
+KIND_NAMES = {"projected_miss": "预计难以达标", "deterioration": "持续退步", "fell_back": "达标后回落",
+              "fluctuation": "波动较大", "late_data": "数据迟报", "missing_data": "数据缺失"}
+
+
+def _frame(results, rows, kind, level, year, value, score, milestone=None) -> pd.DataFrame:
+    part = results.iloc[rows]
+    out = {k: part[k] for k in (*SERIES_KEYS, "headline")}
+    out["milestone"] = part["milestone"].to_numpy() if milestone is None else milestone
+    out["kind"] = kind
+    out["level"] = level
+    out["year"] = year
+    out["value"] = value
+    out["score"] = score
+    out["result_row"] = rows
+    return pd.DataFrame(out)
+
+
+def _projected_miss(results, year, config):
+    ahead = results["milestone"].to_numpy() - year
+    status = results["status"].astype(object).to_numpy()
+    near = (ahead >= 0) & (ahead <= config.warning_horizon)
+    soon = ahead <= 1
+    level = np.select([status == REGRESSING, (status == SLOW) & soon, status == SLOW,
+                       (status == ACCELERATE) & soon, status == ACCELERATE],
+                      ["red", "red", "orange", "orange", "yellow"], default="")
+    rows = np.flatnonzero(near & (level != ""))
+    return _frame(results, rows, "projected_miss", level[rows], results["latest_year"].to_numpy()[rows],
+                  results["projected"].to_numpy()[rows], results["progress_ratio"].to_numpy()[rows])
+
+
+def _series_rows(s):
+    """First result row of each series (results are sorted by series)."""
+    return np.flatnonzero(np.r_[True, s[1:] != s[:-1]]) if len(s) else np.array([], np.int64)
+
+
+def _sign(results, rows):
+    direction = results["direction"].astype(object).to_numpy()[rows]
+    return np.where(direction == "up", 1.0, np.where(direction == "down", -1.0, 0.0))
+
+
+def _deterioration(results, trend: Trend, s, first_rows, config):
+    sign = _sign(results, first_rows)
+    base = results["base_value"].to_numpy()[first_rows]
+    latest = results["latest_value"].to_numpy()[first_rows]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel = sign * trend.slope[s[first_rows]] / np.abs(base)
+        worse = sign * (latest - base) < 0
+    hit = (rel <= -config.direction_min_change) & worse
+    rows = first_rows[hit]
+    return _frame(results, rows, "deterioration", "orange", results["latest_year"].to_numpy()[rows],
+                  results["latest_value"].to_numpy()[rows], rel[hit], milestone=0)
+
+
+def _fell_back(results, year, config):
+    prev = results["previously_attained"].to_numpy()
+    rows = np.flatnonzero(prev)
+    near = results["milestone"].to_numpy()[rows] - year <= config.warning_horizon
+    return _frame(results, rows, "fell_back", np.where(near, "red", "orange"),
+                  results["latest_year"].to_numpy()[rows], results["latest_value"].to_numpy()[rows],
+                  np.full(len(rows), np.nan))
+
+
+def robust_z_latest(values: np.ndarray, min_changes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Robust z of each row's last year-on-year change against its earlier changes."""
+    n, n_cols = values.shape
+    if n_cols < 2:
+        return np.full(n, np.nan), np.full(n, np.nan)
+    delta = values[:, 1:] - values[:, :-1]
+    finite = ~np.isnan(values)
+    last = n_cols - 1 - finite[:, ::-1].argmax(axis=1)
+    rows = np.arange(n)
+    d_last = np.where(last >= 1, delta[rows, np.maximum(last - 1, 0)], np.nan)
+    earlier = np.where(np.arange(n_cols - 1) < (last - 1)[:, None], delta, np.nan)
+    enough = (~np.isnan(earlier)).sum(axis=1) >= min_changes
+    med = row_nanmedian(earlier)
+    mad = row_nanmedian(np.abs(earlier - med[:, None])) * 1.4826
+    level = np.abs(values[rows, np.maximum(last - 1, 0)])
+    scale = np.maximum(mad, 0.01 * level)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = (d_last - med) / scale
+    return np.where(enough, z, np.nan), d_last
+
+
+def poisson_two_sided_p(k: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """Two-sided p-value 2·min(P(X ≤ k), P(X ≥ k)) for X ~ Poisson(λ), elementwise.
+
+    Exact by summing the pmf for λ ≤ 100 and k ≤ 300; normal approximation
+    (continuity-corrected) otherwise, where the two agree closely.
+    """
+    k = np.round(k)
+    p = np.full(len(k), np.nan)
+    small = (lam <= 100) & (k <= 300) & (lam >= 0)
+    if small.any():
+        ks, ls = k[small], lam[small]
+        pmf = np.exp(-ls)
+        cdf_le = np.where(ks >= 0, pmf, 0.0)
+        cdf_lt = np.zeros_like(ls)
+        for j in range(1, int(ks.max(initial=0)) + 1):
+            cdf_lt = np.where(j == ks, cdf_le, cdf_lt)
+            pmf = pmf * ls / j
+            cdf_le = np.where(j <= ks, cdf_le + pmf, cdf_le)
+        p[small] = np.minimum(1.0, 2 * np.minimum(cdf_le, 1.0 - cdf_lt))
+    big = ~small & (lam > 0)
+    if big.any():
+        z = np.maximum((np.abs(k[big] - lam[big]) - 0.5) / np.sqrt(lam[big]), 0.0)
+        p[big] = np.minimum(1.0, np.frompyfunc(math.erfc, 1, 1)(z / math.sqrt(2)).astype(float))
+    return p
+
+
+def _poisson_p(matrix: SeriesMatrix) -> np.ndarray:
+    """p-value of each series' latest count against its earlier pooled rate (NaN if no counts)."""
+    num, den = matrix.numerators, matrix.denominators
+    n = len(matrix)
+    if num is None:
+        return np.full(n, np.nan)
+    finite = ~np.isnan(num) & ~np.isnan(den)
+    n_cols = num.shape[1]
+    last = n_cols - 1 - finite[:, ::-1].argmax(axis=1)
+    rows = np.arange(n)
+    earlier = finite & (np.arange(n_cols) < last[:, None])
+    k_prev = np.where(earlier, num, 0.0).sum(axis=1)
+    n_prev = np.where(earlier, den, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lam = den[rows, last] * k_prev / n_prev
+    ok = finite.any(axis=1) & (n_prev > 0) & ~np.isnan(lam)
+    p = np.full(n, np.nan)
+    p[ok] = poisson_two_sided_p(num[rows, last][ok], lam[ok])
+    return p
+
+
+def _fluctuation(results, matrix: SeriesMatrix, s, first_rows, config):
+    series = s[first_rows]
+    z, change = robust_z_latest(matrix.values[series], config.fluctuation_min_changes)
+    p = _poisson_p(matrix)[series]
+    counted = ~np.isnan(p)
+    hit = np.where(counted, p < config.poisson_alpha, np.abs(z) > config.fluctuation_z)
+    sign = _sign(results, first_rows)
+    wrong_way = sign * change < 0
+    rows = first_rows[hit]
+    return _frame(results, rows, "fluctuation", np.where(wrong_way[hit], "orange", "yellow"),
+                  results["latest_year"].to_numpy()[rows], results["latest_value"].to_numpy()[rows],
+                  np.where(counted, p, z)[hit], milestone=0)
+
+
+def _late_or_missing(results, first_rows, year, config):
+    latest_year = results["latest_year"].to_numpy()[first_rows]
+    missing = latest_year < 0
+    late = ~missing & (year - latest_year >= config.late_years)
+    level = np.where(missing, "red", np.where(year - latest_year > config.late_years, "orange", "yellow"))
+    hit = missing | late
+    rows = first_rows[hit]
+    kind = np.where(missing[hit], "missing_data", "late_data")
+    return _frame(results, rows, kind, level[hit], np.where(missing[hit], year, latest_year[hit]),
+                  results["latest_value"].to_numpy()[rows],
+                  np.where(missing[hit], np.nan, year - latest_year[hit]).astype(float), milestone=0)
+
+
+def find_warnings(results: pd.DataFrame, matrix: SeriesMatrix, trend: Trend, s: np.ndarray,
+                  year: int, config: AssessConfig) -> pd.DataFrame:
+    first_rows = _series_rows(s)
+    parts = [_projected_miss(results, year, config), _deterioration(results, trend, s, first_rows, config),
+             _fell_back(results, year, config), _fluctuation(results, matrix, s, first_rows, config),
+             _late_or_missing(results, first_rows, year, config)]
+    out = pd.concat(parts, ignore_index=True)
+    out["level"] = pd.Categorical(out["level"], categories=list(LEVELS))
+    out["kind"] = pd.Categorical(out["kind"], categories=list(KIND_NAMES))
+    out["sentence"] = ""
+    return out[WARNING_COLUMNS]
