@@ -10,8 +10,9 @@ Public entry points (everything else in this package is internal):
 The grammar reads *normalised* text (tianping.core.normalize.normalize_text).
 """
 
+from .baselines import extract_baselines
 from .extract import extract_indicators, merge
 from .phrase import parse_target_phrase, parse_target_phrases, unit_from_name
 
-__all__ = ["extract_indicators", "merge", "parse_target_phrase", "parse_target_phrases",
+__all__ = ["extract_baselines", "extract_indicators", "merge", "parse_target_phrase", "parse_target_phrases",
            "unit_from_name"]

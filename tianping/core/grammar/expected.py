@@ -220,3 +220,26 @@ def format_report(report: FileReport, *, details: bool = True) -> str:
         lines += [f"  多：{r.show()}" for r in report.extras]
         lines += [f"  未找到方向性：{r.show()}" for r in report.directional_missed]
     return "\n".join(lines)
+
+
+# --- seeds ---------------------------------------------------------------------
+
+def default_shared() -> Path:
+    """../shared next to the working tree (the layout every developer and CI run has)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent.parent / "shared"
+        if (candidate / "expected").is_dir():
+            return candidate
+    return Path("../shared")
+
+
+def compare_seed(shared: Path, prefix: str) -> FileReport:
+    """Parse seed ``prefix`` (e.g. "000") and compare it with its expected files."""
+    from ..parser import parse_plan_text   # late: the parser imports this package
+
+    seed = next((shared / "seeds").glob(f"{prefix}_*.txt"))
+    expected = shared / "expected"
+    plans = parse_plan_text(seed.read_text(encoding="utf-8"), seed.name)
+    return compare(seed.name, plans, read_expected_targets(expected / f"{seed.stem}.targets.csv"),
+                   read_expected_structure(expected / f"{seed.stem}.structure.csv"))
