@@ -106,6 +106,8 @@ def _remove_space(match: re.Match) -> str:
     text, start, end = match.string, match.start(), match.end()
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
+    if before == "." and after.isdigit() and re.fullmatch(r"\d{1,2}\.", text[:start]):
+        return " "              # "5. 3岁以下儿童": item 5, not the number 5.3
     if not before or not after or not before.isascii() or not after.isascii():
         return ""
     if (before.isdigit() and after in _NUMBER_SYMBOLS) or (before in _NUMBER_SYMBOLS and after.isdigit()):

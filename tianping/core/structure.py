@@ -1,0 +1,583 @@
+"""The structure of a plan document: title, region, period, areas, goals, measures, sections.
+
+``parse_structure(text)`` takes text already passed through
+``normalize.normalize_text`` (one paragraph per line, ``（一）`` and ``1.`` in
+one spelling, table cells as lines starting with a tab) and returns one
+``Plan`` per plan in the file (seed 002 holds a women's and a children's plan).
+
+The layout it reads, found in every seed:
+
+    标题（2021—2030年）          optional; else taken from "编制《…规划》" or composed
+    前言 + paragraphs
+    一、指导思想、基本原则和总体目标  with （一）指导思想 （二）基本原则 （三）总体目标 …
+    二、发展领域、主要目标和策略措施  with areas （一）妇女与健康, each with
+        主要目标： 1.… 2.…   and   策略措施： 1.… 2.…   (or numbered measures only, seed 003)
+    三、组织实施 / 重点实事项目 / 监测评估 …  kept as text
+    表1：… followed by one cell per line (seed 003) -> Plan.indicator_table
+
+Nothing here raises on odd input: a missing or unusually numbered part becomes a
+Chinese sentence in ``Plan.warnings`` naming the line, and a text that is not a
+plan gives an empty list (``looks_like_plan`` tells the reader beforehand).
+Goal and measure indicators are left empty: the target grammar fills them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from tianping.core.errors import TianpingError
+from tianping.core.model import Area, Baseline, Goal, Indicator, Measure, Plan, SourceRef, Target
+
+__all__ = ["parse_structure", "looks_like_plan", "REQUIRED_SECTIONS"]
+
+CN_NUM = "一二三四五六七八九十"
+REQUIRED_SECTIONS = ("指导思想", "基本原则", "总体目标", "组织实施", "监测评估")
+
+_CHAPTER_RE = re.compile(f"^(?:第)?([{CN_NUM}]{{1,3}})(?:、|[章部分]+)\\s*(.{{1,40}})$")
+_SUBHEAD_RE = re.compile(f"^（([{CN_NUM}]{{1,3}})）(.*)$")
+_ITEM_RE = re.compile(r"^(?:(\d{1,2})[.、](?!\d)|（(\d{1,2})）)\s*(.*)$")
+_GOALS_LABEL_RE = re.compile(r"^(?:[（(]?[一二三123][）)、.]?)?主要目标[：:]?$")
+_MEASURES_LABEL_RE = re.compile(r"^(?:[（(]?[一二三123][）)、.]?)?(?:策略措施|主要措施|措施)[：:]?$")
+_PREFACE_RE = re.compile(r"^(?:前言|序言|引言)$")
+_TABLE_RE = re.compile(r"^表\s*(\d+)[：:.\s]?(.*)$")
+_SENTENCE_PUNCT_RE = re.compile("[，。；]")
+_PLAN_NAME_RE = re.compile(r"(?:妇女|儿童)(?:发展)?[“\"]?(?:十四五)?[”\"]?(?:规划|纲要)")
+_PERIOD_RE = re.compile(r"(20\d{2})\s*[—–\-~～至到]{1,2}\s*(20\d{2})\s*年")
+_TITLE_LINE_RE = re.compile(r"(?:妇女|儿童).{0,8}(?:规划|纲要)(?:（20\d{2}\D{1,2}20\d{2}年）)?$")
+_NAMED_TITLE_RE = re.compile(r"(?:编制|制定|印发)《([^《》]{4,40}(?:妇女|儿童)[^《》]{0,20}(?:规划|纲要)[^《》]{0,16})》")
+_REGION_RE = re.compile("([\u4e00-\u9fff]{2}(?:区|县|旗))(?=妇女|儿童|政府|人民政府|国民经济|妇儿|积极|历来)")
+_CITY_REGION_RE = re.compile("(?:市|州|盟)([\u4e00-\u9fff]{2,3}?(?:区|县|旗))")
+_NOT_REGION = ("全区", "我区", "本区", "城区", "社区", "各区", "该区", "地区", "辖区", "园区", "山区",
+               "景区", "新区", "市区", "先行区", "示范区", "县区", "区县")
+
+# Section headings that mean the same thing under other words (seed 003: 统计监测和评估督导).
+_SECTION_ALIASES = (
+    ("监测评估", ("监测评估", "统计监测", "监测和评估", "评估督导")),
+    ("组织实施", ("组织实施", "保障措施", "组织保障", "实施保障")),
+    ("指导思想", ("指导思想",)),
+    ("基本原则", ("基本原则",)),
+    ("总体目标", ("总体目标",)),
+    ("总体要求", ("总体要求",)),
+    ("重点实事项目", ("重点实事", "重点项目", "重点工程")),
+)
+
+
+# --------------------------------------------------------------- detection
+
+def looks_like_plan(text: str) -> bool:
+    """True when the (normalised) text has the marks of a development plan."""
+    if not text or not _PLAN_NAME_RE.search(text):
+        return False
+    lines = text.split("\n")
+    areas = sum(1 for line in lines if _is_area_heading(line))
+    labels = sum(1 for line in lines if _GOALS_LABEL_RE.match(line) or _MEASURES_LABEL_RE.match(line))
+    return areas >= 2 or labels >= 2
+
+
+def _is_area_heading(line: str) -> bool:
+    match = _SUBHEAD_RE.match(line)
+    return bool(match) and _is_short_heading(match.group(2)) and bool(re.search("妇女|儿童|女性", match.group(2)))
+
+
+def _is_short_heading(text: str) -> bool:
+    return 0 < len(text) <= 30 and not _SENTENCE_PUNCT_RE.search(text)
+
+
+def _chapter(line: str) -> tuple[int, str] | None:
+    match = _CHAPTER_RE.match(line)
+    if not match or _SENTENCE_PUNCT_RE.search(match.group(2)):
+        return None
+    return chinese_ordinal(match.group(1)), match.group(2).strip()
+
+
+def chinese_ordinal(text: str) -> int:
+    """一 -> 1, 十 -> 10, 十二 -> 12, 二十一 -> 21 (headings never go higher)."""
+    digits = {ch: i for i, ch in enumerate("一二三四五六七八九", 1)}
+    if "十" not in text:
+        return digits.get(text, 0)
+    tens, _, ones = text.partition("十")
+    return digits.get(tens, 1) * 10 + digits.get(ones, 0)
+
+
+# ---------------------------------------------------------------- the plan
+
+@dataclass
+class _Item:
+    number: int
+    line: int
+    parts: list[str] = field(default_factory=list)
+    numbered: bool = True
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+@dataclass
+class _Reader:
+    """State while walking one plan's lines."""
+
+    plan: Plan
+    chapter: str = ""              # canonical name of the current 一、 chapter
+    chapter_kind: str = ""         # "areas", "projects", "intro" or "section"
+    section: str = ""              # key in plan.sections being filled
+    area: Area | None = None
+    block: str = ""                # "goals" or "measures" inside an area
+    items: list[_Item] = field(default_factory=list)
+    project: list[str] | None = None
+
+
+def parse_structure(text: str, source_file: str = "") -> list[Plan]:
+    """Plans found in normalised ``text``; [] when it is not a plan (see ``looks_like_plan``)."""
+    if not looks_like_plan(text):
+        return []
+    lines = text.split("\n")
+    return [_parse_plan(lines, start, end, source_file) for start, end in _plan_spans(lines)]
+
+
+def _plan_spans(lines: list[str]) -> list[tuple[int, int]]:
+    """Line ranges of the plans in one file: each plan opens a new 一、指导思想 chapter."""
+    firsts = [i for i, line in enumerate(lines) if (ch := _chapter(line)) and ch[0] == 1]
+    starts = [0]
+    for first in firsts[1:]:
+        start = first
+        for back in range(first - 1, starts[-1], -1):
+            if _PREFACE_RE.match(lines[back]):
+                start = back
+                break
+        while start - 1 > starts[-1] and _TITLE_LINE_RE.search(lines[start - 1]) and _is_short_heading(lines[start - 1]):
+            start -= 1
+        starts.append(start)
+    return list(zip(starts, starts[1:] + [len(lines)]))
+
+
+def _parse_plan(lines: list[str], start: int, end: int, source_file: str) -> Plan:
+    body = lines[start:end]
+    title, title_line = _find_title(body)
+    plan = Plan(title=title, kind=_kind(title, body), source_file=source_file)
+    plan.region = _region(title, body)
+    plan.start_year, plan.end_year = _period(title, body)
+    plan.milestone_years = [2025, plan.end_year] if plan.end_year > 2025 else [plan.end_year]
+    if not title:
+        plan.title = _compose_title(plan, body)
+    elif not _PERIOD_RE.search(title):
+        plan.title = f"{title}（{plan.start_year}—{plan.end_year}年）"
+    reader = _Reader(plan)
+    index = 0
+    while index < len(body):
+        line_no = start + index + 1
+        if index == title_line:
+            index += 1
+            continue
+        table = _TABLE_RE.match(body[index])
+        if table and index + 1 < len(body) and body[index + 1].startswith("\t"):
+            index = _read_table(reader, body, index, start)
+            continue
+        _read_line(reader, body[index], line_no)
+        index += 1
+    _close_area(reader)
+    _check_sections(plan)
+    return plan
+
+
+# ------------------------------------------------------------ title, region
+
+def _find_title(body: list[str]) -> tuple[str, int | None]:
+    """An explicit title line before the preface, else one named in the text ("编制《…》")."""
+    for index, line in enumerate(body[:5]):
+        if _PREFACE_RE.match(line) or _chapter(line):
+            break
+        if _TITLE_LINE_RE.search(line) and len(line) <= 50 and "。" not in line:
+            return line, index
+    for line in body[:40]:
+        if named := _NAMED_TITLE_RE.search(line):
+            return named.group(1), None
+    return "", None
+
+
+def _kind(title: str, body: list[str]) -> str:
+    for word, kind in (("儿童", "children"), ("妇女", "women")):
+        if word in title:
+            return kind
+    names = [_SUBHEAD_RE.match(line).group(2) for line in body if _is_area_heading(line)]
+    children = sum(name.startswith("儿童") for name in names)
+    return "children" if children > len(names) / 2 else "women"
+
+
+def _region(title: str, body: list[str]) -> str:
+    """The district or county: from the title, else the one the text names most."""
+    if match := re.search(r"(?:省|市|州)?([^省市州《]{2,4}?(?:区|县|旗|市))(?:妇女|儿童)", title):
+        return match.group(1)
+    counts: Counter[str] = Counter()
+    for line in body:
+        for name in _CITY_REGION_RE.findall(line):
+            counts[name] += 5            # "福州市晋安区" is the strongest evidence
+        counts.update(_REGION_RE.findall(line))
+    for name in list(counts):
+        if name.endswith(_NOT_REGION) or re.search("[区县市省委]", name[:-1]):
+            del counts[name]
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def _period(title: str, body: list[str]) -> tuple[int, int]:
+    if match := _PERIOD_RE.search(title):
+        return int(match.group(1)), int(match.group(2))
+    head = "\n".join(body[:40])
+    if "十四五" in title or re.search(r"(?:妇女|儿童)发展[“\"]?十四五[”\"]?规划", head):
+        return 2021, 2025
+    return 2021, 2030
+
+
+def _compose_title(plan: Plan, body: list[str]) -> str:
+    """Seeds 000 and 004 carry no title: compose the usual one from what the text says."""
+    text = "\n".join(body)
+    city = ""
+    if plan.region and (match := re.search(f"([\u4e00-\u9fff]{{2,3}}市){plan.region}", text)):
+        city = match.group(1)
+    word = "纲要" if text.count("纲要实施") + text.count("本纲要") > text.count("规划实施") + text.count("本规划") else "规划"
+    subject = "儿童" if plan.kind == "children" else "妇女"
+    fifth = "“十四五”" if plan.end_year == 2025 else ""
+    return f"{city}{plan.region}{subject}发展{fifth}{word}（{plan.start_year}—{plan.end_year}年）"
+
+
+# ---------------------------------------------------------------- line walk
+
+def _read_line(reader: _Reader, line: str, line_no: int) -> None:
+    if line.startswith("\t"):
+        line = line[1:]
+    if _PREFACE_RE.match(line) and not reader.chapter:
+        reader.section = "前言"
+        return
+    if chapter := _chapter(line):
+        _open_chapter(reader, chapter[1], line_no)
+        return
+    if reader.chapter_kind == "areas":
+        _read_area_line(reader, line, line_no)
+    elif reader.chapter_kind == "projects":
+        _read_project_line(reader, line)
+    elif reader.chapter_kind == "intro" and (sub := _SUBHEAD_RE.match(line)) and _is_short_heading(sub.group(2)):
+        reader.section = _canonical(sub.group(2))
+    else:
+        _append_section(reader.plan, reader.section or "前言", line)
+
+
+def _open_chapter(reader: _Reader, name: str, line_no: int) -> None:
+    _close_area(reader)
+    _close_project(reader)
+    reader.chapter = name
+    if re.search("发展领域|主要目标|策略措施|目标措施|目标任务", name):
+        reader.chapter_kind = "areas"
+    elif re.search("重点实事|重点项目|重点工程", name):
+        reader.chapter_kind, reader.section = "projects", ""
+    elif re.search("指导思想|基本原则|总体目标", name):
+        reader.chapter_kind = "intro"
+        reader.section = _canonical(re.split("、|和", name)[0])
+    else:
+        reader.chapter_kind, reader.section = "section", _canonical(name)
+
+
+def _canonical(name: str) -> str:
+    for canonical, words in _SECTION_ALIASES:
+        if any(word in name for word in words):
+            return canonical
+    return name
+
+
+def _append_section(plan: Plan, key: str, line: str) -> None:
+    plan.sections[key] = f"{plan.sections[key]}\n{line}" if key in plan.sections else line
+
+
+# ------------------------------------------------------------------- areas
+
+def _read_area_line(reader: _Reader, line: str, line_no: int) -> None:
+    plan = reader.plan
+    if _is_area_heading(line):
+        _open_area(reader, line, line_no)
+        return
+    if _GOALS_LABEL_RE.match(line) or _MEASURES_LABEL_RE.match(line):
+        block = "goals" if _GOALS_LABEL_RE.match(line) else "measures"
+        area = reader.area
+        if area is None or (block == "goals" and (area.goals or area.measures or reader.items)):
+            _unnamed_area(reader, line, line_no)
+        _flush_items(reader)
+        reader.block = block
+        return
+    if reader.area is None:
+        plan.warnings.append(f"第{line_no}行：发展领域部分出现在任何领域标题之前的内容，已忽略：“{_short(line)}”。")
+        return
+    item = _ITEM_RE.match(line)
+    if item:
+        number = int(item.group(1) or item.group(2))
+        _check_number(reader, number, line_no)
+        reader.items.append(_Item(number, line_no, [item.group(3)]))
+    elif reader.items and any(i.numbered for i in reader.items):
+        reader.items[-1].parts.append(line)      # a further paragraph of the numbered item
+    else:
+        # unnumbered lines before any numbered one: one item per line
+        reader.items.append(_Item(len(reader.items) + 1, line_no, [line], numbered=False))
+
+
+def _open_area(reader: _Reader, line: str, line_no: int) -> None:
+    _close_area(reader)
+    sub = _SUBHEAD_RE.match(line)
+    number = chinese_ordinal(sub.group(1))
+    expected = len(reader.plan.areas) + 1
+    if number != expected:
+        reader.plan.warnings.append(f"第{line_no}行：领域“{sub.group(2)}”的序号为（{sub.group(1)}），按顺序应为第{expected}个领域。")
+    reader.area = Area(number=number, name=sub.group(2).strip(), source=SourceRef(line_no, line))
+    reader.block = ""
+
+
+def _unnamed_area(reader: _Reader, line: str, line_no: int) -> None:
+    """A 主要目标 label with no area heading before it: keep the goals in an unnamed area."""
+    _close_area(reader)
+    number = len(reader.plan.areas) + 1
+    reader.plan.warnings.append(
+        f"第{line_no}行：“{line}”前没有领域标题（如“（{_cn(number)}）妇女与健康”），已作为第{number}个领域（未命名）处理。"
+    )
+    reader.area = Area(number=number, name="", source=SourceRef(line_no, line))
+
+
+def _check_number(reader: _Reader, number: int, line_no: int) -> None:
+    expected = reader.items[-1].number + 1 if reader.items else 1
+    if number != expected:
+        area = reader.area.name or f"第{reader.area.number}个领域"
+        reader.plan.warnings.append(
+            f"第{line_no}行：{area}的{_block_name(reader)}编号为{number}，按顺序应为{expected}。"
+        )
+
+
+def _block_name(reader: _Reader) -> str:
+    return "主要目标" if reader.block == "goals" else "策略措施"
+
+
+def _flush_items(reader: _Reader) -> None:
+    area = reader.area
+    if area is None or not reader.items:
+        reader.items = []
+        return
+    if not reader.block:
+        # seed 003: areas list numbered measures without a 策略措施 label
+        reader.block = "measures"
+    _warn_unnumbered(reader)
+    for item in reader.items:
+        text = item.text.strip()
+        source = SourceRef(item.line, text)
+        if reader.block == "goals":
+            area.goals.append(Goal(number=item.number, text=text, source=source))
+        else:
+            area.measures.append(Measure(number=item.number, title=_first_sentence(text), text=text, source=source))
+    reader.items = []
+
+
+def _warn_unnumbered(reader: _Reader) -> None:
+    unnumbered = [item for item in reader.items if not item.numbered]
+    if not unnumbered:
+        return
+    kind = _block_name(reader)
+    if len(unnumbered) == len(reader.items) and len(unnumbered) > 1:
+        reader.plan.warnings.append(f"第{unnumbered[0].line}行起：{kind}没有编号，已按每行一条处理。")
+        return
+    for item in unnumbered:
+        reader.plan.warnings.append(f"第{item.line}行：“{_short(item.text)}”没有编号，已按一条{kind}处理。")
+
+
+def _close_area(reader: _Reader) -> None:
+    _flush_items(reader)
+    area = reader.area
+    if area is None:
+        return
+    reader.plan.areas.append(area)
+    line = area.source.line if area.source else 0
+    name = area.name or f"第{area.number}个领域"
+    if not area.goals and not area.measures:
+        reader.plan.warnings.append(f"第{line}行：领域“{name}”下没有找到编号的主要目标或策略措施。")
+    elif not area.measures:
+        reader.plan.warnings.append(f"第{line}行：领域“{name}”下没有找到“策略措施”。")
+    reader.area, reader.block = None, ""
+
+
+def _first_sentence(text: str) -> str:
+    return re.split("[。；！？]", text, maxsplit=1)[0].strip()
+
+
+# ---------------------------------------------------------------- projects
+
+def _read_project_line(reader: _Reader, line: str) -> None:
+    sub = _SUBHEAD_RE.match(line)
+    item = _ITEM_RE.match(line)
+    if (sub and _is_short_heading(sub.group(2))) or item:
+        _close_project(reader)
+        reader.project = [(sub.group(2) if sub else item.group(3)).strip()]
+    elif reader.project is not None:
+        reader.project.append(line)
+    else:
+        _append_section(reader.plan, "重点实事项目", line)
+
+
+def _close_project(reader: _Reader) -> None:
+    if reader.project:
+        head, *rest = reader.project
+        reader.plan.key_projects.append(f"{head}：{''.join(rest)}" if rest else head)
+    reader.project = None
+
+
+# ------------------------------------------------------------------- table
+
+_UNIT_RE = re.compile(r"^(.*?)[（(]([^（）()]{1,12})[）)]\s*$")
+_NUMBER_RE = re.compile(r"^[<>≤≥]?\s*(-?\d+(?:\.\d+)?)")
+
+
+@dataclass
+class _Columns:
+    name: int = -1
+    baseline: int = -1
+    target: int = -1
+    source: int = -1
+    baseline_year: int = 0
+    target_year: int = 0
+    width: int = 0
+
+
+def _read_table(reader: _Reader, body: list[str], index: int, offset: int) -> int:
+    """Read a table laid out one cell per line (seed 003's 表1); return the index after it."""
+    caption_no = offset + index + 1
+    cells: list[tuple[int, str]] = []
+    index += 1
+    while index < len(body) and body[index].startswith("\t"):
+        cells.append((offset + index + 1, body[index][1:].strip()))
+        index += 1
+    header_end = next((i for i, (_, c) in enumerate(cells) if c.isdigit()), len(cells))
+    columns = _columns([c for _, c in cells[:header_end]], reader.plan)
+    if columns is None:
+        reader.plan.warnings.append(f"第{caption_no}行：表格的表头无法识别（需要指标、目标等列），未读取表格。")
+        return index
+    previous: dict[str, str] = {}
+    for row in _rows(cells[header_end:], columns.width, reader.plan):
+        indicator = _table_indicator(row, columns, previous, reader.plan)
+        if indicator:
+            reader.plan.indicator_table.append(indicator)
+    return index
+
+
+def _columns(header: list[str], plan: Plan) -> _Columns | None:
+    columns = _Columns()
+    has_number_column = bool(header) and re.search("序号|编号", header[0]) is not None
+    for position, cell in enumerate(header):
+        column = position if has_number_column else position + 1
+        year = re.search(r"(20\d{2})年", cell)
+        if "指标" in cell and columns.name < 0:
+            columns.name = column
+        elif "目标" in cell:
+            columns.target, columns.target_year = column, int(year.group(1)) if year else plan.end_year
+        elif re.search("来源|责任|部门|单位", cell):
+            columns.source = column
+        elif year or re.search("基期|基线|现状|预期|基数", cell):
+            columns.baseline, columns.baseline_year = column, int(year.group(1)) if year else plan.start_year - 1
+    columns.width = len(header) + (0 if has_number_column else 1)
+    if columns.name < 0 or columns.target < 0:
+        return None
+    return columns
+
+
+def _rows(cells: list[tuple[int, str]], width: int, plan: Plan) -> list[list[tuple[int, str]]]:
+    rows, position = [], 0
+    while position < len(cells):
+        row = cells[position:position + width]
+        if not row[0][1].isdigit():
+            plan.warnings.append(f"第{row[0][0]}行：表格单元“{_short(row[0][1])}”不是行序号，已跳过。")
+            position += 1
+            continue
+        if len(row) < width:
+            plan.warnings.append(f"第{row[0][0]}行：表格最后一行只有{len(row)}个单元，应有{width}个。")
+        rows.append(row)
+        position += width
+    return rows
+
+
+def _cell(row: list[tuple[int, str]], column: int) -> str:
+    return row[column][1] if 0 <= column < len(row) else ""
+
+
+def _table_indicator(row, columns: _Columns, previous: dict[str, str], plan: Plan) -> Indicator | None:
+    line_no, raw_name = row[min(columns.name, len(row) - 1)]
+    if not raw_name:
+        return None
+    name, unit = _name_and_unit(raw_name)
+    source = SourceRef(line_no, "｜".join(cell for _, cell in row))
+    target_text = _merged(row, columns.target, previous, "target", "目标值", plan)
+    data_source = _merged(row, columns.source, previous, "source", "数据来源", plan)
+    indicator = Indicator(name=name, unit=unit, data_source=data_source, source=source)
+    baseline = _baseline(_cell(row, columns.baseline), columns.baseline_year, unit, source)
+    if baseline:
+        indicator.baselines.append(baseline)
+    if target_text:
+        indicator.targets = _table_targets(target_text, columns.target_year, name, unit, source, plan)
+    return indicator
+
+
+def _merged(row, column: int, previous: dict[str, str], key: str, label: str, plan: Plan) -> str:
+    """An empty cell under a filled one is a merged cell in the original table: reuse the value."""
+    value = _cell(row, column)
+    if value:
+        previous[key] = value
+    elif previous.get(key):
+        value = previous[key]
+        plan.warnings.append(f"第{row[0][0]}行：表格第{row[0][1]}行的{label}为空，按合并单元格沿用上一行“{_short(value)}”。")
+    return value
+
+
+def _name_and_unit(cell: str) -> tuple[str, str]:
+    match = _UNIT_RE.match(cell)
+    if not match:
+        return cell, ""
+    unit = match.group(2).strip()
+    return match.group(1).strip(), unit
+
+
+def _baseline(cell: str, year: int, unit: str, source: SourceRef) -> Baseline | None:
+    match = _NUMBER_RE.match(cell)
+    if not match or not year:
+        return None
+    return Baseline(year=year, value=float(match.group(1)), unit=unit, source=source)
+
+
+def _table_targets(text: str, year: int, name: str, unit: str, source: SourceRef, plan: Plan) -> list[Target]:
+    try:
+        from tianping.core.grammar import parse_target_phrase
+    except ImportError:      # the target grammar is not installed yet: keep the row, no targets
+        return []
+    try:
+        found = parse_target_phrase(text, year=year, indicator_name=name)
+    except TianpingError as err:
+        plan.warnings.append(f"第{source.line}行：指标“{name}”的目标“{text}”无法识别：{err.message}")
+        return []
+    targets = [found] if isinstance(found, Target) else list(found or [])
+    for target in targets:
+        if target.value is not None and not target.unit:
+            target.unit = unit          # "＜7" in the column of 孕产妇死亡率（1/10万）
+        if target.source is None:
+            target.source = source
+    return targets
+
+
+# ---------------------------------------------------------------- checks
+
+def _check_sections(plan: Plan) -> None:
+    if not plan.areas:
+        plan.warnings.append("全文没有找到发展领域（如“（一）妇女与健康”）及其主要目标、策略措施。")
+    for name in REQUIRED_SECTIONS:
+        if name not in plan.sections:
+            if name == "总体目标" and plan.indicator_table:
+                continue
+            plan.warnings.append(f"没有找到“{name}”部分（应为一级或二级标题，如“一、{name}”或“（一）{name}”）。")
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _cn(number: int) -> str:
+    return "十" if number == 10 else (CN_NUM[number - 1] if 1 <= number <= 9 else str(number))
