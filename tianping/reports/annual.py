@@ -63,12 +63,17 @@ def set_title(report: Report, plan, region: str, year: int) -> None:
     report.title_facts += [plain_fact("plan", "title", float(n), n) for n in numbers_in(plan_title)]
 
 
-def status_members(rows: pd.DataFrame, statuses: list[str]) -> list[str]:
-    return rows.loc[rows["status"].isin(statuses), "indicator"].tolist()
+def status_members(rows: pd.DataFrame, statuses: list[str]) -> pd.DataFrame:
+    return rows[rows["status"].isin(statuses)]
+
+
+def assessable_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows with a judgement: not 数据不足, not 待评估."""
+    return rows[~rows["status"].isin(["数据不足", "待评估"])]
 
 
 def opening(current: pd.DataFrame, plan, region: str, year: int) -> Paragraph:
-    assessable = current.loc[~current["status"].isin(["数据不足", "待评估"]), "indicator"].tolist()
+    assessable = assessable_rows(current)
     counts = {key: count_fact(f"status:{'/'.join(s)}", status_members(current, s))
               for key, s in STATUS_GROUPS.items()}
     text, facts = compose(
@@ -76,7 +81,7 @@ def opening(current: pd.DataFrame, plan, region: str, year: int) -> Paragraph:
         year=plain_fact("report", "year", year, fmt_count(year)), region=region,
         plan_title=plan.title if plan is not None else f"{region}妇女儿童发展规划",
         kind_people=KIND_PEOPLE.get(getattr(plan, "kind", ""), "妇女儿童"),
-        total=count_fact("indicators", current["indicator"].tolist()),
+        total=count_fact("indicators", current),
         assessable=count_fact("assessable", assessable), **counts)
     return Paragraph(text, facts, style="lead")
 
@@ -100,13 +105,13 @@ def add_area(report, number, area, rows, frame, observations, region, year, char
 
 
 def area_headline(area: str, rows: pd.DataFrame) -> Paragraph:
-    assessable = rows.loc[~rows["status"].isin(["数据不足", "待评估"]), "indicator"].tolist()
-    if not assessable:
+    assessable = assessable_rows(rows)
+    if assessable.empty:
         text, facts = compose(wording("area_headline_no_data"),
-                              total=count_fact("indicators", rows["indicator"].tolist(), area))
+                              total=count_fact("indicators", rows, area))
         return Paragraph(text, facts)
     text, facts = compose(
-        wording("area_headline"), total=count_fact("indicators", rows["indicator"].tolist(), area),
+        wording("area_headline"), total=count_fact("indicators", rows, area),
         assessable=count_fact("assessable", assessable, area),
         attained=count_fact("status:已达标", status_members(rows, ["已达标"]), area),
         on_track=count_fact("status:预计达标", status_members(rows, ["预计达标"]), area),
@@ -236,7 +241,7 @@ def add_warnings(report: Report, warnings: pd.DataFrame | None, region: str) -> 
         return
     message_column = next(c for c in ("message", "reason", "text", "kind") if c in warnings.columns)
     text, facts = compose(wording("warnings_intro"),
-                          count=count_fact("warnings", warnings["indicator"].tolist()))
+                          count=plain_fact("warning", "count", len(warnings), fmt_count(len(warnings))))
     report.add(Paragraph(text, facts))
     for _, warning in warnings.iterrows():
         message = str(warning[message_column])

@@ -31,7 +31,8 @@ class Fact:
     series: str = ""
     milestone: int | None = None
     area: str = ""
-    members: tuple[str, ...] = ()  # for a count: the indicators counted
+    members: tuple = ()            # a count or rate: the (indicator, milestone) rows counted
+    out_of: tuple = ()             # a rate: the rows it is a share of
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tianping.reports.document import Fact
-from tianping.reports.phrases import fmt_count, fmt_number, shown_value, target_phrase, with_unit
+from tianping.reports.phrases import fmt_count, fmt_number, rate, shown_value, target_phrase, with_unit
 
 
 def series_label(row) -> str:
@@ -46,9 +46,22 @@ def change_value(row) -> float:
     return round(shown_value(row["latest_value"]) - shown_value(row["previous_value"]), 1)
 
 
-def count_fact(field: str, members: list[str], area: str = "") -> Fact:
+def row_keys(rows) -> tuple:
+    return tuple(zip(rows["indicator"], rows["milestone"].astype(int)))
+
+
+def count_fact(field: str, rows, area: str = "") -> Fact:
+    """How many result rows (indicator × milestone) ``rows`` holds, remembering which."""
+    members = row_keys(rows)
     return Fact(source="count", field=field, value=float(len(members)), shown=fmt_count(len(members)),
-                area=area, members=tuple(members))
+                area=area, members=members)
+
+
+def rate_fact(attained_rows, assessable_rows, area: str = "") -> Fact:
+    """达标率 in percent (1 decimal), remembering numerator and denominator rows."""
+    value = rate(len(attained_rows), len(assessable_rows))
+    return Fact(source="count", field="rate", value=value, shown=f"{value:.1f}", area=area,
+                members=row_keys(attained_rows), out_of=row_keys(assessable_rows))
 
 
 def plain_fact(source: str, field: str, value, shown: str | None = None, **where) -> Fact:
