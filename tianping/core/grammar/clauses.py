@@ -27,6 +27,7 @@ _BRACKET_RE = re.compile(r"（[^（）]*）|\([^()]*\)")
 class Clause:
     text: str                    # as written
     masked: str                  # same length, years and bracket notes masked
+    named: str                   # same length, years masked: where names are read
     start: int                   # offset in the whole text
     sentence: str                # the sentence the clause belongs to
     sentence_no: int
@@ -65,8 +66,8 @@ def _pieces(text: str, ends: str):
 
 
 def _make_clause(piece: str, start: int, sentence: str, sentence_no: int) -> Clause:
-    masked = _BRACKET_RE.sub(lambda m: MASK * len(m.group()), piece)
-    base_years, masked = _mask_base_years(masked)
+    base_years, named = _mask_base_years(piece)
+    masked = _BRACKET_RE.sub(lambda m: MASK * len(m.group()), named)
     years: list[int] = []
     leading = False
     for m in DEADLINE_RE.finditer(masked):
@@ -75,7 +76,9 @@ def _make_clause(piece: str, start: int, sentence: str, sentence_no: int) -> Cla
             leading = True
     masked = DEADLINE_RE.sub(lambda m: MASK * len(m.group()), masked)
     masked = _BARE_YEAR_RE.sub(lambda m: MASK * len(m.group()), masked)
-    return Clause(piece, masked, start, sentence, sentence_no, years, base_years, leading)
+    named = _BARE_YEAR_RE.sub(lambda m: MASK * len(m.group()),
+                              DEADLINE_RE.sub(lambda m: MASK * len(m.group()), named))
+    return Clause(piece, masked, named, start, sentence, sentence_no, years, base_years, leading)
 
 
 def _mask_base_years(masked: str) -> tuple[list[int], str]:

@@ -83,7 +83,8 @@ def _numeric(r: _Reading, clause: Clause, groups: list[Group]) -> str:
     seg_start, subject = 0, ""
     for k, g in enumerate(groups):
         next_start = groups[k + 1].op_start if k + 1 < len(groups) else len(clause.masked)
-        name = _group_name(r, clause, seg_start, g, next_start) or subject or r.subject
+        last = k + 1 == len(groups)
+        name = _group_name(r, clause, seg_start, g, next_start, last) or subject or r.subject
         if r.context and not name.startswith(r.context):
             name = r.context + name
         subject = name
@@ -94,12 +95,13 @@ def _numeric(r: _Reading, clause: Clause, groups: list[Group]) -> str:
     return subject
 
 
-def _group_name(r: _Reading, clause: Clause, seg_start: int, g: Group, next_start: int) -> str:
-    name = clean_name(clause.masked[seg_start: g.op_start])
-    trailing = clause.masked[g.end: next_start]
+def _group_name(r: _Reading, clause: Clause, seg_start: int, g: Group, next_start: int,
+                last: bool) -> str:
+    name = clean_name(clause.named[seg_start: g.op_start])
+    trailing = clause.named[g.end: next_start]
     if not name and trailing.startswith("的"):   # "100%的城市社区建立家长学校"
         return clean_name(trailing[1:])
-    tail = clean_name(trailing)
+    tail = clean_name(trailing) if last else ""
     if tail and len(tail) <= _MAX_TRAILING and not tail.startswith(_TRAILING_STOP) and not any(
             c.isdigit() for c in tail):
         name = (name or r.subject) + tail    # "确保适龄儿童100%入学", "至少配备1名女干部"
@@ -152,10 +154,10 @@ def _source(r: _Reading, clause: Clause) -> SourceRef:
 
 def _full_coverage(r: _Reading, clause: Clause) -> bool:
     """"力争实现全覆盖", "实现“两个全覆盖”": a target of 100 %."""
-    m = FULL_COVERAGE_RE.search(clause.masked)
+    m = FULL_COVERAGE_RE.search(clause.masked.rstrip(MASK + " ”’\""))
     if not m:
         return False
-    name = clean_name(clause.masked[: m.start()]) or r.subject
+    name = clean_name(clause.named[: m.start()]) or r.subject
     pair = _LAST_AND_RE.split(name, maxsplit=1) if "两个" in m.group() else []
     for n in pair if len(pair) == 2 else [name]:
         for y in _years(r, clause):
@@ -173,7 +175,7 @@ def _non_numeric(r: _Reading, clause: Clause) -> str:
     if not d:
         return ""
     kind = "qualitative" if d.op == "qualitative" else "directional"
-    for n in split_if_complete(d.name):
+    for n in [d.name] if d.op == "qualitative" else split_if_complete(d.name):
         for y in _years(r, clause):
             r.found.append((n, Target(year=y, op=d.op, kind=kind, text=d.phrase,
                                       source=_source(r, clause), borderline=d.borderline)))

@@ -82,6 +82,8 @@ def _make_group(masked: str, members: list[re.Match], allow_unitless: bool) -> G
     end += post.end() if post else 0
     pre_op, op_start, change, annual = _pre_op(masked, members[0].start())
     at_end = not masked[end:].strip(MASK + " ")
+    if last_unit in COUNT_UNITS and masked[end:end + 1] == "的":   # "1万人以上的镇": a condition
+        return None
     if not _is_target(values[-1], bool(pre_op or change), bool(post_op), at_end, allow_unitless):
         return None
     op = _combine(pre_op, post_op, masked[op_start: members[0].start()], values[0])
