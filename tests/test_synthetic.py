@@ -1,0 +1,152 @@
+"""Synthetic demo data: plausible, reproducible, labelled, and accepted by the observations loader."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tianping.core.model import Area, Goal, Indicator, Plan, Target
+from tianping.core.observations import load_observations, observations_summary
+from tianping.core.synthetic import (GAP_NOTE, RARE_EVENT, SYNTHETIC_NOTE, demo_observations,
+                                     is_sex_disaggregated, national_synthetic, national_synthetic_targets,
+                                     plan_indicator_units)
+
+SEEDS = range(6)
+
+
+def indicator(name, op, value, unit, year=2030, upper=None, base_year=None):
+    return Indicator(name=name, unit=unit if op not in ("relative_increase",) else "",
+                     targets=[Target(year=year, op=op, value=value, upper=upper, unit=unit, base_year=base_year)])
+
+
+@pytest.fixture(scope="module")
+def plan():
+    """A women's plan shaped like the seeds: every kind of numeric target, one directional."""
+    health = [
+        indicator("孕产妇死亡率", "<=", 8, "1/10万"),
+        indicator("孕产妇系统管理率", ">=", 95, "%"),
+        indicator("适龄妇女宫颈癌人群筛查率", ">=", 70, "%"),
+        indicator("孕妇贫血率", "<=", 10, "%"),
+        indicator("妇女人均预期寿命", ">=", 80, "岁"),
+        indicator("妇女营养健康知识知晓率", "relative_increase", 10, "%", base_year=2020),
+        Indicator(name="妇女心理健康素养水平", targets=[Target(year=2030, op="increase", kind="directional")]),
+    ]
+    economy = [
+        indicator("女性就业人员占全部就业人员比重", "~", 45, "%"),
+        indicator("妇女经常参加体育锻炼的人数比例", ">=", 40, "%"),
+        indicator("出生人口性别比", "range", 103, "", upper=107),
+        indicator("妇女儿童活动中心", ">=", 1, "所"),
+    ]
+    return Plan(title="某区妇女发展规划（2021—2030年）", kind="women", region="某区", areas=[
+        Area(1, "妇女与健康", goals=[Goal(1, "健康", indicators=health)]),
+        Area(2, "妇女与经济", goals=[Goal(1, "经济", indicators=economy)]),
+    ])
+
+
+def meets(op, value, target, upper=None):
+    return {">=": value >= target, "<=": value <= target, "range": target <= value <= (upper or target)}.get(op)
+
+
+def test_same_seed_same_frame_and_other_seed_differs(plan):
+    first = demo_observations(plan, region="某区", seed=7)
+    pd.testing.assert_frame_equal(first, demo_observations(plan, region="某区", seed=7))
+    assert not first["value"].equals(demo_observations(plan, region="某区", seed=8)["value"])
+
+
+def test_every_row_is_labelled_synthetic(plan):
+    frame = demo_observations(plan, region="某区")
+    assert frame["synthetic"].all()
+    assert frame["note"].str.startswith(SYNTHETIC_NOTE).all()
+    assert set(frame["year"]) == set(range(2020, 2025))
+
+
+def test_only_numeric_targets_get_series(plan):
+    frame = demo_observations(plan, region="某区")
+    numeric = {i.name for i in plan.indicators() if i.targets[0].value is not None}
+    assert set(frame["indicator"]) == numeric
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_demo_data_passes_the_loader_against_the_plan_units(plan, tmp_path, suffix):
+    frame = demo_observations(plan, region="某区", seed=3)
+    path = tmp_path / f"demo{suffix}"
+    frame.to_csv(path, index=False) if suffix == ".csv" else frame.to_excel(path, index=False)
+    loaded = load_observations(path, indicators=plan_indicator_units(plan))
+    summary = observations_summary(loaded)
+    assert summary["rows"] == len(frame) and summary["synthetic"]
+    assert summary["missing"] == frame["value"].isna().sum() >= 1, "one year is left unreported"
+    assert loaded["note"].str.startswith(GAP_NOTE).sum() >= 1
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_scenarios_do_what_they_say(plan, seed):
+    frame = demo_observations(plan, region="某区", seed=seed)
+    targets = {i.name: i.targets[0] for i in plan.indicators()}
+    seen = set()
+    for (name, sex), series in frame.groupby(["indicator", "sex"]):
+        target, scenario = targets[name], series["scenario"].iloc[0]
+        seen.add(scenario)
+        if sex or target.op not in (">=", "<=", "range"):
+            continue
+        values = series.dropna(subset=["value"]).sort_values("year")["value"].to_numpy()
+        hit = [meets(target.op, v, target.value, target.upper) for v in values]
+        if scenario == "已达标":
+            assert all(hit), (name, values)
+        elif scenario in ("进度滞后", "按期可达"):
+            assert not hit[-1], (name, scenario, values)
+        elif scenario == "达标后回落":
+            assert hit[0] and not hit[-1], (name, values)
+    assert {"已达标", "按期可达", "进度滞后", "达标后回落", "波动较大", RARE_EVENT} <= seen
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_rare_event_series_is_a_small_district_death_rate(plan, seed):
+    frame = demo_observations(plan, region="某区", seed=seed)
+    rare = frame[frame["scenario"] == RARE_EVENT]
+    assert rare["indicator"].unique().tolist() == ["孕产妇死亡率"]
+    assert rare["denominator"].between(2700, 3300).all()
+    assert rare["numerator"].between(0, 3).all() and (rare["numerator"] % 1 == 0).all()
+    implied = rare["numerator"] / rare["denominator"] * 1e5
+    assert np.allclose(rare["value"], implied, atol=0.005)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_values_respect_units(plan, seed):
+    frame = demo_observations(plan, region="某区", seed=seed).dropna(subset=["value"])
+    shares = frame[frame["unit"] == "%"]["value"]
+    assert shares.between(0, 100).all()
+    assert (frame["value"] >= 0).all()
+    centres = frame[frame["indicator"] == "妇女儿童活动中心"]["value"]
+    assert (centres % 1 == 0).all(), "counts are whole numbers"
+    life = frame[(frame["indicator"] == "妇女人均预期寿命") & (frame["sex"] == "")]["value"]
+    assert life.between(74, 86).all()
+
+
+def test_sex_series_follow_the_documented_rule(plan):
+    frame = demo_observations(plan, region="某区")
+    split = set(frame.loc[frame["sex"] != "", "indicator"])
+    assert split == {"妇女人均预期寿命", "妇女经常参加体育锻炼的人数比例", "妇女营养健康知识知晓率"}
+    life = frame[frame["indicator"] == "妇女人均预期寿命"].pivot(index="year", columns="sex", values="value").dropna()
+    assert (life["女"] > life["男"]).all()
+    assert is_sex_disaggregated("男女平等基本国策宣传覆盖率")
+    assert not is_sex_disaggregated("妇女儿童活动中心", "所")
+    for name in ("孕产妇死亡率", "乳腺癌人群筛查率", "出生人口性别比", "城镇单位就业人员中的女性比例", "女性占全部参保人数比重"):
+        assert not is_sex_disaggregated(name), name
+
+
+def test_national_synthetic_shape_order_bounds_and_targets():
+    frame = national_synthetic(n_regions=6, n_indicators=8, years=4, sexes=3, seed=1)
+    assert len(frame) == 6 * 8 * 4 * 3
+    first_series = frame.iloc[:4]
+    assert first_series["year"].tolist() == [2020, 2021, 2022, 2023]
+    assert first_series[["region", "indicator", "sex"]].nunique().tolist() == [1, 1, 1]
+    assert set(frame["sex"]) == {"", "女", "男"} and frame["synthetic"].all()
+    values = frame.dropna(subset=["value"])
+    assert values.loc[values["unit"] == "%", "value"].between(0, 100).all() and (values["value"] >= 0).all()
+    rates = frame[frame["indicator"] == "合成指标001"].dropna(subset=["value"])
+    assert np.allclose(rates["value"], rates["numerator"] / rates["denominator"] * 1e5, atol=0.005)
+    assert frame.loc[frame["indicator"] != "合成指标001", "numerator"].isna().all()
+    targets = national_synthetic_targets(n_indicators=8, seed=1)
+    assert set(targets["indicator"]) == set(frame["indicator"]) and sorted(set(targets["year"])) == [2025, 2030]
+    units = dict(zip(frame["indicator"], frame["unit"]))
+    assert all(units[i] == u for i, u in zip(targets["indicator"], targets["unit"]))
+    pd.testing.assert_frame_equal(frame, national_synthetic(n_regions=6, n_indicators=8, years=4, sexes=3, seed=1))

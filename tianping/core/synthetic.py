@@ -1,0 +1,314 @@
+"""Synthetic demo data: plausible, seeded series for a parsed plan, always labelled as such.
+
+``demo_observations(plan, region=…)`` writes one series per indicator with a
+numeric target (directional and qualitative targets have no level to aim at).
+Each series follows a *scenario* chosen so a demo shows every status: attained,
+on track, off track, falling back below an attained target, one volatile series,
+and one small-population rare-event series with numerator and denominator
+(a maternal or child death rate in a district of ~3,000 births: 0–2 deaths a
+year). One series has a year with no report. Every row carries
+``synthetic=True``, the note ``合成演示数据`` and its scenario.
+
+Positions are computed in "target space": ``p`` = how far the value is on the
+good side of the goal, in units of a spread that suits the unit (shares stay in
+0–100, rates and counts stay non-negative, ages move by a couple of years).
+
+Sex-disaggregated series (rule): an indicator gets 女 and 男 series beside the
+total when its name says 男女/性别, or names women or girls (妇女/女性/女童/女生/
+女职工) for something both sexes have — not a pregnancy or women-only health item
+(孕/产/宫颈/乳腺/母婴/生育/妇科/两癌) and not a composition share ("X中女性比例",
+"女性占X比重", whose male figure is just the complement), and never for counts of
+facilities (所/个/家…). The total follows the
+scenario; 女 and 男 sit either side of it.
+
+``national_synthetic`` builds the national-scale benchmark set (2,800 regions ×
+150 indicators × 10 years × 3 sex series) with numpy in a few seconds, and
+``national_synthetic_targets`` the matching targets table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from tianping.core.model import Indicator, Plan, Target
+from tianping.core.observations import COLUMNS, normalize_unit
+
+SYNTHETIC_NOTE = "合成演示数据"
+GAP_NOTE = "合成演示数据；该年缺报"
+
+# Scenario: position p (good side of the goal, in spreads) in the first year and ten years on, noise.
+SCENARIOS = {
+    "已达标": (0.3, 0.6, 0.05),
+    "按期可达": (-1.0, 0.15, 0.04),
+    "进度滞后": (-1.2, -0.8, 0.04),
+    "达标后回落": (0.4, -1.1, 0.04),
+    "波动较大": (-0.8, 0.2, 0.45),
+}
+ROTATION = ["已达标", "按期可达", "进度滞后", "达标后回落"]
+RARE_EVENT = "小样本稀有事件"
+
+COUNT_UNITS = {"人", "名", "个", "家", "所", "张", "次", "件", "户", "万人", "亿人", "岁"}
+WHOLE_UNITS = {"人", "名", "个", "家", "所", "张", "次", "件", "户"}
+FACILITY_UNITS = {"个", "家", "所", "张", "次", "件"}     # things, not people: never split by sex
+LEVEL_OPS = {">=", ">", "<=", "<", "=", "~", "range"}
+RELATIVE_OPS = {"relative_increase", "relative_decrease", "annual_increase", "annual_decrease",
+                "annual_relative_increase", "annual_relative_decrease"}
+SCALE = {"%": 100.0, "‰": 1000.0, "1/万": 1e4, "1/10万": 1e5}
+
+_WOMEN = re.compile(r"妇女|女性|女童|女生|女职工|女干部")
+_BOTH = re.compile(r"男女|分性别|性别(?!比)")
+_WOMEN_ONLY = re.compile(r"孕|产|宫颈|乳腺|母婴|生育|妇科|两癌|更年期|经期")
+_COMPOSITION = re.compile(r"中(的)?女性?(比例|比重|占比)|女性?(占|比例|比重)|女性?.*占.*(比例|比重)")
+
+
+def is_sex_disaggregated(name: str, unit: str = "") -> bool:
+    """The documented rule above: which indicators get 女 and 男 series in demo data."""
+    if unit in FACILITY_UNITS:
+        return False
+    if _BOTH.search(name):
+        return True
+    return bool(_WOMEN.search(name)) and not _WOMEN_ONLY.search(name) and not _COMPOSITION.search(name)
+
+
+def level_unit(indicator: Indicator, target: Target) -> str:
+    """The unit the indicator is *measured* in (a relative target's % is a change, not a level)."""
+    if indicator.unit and indicator.unit != "个百分点":
+        return normalize_unit(indicator.unit)
+    if target.op in LEVEL_OPS and target.unit:
+        return normalize_unit(target.unit)
+    return "%" if re.search(r"(率|比例|比重|占比)$", indicator.name) else ""
+
+
+def plan_indicator_units(plan: Plan) -> dict[str, str]:
+    """Name → measured unit for every indicator of the plan with a numeric target.
+
+    Pass it as ``load_observations(…, indicators=…)`` to check data against the plan.
+    """
+    return {ind.name: level_unit(ind, target) for ind, target in _numeric_indicators(plan)}
+
+
+def _numeric_indicators(plan: Plan) -> list[tuple[Indicator, Target]]:
+    """First occurrence of each indicator with a numeric target, paired with its latest such target."""
+    chosen: dict[str, tuple[Indicator, Target]] = {}
+    for indicator in plan.indicators():
+        numeric = [t for t in indicator.targets
+                   if t.value is not None and (t.op in LEVEL_OPS or t.op in RELATIVE_OPS)]
+        if numeric and indicator.name not in chosen:
+            chosen[indicator.name] = (indicator, max(numeric, key=lambda t: t.year))
+    return list(chosen.values())
+
+
+@dataclass
+class _Aim:
+    """Where a series is heading: goal level, which side is better, and how far a 'spread' is."""
+
+    goal: float
+    sign: int          # +1 higher is better, -1 lower is better
+    spread: float      # one unit of p below the goal
+    room: float        # how far past the goal the value may go (bounds)
+    unit: str
+    start: float | None = None   # base level for relative targets
+
+
+def _aim(indicator: Indicator, target: Target, unit: str, first_year: int) -> _Aim:
+    op, value = target.op, float(target.value)
+    sign = -1 if op in ("<=", "<") or op.endswith("decrease") or indicator.direction == "down" else 1
+    if op in RELATIVE_OPS:
+        base = (40.0 if sign > 0 else 60.0) if unit == "%" else 100.0
+        years = max(target.year - (target.base_year or first_year), 1)
+        change = {"relative_increase": base * value / 100, "relative_decrease": base * value / 100,
+                  "annual_increase": value * years, "annual_decrease": value * years,
+                  "annual_relative_increase": base * ((1 + value / 100) ** years - 1),
+                  "annual_relative_decrease": base * (1 - (1 - value / 100) ** years)}[op]
+        goal = base + sign * change
+        return _Aim(goal, sign, max(abs(goal - base), 1e-6), abs(goal - base) * 0.5, unit, start=base)
+    goal = (value + float(target.upper)) / 2 if op == "range" and target.upper is not None else value
+    spread = 2.0 if unit == "岁" else max(abs(goal) * (0.15 if unit == "%" else 0.2), 1.0 if unit in WHOLE_UNITS else 0.05)
+    upper = 100.0 if unit == "%" else np.inf
+    room = (upper - goal) if sign > 0 else goal
+    if op == "range" and target.upper is not None:
+        room = min(room, (float(target.upper) - value) / 2)
+    return _Aim(goal, sign, spread, max(room * 0.9, 0.0), unit)
+
+
+def _values(aim: _Aim, positions: np.ndarray) -> np.ndarray:
+    """Target-space positions → values in the unit, kept within the unit's bounds, rounded as reported."""
+    past_goal = np.minimum(positions * aim.spread, aim.room)
+    offset = np.where(positions > 0, past_goal, positions * aim.spread)
+    values = aim.goal + aim.sign * offset
+    values = np.clip(values, 0.0, 100.0 if aim.unit == "%" else np.inf)
+    if aim.unit in WHOLE_UNITS:  # round away from the goal on the side the scenario puts it, so 1 所 stays a miss
+        up = (positions >= 0) == (aim.sign > 0)
+        return np.where(up, np.ceil(values), np.floor(values))
+    return np.round(values, 2 if abs(aim.goal) < 1 else 1)
+
+
+def _positions(scenario: str, years: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    first, ten_years_on, noise = SCENARIOS[scenario]
+    trend = first + (ten_years_on - first) * (years - years[0]) / 10.0
+    return trend + rng.normal(0.0, noise, len(years))
+
+
+def _assign_scenarios(pairs, rng) -> dict[str, str]:
+    """One rare-event series (a death rate per 10万 or ‰), one volatile, the rest in rotation."""
+    names = [ind.name for ind, _ in pairs]
+    units = {ind.name: level_unit(ind, t) for ind, t in pairs}
+    level = {ind.name for ind, t in pairs if t.op in LEVEL_OPS}
+    rare = next((n for u in ("1/10万", "‰") for n in names if units[n] == u and "死亡率" in n and n in level),
+                next((n for n in names if units[n] in ("1/10万", "‰") and n in level), None))
+    rest = [n for n in names if n != rare]
+    rotation = [ROTATION[i % len(ROTATION)] for i in rng.permutation(len(rest))]
+    scenarios = dict(zip(rest, rotation))
+    if len(rest) >= 5:
+        scenarios[rest[int(rng.integers(len(rest)))]] = "波动较大"
+    if rare:
+        scenarios[rare] = RARE_EVENT
+    return scenarios
+
+
+def _rare_event_rows(aim: _Aim, years: np.ndarray, rng) -> dict[str, np.ndarray]:
+    """~3,000 births a year; deaths Poisson around the goal rate, so one death moves the rate a lot."""
+    births = rng.poisson(3000, len(years)).astype(float)
+    deaths = rng.poisson(births * aim.goal * 0.8 / SCALE[aim.unit]).astype(float)
+    return {"value": np.round(deaths / births * SCALE[aim.unit], 2), "numerator": deaths, "denominator": births}
+
+
+def demo_observations(plan: Plan, *, region: str, years=range(2020, 2025), seed: int = 0) -> pd.DataFrame:
+    """Seeded synthetic observations for every indicator of ``plan`` with a numeric target."""
+    rng = np.random.default_rng(seed)
+    years = np.asarray(list(years), dtype=np.int64)
+    pairs = _numeric_indicators(plan)
+    scenarios = _assign_scenarios(pairs, rng)
+    gap_candidates = [n for n, s in scenarios.items() if s in ("按期可达", "进度滞后")]
+    gap = gap_candidates[int(rng.integers(len(gap_candidates)))] if gap_candidates and len(years) >= 3 else None
+    gap_year = int(rng.choice(years[1:-1])) if gap else None
+    blocks = []
+    for indicator, target in pairs:
+        unit = level_unit(indicator, target)
+        aim = _aim(indicator, target, unit, int(years[0]))
+        scenario = scenarios[indicator.name]
+        if scenario == RARE_EVENT:
+            columns = _rare_event_rows(aim, years, rng)
+            blocks.append(_block(region, indicator.name, years, "", unit, scenario, **columns))
+            continue
+        total = _values(aim, _positions(scenario, years, rng))
+        blocks.append(_block(region, indicator.name, years, "", unit, scenario, value=total))
+        if is_sex_disaggregated(indicator.name, unit):
+            gap_size = (5.0 if unit == "岁" else rng.uniform(-0.3, 0.3) * aim.spread) / 2
+            for sex, shift in (("女", gap_size), ("男", -gap_size)):
+                blocks.append(_block(region, indicator.name, years, sex, unit, scenario,
+                                     value=_values(_shifted(aim, shift), _positions(scenario, years, rng))))
+    frame = pd.concat(blocks, ignore_index=True) if blocks else pd.DataFrame(columns=[*COLUMNS, "synthetic", "scenario"])
+    if gap:
+        missing = (frame["indicator"] == gap) & (frame["year"] == gap_year)
+        frame.loc[missing, ["value", "note"]] = [np.nan, GAP_NOTE]
+    return frame
+
+
+def _shifted(aim: _Aim, shift: float) -> _Aim:
+    return _Aim(aim.goal + shift, aim.sign, aim.spread, max(aim.room - aim.sign * shift, 0.0), aim.unit, aim.start)
+
+
+def _block(region, name, years, sex, unit, scenario, *, value, numerator=None, denominator=None) -> pd.DataFrame:
+    n = len(years)
+    nan = np.full(n, np.nan)
+    return pd.DataFrame({
+        "region": region, "indicator": name, "year": years, "sex": sex, "age": "", "residence": "",
+        "value": value, "numerator": nan if numerator is None else numerator,
+        "denominator": nan if denominator is None else denominator,
+        "unit": unit, "note": SYNTHETIC_NOTE, "synthetic": True, "scenario": scenario,
+    })
+
+
+# ---------------------------------------------------------------- national scale
+
+# Indicator kinds for the benchmark: unit, op, goal range (low, high), spread as a share of the goal.
+_KINDS = [
+    ("%", ">=", (85.0, 98.0)),
+    ("%", "<=", (10.0, 40.0)),
+    ("‰", "<=", (3.0, 8.0)),
+    ("1/10万", "<=", (8.0, 15.0)),
+    ("岁", ">=", (78.0, 82.0)),
+    ("人", ">=", (500.0, 5000.0)),
+]
+
+
+def _catalogue(n_indicators: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng([seed, 1])
+    kinds = [_KINDS[3]] + [_KINDS[i % len(_KINDS)] for i in range(n_indicators - 1)]  # #0: maternal deaths
+    low = np.array([k[2][0] for k in kinds])
+    high = np.array([k[2][1] for k in kinds])
+    goal = np.round(low + rng.random(n_indicators) * (high - low), 1)
+    units = [k[0] for k in kinds]
+    spread = np.where(np.array(units) == "岁", 2.0, goal * 0.2)
+    return pd.DataFrame({
+        "indicator": [f"合成指标{i + 1:03d}" for i in range(n_indicators)],
+        "unit": units, "op": [k[1] for k in kinds], "goal": goal,
+        "sign": [1 if k[1] == ">=" else -1 for k in kinds], "spread": spread,
+    })
+
+
+def national_synthetic_targets(n_indicators: int = 150, seed: int = 0) -> pd.DataFrame:
+    """Targets (2025 and 2030) for ``national_synthetic``'s indicators, as a targets table."""
+    cat = _catalogue(n_indicators, seed)
+    milestones = []
+    for year, ease in ((2025, 1.0), (2030, 0.0)):
+        loosened = cat["goal"] - cat["sign"] * cat["spread"] * 0.3 * ease
+        milestones.append(pd.DataFrame({
+            "indicator": cat["indicator"], "area": "合成领域", "year": year, "op": cat["op"],
+            "value": np.round(loosened, 1), "unit": cat["unit"], "text": "合成演示目标", "kind": "numeric"}))
+    return pd.concat(milestones, ignore_index=True)
+
+
+def national_synthetic(n_regions: int = 2800, n_indicators: int = 150, years: int = 10, sexes: int = 3,
+                       seed: int = 0, first_year: int = 2020) -> pd.DataFrame:
+    """The national-scale synthetic observations, vectorised (12.6 M rows in a few seconds).
+
+    Rows are ordered region, indicator, sex, year. Text columns are categoricals;
+    indicator 合成指标001 is a maternal-death-like rate with numerator and denominator
+    (births per region-year), the rest carry value only; ~2 % of values are missing.
+    """
+    rng = np.random.default_rng(seed)
+    cat = _catalogue(n_indicators, seed)
+    shape = (n_regions, n_indicators, sexes, years)
+    start = rng.normal(-0.6, 0.6, shape[:3])[..., None]
+    pace = rng.normal(0.09, 0.06, shape[:3])[..., None]
+    positions = start + pace * np.arange(years) + rng.normal(0.0, 0.06, shape)
+    goal, sign, spread = (cat[c].to_numpy()[None, :, None, None] for c in ("goal", "sign", "spread"))
+    values = goal + sign * positions * spread
+    np.clip(values, 0.0, None, out=values)
+    share = (cat["unit"].to_numpy() == "%")[None, :, None, None]
+    np.minimum(values, np.where(share, 100.0, np.inf), out=values)
+    count = (cat["unit"].to_numpy() == "人")[None, :, None, None]
+    values = np.where(count, np.round(values), np.round(values, 1))
+
+    numerator = np.full(shape, np.nan)
+    denominator = np.full(shape, np.nan)
+    births = rng.poisson(3000 * rng.lognormal(0.0, 1.0, (n_regions, 1, 1, 1)), (n_regions, 1, sexes, years))
+    deaths = rng.poisson(births * np.clip(values[:, :1], 0, None) / 1e5)
+    numerator[:, 0], denominator[:, 0] = deaths[:, 0], births[:, 0]
+    values[:, 0] = np.round(deaths[:, 0] / np.maximum(births[:, 0], 1) * 1e5, 2)
+    values[rng.random(shape) < 0.02] = np.nan
+
+    n = values.size
+    idx = np.indices(shape, dtype=np.int32).reshape(4, n)
+    sex_labels = ["", "女", "男"][:sexes]
+    unit_codes, unit_names = pd.factorize(cat["unit"])
+    return pd.DataFrame({
+        "region": pd.Categorical.from_codes(idx[0], [f"合成地区{r + 1:04d}" for r in range(n_regions)]),
+        "indicator": pd.Categorical.from_codes(idx[1], cat["indicator"]),
+        "year": (first_year + idx[3]).astype(np.int64),
+        "sex": pd.Categorical.from_codes(idx[2], sex_labels),
+        "age": pd.Categorical.from_codes(np.zeros(n, np.int8), [""]),
+        "residence": pd.Categorical.from_codes(np.zeros(n, np.int8), [""]),
+        "value": values.reshape(n),
+        "numerator": numerator.reshape(n),
+        "denominator": denominator.reshape(n),
+        "unit": pd.Categorical.from_codes(unit_codes[idx[1]], unit_names),
+        "note": pd.Categorical.from_codes(np.zeros(n, np.int8), [SYNTHETIC_NOTE]),
+        "synthetic": np.ones(n, dtype=bool),
+    })
