@@ -3,6 +3,7 @@ parsing itself is tianping.core's."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -11,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tianping.core import model as core
-from tianping.core.errors import DocumentError, Location
+from tianping.core.errors import DocumentError, Location, TianpingError
 from tianping.web.orgs.permissions import scoped
 
 from .models import Area, Baseline, Goal, Indicator, Measure, Plan, Target
 
+logger = logging.getLogger(__name__)
 ALLOWED_SUFFIXES = {".txt", ".docx", ".pdf"}
 
 
@@ -40,7 +42,14 @@ def parse_upload(name: str, data: bytes) -> list[core.Plan]:
     from tianping.core.readers import parse_document
 
     check_upload(name, len(data))
-    return parse_document(Path(name).name, data=data, max_bytes=settings.UPLOAD_MAX_BYTES)
+    try:
+        return parse_document(Path(name).name, data=data, max_bytes=settings.UPLOAD_MAX_BYTES)
+    except TianpingError:
+        raise
+    except Exception as exc:  # a parser bug must not become a 500 page for the office
+        logger.exception("parsing %s failed", name)
+        raise DocumentError(_("The document could not be analysed (%(error)s); nothing was imported")
+                            % {"error": type(exc).__name__}, Location(file=Path(name).name)) from exc
 
 
 @transaction.atomic
