@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tianping.core.assess.warnings import KIND_NAMES, LEVEL_NAMES
+
 from tianping.reports import results as res
 from tianping.reports.charts import series_chart
 from tianping.reports.document import (Chart, Fact, Heading, PageBreak, Paragraph, Report, Table,
@@ -34,7 +36,7 @@ def build_annual(results: pd.DataFrame, *, region: str, year: int, plan=None,
                  warnings: pd.DataFrame | None = None, observations: pd.DataFrame | None = None,
                  targets: pd.DataFrame | None = None, synthetic: bool = False,
                  charts_per_area: int = 2) -> Report:
-    frame = res.prepare(results, targets)
+    frame = res.prepare(results, targets, observations)
     frame = frame[frame["region"].isin([region, ""])] if region else frame
     order = [i.name for i in plan.indicators()] if plan is not None else list(frame["indicator"].unique())
     frame = res.in_plan_order(frame, order)
@@ -234,22 +236,31 @@ def area_charts(rows, frame, observations, region, limit) -> list[Chart]:
 
 
 def add_warnings(report: Report, warnings: pd.DataFrame | None, region: str) -> None:
+    """The engine's warnings for the headline series, each in its own words."""
     if warnings is not None and region and "region" in warnings.columns:
-        warnings = warnings[warnings["region"] == region]
+        warnings = warnings[warnings["region"].astype(str) == region]
+    if warnings is not None and "headline" in warnings.columns:
+        warnings = warnings[warnings["headline"].astype(bool)]
     if warnings is None or warnings.empty:
         report.add(Paragraph(wording("warnings_none")))
         return
-    message_column = next(c for c in ("message", "reason", "text", "kind") if c in warnings.columns)
     text, facts = compose(wording("warnings_intro"),
                           count=plain_fact("warning", "count", len(warnings), fmt_count(len(warnings))))
     report.add(Paragraph(text, facts))
-    for _, warning in warnings.iterrows():
-        message = str(warning[message_column])
-        level = f"【{warning['level']}】" if "level" in warnings.columns and warning["level"] else ""
-        text = level + wording("warning_item").format(indicator=warning["indicator"], reason=message)
-        facts = [plain_fact("warning", message_column, float(n), n, indicator=warning["indicator"])
-                 for n in numbers_in(message)]
+    for index, warning in warnings.iterrows():
+        text = warning_text(warning)
+        facts = [plain_fact("warning", "sentence", float(n), n, indicator=str(warning["indicator"]), row=index)
+                 for n in numbers_in(text)]
         report.add(Paragraph(text, facts))
+
+
+def warning_text(warning) -> str:
+    sentence = str(warning.get("sentence", "") or "")
+    if sentence and sentence != "nan":
+        return sentence
+    level = LEVEL_NAMES.get(str(warning.get("level", "")), str(warning.get("level", "")))
+    kind = KIND_NAMES.get(str(warning.get("kind", "")), str(warning.get("kind", "")))
+    return f"【{level}预警】" + wording("warning_item").format(indicator=warning["indicator"], reason=kind)
 
 
 def appendix_table(frame: pd.DataFrame) -> Table:

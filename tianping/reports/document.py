@@ -31,6 +31,7 @@ class Fact:
     series: str = ""
     milestone: int | None = None
     area: str = ""
+    row: object = None             # index of the results row stated about
     members: tuple = ()            # a count or rate: the (indicator, milestone) rows counted
     out_of: tuple = ()             # a rate: the rows it is a share of
 

@@ -19,7 +19,7 @@ from tianping.reports.annual import (appendix_table, assessable_rows, by_area, o
 from tianping.reports.document import Fact, Heading, PageBreak, Paragraph, Report, Table, numbers_in
 from tianping.reports.facts import (count_fact, plain_fact, rate_fact, result_fact, target_part, value_part,
                                     year_part)
-from tianping.reports.phrases import CHANGE_UNIT, compose, fmt_count, fmt_number, shown_value, wording
+from tianping.reports.phrases import compose, spoken_unit, fmt_count, fmt_number, shown_value, wording
 
 STAGES = {"midterm": ("中期", "已实现目标"), "final": ("终期", "实现目标")}
 ON_COURSE = ("已达标", "预计达标")
@@ -160,7 +160,7 @@ def gap_sentence(row) -> Paragraph:
     """"孕产妇死亡率2025年为10.3/10万，目标≤9/10万，差距1.3个十万分点。" """
     if not (res.present(row["latest_value"]) and res.present(row["target_value"])):
         return Paragraph(f"{row['indicator']}：{row['status']}。")
-    spoken = CHANGE_UNIT.get(row["unit"], row["unit"])
+    spoken = spoken_unit(row["unit"])
     gap_fact = result_fact(row, "gap", gap(row), fmt_number(gap(row)))
     text, facts = compose(wording("eval_gap"), indicator=row["indicator"], year=year_part(row),
                           value=value_part(row), target=target_part(row),

@@ -17,7 +17,7 @@ def result_fact(row, field: str, value=None, shown: str | None = None) -> Fact:
         shown = fmt_count(value) if field.endswith("year") or field == "milestone" else fmt_number(value)
     return Fact(source="result", field=field, value=float(value), shown=shown,
                 indicator=row["indicator"], series=series_label(row),
-                milestone=int(row["milestone"]), area=row["area"])
+                milestone=int(row["milestone"]), area=row["area"], row=row.name)
 
 
 def year_part(row, field: str = "latest_year") -> tuple[str, list[Fact]]:

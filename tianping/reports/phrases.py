@@ -75,8 +75,17 @@ def change_phrase(change: float, unit: str, *, against: str = "上年") -> str:
         return f"与{against}持平"
     verb = "提高" if change > 0 else "下降"
     size = fmt_number(abs(change))
-    spoken = CHANGE_UNIT.get(unit or "", unit or "")
+    spoken = spoken_unit(unit)
     return f"比{against}{verb}{size}{spoken}"
+
+
+def spoken_unit(unit: str) -> str:
+    """The unit a change or gap is spoken in: 个百分点 for %, 个十万分点 for 1/10万(活产)…"""
+    unit = unit or ""
+    for written, spoken in CHANGE_UNIT.items():
+        if unit.startswith(written):
+            return spoken
+    return unit
 
 
 def target_phrase(op: str, value: float | None, unit: str, upper: float | None = None) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 RESULT_COLUMNS = [
-    "region", "indicator", "area", "sex", "age", "residence", "milestone", "kind",
+    "region", "indicator", "area", "sex", "age", "residence", "headline", "milestone", "kind",
     "status", "latest_value", "latest_year", "previous_value", "previous_year",
     "base_value", "base_year", "op", "target_value", "target_upper", "goal_value", "unit",
     "projection", "projection_low", "projection_high", "progress_ratio", "sentence", "text",
@@ -24,8 +24,7 @@ ALIASES = {
     "latest": "latest_value", "value": "target_value", "target": "target_value",
     "upper": "target_upper", "previous": "previous_value", "prev_value": "previous_value",
     "prev_year": "previous_year", "base": "base_value",
-    "projected": "projection", "projection_lo": "projection_low", "projection_hi": "projection_high",
-    "projection_lower": "projection_low", "projection_upper": "projection_high",
+    "projected": "projection", "projected_low": "projection_low", "projected_high": "projection_high",
     "ratio": "progress_ratio", "target_op": "op", "target_unit": "unit", "target_text": "text",
 }
 TARGET_DETAILS = {"area": "area", "op": "op", "value": "target_value", "upper": "target_upper",
@@ -34,9 +33,12 @@ DIMENSIONS = ("sex", "age", "residence")
 SEX_LABEL = {"": "合计", "女": "女性", "男": "男性"}
 
 
-def prepare(results: pd.DataFrame, targets: pd.DataFrame | None = None) -> pd.DataFrame:
+def prepare(results: pd.DataFrame, targets: pd.DataFrame | None = None,
+            observations: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The results with the builders' column names; the index stays the engine's row index."""
     frame = results.rename(columns={k: v for k, v in ALIASES.items()
                                     if k in results.columns and v not in results.columns})
+    frame = frame.copy()
     for column in RESULT_COLUMNS:
         if column not in frame.columns:
             frame[column] = np.nan
@@ -44,7 +46,31 @@ def prepare(results: pd.DataFrame, targets: pd.DataFrame | None = None) -> pd.Da
         frame = fill_from_targets(frame, targets)
     for column in ("region", "indicator", "area", "status", "op", "unit", "kind", "sentence", "text",
                    *DIMENSIONS):
-        frame[column] = frame[column].astype(object).where(frame[column].notna(), "").astype(str)
+        values = frame[column].astype(object)
+        frame[column] = values.where(values.notna(), "").astype(str)
+    frame["kind"] = np.where((frame["kind"] == "") & (frame["op"] == "qualitative"), "qualitative", frame["kind"])
+    for column in ("latest_year", "previous_year", "base_year"):
+        years = pd.to_numeric(frame[column], errors="coerce")
+        frame[column] = years.where(years > 0)       # the engine writes 0 for "no year"
+    frame.loc[frame["latest_year"].isna(), "latest_value"] = np.nan
+    if observations is not None and frame["previous_value"].isna().all():
+        frame = add_previous(frame, observations)
+    return frame
+
+
+def add_previous(frame: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
+    """The last observed value before the latest year, per result row (for "比上年…")."""
+    keys = ["region", "indicator", *DIMENSIONS]
+    obs = observations[observations["value"].notna()]
+    obs = obs.assign(**{k: obs[k].astype(object).where(obs[k].notna(), "").astype(str)
+                        for k in keys if k in obs.columns})
+    obs = obs[[k for k in keys if k in obs.columns] + ["year", "value"]]
+    left = frame[keys + ["latest_year"]].reset_index(names="_row")
+    pairs = left.merge(obs, on=[k for k in keys if k in obs.columns], how="inner")
+    pairs = pairs[pairs["year"] < pairs["latest_year"]]
+    last = pairs.sort_values("year").drop_duplicates("_row", keep="last").set_index("_row")
+    frame["previous_year"] = last["year"].reindex(frame.index).astype(float)
+    frame["previous_value"] = last["value"].reindex(frame.index).astype(float)
     return frame
 
 
@@ -53,6 +79,7 @@ def fill_from_targets(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFram
     details = details.drop_duplicates(["indicator", "milestone"])
     details = details[["indicator", "milestone", *TARGET_DETAILS]].rename(columns=TARGET_DETAILS)
     merged = frame.merge(details, on=["indicator", "milestone"], how="left", suffixes=("", "_t"))
+    merged.index = frame.index
     for column in TARGET_DETAILS.values():
         merged[column] = merged[column].where(merged[column].notna() & (merged[column] != ""),
                                               merged[f"{column}_t"])
@@ -61,7 +88,9 @@ def fill_from_targets(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFram
 
 
 def totals(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows of the total series (no sex, age or residence breakdown)."""
+    """The row that stands for each indicator: the engine's headline series, else the total."""
+    if frame["headline"].notna().any():
+        return frame[frame["headline"].fillna(False).astype(bool)]
     mask = np.ones(len(frame), dtype=bool)
     for column in DIMENSIONS:
         mask &= frame[column].isin(["", "合计", "total"]).to_numpy()
@@ -73,8 +102,7 @@ def for_milestone(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     frame = frame.assign(_ahead=(frame["milestone"] < year).astype(int),
                          _distance=(frame["milestone"] - year).abs())
     frame = frame.sort_values(["_ahead", "_distance"], kind="stable")
-    picked = frame.drop_duplicates("indicator", keep="first").drop(columns=["_ahead", "_distance"])
-    return picked
+    return frame.drop_duplicates("indicator", keep="first").drop(columns=["_ahead", "_distance"])
 
 
 def in_plan_order(frame: pd.DataFrame, indicator_order: list[str]) -> pd.DataFrame:

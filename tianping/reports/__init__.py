@@ -1,0 +1,50 @@
+"""Reports: turn assessment results into documents (docx, pdf, html) with charts.
+
+Pure Python (no Django): the web layer calls ``generate`` from a background worker,
+the command line from ``tianping report``.
+
+    report = build_report("annual", assessment, plan=plan, region="西岗区", year=2024,
+                          observations=obs)
+    render(report, "pdf", "report.pdf")
+
+Each sentence keeps the facts it states (``Report.facts()``), so a reviewer or a test
+can trace every printed number to the results row it came from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tianping.reports.annual import build_annual
+from tianping.reports.document import Fact, Report
+from tianping.reports.docx import render_docx
+from tianping.reports.evaluation import EvaluationInputs, build_evaluation
+from tianping.reports.html import render_html
+from tianping.reports.pdf import render_pdf
+
+KINDS = ("annual", "midterm", "final")
+RENDERERS = {"docx": render_docx, "pdf": render_pdf, "html": render_html}
+FORMATS = tuple(RENDERERS)
+
+
+def build_report(kind: str, assessment, *, region: str, year: int | None = None, plan=None,
+                 observations=None, inputs: EvaluationInputs | None = None, synthetic: bool = False,
+                 progress=None) -> Report:
+    """``assessment``: the engine's Assessment (results, warnings, year)."""
+    if kind == "annual":
+        return build_annual(assessment.results, region=region, year=year or assessment.year, plan=plan,
+                            warnings=assessment.warnings, observations=observations, synthetic=synthetic)
+    if kind in ("midterm", "final"):
+        return build_evaluation(assessment.results, stage=kind, region=region, plan=plan, inputs=inputs,
+                                synthetic=synthetic)
+    raise ValueError(f"未知的报告类型 {kind!r}，应为 {'、'.join(KINDS)} 之一")
+
+
+def render(report: Report, fmt: str, out) -> None:
+    if fmt not in RENDERERS:
+        raise ValueError(f"未知的报告格式 {fmt!r}，应为 {'、'.join(FORMATS)} 之一")
+    RENDERERS[fmt](report, out)
+
+
+__all__ = ["KINDS", "FORMATS", "Report", "Fact", "EvaluationInputs", "build_report", "render",
+           "build_annual", "build_evaluation", "render_docx", "render_pdf", "render_html"]
