@@ -1,17 +1,19 @@
 """Target grammar on sentences and table cells taken from the seed plans.
 
-Every sentence below is checked to occur in its seed (after the light spacing
-clean-up below), so the tests follow the real documents rather than made-up text.
+Every sentence below is checked to occur in its (normalised) seed, so the tests
+follow the real documents rather than made-up text.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
-from tianping.core.grammar import extract_indicators, parse_target_phrase, parse_target_phrases
+from tianping.core.grammar import (
+    extract_baselines, extract_indicators, parse_target_phrase, parse_target_phrases,
+)
+from tianping.core.normalize import normalize_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 if not SEEDS.exists():
@@ -23,16 +25,11 @@ def seed_text(prefix: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def squeeze(text: str) -> str:
-    """Spacing clean-up only (the real normaliser does much more): "到 2025 年" -> "到2025年"."""
-    text = text.replace("／", "/").replace("％", "%")
-    text = re.sub(r"(?<=[\d%‰/年万])[ \u3000]+|[ \u3000]+(?=[\d%‰/年万])", "", text)
-    return re.sub(r"\n(?!\n)", "", text)
-
-
-def from_seed(prefix: str, sentence: str) -> str:
-    assert squeeze(sentence) in squeeze(seed_text(prefix)), f"not in seed {prefix}: {sentence}"
-    return squeeze(sentence)
+def from_seed(prefix: str, raw: str) -> str:
+    """``raw`` as the seed prints it (spaces, full-width slashes, wrapped lines), normalised."""
+    sentence = normalize_text(raw)
+    assert sentence in normalize_text(seed_text(prefix)), f"not in seed {prefix}: {raw}"
+    return sentence
 
 
 def numeric(indicators):
@@ -78,3 +75,169 @@ def test_table_cell_with_two_targets():
 def test_directional_cell():
     t = parse_target_phrase("逐步提高", year=2025)
     assert (t.op, t.kind) == ("increase", "directional")
+
+
+# --- goal sentences ----------------------------------------------------------
+
+def targets_of(prefix: str, raw: str, end_year: int = 2030):
+    return numeric(extract_indicators(from_seed(prefix, raw), end_year=end_year))
+
+
+def test_two_deadlines_in_one_sentence():
+    got = targets_of("000", "孕产妇死亡率到2025年控制在9/10万以下，到2030年控制在8/10万以下。")
+    assert got == [("孕产妇死亡率", 2025, "<=", 9, "1/10万"), ("孕产妇死亡率", 2030, "<=", 8, "1/10万")]
+
+
+def test_compound_subject_distributes_over_values_and_milestones():
+    got = targets_of("002", "新生儿、婴儿和 5 岁以下儿童死亡率到 2025 年分别控制在 2.8‰、3‰和 4‰以下，"
+                            "到 2030 年分别控制在 2.3‰、2.8‰和 3.8‰以下。")
+    assert len(got) == 6
+    assert ("新生儿死亡率", 2025, "<=", 2.8, "‰") in got
+    assert ("婴儿死亡率", 2030, "<=", 2.8, "‰") in got
+    assert ("5岁以下儿童死亡率", 2030, "<=", 3.8, "‰") in got
+
+
+def test_complete_indicators_share_one_value():
+    got = targets_of("002", "3 岁以下儿童系统管理率和 7 岁以下儿童健康管理率均达到 92%以上。")
+    assert got == [("3岁以下儿童系统管理率", 2030, ">=", 92, "%"), ("7岁以下儿童健康管理率", 2030, ">=", 92, "%")]
+
+
+def test_list_inside_one_name_stays_one_indicator():
+    got = targets_of("000", "孕产妇艾滋病、梅毒和乙肝检测率达到99%以上")
+    assert got == [("孕产妇艾滋病、梅毒和乙肝检测率", 2030, ">=", 99, "%")]
+
+
+def test_relative_targets_with_base_years():
+    inds = extract_indicators(from_seed("000", "到2025年和2030年，妇女营养健康知识知晓率分别在2019年和2022年基础上提高10%。"),
+                              end_year=2030)
+    got = [(t.year, t.op, t.value, t.base_year) for i in inds for t in i.targets if t.kind == "numeric"]
+    assert got == [(2025, "relative_increase", 10, 2019), (2030, "relative_increase", 10, 2022)]
+    inds = extract_indicators(from_seed("002", "儿童伤害死亡率以 2020 年数据为基数下降 20%。"), end_year=2030)
+    assert [(t.op, t.value, t.base_year) for t in inds[0].targets] == [("relative_decrease", 20, 2020)]
+
+
+def test_annual_change_targets():
+    inds = extract_indicators(from_seed("002", "孤儿和事实无人抚养儿童基本生活养育标准到 2025 年年均提高 6% 以上，并持续提高。"),
+                              end_year=2030)
+    first = inds[0].targets[0]
+    assert (first.year, first.op, first.value, first.unit) == (2025, "annual_relative_increase", 6, "%")
+    inds = extract_indicators(from_seed("002", "儿童总体近视率力争每年下降 0.5-1 个百分点。"), end_year=2030)
+    t = inds[0].targets[0]
+    assert (inds[0].name, t.op, t.value, t.upper, t.unit) == ("儿童总体近视率", "annual_decrease", 0.5, 1, "个百分点")
+
+
+@pytest.mark.parametrize("prefix, raw, value", [
+    ("002", "0-6 个月婴儿纯母乳喂养率达到 50%以上。", 50),
+    ("002", "12 岁儿童龋患率控制在 25%以内。", 25),
+    ("002", "每千人口 3 岁以下婴幼儿托位数达到 4.5 个以上。", 4.5),
+])
+def test_ages_in_names_are_not_targets(prefix, raw, value):
+    got = targets_of(prefix, raw)
+    assert [g[3] for g in got] == [value]
+
+
+def test_age_range_in_004_is_not_a_target():
+    raw = "全面推进\n\n13-14 周岁半女性人乳头瘤病毒疫苗接种工作"
+    assert targets_of("004", raw) == []
+
+
+def test_004_full_width_slash_per_100000():
+    got = targets_of("004", "孕产妇死亡率控制在 10／10 万左右，城乡、区域差距缩")
+    assert got == [("孕产妇死亡率", 2030, "~", 10, "1/10万")]
+
+
+def test_004_bracketed_words_stay_in_the_name():
+    got = targets_of("004", "村（社区）妇女心理咨询室或社会工作室")
+    assert got == []
+    text = normalize_text(seed_text("004"))
+    sentence = next(s for s in text.split("。") if "社会工作室" in s and "80%" in s)
+    got = numeric(extract_indicators(sentence, end_year=2030))
+    assert got == [("村（社区）妇女心理咨询室或社会工作室建成率", 2030, ">=", 80, "%")]
+
+
+def test_counts_need_an_operator_word():
+    got = targets_of("000", "区地方党委、政府领导班子，应至少各配备1名女干部；区政府领导班子中的女干部比例逐步提高。")
+    assert got == [("区地方党委、政府领导班子女干部", 2030, ">=", 1, "名")]
+    assert targets_of("000", "设置1所政府举办、单独设置、标准化的妇幼保健机构。") == []
+
+
+def test_count_qualifying_a_noun_is_not_a_target():
+    assert "1万人以上的镇" in normalize_text(seed_text("003"))
+    assert numeric(extract_indicators("在人口相对集聚1万人以上的镇建设康复站点", end_year=2025)) == []
+
+
+def test_fraction_and_half():
+    got = targets_of("000", "区党政工作部门，保证1/2以上的领导班子配备女干部，其中要有一定数量的正职。")
+    assert got == [("领导班子配备女干部", 2030, ">=", 0.5, "")]
+    got = targets_of("001", "力争一半以上的领导班子配备女干部")
+    assert [(g[2], g[3], g[4]) for g in got] == [(">=", 50, "%")]
+
+
+def test_full_coverage_is_100_percent():
+    got = targets_of("000", "妇女基本养老保险参保率达到95%以上，力争实现全覆盖，待遇水平稳步提高。")
+    assert got == [("妇女基本养老保险参保率", 2030, ">=", 95, "%"), ("妇女基本养老保险参保率", 2030, ">=", 100, "%")]
+    got = targets_of("002", "街道儿童督导员、儿童主任配备以及新任职培训实现“两个全覆盖”")
+    assert len(got) == 2 and {g[3] for g in got} == {100}
+    assert targets_of("001", "在制定修订社会救助、社会保险等相关法律法规以及健全覆盖全民的社会保障体系工作中") == []
+
+
+def test_value_before_its_subject():
+    got = targets_of("002", "确保适龄儿童 100%入学")
+    assert got == [("适龄儿童入学", 2030, "=", 100, "%")]
+    got = targets_of("002", "100%的城市社区建立家长学校或家庭教育指导服务站点，力争实现全覆盖。")
+    assert len(got) == 1 and got[0][3] == 100
+
+
+def test_directional_and_qualitative():
+    inds = extract_indicators(from_seed("000", "妇女的宫颈癌和乳腺癌防治意识明显提高。宫颈癌和乳腺癌综合防治能力不断增强。"
+                                               "适龄妇女宫颈癌人群筛查率达到70%以上，乳腺癌人群筛查率逐步提高。"),
+                              end_year=2030)
+    by_name = {i.name: i.targets[0] for i in inds}
+    assert (by_name["乳腺癌人群筛查率"].op, by_name["乳腺癌人群筛查率"].kind) == ("increase", "directional")
+    assert not by_name["乳腺癌人群筛查率"].borderline
+    assert by_name["妇女的宫颈癌和乳腺癌防治意识"].borderline
+    inds = extract_indicators(from_seed("000", "女童平等接受学前教育，在园男童女童比例保持均衡。"), end_year=2030)
+    assert [(i.name, i.targets[0].op) for i in inds] == [("在园男童女童比例", "qualitative")]
+
+
+def test_measure_mode_keeps_numbers_only():
+    text = from_seed("002", "加强新生儿规范化访视，新生儿访视率保持在90%以上。")
+    inds = extract_indicators(text, end_year=2030, directional=False)
+    assert [(i.name, t.op, t.value) for i in inds for t in i.targets] == [("新生儿访视率", ">=", 90)]
+
+
+def test_source_points_at_the_sentence_and_line():
+    text = "妇女心理健康素养水平不断提升。\n孕产妇贫血患病率保持在9%以下。"
+    inds = extract_indicators(text, end_year=2030, line=40)
+    anaemia = next(i for i in inds if i.name == "孕产妇贫血患病率")
+    assert anaemia.targets[0].source.line == 41
+    assert anaemia.targets[0].source.text == "孕产妇贫血患病率保持在9%以下"
+    assert anaemia.targets[0].text == "保持在9%以下"
+
+
+def test_same_indicator_twice_is_merged():
+    text = from_seed("000", "女性保健品抽检合格率在不低于98%基础上，力争实现100%合格。")
+    inds = extract_indicators(text, end_year=2030)
+    assert [i.name for i in inds] == ["女性保健品抽检合格率"]
+    assert [(t.op, t.value) for t in inds[0].targets] == [(">=", 98), ("=", 100)]
+
+
+def test_years_alone_are_not_targets():
+    text = from_seed("000", "展望2035年，与城市经济社会现代化发展相适应")
+    assert numeric(extract_indicators(text, end_year=2030)) == []
+
+
+# --- preface baselines ---------------------------------------------------------
+
+def test_preface_baselines_take_the_stated_year():
+    text = normalize_text(seed_text("000"))
+    paragraph = next(p for p in text.split("\n") if "截至2020年底" in p)
+    found = {name: (b.year, b.value, b.unit) for name, b in extract_baselines(paragraph)}
+    assert found["孕产妇系统管理率"] == (2020, 95.32, "%")
+    assert found["妇女常见病定期筛查覆盖率"] == (2020, 81.6, "%")
+    assert "流动人口孕产妇死亡率" not in found      # "降低" states no figure
+
+
+def test_figures_without_a_year_are_not_baselines():
+    assert extract_baselines("孕产妇系统管理率达到95%以上。") == []
+    assert extract_baselines("孕产妇系统管理率达到95%以上。", default_year=2020)[0][1].year == 2020

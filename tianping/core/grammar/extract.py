@@ -14,7 +14,7 @@ from ..model import Indicator, SourceRef, Target
 from .clauses import MASK, Clause, split_clauses
 from .directional import find_direction
 from .lexicon import FULL_COVERAGE_RE
-from .names import clean_name, distribute, split_if_complete
+from .names import clean_name, distribute, has_head, split_if_complete
 from .numeric import Group, find_groups
 
 _LAST_AND_RE = re.compile("以及|和|与")   # "A以及B实现“两个全覆盖”"
@@ -102,10 +102,16 @@ def _group_name(r: _Reading, clause: Clause, seg_start: int, g: Group, next_star
     if not name and trailing.startswith("的"):   # "100%的城市社区建立家长学校"
         return clean_name(trailing[1:])
     tail = clean_name(trailing) if last else ""
-    if tail and len(tail) <= _MAX_TRAILING and not tail.startswith(_TRAILING_STOP) and not any(
-            c.isdigit() for c in tail):
-        name = (name or r.subject) + tail    # "确保适龄儿童100%入学", "至少配备1名女干部"
+    subject = name or r.subject
+    if _completes(subject, tail):
+        return subject + tail    # "确保适龄儿童100%入学", "至少配备1名女干部"
     return name
+
+
+def _completes(subject: str, tail: str) -> bool:
+    """Do the words after the value finish the subject ("适龄儿童" + "入学")?"""
+    return bool(tail) and len(tail) <= _MAX_TRAILING and not has_head(subject) and not (
+        tail.startswith(_TRAILING_STOP) or any(c.isdigit() for c in tail))
 
 
 def _phrase(clause: Clause, seg_start: int, g: Group) -> str:
