@@ -29,6 +29,10 @@ def plan():
         indicator("妇女人均预期寿命", ">=", 80, "岁"),
         indicator("妇女营养健康知识知晓率", "relative_increase", 10, "%", base_year=2020),
         Indicator(name="妇女心理健康素养水平", targets=[Target(year=2030, op="increase", kind="directional")]),
+        Indicator(name="乳腺癌人群筛查率", targets=[Target(year=2030, op="increase", kind="directional")]),
+        Indicator(name="孕产妇贫血发生率", targets=[Target(year=2030, op="decrease", kind="directional")]),
+        Indicator(name="生殖健康知识普及率", targets=[Target(year=2030, op="increase", kind="directional",
+                                                              borderline=True)]),
     ]
     economy = [
         indicator("女性就业人员占全部就业人员比重", "~", 45, "%"),
@@ -43,7 +47,8 @@ def plan():
 
 
 def meets(op, value, target, upper=None):
-    return {">=": value >= target, "<=": value <= target, "range": target <= value <= (upper or target)}.get(op)
+    return {">=": value >= target, "<=": value <= target, "~": abs(value - target) <= 2,
+            "range": target <= value <= (upper or target)}.get(op)
 
 
 def test_same_seed_same_frame_and_other_seed_differs(plan):
@@ -59,10 +64,20 @@ def test_every_row_is_labelled_synthetic(plan):
     assert set(frame["year"]) == set(range(2020, 2025))
 
 
-def test_only_numeric_targets_get_series(plan):
+def test_numeric_and_measurable_directional_targets_get_series(plan):
     frame = demo_observations(plan, region="某区")
     numeric = {i.name for i in plan.indicators() if i.targets[0].value is not None}
-    assert set(frame["indicator"]) == numeric
+    assert set(frame["indicator"]) == numeric | {"乳腺癌人群筛查率", "孕产妇贫血发生率"}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_directional_series_move_as_their_scenario_says(plan, seed):
+    frame = demo_observations(plan, region="某区", seed=seed)
+    for name, better in (("乳腺癌人群筛查率", 1), ("孕产妇贫血发生率", -1)):
+        series = frame[frame["indicator"] == name].dropna(subset=["value"]).sort_values("year")
+        change = better * (series["value"].iloc[-1] - series["value"].iloc[0])
+        scenario = series["scenario"].iloc[0]
+        assert {"稳步改善": change > 2, "基本持平": abs(change) < 2, "反向变化": change < -2}[scenario], (name, scenario)
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
@@ -85,7 +100,7 @@ def test_scenarios_do_what_they_say(plan, seed):
     for (name, sex), series in frame.groupby(["indicator", "sex"]):
         target, scenario = targets[name], series["scenario"].iloc[0]
         seen.add(scenario)
-        if sex or target.op not in (">=", "<=", "range"):
+        if sex or target.op not in (">=", "<=", "~", "range"):
             continue
         values = series.dropna(subset=["value"]).sort_values("year")["value"].to_numpy()
         hit = [meets(target.op, v, target.value, target.upper) for v in values]

@@ -1,8 +1,10 @@
 """Synthetic demo data: plausible, seeded series for a parsed plan, always labelled as such.
 
 ``demo_observations(plan, region=…)`` writes one series per indicator with a
-numeric target (directional and qualitative targets have no level to aim at).
-Each series follows a *scenario* chosen so a demo shows every status: attained,
+numeric target, and per direction-only target (逐步提高) on something measured as a
+share (name ending 率/比例/比重/占比): improving, flat or going the wrong way.
+Qualitative and vague targets (意识提高) get none: there is nothing to measure.
+Each numeric series follows a *scenario* chosen so a demo shows every status: attained,
 on track, off track, falling back below an attained target, one volatile series,
 and one small-population rare-event series with numerator and denominator
 (a maternal or child death rate in a district of ~3,000 births: 0–2 deaths a
@@ -45,9 +47,14 @@ SCENARIOS = {
     "已达标": (0.3, 0.6, 0.05),
     "按期可达": (-1.0, 0.15, 0.04),
     "进度滞后": (-1.2, -0.8, 0.04),
-    "达标后回落": (0.4, -1.1, 0.04),
+    "达标后回落": (0.4, -1.6, 0.04),
     "波动较大": (-0.8, 0.2, 0.45),
+    # direction-only targets (逐步提高/降低): p in spreads of 10 percentage points
+    "稳步改善": (-0.5, 1.0, 0.03),
+    "基本持平": (0.0, 0.0, 0.03),
+    "反向变化": (0.0, -1.0, 0.03),
 }
+DIRECTIONAL_ROTATION = ["稳步改善", "基本持平", "反向变化"]
 ROTATION = ["已达标", "按期可达", "进度滞后", "达标后回落"]
 RARE_EVENT = "小样本稀有事件"
 
@@ -84,11 +91,27 @@ def level_unit(indicator: Indicator, target: Target) -> str:
 
 
 def plan_indicator_units(plan: Plan) -> dict[str, str]:
-    """Name → measured unit for every indicator of the plan with a numeric target.
+    """Name → measured unit for every indicator demo data is made for (see ``_series_indicators``).
 
     Pass it as ``load_observations(…, indicators=…)`` to check data against the plan.
     """
-    return {ind.name: level_unit(ind, target) for ind, target in _numeric_indicators(plan)}
+    return {ind.name: level_unit(ind, target) for ind, target in _series_indicators(plan)}
+
+
+_MEASURED_SHARE = re.compile(r"(率|比例|比重|占比)$")
+
+
+def _series_indicators(plan: Plan) -> list[tuple[Indicator, Target]]:
+    """Numeric targets, then direction-only targets on something measured as a share
+    (names ending 率/比例/比重/占比, not the vague ones the grammar marks borderline)."""
+    pairs = _numeric_indicators(plan)
+    named = {ind.name for ind, _ in pairs}
+    for indicator in plan.indicators():
+        directional = [t for t in indicator.targets if t.op in ("increase", "decrease") and not t.borderline]
+        if directional and indicator.name not in named and _MEASURED_SHARE.search(indicator.name):
+            pairs.append((indicator, directional[0]))
+            named.add(indicator.name)
+    return pairs
 
 
 def _numeric_indicators(plan: Plan) -> list[tuple[Indicator, Target]]:
@@ -114,9 +137,13 @@ class _Aim:
     start: float | None = None   # base level for relative targets
 
 
-def _aim(indicator: Indicator, target: Target, unit: str, first_year: int) -> _Aim:
-    op, value = target.op, float(target.value)
+def _aim(indicator: Indicator, target: Target, unit: str, first_year: int, rng) -> _Aim:
+    op = target.op
     sign = -1 if op in ("<=", "<") or op.endswith("decrease") or indicator.direction == "down" else 1
+    if op in ("increase", "decrease"):  # no goal: start somewhere plausible, move 10 points a spread
+        level = round(float(rng.uniform(30, 70)), 1)
+        return _Aim(level, sign, 10.0, 0.9 * ((100 - level) if sign > 0 else level), "%")
+    value = float(target.value)
     if op in RELATIVE_OPS:
         base = (40.0 if sign > 0 else 60.0) if unit == "%" else 100.0
         years = max(target.year - (target.base_year or first_year), 1)
@@ -132,6 +159,9 @@ def _aim(indicator: Indicator, target: Target, unit: str, first_year: int) -> _A
     room = (upper - goal) if sign > 0 else goal
     if op == "range" and target.upper is not None:
         room = min(room, (float(target.upper) - value) / 2)
+    if op == "~":  # attained means within the engine's default band (±2 points for %, ±5 % otherwise)
+        tolerance = 2.0 if unit == "%" else 0.05 * abs(goal)
+        spread, room = max(spread, 3 * tolerance), min(room, 0.8 * tolerance / 0.9)
     return _Aim(goal, sign, spread, max(room * 0.9, 0.0), unit)
 
 
@@ -154,19 +184,22 @@ def _positions(scenario: str, years: np.ndarray, rng: np.random.Generator) -> np
 
 
 def _assign_scenarios(pairs, rng) -> dict[str, str]:
-    """One rare-event series (a death rate per 10万 or ‰), one volatile, the rest in rotation."""
-    names = [ind.name for ind, _ in pairs]
+    """One rare-event series (a death rate per 10万 or ‰), one volatile, the rest in rotation;
+    direction-only targets rotate through improving, flat and the wrong way."""
     units = {ind.name: level_unit(ind, t) for ind, t in pairs}
-    level = {ind.name for ind, t in pairs if t.op in LEVEL_OPS}
-    rare = next((n for u in ("1/10万", "‰") for n in names if units[n] == u and "死亡率" in n and n in level),
-                next((n for n in names if units[n] in ("1/10万", "‰") and n in level), None))
-    rest = [n for n in names if n != rare]
-    rotation = [ROTATION[i % len(ROTATION)] for i in rng.permutation(len(rest))]
-    scenarios = dict(zip(rest, rotation))
+    level = [ind.name for ind, t in pairs if t.op in LEVEL_OPS]
+    numeric = [ind.name for ind, t in pairs if t.value is not None]
+    directional = [ind.name for ind, t in pairs if t.value is None]
+    rare = next((n for u in ("1/10万", "‰") for n in level if units[n] == u and "死亡率" in n),
+                next((n for n in level if units[n] in ("1/10万", "‰")), None))
+    rest = [n for n in numeric if n != rare]
+    scenarios = {n: ROTATION[i % len(ROTATION)] for n, i in zip(rest, rng.permutation(len(rest)))}
     if len(rest) >= 5:
         scenarios[rest[int(rng.integers(len(rest)))]] = "波动较大"
     if rare:
         scenarios[rare] = RARE_EVENT
+    order = rng.permutation(len(directional))
+    scenarios.update({n: DIRECTIONAL_ROTATION[i % len(DIRECTIONAL_ROTATION)] for n, i in zip(directional, order)})
     return scenarios
 
 
@@ -181,7 +214,7 @@ def demo_observations(plan: Plan, *, region: str, years=range(2020, 2025), seed:
     """Seeded synthetic observations for every indicator of ``plan`` with a numeric target."""
     rng = np.random.default_rng(seed)
     years = np.asarray(list(years), dtype=np.int64)
-    pairs = _numeric_indicators(plan)
+    pairs = _series_indicators(plan)
     scenarios = _assign_scenarios(pairs, rng)
     gap_candidates = [n for n, s in scenarios.items() if s in ("按期可达", "进度滞后")]
     gap = gap_candidates[int(rng.integers(len(gap_candidates)))] if gap_candidates and len(years) >= 3 else None
@@ -189,7 +222,7 @@ def demo_observations(plan: Plan, *, region: str, years=range(2020, 2025), seed:
     blocks = []
     for indicator, target in pairs:
         unit = level_unit(indicator, target)
-        aim = _aim(indicator, target, unit, int(years[0]))
+        aim = _aim(indicator, target, unit, int(years[0]), rng)
         scenario = scenarios[indicator.name]
         if scenario == RARE_EVENT:
             columns = _rare_event_rows(aim, years, rng)
