@@ -165,3 +165,48 @@ def test_national_synthetic_shape_order_bounds_and_targets():
     units = dict(zip(frame["indicator"], frame["unit"]))
     assert all(units[i] == u for i, u in zip(targets["indicator"], targets["unit"]))
     pd.testing.assert_frame_equal(frame, national_synthetic(n_regions=6, n_indicators=8, years=4, sexes=3, seed=1))
+
+
+# ---------------------------------------------------------------- tianping demo-data
+
+
+def run_demo_data(*args):
+    from click.testing import CliRunner
+
+    from tianping.cli import main
+
+    return CliRunner().invoke(main, ["demo-data", *map(str, args)])
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_demo_data_command_writes_a_file_the_loader_accepts(seed_paths, tmp_path, suffix):
+    from tianping.core.readers import parse_document
+
+    seed = seed_paths[0]
+    out = tmp_path / f"demo{suffix}"
+    result = run_demo_data(seed, "--region", "西岗区", "--seed", 5, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "不是真实统计数据" in result.output
+    (plan,) = parse_document(seed)
+    loaded = load_observations(out, indicators=plan_indicator_units(plan))
+    assert loaded["synthetic"].all() and set(loaded["region"]) == {"西岗区"}
+    expected = demo_observations(plan, region="西岗区", seed=5)
+    assert len(loaded) == len(expected)
+    assert np.allclose(loaded["value"].fillna(-1), expected["value"].fillna(-1))
+
+
+def test_demo_data_command_is_reproducible_and_merges_two_plans(seed_paths, tmp_path):
+    two_plans = next(p for p in seed_paths if p.name.startswith("002"))
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert run_demo_data(two_plans, "--seed", 1, "-o", first).exit_code == 0
+    assert run_demo_data(two_plans, "--seed", 1, "-o", second).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    frame = load_observations(first)
+    assert not frame.duplicated(["region", "indicator", "year", "sex"]).any()
+
+
+def test_demo_data_command_refuses_bad_input_in_chinese(seed_paths, tmp_path):
+    result = run_demo_data(seed_paths[0], "-o", tmp_path / "demo.json")
+    assert result.exit_code == 2 and "不支持的输出格式" in result.output
+    missing = run_demo_data(tmp_path / "无此文件.txt")
+    assert missing.exit_code == 2 and "错误：" in missing.output and "Traceback" not in missing.output
