@@ -25,21 +25,21 @@ import numpy as np
 import pandas as pd
 
 from .config import AssessConfig
-from .status import ATTAINED, NO_DATA, PENDING, REGRESSING, SLOW
+from .status import ATTAINED, C_ATTAINED, C_NO_DATA, C_PENDING, C_REGRESSING, C_SLOW, NO_DATA, PENDING
 
 OVERALL = "全部"
 
 
-def progress_index(status, base, latest, goal, sign_dir, judgement, is_numeric, config: AssessConfig):
+def progress_index(status, base, latest, goal, is_numeric):
+    """Per result row, from status codes: see the module docstring."""
     with np.errstate(invalid="ignore", divide="ignore"):
         covered = np.clip((latest - base) / (goal - base), 0.0, 1.0) * 100.0
     covered = np.where(goal == base, 0.0, covered)
     out = np.where(is_numeric, covered, np.nan)
-    out = np.where(~is_numeric & (status == SLOW), 50.0, out)
-    out = np.where(~is_numeric & (status == REGRESSING), 0.0, out)
-    out = np.where((judgement == "未达标"), 0.0, out)
-    out = np.where(status == ATTAINED, 100.0, out)
-    return np.where((status == NO_DATA) | (status == PENDING), np.nan, out)
+    out = np.where(~is_numeric & (status == C_SLOW), 50.0, out)
+    out = np.where(~is_numeric & (status != C_SLOW), 0.0, out)   # 退步, judged 未达标
+    out = np.where(status == C_ATTAINED, 100.0, out)
+    return np.where((status == C_NO_DATA) | (status == C_PENDING), np.nan, out)
 
 
 def _counted_attained(results: pd.DataFrame, config: AssessConfig) -> pd.Series:

@@ -35,12 +35,13 @@ import pandas as pd
 
 from . import aggregate, phrases
 from .config import DEFAULT_CONFIG, AssessConfig
-from .progress import progress_labels, progress_ratio
+from .progress import LABELS, METHODS, progress_labels, progress_ratio
 from .projection import Trend, fit_trends, project
 from .series import SERIES_KEYS, SeriesMatrix, build_series, next_observed
-from .status import NO_DATA, PENDING, STATUSES, directional_status, judged_status, numeric_status
-from .targets import (BASE_OPS, DIRECTIONAL_OPS, PACE_OPS, default_tolerance, meets,
-                      normalise_targets, resolve_bands, upper_bound_for)
+from .status import (C_ATTAINED, C_NO_DATA, C_PENDING, STATUSES, directional_status, judged_status,
+                     numeric_status)
+from .targets import (DIRECTIONAL, NUMERIC, QUALITATIVE, base_bands, meets, normalise_targets,
+                      target_arrays)
 from .warnings import WARNING_COLUMNS, find_warnings
 
 RESULT_COLUMNS = [
@@ -132,11 +133,13 @@ def _indicator_units(observations: pd.DataFrame) -> dict[str, str]:
     return dict(zip(units["indicator"].astype(str), units["unit"].fillna("").astype(str)))
 
 
-def _judgement_per_row(region, indicator, is_qualitative, judgements) -> np.ndarray:
-    out = np.full(len(region), "", dtype=object)
+def _judgement_per_row(keys, s, is_qualitative, judgements) -> np.ndarray:
+    out = np.full(len(s), "", dtype=object)
     if judgements is None or len(judgements) == 0 or not is_qualitative.any():
         return out
     rows = np.flatnonzero(is_qualitative)
+    region = keys["region"].astype(object).to_numpy()[s]
+    indicator = keys["indicator"].astype(object).to_numpy()[s]
     table = judgements.copy()
     if "region" not in table:
         table["region"] = ""
@@ -179,17 +182,10 @@ def assess(observations: pd.DataFrame, targets: pd.DataFrame, *, year: int | Non
 def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, year, config, judgements):
     """Every computed column for the (series s, target t) result rows, as numpy arrays."""
     y0, n_cols = matrix.first_year, len(matrix.years)
-    op = targets["op"].to_numpy("U32")[t]
-    unit = targets["unit"].to_numpy("U16")[t]
-    stated_dir = targets["direction"].to_numpy("U4")[t]
-    value = targets["value"].to_numpy(np.float64)[t]
-    upper = targets["upper"].to_numpy(np.float64)[t]
-    milestone = targets["year"].to_numpy(np.int64)[t]
-    tol_given = targets["tolerance"].to_numpy(np.float64)[t]
-    tolerance = np.where(np.isnan(tol_given), default_tolerance(unit, value, config), tol_given)
-    stated_base = targets["base_year"].to_numpy(np.float64)[t]
-    default_base = np.nan if config.base_year is None else float(config.base_year)
-    base_year_wanted = np.where(np.isnan(stated_base), default_base, stated_base)
+    ta = target_arrays(targets, config)
+    kind = ta.kind[t]
+    is_numeric, is_directional, is_qualitative = kind == NUMERIC, kind == DIRECTIONAL, kind == QUALITATIVE
+    milestone = ta.milestone[t]
 
     count = trend.count[s]
     has_latest = count > 0
@@ -197,77 +193,82 @@ def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, y
     latest = np.where(has_latest, trend.last_value[s], np.nan)
     latest_year = np.where(has_latest, y0 + latest_col, -1)
 
-    # Base: first observation at/after the wanted base year (sdg-build); else the first one.
-    nx = next_observed(matrix.values)
-    want_col = np.clip(np.nan_to_num(base_year_wanted - y0, nan=0.0), 0, n_cols).astype(np.int64)
-    base_col = nx[s, want_col]
-    needs_stated_base = np.isin(op, list(BASE_OPS))
-    fallback = (base_col < 0) | (base_col >= latest_col)
-    base_col = np.where(fallback & ~needs_stated_base & has_latest, trend.first[s], base_col)
+    base_col, stated_base = _base_columns(matrix, trend, ta, s, t, latest_col, has_latest, config)
     has_base = (base_col >= 0) & has_latest
     base_value = np.where(has_base, matrix.values[s, np.maximum(base_col, 0)], np.nan)
     base_year = np.where(has_base, y0 + base_col, -1)
-    years_from = milestone - np.where(np.isnan(stated_base), base_year, stated_base)
-    pace_years = latest_year - np.where(np.isnan(stated_base), base_year, stated_base)
 
-    lo, hi, lo_strict, hi_strict, goal, lo_now, hi_now = resolve_bands(
-        op, value, upper, tolerance, stated_dir, base_value, years_from, pace_years)
-    direction = _effective_direction(stated_dir, base_value, latest, lo, hi)
-    goal = np.where(np.isnan(goal), np.where(direction == "up", lo, np.where(direction == "down", hi, np.nan)), goal)
-    is_directional = np.isin(op, list(DIRECTIONAL_OPS))
-    is_qualitative = op == "qualitative"
-    is_numeric = ~is_directional & ~is_qualitative
+    lo, hi = ta.lo[t], ta.hi[t]
+    lo_now, hi_now = lo.copy(), hi.copy()
+    rows = np.flatnonzero(ta.needs_base[t])
+    if len(rows):
+        from_year = np.where(np.isnan(stated_base[rows]), base_year[rows], stated_base[rows])
+        b = base_bands(ta.op[t[rows]], ta.value[t[rows]], base_value[rows],
+                       milestone[rows] - from_year, latest_year[rows] - from_year)
+        lo[rows], hi[rows], lo_now[rows], hi_now[rows] = b
+    lo_strict, hi_strict = ta.lo_strict[t], ta.hi_strict[t]
+    sign = _effective_sign(ta.sign[t], base_value, latest, lo, hi)
+    goal = np.where(is_numeric, np.where(sign > 0, lo, np.where(sign < 0, hi, np.nan)), np.nan)
     attained = is_numeric & meets(latest, lo_now, hi_now, lo_strict, hi_strict)
 
-    bounded = upper_bound_for(unit)
-    nonneg = np.nan_to_num(np.nanmin(np.where(np.isnan(matrix.values), np.inf, matrix.values), axis=1), nan=0.0)[s] >= 0
     projected, p_low, p_high = project(trend, s, (milestone - y0).astype(np.float64), z=config.interval_z,
-                                       upper_bound=bounded, nonnegative=nonneg)
+                                       upper_bound=ta.upper_bound[t], nonnegative=_nonnegative(matrix)[s])
     milestone_ahead = milestone > latest_year
-    projected = np.where(milestone_ahead & is_numeric, projected, np.nan)
-    p_low = np.where(np.isnan(projected), np.nan, p_low)
-    p_high = np.where(np.isnan(projected), np.nan, p_high)
+    keep = milestone_ahead & is_numeric & ~np.isnan(projected)
+    projected, p_low, p_high = (np.where(keep, v, np.nan) for v in (projected, p_low, p_high))
     projected_attained = meets(projected, lo, hi, lo_strict, hi_strict)
 
-    sign_dir = np.where(direction == "up", 1.0, np.where(direction == "down", -1.0, 0.0))
     ratio, cagr_o, cagr_r, method = progress_ratio(
         base_value, base_year.astype(np.float64), latest, latest_year.astype(np.float64),
-        goal, milestone.astype(np.float64), sign_dir)
+        goal, milestone.astype(np.float64), sign.astype(np.float64))
     ratio = np.where(is_numeric, ratio, np.nan)
-    enough = has_base & (count >= 2)
-    status = numeric_status(attained, enough, milestone_ahead, projected_attained, ratio, config)
-
-    with np.errstate(invalid="ignore", divide="ignore"):
-        first_value = np.where(has_latest, matrix.values[s, trend.first[s]], np.nan)
-        relative_slope = trend.slope[s] / np.abs(first_value)
-    dir_status = directional_status(relative_slope, sign_dir, count, config)
-    status = np.where(is_directional, dir_status, status)
-    judgement = _judgement_per_row(matrix.keys["region"].astype(object).to_numpy()[s],
-                                   matrix.keys["indicator"].astype(object).to_numpy()[s],
-                                   is_qualitative, judgements)
-    status = np.where(is_qualitative, judged_status(judgement), status)
+    status = numeric_status(attained, has_base & (count >= 2), milestone_ahead, projected_attained, ratio, config)
+    if is_directional.any():
+        with np.errstate(invalid="ignore", divide="ignore"):
+            first_value = np.where(has_latest, matrix.values[s, trend.first[s]], np.nan)
+            relative_slope = trend.slope[s] / np.abs(first_value)
+        status = np.where(is_directional, directional_status(relative_slope, sign, count, config), status)
+    judgement = _judgement_per_row(matrix.keys, s, is_qualitative, judgements)
+    status = np.where(is_qualitative, judged_status(judgement), status).astype(np.int8)
+    attained = np.where(is_directional, status == C_ATTAINED, attained)
+    assessable = (status != C_NO_DATA) & (status != C_PENDING)
     previously = _previously_met(matrix.values, s, latest_col, lo, hi, lo_strict, hi_strict,
-                                 is_numeric & ~attained & has_latest & ~np.isin(op, list(PACE_OPS)))
-    attained_final = np.where(is_directional, status == "已达标", attained)
-    assessable = (status != NO_DATA) & (status != PENDING)
-
-    trend_method = np.where(~np.isnan(projected) & (count >= 3), "theil_sen",
-                            np.where(~np.isnan(projected) & (count == 2), "cagr", ""))
+                                 is_numeric & ~attained & has_latest & ~ta.pace[t])
     return {
-        "goal_value": np.where(is_numeric, goal, np.nan), "tolerance": np.where(op == "~", tolerance, np.nan),
-        "direction": direction, "n_points": count, "base_year": base_year, "base_value": base_value,
+        "goal_value": goal, "tolerance": ta.tolerance[t], "direction": np.where(sign > 0, 0, np.where(sign < 0, 1, 2)),
+        "n_points": count, "base_year": base_year, "base_value": base_value,
         "latest_year": latest_year, "latest_value": latest,
-        "attained": pd.arrays.BooleanArray(attained_final.astype(bool), ~assessable),
+        "attained": pd.arrays.BooleanArray(attained.astype(bool), ~assessable),
         "previously_attained": previously,
         "cagr_observed": cagr_o, "cagr_required": cagr_r, "progress_ratio": ratio,
-        "progress_method": method, "progress_label": progress_labels(ratio, attained_final & is_numeric, config),
-        "trend_slope": trend.slope[s], "trend_method": trend_method,
+        "progress_method": method, "progress_label": progress_labels(ratio, attained & is_numeric, config),
+        "trend_slope": trend.slope[s],
+        "trend_method": np.where(np.isnan(projected), 0, np.where(count >= 3, 1, 2)),
         "projected": projected, "projected_low": p_low, "projected_high": p_high,
         "projected_attained": projected_attained, "status": status,
-        "progress_index": aggregate.progress_index(status, base_value, latest, goal, sign_dir, judgement,
-                                                   is_numeric, config),
+        "progress_index": aggregate.progress_index(status, base_value, latest, goal, is_numeric),
         "judgement": judgement,
     }
+
+
+def _base_columns(matrix, trend, ta, s, t, latest_col, has_latest, config):
+    """Column of each row's base value: the first observation at or after the stated (or
+    configured) base year, as sdg-build does; when there is none before the latest value,
+    the first observation — except for targets defined from the base year, which then
+    have no base. Returns (base column or −1, stated base year or NaN)."""
+    y0, n_cols = matrix.first_year, len(matrix.years)
+    stated = ta.base_year[t]
+    default_base = np.nan if config.base_year is None else float(config.base_year)
+    wanted = np.where(np.isnan(stated), default_base, stated)
+    want_col = np.clip(np.nan_to_num(wanted - y0, nan=0.0), 0, n_cols).astype(np.int64)
+    base_col = next_observed(matrix.values)[s, want_col]
+    fallback = ((base_col < 0) | (base_col >= latest_col)) & ~ta.needs_base[t] & has_latest
+    return np.where(fallback, trend.first[s], base_col), stated
+
+
+def _nonnegative(matrix: SeriesMatrix) -> np.ndarray:
+    """Series never observed below zero are projected no lower than zero."""
+    return ~(np.nan_to_num(matrix.values, nan=0.0) < 0).any(axis=1)
 
 
 def _previously_met(values, s, latest_col, lo, hi, lo_strict, hi_strict, candidates) -> np.ndarray:
@@ -284,12 +285,16 @@ def _previously_met(values, s, latest_col, lo, hi, lo_strict, hi_strict, candida
     return out
 
 
-def _effective_direction(stated, base_value, latest, lo, hi) -> np.ndarray:
-    """Stated direction, else for ~/range the way toward the band from the base."""
+def _effective_sign(stated, base_value, latest, lo, hi) -> np.ndarray:
+    """Stated direction (+1/−1), else for ~/range the way toward the band from the base."""
     ref = np.where(np.isnan(base_value), latest, base_value)
     with np.errstate(invalid="ignore"):
-        inferred = np.where(ref < lo, "up", np.where(ref > hi, "down", ""))
-    return np.where(stated != "", stated, inferred)
+        inferred = np.where(ref < lo, 1, np.where(ref > hi, -1, 0))
+    return np.where(stated != 0, stated, inferred).astype(np.int8)
+
+
+def _categorical(codes, categories) -> pd.Categorical:
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(categories))
 
 
 def _results_frame(matrix: SeriesMatrix, targets: pd.DataFrame, s, t, columns) -> pd.DataFrame:
@@ -305,9 +310,11 @@ def _results_frame(matrix: SeriesMatrix, targets: pd.DataFrame, s, t, columns) -
     frame["target_value"] = targets["value"].to_numpy()[t]
     frame["target_upper"] = targets["upper"].to_numpy()[t]
     frame.update(columns)
-    frame["direction"] = pd.Categorical(columns["direction"], categories=["up", "down", ""])
-    frame["status"] = pd.Categorical(columns["status"], categories=list(STATUSES))
-    for name in ("progress_method", "progress_label", "trend_method", "judgement"):
-        frame[name] = pd.Categorical(columns[name])
+    frame["direction"] = _categorical(columns["direction"], ["up", "down", ""])
+    frame["status"] = _categorical(columns["status"], STATUSES)
+    frame["progress_method"] = _categorical(columns["progress_method"], METHODS)
+    frame["progress_label"] = _categorical(columns["progress_label"], LABELS)
+    frame["trend_method"] = _categorical(columns["trend_method"], ["", "theil_sen", "cagr"])
+    frame["judgement"] = pd.Categorical(columns["judgement"])
     frame["sentence"] = ""
-    return pd.DataFrame(frame)[RESULT_COLUMNS]
+    return pd.DataFrame({name: frame[name] for name in RESULT_COLUMNS})

@@ -34,8 +34,11 @@ def growth(current, base, t_current, t_base):
         return (current / base) ** (1.0 / (t_current - t_base)) - 1.0
 
 
+METHODS = ("", "cagr", "linear")
+
+
 def progress_ratio(base, base_year, latest, latest_year, goal, target_year, sign_direction):
-    """Return (ratio, cagr_observed, cagr_required, method) arrays; method 'cagr'/'linear'/''."""
+    """Return (ratio, cagr_observed, cagr_required, method) arrays; method codes index METHODS."""
     base = np.where(base == 0, ZERO_SUBSTITUTE, base)
     goal = np.where(goal == 0, ZERO_SUBSTITUTE, goal)
     years_done = latest_year - base_year
@@ -51,15 +54,11 @@ def progress_ratio(base, base_year, latest, latest_year, goal, target_year, sign
     use_linear = valid & np.isnan(ratio)
     ratio = np.where(use_linear, linear, ratio)
     ratio = np.where(valid, ratio, np.nan)
-    method = np.where(~valid | np.isnan(ratio), "", np.where(use_linear, "linear", "cagr"))
+    method = np.where(~valid | np.isnan(ratio), 0, np.where(use_linear, 2, 1)).astype(np.int8)
     return ratio, observed, required, method
 
 
 def progress_labels(ratio, attained, config: AssessConfig) -> np.ndarray:
-    out = np.full(len(ratio), "not_available", dtype=object)
-    out[ratio < 0] = "deterioration"
-    out[ratio >= 0] = "limited_progress"
-    out[ratio >= config.moderate_ratio] = "moderate_progress"
-    out[ratio >= config.substantial_ratio] = "substantial_progress"
-    out[attained] = "target_achieved"
-    return out
+    """Label codes (index into LABELS)."""
+    return np.select([attained, ratio >= config.substantial_ratio, ratio >= config.moderate_ratio,
+                      ratio >= 0, ratio < 0], [0, 1, 2, 3, 4], default=5).astype(np.int8)

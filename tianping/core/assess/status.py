@@ -22,6 +22,8 @@ from .config import AssessConfig
 ATTAINED, ON_TRACK, ACCELERATE, SLOW, REGRESSING, NO_DATA, PENDING = (
     "已达标", "预计达标", "需加快", "进展缓慢", "退步", "数据不足", "待评估")
 STATUSES = (ATTAINED, ON_TRACK, ACCELERATE, SLOW, REGRESSING, NO_DATA, PENDING)
+# Integer codes (index into STATUSES) used inside the engine; results hold a Categorical.
+(C_ATTAINED, C_ON_TRACK, C_ACCELERATE, C_SLOW, C_REGRESSING, C_NO_DATA, C_PENDING) = range(7)
 # Better first; 数据不足 and 待评估 are not on the scale.
 STATUS_RANK = {ATTAINED: 5, ON_TRACK: 4, ACCELERATE: 3, SLOW: 2, REGRESSING: 1}
 
@@ -30,11 +32,12 @@ JUDGEMENTS = {"达标": ATTAINED, "基本达标": ATTAINED, "未达标": ACCELER
 
 def numeric_status(attained, enough_data, milestone_ahead, projected_attained, ratio,
                    config: AssessConfig) -> np.ndarray:
+    """Status codes (int8) for numeric targets."""
     return np.select(
         [attained, ~enough_data, milestone_ahead & projected_attained,
          ratio >= config.moderate_ratio, ratio >= 0, ratio < 0],
-        [ATTAINED, NO_DATA, ON_TRACK, ACCELERATE, SLOW, REGRESSING],
-        default=NO_DATA).astype(object)
+        [C_ATTAINED, C_NO_DATA, C_ON_TRACK, C_ACCELERATE, C_SLOW, C_REGRESSING],
+        default=C_NO_DATA).astype(np.int8)
 
 
 def directional_status(relative_slope, direction_sign, count, config: AssessConfig) -> np.ndarray:
@@ -42,11 +45,11 @@ def directional_status(relative_slope, direction_sign, count, config: AssessConf
         s = direction_sign * relative_slope
     return np.select(
         [count < 2, s >= config.direction_min_change, s <= -config.direction_min_change],
-        [NO_DATA, ATTAINED, REGRESSING], default=SLOW).astype(object)
+        [C_NO_DATA, C_ATTAINED, C_REGRESSING], default=C_SLOW).astype(np.int8)
 
 
 def judged_status(judgement: np.ndarray) -> np.ndarray:
-    out = np.full(len(judgement), PENDING, dtype=object)
+    out = np.full(len(judgement), C_PENDING, dtype=np.int8)
     for word, status in JUDGEMENTS.items():
-        out[judgement == word] = status
+        out[judgement == word] = STATUSES.index(status)
     return out

@@ -23,6 +23,8 @@ band edge a series has to reach (used by the progress ratio and the sentences).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -119,54 +121,93 @@ def upper_bound_for(unit: np.ndarray) -> np.ndarray:
     return out
 
 
-def resolve_bands(op: np.ndarray, value: np.ndarray, upper: np.ndarray, tolerance: np.ndarray,
-                  direction: np.ndarray, base_value: np.ndarray, years_from_base: np.ndarray,
-                  pace_years: np.ndarray):
-    """Per result row: (lo, hi, lo_strict, hi_strict, goal_at_milestone, hi_now, lo_now).
+NUMERIC, DIRECTIONAL, QUALITATIVE = 0, 1, 2
+OP_CODE = {op: i for i, op in enumerate(OPS)}
 
-    ``years_from_base`` is milestone − base year; ``pace_years`` latest year − base year
-    (annual-change targets are judged on the pace reached so far). lo_now/hi_now are the
-    band at the latest year; lo/hi at the milestone.
+
+@dataclass
+class TargetArrays:
+    """One entry per targets row; the engine gathers them per result row with ``[t]``.
+
+    lo/hi is the band for operators that need no base value (±inf when open);
+    operators that do (relative_*, annual_*) are resolved per row by ``base_bands``.
     """
-    n = len(op)
-    lo = np.full(n, -np.inf)
-    hi = np.full(n, np.inf)
-    lo_strict = op == ">"
-    hi_strict = op == "<"
-    v = value
-    down = direction == "down"
-    at_least = np.isin(op, [">=", ">"]) | ((op == "=") & ~down)
-    at_most = np.isin(op, ["<=", "<"]) | ((op == "=") & down)
-    lo[at_least] = v[at_least]
-    hi[at_most] = v[at_most]
+
+    op: np.ndarray          # int8 code into model.OPS
+    kind: np.ndarray        # NUMERIC / DIRECTIONAL / QUALITATIVE
+    sign: np.ndarray        # +1 higher is better, −1 lower is better, 0 unstated (~, range)
+    value: np.ndarray
+    upper: np.ndarray
+    tolerance: np.ndarray   # NaN unless op is ~
+    lo: np.ndarray
+    hi: np.ndarray
+    lo_strict: np.ndarray
+    hi_strict: np.ndarray
+    needs_base: np.ndarray
+    pace: np.ndarray        # annual_* : judged on the pace kept so far
+    upper_bound: np.ndarray  # 100 for %, 1000 for ‰, inf otherwise
+    milestone: np.ndarray
+    base_year: np.ndarray   # stated base year, NaN if none
+
+
+def target_arrays(targets: pd.DataFrame, config: AssessConfig) -> TargetArrays:
+    op = targets["op"].to_numpy(str)
+    unit = targets["unit"].to_numpy(str)
+    value = targets["value"].to_numpy(np.float64)
+    upper = targets["upper"].to_numpy(np.float64)
+    direction = targets["direction"].to_numpy(str)
+    sign = np.where(direction == "up", 1, np.where(direction == "down", -1, 0)).astype(np.int8)
+    given = targets["tolerance"].to_numpy(np.float64)
+    tolerance = np.where(op == "~", np.where(np.isnan(given), default_tolerance(unit, value, config), given), np.nan)
+    lo = np.full(len(op), -np.inf)
+    hi = np.full(len(op), np.inf)
+    at_least = np.isin(op, [">=", ">"]) | ((op == "=") & (sign >= 0))
+    at_most = np.isin(op, ["<=", "<"]) | ((op == "=") & (sign < 0))
+    lo[at_least] = value[at_least]
+    hi[at_most] = value[at_most]
     about = op == "~"
-    lo[about] = v[about] - tolerance[about]
-    hi[about] = v[about] + tolerance[about]
+    lo[about] = value[about] - tolerance[about]
+    hi[about] = value[about] + tolerance[about]
     rng = op == "range"
-    lo[rng] = np.minimum(v[rng], upper[rng])
-    hi[rng] = np.maximum(v[rng], upper[rng])
+    lo[rng] = np.minimum(value[rng], upper[rng])
+    hi[rng] = np.maximum(value[rng], upper[rng])
+    kind = np.where(np.isin(op, list(DIRECTIONAL_OPS)), DIRECTIONAL,
+                    np.where(op == "qualitative", QUALITATIVE, NUMERIC)).astype(np.int8)
+    return TargetArrays(
+        op=np.array([OP_CODE[o] for o in op], dtype=np.int8), kind=kind, sign=sign, value=value,
+        upper=upper, tolerance=tolerance, lo=lo, hi=hi, lo_strict=op == ">", hi_strict=op == "<",
+        needs_base=np.isin(op, list(BASE_OPS)), pace=np.isin(op, list(PACE_OPS)),
+        upper_bound=upper_bound_for(unit), milestone=targets["year"].to_numpy(np.int64),
+        base_year=targets["base_year"].to_numpy(np.float64))
+
+
+def base_bands(op: np.ndarray, value: np.ndarray, base_value: np.ndarray, years_from_base: np.ndarray,
+               pace_years: np.ndarray):
+    """Bands of base-relative targets, for those rows only: (lo, hi, lo_now, hi_now).
+
+    ``years_from_base`` = milestone − base year; ``pace_years`` = latest year − base year
+    (annual-change targets are judged on the pace reached so far).
+    """
+    inf = np.full(len(op), np.inf)
+    c = {name: op == OP_CODE[name] for name in BASE_OPS}
+    step = 1 + value / 100
+    down_step = 1 - value / 100
     with np.errstate(invalid="ignore", over="ignore"):
-        rel_up = base_value * (1 + v / 100)
-        rel_down = base_value * (1 - v / 100)
-        lo = np.where(op == "relative_increase", rel_up, lo)
-        hi = np.where(op == "relative_decrease", rel_down, hi)
-        lo_now, hi_now = lo.copy(), hi.copy()
-        for name, sign, relative in (("annual_increase", 1, False), ("annual_decrease", -1, False),
-                                     ("annual_relative_increase", 1, True),
-                                     ("annual_relative_decrease", -1, True)):
-            rows = op == name
-            if not rows.any():
-                continue
-            if relative:
-                at = base_value * (1 + sign * v / 100) ** years_from_base
-                now = base_value * (1 + sign * v / 100) ** pace_years
-            else:
-                at = base_value + sign * v * years_from_base
-                now = base_value + sign * v * pace_years
-            (lo if sign > 0 else hi)[rows] = at[rows]
-            (lo_now if sign > 0 else hi_now)[rows] = now[rows]
-    goal = np.where(direction == "down", hi, np.where(direction == "up", lo, np.nan))
-    return lo, hi, lo_strict, hi_strict, goal, lo_now, hi_now
+        at = np.select(
+            [c["relative_increase"], c["relative_decrease"], c["annual_increase"], c["annual_decrease"],
+             c["annual_relative_increase"], c["annual_relative_decrease"]],
+            [base_value * step, base_value * down_step, base_value + value * years_from_base,
+             base_value - value * years_from_base, base_value * step ** years_from_base,
+             base_value * down_step ** years_from_base])
+        now = np.select(
+            [c["annual_increase"], c["annual_decrease"], c["annual_relative_increase"],
+             c["annual_relative_decrease"]],
+            [base_value + value * pace_years, base_value - value * pace_years,
+             base_value * step ** pace_years, base_value * down_step ** pace_years], default=at)
+    up = c["relative_increase"] | c["annual_increase"] | c["annual_relative_increase"]
+    lo, lo_now = np.where(up, at, -inf), np.where(up, now, -inf)
+    hi, hi_now = np.where(up, inf, at), np.where(up, inf, now)
+    return lo, hi, lo_now, hi_now
 
 
 def meets(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, lo_strict: np.ndarray,

@@ -110,7 +110,8 @@ def robust_z_latest(values: np.ndarray, min_changes: int) -> tuple[np.ndarray, n
     last = n_cols - 1 - finite[:, ::-1].argmax(axis=1)
     rows = np.arange(n)
     d_last = np.where(last >= 1, delta[rows, np.maximum(last - 1, 0)], np.nan)
-    earlier = np.where(np.arange(n_cols - 1) < (last - 1)[:, None], delta, np.nan)
+    # columns of delta before the latest change (the last column can only be a latest one)
+    earlier = np.where(np.arange(n_cols - 2) < (last - 1)[:, None], delta[:, :-1], np.nan)
     enough = (~np.isnan(earlier)).sum(axis=1) >= min_changes
     med = row_nanmedian(earlier)
     mad = row_nanmedian(np.abs(earlier - med[:, None])) * 1.4826
