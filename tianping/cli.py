@@ -16,6 +16,7 @@ def main():
 from tianping.commands.plan import plan as _plan; main.add_command(_plan)  # noqa: E702,E402
 from tianping.commands import web as _web; [main.add_command(c) for c in (_web.demo, _web.serve, _web.manage)]  # noqa: E702,E402
 from tianping.commands.demo_data import demo_data as _demo_data; main.add_command(_demo_data)  # noqa: E702,E402
+from tianping.commands.report import report as _report; main.add_command(_report)  # noqa: E702,E402
 
 
 if __name__ == "__main__":

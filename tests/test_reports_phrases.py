@@ -1,0 +1,68 @@
+"""Number and sentence rules of the report narrative."""
+
+import pytest
+
+from tianping.reports.document import Fact, numbers_in
+from tianping.reports.phrases import (change_phrase, compose, fmt_number, spoken_unit, status_clause,
+                                      target_phrase, with_unit)
+
+
+@pytest.mark.parametrize("value, shown", [(96.24, "96.2"), (96.25, "96.2"), (96.26, "96.3"), (95.0, "95"),
+                                          (0.04, "0"), (15.65, "15.7"), (2024, "2024")])
+def test_numbers_are_printed_with_one_decimal_and_whole_numbers_bare(value, shown):
+    assert fmt_number(value) == shown
+
+
+@pytest.mark.parametrize("change, unit, phrase", [
+    (0.8, "%", "比上年提高0.8个百分点"),
+    (-1.25, "%", "比上年下降1.2个百分点"),     # round-half-even on the printed value
+    (-0.7, "1/10万", "比上年下降0.7个十万分点"),
+    (0.6, "1/10万活产", "比上年提高0.6个十万分点"),
+    (1.5, "‰", "比上年提高1.5个千分点"),
+    (0.3, "岁", "比上年提高0.3岁"),
+    (0.04, "%", "与上年持平"),
+    (-0.04, "%", "与上年持平"),
+])
+def test_change_is_spoken_in_the_unit_of_the_change(change, unit, phrase):
+    assert change_phrase(change, unit) == phrase
+
+
+def test_change_against_an_earlier_year_names_it():
+    assert change_phrase(3.4, "%", against="2022年") == "比2022年提高3.4个百分点"
+
+
+def test_spoken_unit_falls_back_to_the_unit_itself():
+    assert spoken_unit("名") == "名"
+    assert spoken_unit("") == ""
+
+
+@pytest.mark.parametrize("op, value, unit, upper, phrase", [
+    (">=", 95, "%", None, "≥95%"),
+    ("<=", 9, "1/10万", None, "≤9/10万"),
+    ("~", 45, "%", None, "45%左右"),
+    ("range", 20, "%", 30, "20%—30%"),
+    (">", 82.5, "岁", None, ">82.5岁"),
+    (">=", None, "%", None, ""),
+])
+def test_target_phrase(op, value, unit, upper, phrase):
+    assert target_phrase(op, value, unit, upper) == phrase
+
+
+def test_unit_per_hundred_thousand_is_written_after_the_value():
+    assert with_unit("15.1", "1/10万") == "15.1/10万"
+    assert with_unit("96.2", "%") == "96.2%"
+
+
+def test_status_clause_names_the_milestone():
+    assert status_clause("已达标", 2030) == "已实现2030年目标"
+    assert "2025" in status_clause("需加快", 2025)
+
+
+def test_compose_prints_facts_and_keeps_them():
+    value = Fact("result", "latest_value", 96.24, "96.2", indicator="孕产妇系统管理率")
+    year = Fact("result", "latest_year", 2024, "2024", indicator="孕产妇系统管理率")
+    text, facts = compose("{year}年，{name}为{value}。", year=year, name="孕产妇系统管理率",
+                          value=("96.2%", [value]))
+    assert text == "2024年，孕产妇系统管理率为96.2%。"
+    assert facts == [year, value]
+    assert numbers_in(text) == ["2024", "96.2"]
