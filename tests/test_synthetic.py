@@ -67,7 +67,8 @@ def test_every_row_is_labelled_synthetic(plan):
 def test_numeric_and_measurable_directional_targets_get_series(plan):
     frame = demo_observations(plan, region="某区")
     numeric = {i.name for i in plan.indicators() if i.targets[0].value is not None}
-    assert set(frame["indicator"]) == numeric | {"乳腺癌人群筛查率", "孕产妇贫血发生率"}
+    measured = {"乳腺癌人群筛查率", "孕产妇贫血发生率", "妇女心理健康素养水平"}  # not the borderline 普及率
+    assert set(frame["indicator"]) == numeric | measured
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -139,7 +140,7 @@ def test_values_respect_units(plan, seed):
 def test_sex_series_follow_the_documented_rule(plan):
     frame = demo_observations(plan, region="某区")
     split = set(frame.loc[frame["sex"] != "", "indicator"])
-    assert split == {"妇女人均预期寿命", "妇女经常参加体育锻炼的人数比例", "妇女营养健康知识知晓率"}
+    assert split == {"妇女人均预期寿命", "妇女经常参加体育锻炼的人数比例", "妇女营养健康知识知晓率", "妇女心理健康素养水平"}
     life = frame[frame["indicator"] == "妇女人均预期寿命"].pivot(index="year", columns="sex", values="value").dropna()
     assert (life["女"] > life["男"]).all()
     assert is_sex_disaggregated("男女平等基本国策宣传覆盖率")

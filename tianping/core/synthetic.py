@@ -2,7 +2,8 @@
 
 ``demo_observations(plan, region=…)`` writes one series per indicator with a
 numeric target, and per direction-only target (逐步提高) on something measured as a
-share (name ending 率/比例/比重/占比): improving, flat or going the wrong way.
+share, a life expectancy, years of schooling or a head count (read from the end of
+the name, ``MEASURED_BY_NAME``): improving, flat or going the wrong way.
 Qualitative and vague targets (意识提高) get none: there is nothing to measure.
 Each numeric series follows a *scenario* chosen so a demo shows every status: attained,
 on track, off track, falling back below an attained target, one volatile series,
@@ -87,7 +88,26 @@ def level_unit(indicator: Indicator, target: Target) -> str:
         return normalize_unit(indicator.unit)
     if target.op in LEVEL_OPS and target.unit:
         return normalize_unit(target.unit)
-    return "%" if re.search(r"(率|比例|比重|占比)$", indicator.name) else ""
+    measure = measured_by_name(indicator.name)
+    return measure[0] if measure else ""
+
+
+# What a direction-only target is measured in, read from the end of its name:
+# unit, plausible range of a district's level, and one 'spread' (how far a scenario moves it).
+MEASURED_BY_NAME = [
+    (re.compile(r"(率|比例|比重|占比)$"), "%", (30.0, 70.0), 10.0),
+    (re.compile(r"素养水平$"), "%", (20.0, 40.0), 5.0),
+    (re.compile(r"预期寿命$"), "岁", (78.0, 82.0), 1.0),
+    (re.compile(r"受教育年限$"), "年", (10.0, 12.0), 0.3),
+    (re.compile(r"人数$"), "人", (2000.0, 8000.0), 500.0),
+]
+
+
+def measured_by_name(name: str) -> tuple[str, tuple[float, float], float] | None:
+    for pattern, unit, span, spread in MEASURED_BY_NAME:
+        if pattern.search(name):
+            return unit, span, spread
+    return None
 
 
 def plan_indicator_units(plan: Plan) -> dict[str, str]:
@@ -98,17 +118,14 @@ def plan_indicator_units(plan: Plan) -> dict[str, str]:
     return {ind.name: level_unit(ind, target) for ind, target in _series_indicators(plan)}
 
 
-_MEASURED_SHARE = re.compile(r"(率|比例|比重|占比)$")
-
-
 def _series_indicators(plan: Plan) -> list[tuple[Indicator, Target]]:
-    """Numeric targets, then direction-only targets on something measured as a share
-    (names ending 率/比例/比重/占比, not the vague ones the grammar marks borderline)."""
+    """Numeric targets, then direction-only targets on something measurable by its name
+    (``MEASURED_BY_NAME``; never the vague ones the grammar marks borderline)."""
     pairs = _numeric_indicators(plan)
     named = {ind.name for ind, _ in pairs}
     for indicator in plan.indicators():
         directional = [t for t in indicator.targets if t.op in ("increase", "decrease") and not t.borderline]
-        if directional and indicator.name not in named and _MEASURED_SHARE.search(indicator.name):
+        if directional and indicator.name not in named and measured_by_name(indicator.name):
             pairs.append((indicator, directional[0]))
             named.add(indicator.name)
     return pairs
@@ -140,9 +157,11 @@ class _Aim:
 def _aim(indicator: Indicator, target: Target, unit: str, first_year: int, rng) -> _Aim:
     op = target.op
     sign = -1 if op in ("<=", "<") or op.endswith("decrease") or indicator.direction == "down" else 1
-    if op in ("increase", "decrease"):  # no goal: start somewhere plausible, move 10 points a spread
-        level = round(float(rng.uniform(30, 70)), 1)
-        return _Aim(level, sign, 10.0, 0.9 * ((100 - level) if sign > 0 else level), "%")
+    if op in ("increase", "decrease"):  # no goal: start somewhere plausible for what the name measures
+        _, (low, high), spread = measured_by_name(indicator.name)
+        level = round(float(rng.uniform(low, high)), 1)
+        room = (100 - level) if unit == "%" and sign > 0 else (level if sign < 0 else np.inf)
+        return _Aim(level, sign, spread, 0.9 * room, unit)
     value = float(target.value)
     if op in RELATIVE_OPS:
         base = (40.0 if sign > 0 else 60.0) if unit == "%" else 100.0
