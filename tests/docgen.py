@@ -142,13 +142,39 @@ def write_pdf(text: str, path: Path) -> Path:
     body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10.5, leading=16,
                           firstLineIndent=21, wordWrap="CJK")
     story = []
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("\t"):
+            rows, i = _table_rows(lines, i)
+            story.append(_pdf_table(rows))
+            continue
         if line.strip():
             story.append(Paragraph(escape(line.strip()), body))
         else:
             story.append(Spacer(1, 6))
-    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+        i += 1
+    SimpleDocTemplate(str(path), pagesize=A4, leftMargin=50, rightMargin=50).build(story)
     return path
+
+
+def _pdf_table(rows: list[list[str]]):
+    """A ruled table, one line per cell; a short row (the header) spans its first cells."""
+    from reportlab.platypus import Table, TableStyle
+
+    width = max(map(len, rows))
+    padded, spans = [], []
+    for r, cells in enumerate(rows):
+        span = width - len(cells) + 1
+        padded.append([cells[0]] + [""] * (span - 1) + cells[1:])
+        if span > 1:
+            spans.append(("SPAN", (0, r), (span - 1, r)))
+    widths = [max(len(row[c]) for row in rows if len(row) == width) * 7.5 + 14 for c in range(width)]
+    table = Table(padded, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 7.5),
+                               ("GRID", (0, 0), (-1, -1), 0.5, "black"), *spans]))
+    return table
 
 
 def write_image_only_pdf(path: Path) -> Path:

@@ -15,6 +15,7 @@ import io
 import re
 import statistics
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from tianping.core.errors import DocumentError, Location, TianpingError
@@ -481,15 +482,25 @@ _NUMBERED_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
 
 
+@dataclass
+class _PdfLine:
+    page: int
+    y: float          # top of the line, points from the page bottom
+    x0: float
+    x1: float
+    height: float     # about one character width for CJK text
+    text: str
+
+
 def _read_pdf(data: bytes, where: Location) -> str:
-    lines = _pdf_lines(data, where)
-    if not any(text.strip() for _, text in lines):
+    lines = [line for line in _pdf_lines(data, where) if not _PAGE_NUMBER.match(line.text)]
+    if not lines:
         raise DocumentError("PDF中没有可提取的文字，可能是扫描件；请提供Word文档或带文字层的PDF", where)
-    return "\n".join(_rejoin(lines))
+    return "\n".join(_pdf_text(lines))
 
 
-def _pdf_lines(data: bytes, where: Location) -> list[tuple[tuple[float, float, float], str]]:
-    """Every text line as ((x0, x1, char width), text), page by page, top to bottom."""
+def _pdf_lines(data: bytes, where: Location) -> list[_PdfLine]:
+    """Every text line, page by page, top to bottom and left to right."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTTextBox, LTTextLine
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -497,19 +508,17 @@ def _pdf_lines(data: bytes, where: Location) -> list[tuple[tuple[float, float, f
     from pdfminer.psparser import PSException
 
     lines = []
+    # char_margin 1.0 (default 2.0): keeps neighbouring table cells apart; body text
+    # has no gaps between characters, so it is unaffected
+    params = LAParams(char_margin=1.0)
     try:
-        for page in extract_pages(io.BytesIO(data), laparams=LAParams()):
-            page_lines = []
-            for box in page:
-                if not isinstance(box, LTTextBox):
-                    continue
-                for line in box:
-                    if isinstance(line, LTTextLine):
-                        text = line.get_text().rstrip("\n")
-                        if text.strip():
-                            page_lines.append((-round(line.y1), line.x0, line.x1, line.height, text))
-            page_lines.sort()
-            lines.extend(((x0, x1, h), text) for _, x0, x1, h, text in page_lines)
+        for number, page in enumerate(extract_pages(io.BytesIO(data), laparams=params)):
+            page_lines = [
+                _PdfLine(number, line.y1, line.x0, line.x1, line.height, line.get_text().rstrip("\n"))
+                for box in page if isinstance(box, LTTextBox)
+                for line in box if isinstance(line, LTTextLine) and line.get_text().strip()]
+            page_lines.sort(key=lambda line: (-round(line.y), line.x0))
+            lines.extend(page_lines)
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise DocumentError("PDF已加密，请提供未加密的文件", where) from None
     except (PDFSyntaxError, PSException):
@@ -517,28 +526,108 @@ def _pdf_lines(data: bytes, where: Location) -> list[tuple[tuple[float, float, f
     return lines
 
 
-def _rejoin(lines: list[tuple[tuple[float, float, float], str]]) -> list[str]:
-    """Join lines that a PDF broke inside a paragraph: a line that stops where the next
-    line's first word would not have fitted continues on the next line, unless that
-    one is indented (a new paragraph) or starts with a list number."""
-    lines = [(geo, text) for geo, text in lines if not _PAGE_NUMBER.match(text)]
-    if not lines:
-        return []
-    left = min(geo[0] for geo, _ in lines)
-    right = _right_margin([geo[1] for geo, _ in lines])
+def _pdf_text(lines: list[_PdfLine]) -> list[str]:
+    """Body lines rejoined into paragraphs; table rows as in the .docx reader."""
+    rows = _rows(lines)
+    body = [row[0] for row in rows if len(row) == 1]
+    left = min(line.x0 for line in body) if body else 0.0
+    right = _right_margin([line.x1 for line in body]) if body else 0.0
+    leading = _line_spacing(body)
     out: list[str] = []
-    prev_room = None   # space left at the end of the previous line, in points
-    for (x0, x1, height), text in lines:
-        char = height or 10.0
-        indented = x0 > left + 0.8 * char or text[:1].isspace()
-        body = text.strip()
-        wrapped = prev_room is not None and prev_room < _first_unit_width(body, char) + 1.2 * char
-        if wrapped and not indented and not _NUMBERED_START.match(body):
-            out[-1] = _join(out[-1], body)
+    prev_room = None   # space left at the end of the previous body line, in points
+    prev_line = None
+    index = 0
+    while index < len(rows):
+        if len(rows[index]) > 1:
+            table_end = index
+            while table_end < len(rows) and len(rows[table_end]) > 1:
+                table_end += 1
+            out.extend(_table_text(rows[index:table_end]))
+            index, prev_room = table_end, None
+            continue
+        line = rows[index][0]
+        body_text = line.text.strip()
+        spaced = prev_line is not None and prev_line.page == line.page and \
+            prev_line.y - line.y > leading + 0.4 * (line.height or 10.0)   # space between paragraphs
+        if not spaced and _continues(line, body_text, prev_room, left):
+            out[-1] = _join(out[-1], body_text)
         else:
-            out.append(body)
-        prev_room = right - x1
+            out.append(body_text)
+        prev_room = right - line.x1
+        prev_line = line
+        index += 1
     return out
+
+
+def _line_spacing(lines: list[_PdfLine]) -> float:
+    """The usual distance between two lines of one paragraph."""
+    steps = [a.y - b.y for a, b in zip(lines, lines[1:]) if a.page == b.page and a.y > b.y]
+    return statistics.median(steps) if steps else 0.0
+
+
+def _rows(lines: list[_PdfLine]) -> list[list[_PdfLine]]:
+    """Lines sharing a baseline are the cells of a table row; a lone line is body text.
+    (A heading spaced out into single characters, 前  言, is not a table.)"""
+    rows: list[list[_PdfLine]] = []
+    for line in lines:
+        last = rows[-1] if rows else None
+        if last and last[0].page == line.page and abs(last[0].y - line.y) < 0.4 * (line.height or 10.0):
+            last.append(line)
+        else:
+            rows.append([line])
+    split = []
+    for row in rows:
+        if len(row) > 1 and all(len(cell.text.strip()) <= 1 for cell in row):
+            split.append([_merged(row)])
+        else:
+            split.append(row)
+    return split
+
+
+def _merged(row: list[_PdfLine]) -> _PdfLine:
+    first = row[0]
+    return _PdfLine(first.page, first.y, first.x0, row[-1].x1, first.height,
+                    " ".join(cell.text.strip() for cell in row))
+
+
+def _table_text(rows: list[list[_PdfLine]]) -> list[str]:
+    """Cells ("\t" + text) row by row with a blank line after each row. An empty cell
+    prints nothing in a PDF, so columns are found from where cells start; a cell whose
+    text runs past the next column's start spans it (a merged header cell)."""
+    columns = _column_starts([cell for row in rows for cell in row])
+    out = []
+    for row in rows:
+        cells = [""] * len(columns)
+        spanned: set[int] = set()
+        for cell in row:
+            column = min(range(len(columns)), key=lambda i: abs(columns[i] - cell.x0))
+            text = cell.text.strip()
+            cells[column] = _join(cells[column], text) if cells[column] else text
+            spanned.update(i for i in range(column + 1, len(columns)) if columns[i] < cell.x1)
+        out.extend("\t" + text for i, text in enumerate(cells) if i not in spanned)
+        out.append("")
+    return out
+
+
+def _column_starts(cells: list[_PdfLine]) -> list[float]:
+    starts: list[float] = []
+    for cell in sorted(cells, key=lambda c: c.x0):
+        if not starts or cell.x0 - starts[-1] > 1.5 * (cell.height or 10.0):
+            starts.append(cell.x0)
+    return starts
+
+
+def _continues(line: _PdfLine, text: str, prev_room: float | None, left: float) -> bool:
+    """Whether ``line`` continues the previous one: the previous line stopped where this
+    line's first word would not have fitted, and this one is neither indented (a new
+    paragraph) nor numbered."""
+    if prev_room is None:
+        return False
+    char = line.height or 10.0
+    indented = line.x0 > left + 0.8 * char or line.text[:1].isspace()
+    wrapped = prev_room < _first_unit_width(text, char) + 1.2 * char
+    heading = text.endswith(("：", ":")) and len(text) <= 12   # 策略措施：
+    return wrapped and not indented and not heading and not _NUMBERED_START.match(text)
 
 
 def _right_margin(ends: list[float]) -> float:
@@ -548,7 +637,7 @@ def _right_margin(ends: list[float]) -> float:
     return statistics.median(longest)
 
 
-_FIRST_UNIT = re.compile(r"([“‘《（(「]*)([A-Za-z0-9.,%/+\-‰]*)")
+_FIRST_UNIT = re.compile(r"([“‘《（(「]*)([!-~]*)")  # opening marks, then a Latin word or number
 _NO_LINE_START = "、，。；：！？）》”’%‰"
 
 
