@@ -6,7 +6,9 @@ Results columns (stable; the dashboard and reports read them):
     region, indicator, sex, age, residence   the series ('' = total)
     headline      True for the series that stands for the indicator (the total; the
                   female series when a region reports no total) — 达标率 counts these
-    area, goal, milestone, op, target_value, target_upper, target_text, unit,
+    area, goal, milestone, op, target_value, target_upper, target_text,
+    target_unit   unit of the target's number as stated ('个百分点', '%' of a relative change)
+    unit          unit of the observed values (the data's; else the target's for level targets)
     direction     target as stated ('up'/'down'; for ~/range inferred per series)
     tolerance     band half-width used for '~'
     goal_value    absolute value to reach by the milestone (relative/annual targets resolved)
@@ -40,13 +42,13 @@ from .projection import Trend, fit_trends, project
 from .series import SERIES_KEYS, SeriesMatrix, build_series, next_observed
 from .status import (C_ATTAINED, C_NO_DATA, C_PENDING, STATUSES, directional_status, judged_status,
                      numeric_status)
-from .targets import (DIRECTIONAL, NUMERIC, QUALITATIVE, base_bands, meets, normalise_targets,
+from .targets import (BASE_OPS, DIRECTIONAL, DIRECTIONAL_OPS, NUMERIC, QUALITATIVE, base_bands, meets, normalise_targets,
                       target_arrays)
 from .warnings import WARNING_COLUMNS, find_warnings
 
 RESULT_COLUMNS = [
     *SERIES_KEYS, "headline", "area", "goal", "milestone", "op", "target_value", "target_upper",
-    "target_text", "unit", "direction", "tolerance", "goal_value", "n_points",
+    "target_text", "target_unit", "unit", "direction", "tolerance", "goal_value", "n_points",
     "base_year", "base_value", "latest_year", "latest_value", "attained", "previously_attained",
     "cagr_observed", "cagr_required", "progress_ratio", "progress_method", "progress_label",
     "trend_slope", "trend_method", "projected", "projected_low", "projected_high",
@@ -133,6 +135,15 @@ def _indicator_units(observations: pd.DataFrame) -> dict[str, str]:
     return dict(zip(units["indicator"].astype(str), units["unit"].fillna("").astype(str)))
 
 
+def _with_measured_units(targets: pd.DataFrame, data_units: dict[str, str]) -> pd.DataFrame:
+    """``target_unit`` keeps the stated unit; ``unit`` becomes the unit values are measured
+    in (shares get their tolerance and bounds from it, not from '比2020年提高10%')."""
+    level = ~targets["op"].isin(list(BASE_OPS | DIRECTIONAL_OPS | {"qualitative"}))
+    measured = [data_units.get(i) or (u if is_level else "")
+                for i, u, is_level in zip(targets["indicator"], targets["unit"], level)]
+    return targets.assign(target_unit=targets["unit"], unit=measured)
+
+
 def _judgement_per_row(keys, s, is_qualitative, judgements) -> np.ndarray:
     out = np.full(len(s), "", dtype=object)
     if judgements is None or len(judgements) == 0 or not is_qualitative.any():
@@ -165,8 +176,7 @@ def assess(observations: pd.DataFrame, targets: pd.DataFrame, *, year: int | Non
     matrix = build_series(observations, first_year=config.period_start, last_year=year)
     matrix = _with_missing_series(matrix, list(targets["indicator"]))
     trend = fit_trends(matrix.values)
-    units = _indicator_units(observations)
-    targets = targets.assign(unit=[u or units.get(i, "") for u, i in zip(targets["unit"], targets["indicator"])])
+    targets = _with_measured_units(targets, _indicator_units(observations))
     ind_cats = pd.Index(matrix.keys["indicator"].cat.categories)
     s, t = _pair_rows(matrix.keys["indicator"].cat.codes.to_numpy(np.int64),
                       ind_cats.get_indexer(targets["indicator"]))
@@ -302,7 +312,8 @@ def _results_frame(matrix: SeriesMatrix, targets: pd.DataFrame, s, t, columns) -
     frame = {k: pd.Categorical.from_codes(keys[k].cat.codes.to_numpy()[s], categories=keys[k].cat.categories)
              for k in SERIES_KEYS}
     frame["headline"] = _headline(keys)[s]
-    for out, src in (("area", "area"), ("op", "op"), ("target_text", "text"), ("unit", "unit")):
+    for out, src in (("area", "area"), ("op", "op"), ("target_text", "text"), ("target_unit", "target_unit"),
+                     ("unit", "unit")):
         cat = pd.Categorical(targets[src].astype(str))
         frame[out] = pd.Categorical.from_codes(cat.codes[t], categories=cat.categories)
     frame["goal"] = targets["goal"].to_numpy()[t]

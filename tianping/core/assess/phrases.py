@@ -25,7 +25,11 @@ def number(v: float) -> str:
 
 
 def with_unit(v: float, unit: str) -> str:
-    return number(v) + UNIT_SUFFIX.get(unit, unit)
+    """10.5/10万, 95%, 3.1‰, 78岁: a '1/…' rate unit drops its 1 after the number."""
+    unit = UNIT_SUFFIX.get(unit, unit)
+    if unit.startswith("1/"):
+        unit = unit[1:]
+    return number(v) + unit
 
 
 def target_phrase(op: str, value: float, upper: float, unit: str, base_year, text: str = "") -> str:
@@ -70,7 +74,7 @@ def _side(r) -> str:
 
 def status_sentence(r) -> str:
     label = series_label(str(r.indicator), str(r.sex), str(r.age), str(r.residence))
-    goal = f"'{target_phrase(r.op, r.target_value, r.target_upper, r.unit, r.base_year, r.target_text)}'"
+    goal = f"'{target_phrase(r.op, r.target_value, r.target_upper, r.target_unit, r.base_year, r.target_text)}'"
     now = f"{label}{r.latest_year}年为{with_unit(r.latest_value, r.unit)}"
     since = f"较{r.base_year}年的{with_unit(r.base_value, r.unit)}"
     ratio = "" if _nan(r.progress_ratio) else f"，进展速度为所需速度的{r.progress_ratio:.0%}"
@@ -108,7 +112,7 @@ def warning_sentence(w, r) -> str:
     """w: a warnings row; r: its results row."""
     label = series_label(str(w.indicator), str(w.sex), str(w.age), str(w.residence))
     head = f"【{LEVEL_NAMES[w.level]}预警】"
-    goal = f"'{target_phrase(r.op, r.target_value, r.target_upper, r.unit, r.base_year, r.target_text)}'"
+    goal = f"'{target_phrase(r.op, r.target_value, r.target_upper, r.target_unit, r.base_year, r.target_text)}'"
     value = with_unit(w.value, r.unit)
     if w.kind == "projected_miss":
         if _nan(r.projected):

@@ -6,7 +6,7 @@
 
 direction is +1 when higher is better, −1 when lower is better. Edge cases follow
 sdg-build: a zero base or target is replaced by 0.001; base and latest of opposite
-sign give no ratio; fewer than one year between base and latest gives no ratio.
+sign (zero is neither) give no compound ratio; fewer than one year between base and latest gives no ratio.
 Where the compound rate is undefined we fall back to the linear share of the
 required pace, ``(latest − base) / (goal − base) × (target_year − base_year) /
 (latest_year − base_year)`` (progress_method 'linear'). A wrong-way base (already
@@ -43,7 +43,7 @@ def progress_ratio(base, base_year, latest, latest_year, goal, target_year, sign
     goal = np.where(goal == 0, ZERO_SUBSTITUTE, goal)
     years_done = latest_year - base_year
     valid = (years_done >= 1) & ~np.isnan(goal) & (sign_direction != 0)
-    same_sign = np.sign(base) == np.sign(latest)
+    same_sign = ~(((base > 0) & (latest < 0)) | ((base < 0) & (latest > 0)))
     observed = np.where(valid & same_sign, growth(latest, base, latest_year, base_year), np.nan)
     required = np.where(valid, growth(goal, base, target_year, base_year), np.nan)
     sign = np.where(base < 0, -1.0, 1.0)

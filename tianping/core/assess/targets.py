@@ -220,3 +220,34 @@ def meets(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, lo_strict: np.ndarray,
         above = np.where(lo_strict, x > lo, x >= lo - slack_lo)
         below = np.where(hi_strict, x < hi, x <= hi + slack_hi)
     return above & below & ~np.isnan(x)
+
+
+def _namespace(value):
+    from types import SimpleNamespace
+
+    if isinstance(value, dict):
+        return SimpleNamespace(**{k: _namespace(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_namespace(v) for v in value]
+    return value
+
+
+def plan_namespace(data: dict):
+    """A plan's JSON form (``Plan.to_dict``) read back with attribute access, enough for
+    the functions here that walk a Plan."""
+    plan = _namespace(data)
+    plan.start_year = getattr(plan, "start_year", 2021)
+    plan.end_year = getattr(plan, "end_year", 2030)
+    for key in ("areas", "indicator_table"):
+        if not hasattr(plan, key):
+            setattr(plan, key, [])
+    for area in plan.areas:
+        for key in ("goals", "measures"):
+            if not hasattr(area, key):
+                setattr(area, key, [])
+    return plan
+
+
+def targets_from_plan_dict(data: dict) -> pd.DataFrame:
+    """The targets table of a plan in its JSON form (docs/plan-schema.json)."""
+    return targets_from_plan(plan_namespace(data))

@@ -15,7 +15,7 @@ fluctuation        latest year-on-year change with robust z = (Δ − median Δ)
                    pooled rate, two-sided at ``poisson_alpha`` — 1 death among 3,000 births
                    is no alarm. Yellow; orange when the change is the wrong way.
 late_data          no value for the assessment year: yellow (1 year late), orange (older)
-missing_data       a target indicator with no value at all in the region (red)
+missing_data       a numeric target's indicator with no value at all in the region (red)
 
 Columns: region, indicator, sex, age, residence, headline, milestone (0 when the warning is
 about the series, not a target), kind, level, year, value, score (z, p-value, ratio or
@@ -184,6 +184,10 @@ def _fluctuation(results, matrix: SeriesMatrix, s, first_rows, config):
 
 
 def _late_or_missing(results, first_rows, year, config):
+    # Only numeric targets call for figures; directional and qualitative ones may be
+    # judged on evidence, so their missing data is no alarm.
+    op = results["op"].astype(str).to_numpy()[first_rows]
+    first_rows = first_rows[~np.isin(op, ["increase", "decrease", "qualitative"])]
     latest_year = results["latest_year"].to_numpy()[first_rows]
     missing = latest_year < 0
     late = ~missing & (year - latest_year >= config.late_years)
