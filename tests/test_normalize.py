@@ -42,6 +42,16 @@ def test_numbers_units_and_spaces(raw, expected):
     assert normalize_text(raw) == expected
 
 
+@pytest.mark.parametrize("raw, expected", [
+    ("5. 3 岁以下儿童系统管理率", "5. 3岁以下儿童系统管理率"),     # item 5, not 5.3
+    ("10. 0-6 个月婴儿纯母乳喂养率", "10. 0-6个月婴儿纯母乳喂养率"),
+    ("1.百分之九十以上的社区", "1. 90%以上的社区"),
+    ("5. 坚持鼓励儿童参与。", "5.坚持鼓励儿童参与。"),
+])
+def test_item_number_never_runs_into_a_number(raw, expected):
+    assert normalize_text(raw) == expected
+
+
 def test_spaces_between_ascii_words_stay():
     assert normalize_text("推广 Windows 10 系统") == "推广Windows 10系统"
 

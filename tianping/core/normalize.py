@@ -53,9 +53,11 @@ _FULLWIDTH.update({
     "％": "%", "／": "/", "～": "~", "＋": "+", "＜": "<", "＞": ">", "＝": "=",
     "﹪": "%", "﹤": "<", "﹥": ">", "\u3000": " ", "\xa0": " ", "\u2002": " ",
     "\u2003": " ", "\u2009": " ", "\u200b": "", "\u200c": "", "\u200d": "",
-    "\ufeff": "", "\u00ad": "", "\f": "\n", "\v": "\n", "\r": "",
+    "\ufeff": "", "\u00ad": "",
     "≦": "≤", "≧": "≥", "﹕": "：", "︰": "：",
 })
+# Control characters are debris (line breaks are split off before this table runs).
+_FULLWIDTH.update({chr(c): "" for c in [*range(0x00, 0x09), *range(0x0A, 0x20), 0x7F, 0x85]})
 _FULLWIDTH_TABLE = str.maketrans(_FULLWIDTH)
 
 # ------------------------------------------------------------ traditional
@@ -130,9 +132,20 @@ def _quote(match: re.Match) -> str:
 
 
 def normalize_line(line: str) -> str:
-    """Normalise one line (no line joining): widths, debris, spaces, punctuation, traditional."""
-    line = _DEBRIS_RE.sub("", line.translate(_FULLWIDTH_TABLE))
-    line = to_simplified(line)
+    """Normalise one line (no line joining): widths, debris, spaces, punctuation, traditional, numbers."""
+    line = to_simplified(_DEBRIS_RE.sub("", line.translate(_FULLWIDTH_TABLE)))
+    # Each step can open a context for another ("妇女 :" -> "妇女:" -> "妇女："):
+    # repeat until nothing changes, which makes the whole function idempotent.
+    for _ in range(4):
+        tidied = _tidy(line)
+        if tidied == line:
+            break
+        line = tidied
+    return line
+
+
+def _tidy(line: str) -> str:
+    line = normalize_numbers(line)
     line = _AND_RE.sub("和", line)
     line = _SPACES_RE.sub(_remove_space, line.strip())
     line = _DOT_IN_NUMBER_RE.sub(".", line)
@@ -198,26 +211,29 @@ _HALF_RE = re.compile(
 )
 
 
+def _after_item_marker(match: re.Match) -> str:
+    """A space when the new number would follow "1." and read as "1.100%"."""
+    return " " if re.fullmatch(r"\d{1,2}\.", match.string[:match.start()]) else ""
+
+
 def _fraction(match: re.Match) -> str:
     value = chinese_to_number(match.group(2))
     if value is None:
         return match.group(0)
     scale = match.group(1)
-    if scale == "百":
-        return f"{_fmt(value)}%"
-    if scale == "千":
-        return f"{_fmt(value)}‰"
-    return f"{_fmt(value)}/{'10万' if scale == '十万' else '万'}"
+    unit = {"百": "%", "千": "‰", "十万": "/10万", "万": "/万"}[scale]
+    return f"{_after_item_marker(match)}{_fmt(value)}{unit}"
 
 
 def _cheng(match: re.Match) -> str:
     verb = match.group(1) or match.group(3) or ""
     digit = match.group(2) or match.group(4)
-    return f"{verb}{_DIGITS[digit] * 10}%"
+    return f"{verb or _after_item_marker(match)}{_DIGITS[digit] * 10}%"
 
 
 def _half(match: re.Match) -> str:
-    return f"{match.group(1) or match.group(2) or ''}50%"
+    verb = match.group(1) or match.group(2) or ""
+    return f"{verb or _after_item_marker(match)}50%"
 
 
 def normalize_numbers(text: str) -> str:
@@ -258,13 +274,19 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     heading. A title is joined to its period line ("……规划" + "（2021—2030年）").
     The decision looks at the already joined line, so joining twice changes nothing.
     """
-    out: list[str] = []
+    return [line for line, _ in _join(lines)]
+
+
+def _join(lines: list[str]) -> list[tuple[str, bool]]:
+    """join_wrapped_lines, telling which output lines were made by joining."""
+    out: list[list] = []
     for line in lines:
-        if out and _continues(out[-1], line):
-            out[-1] += line
+        if out and _continues(out[-1][0], line):
+            out[-1][0] += line
+            out[-1][1] = True
         else:
-            out.append(line)
-    return out
+            out.append([line, False])
+    return [(line, joined) for line, joined in out]
 
 
 def _continues(previous: str, line: str) -> bool:
@@ -282,14 +304,14 @@ def _continues(previous: str, line: str) -> bool:
 
 def normalize_text(raw: str) -> str:
     """The canonical form of a whole plan document (see the module docstring)."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    lines: list[str] = []
-    for raw_line in text.split("\n"):
-        is_cell = raw_line.startswith("\t")
-        line = normalize_line(raw_line)
-        if is_cell:
-            lines.append("\t" + line)
-        elif line:
-            lines.append(line)
-    lines = join_wrapped_lines(lines)
-    return "\n".join(normalize_numbers(line) for line in lines)
+    lines = [_normalize_paragraph(line) for line in raw.splitlines()]  # \r\n, \f, \u2028 … end lines
+    joined = _join([line for line in lines if line])
+    # a joint can make a new context ("比例达到" + "95 %"): normalise joined lines again
+    return "\n".join(_normalize_paragraph(line) if was_joined else line for line, was_joined in joined)
+
+
+def _normalize_paragraph(line: str) -> str:
+    """normalize_line, keeping the single leading tab that marks a table cell."""
+    if line.startswith("\t"):
+        return "\t" + normalize_line(line)
+    return normalize_line(line)
