@@ -13,4 +13,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tianping.web.orgs.urls")),
     path("plans/", include("tianping.web.plans.urls")),
+    path("data/", include("tianping.web.observations.urls")),
 ]

@@ -45,10 +45,7 @@ def task_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
 
 
 def _target_label(t) -> str:
-    value = "" if t.value is None else f"{t.value:g}"
-    if t.op == "range" and t.upper is not None:
-        value = f"{value}–{t.upper:g}"
-    return t.text or f"{t.year}年 {t.op} {value}{t.unit}"
+    return t.text or f"{t.year}年 {t.get_op_display()} {t.value_label}"
 
 
 TABLES = {"framework": (framework_rows, gettext_lazy("Indicator framework")),

@@ -162,13 +162,25 @@ class Indicator(SourceMixin):
         return [str(label) for wanted, label in labels if wanted]
 
 
+# How each operator of tianping.core.model.OPS reads on the page.
+OP_LABELS = {
+    ">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "~": _("about"), "range": _("range"),
+    "relative_increase": _("increase on base year by"), "relative_decrease": _("decrease on base year by"),
+    "annual_decrease": _("decrease per year by"), "annual_increase": _("increase per year by"),
+    "annual_relative_increase": _("increase per year by (%)"),
+    "annual_relative_decrease": _("decrease per year by (%)"),
+    "increase": _("increase (direction only)"), "decrease": _("decrease (direction only)"),
+    "qualitative": _("qualitative"),
+}
+
+
 class Target(SourceMixin):
     class Kind(models.TextChoices):
         NUMERIC = "numeric", _("Numeric")
         DIRECTIONAL = "directional", _("Directional")
         QUALITATIVE = "qualitative", _("Qualitative")
 
-    OP_CHOICES = [(op, op) for op in OPS]
+    OP_CHOICES = [(op, OP_LABELS.get(op, op)) for op in OPS]
 
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE,
                                   related_name="targets")
@@ -190,7 +202,16 @@ class Target(SourceMixin):
         ordering = ["indicator", "year", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.op} {self.value if self.value is not None else ''}{self.unit}"
+        return f"{self.year} {self.get_op_display()} {self.value_label}"
+
+    @property
+    def value_label(self) -> str:
+        """"9/10万", "95%", "60–70%": the number as the plan writes it."""
+        if self.value is None:
+            return ""
+        unit = self.unit[1:] if self.unit.startswith("1/") else self.unit
+        upper = f"–{self.upper:g}" if self.op == "range" and self.upper is not None else ""
+        return f"{self.value:g}{upper}{unit}"
 
 
 class Baseline(SourceMixin):

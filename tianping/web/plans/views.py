@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Prefetch, ProtectedError
+from django.db.models import Count, Prefetch, ProtectedError, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,12 +31,18 @@ def _indicator(request, pk) -> Indicator:
 
 def _tree(plan: Plan):
     """Areas with goals, measures and indicators prefetched for the tree pages."""
-    indicators = Indicator.objects.select_related("responsible_department").prefetch_related("targets")
+    indicators = Indicator.objects.select_related("responsible_department").prefetch_related("targets").annotate(
+        data_count=Count("observations"), synthetic_count=Count("observations", filter=Q(observations__synthetic=True)))
     return plan.areas.prefetch_related(
         Prefetch("goals", queryset=Goal.objects.prefetch_related(Prefetch("indicators", queryset=indicators))),
         Prefetch("measures", queryset=Measure.objects.select_related("lead_department").prefetch_related(
             "cooperating_departments", Prefetch("indicators", queryset=indicators))),
     )
+
+
+def _table_indicators(plan: Plan):
+    return plan.indicators.filter(area=None).prefetch_related("targets").annotate(
+        data_count=Count("observations"), synthetic_count=Count("observations", filter=Q(observations__synthetic=True)))
 
 
 @role_required(*PLAN_READERS)
@@ -69,14 +75,14 @@ def plan_detail(request, pk):
     plan = _plan(request, pk)
     return render(request, "plans/plan_detail.html", {
         "plan": plan, "areas": _tree(plan), "editable": False,
-        "table_indicators": plan.indicators.filter(area=None).prefetch_related("targets")})
+        "table_indicators": _table_indicators(plan)})
 
 
 @role_required(*PLAN_MANAGERS)
 def plan_review(request, pk):
     plan = _plan(request, pk)
     context = {"plan": plan, "areas": _tree(plan), "editable": True,
-               "table_indicators": plan.indicators.filter(area=None).prefetch_related("targets")}
+               "table_indicators": _table_indicators(plan)}
     return render(request, "plans/plan_review.html", context)
 
 

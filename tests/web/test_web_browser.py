@@ -1,0 +1,66 @@
+"""Real Chromium on the real pages: the office imports a seed, corrects a target,
+assigns a department and confirms; a reporter is kept out of import and review."""
+
+import re
+
+import pytest
+
+from tianping.web.plans.models import Plan
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_office_imports_corrects_assigns_and_confirms(page, login, office, seed_file, artifacts):
+    login(page, office)
+    page.get_by_role("link", name="导入规划").first.click()
+    page.set_input_files("input[name=document]", str(seed_file("000")))
+    page.get_by_role("button", name="上传并提取").click()
+    page.wait_for_url(re.compile(r"/plans/\d+/review/$"))
+    assert "已从" in page.locator("#messages").inner_text()
+    plan = Plan.objects.get()
+    indicator = plan.indicators.filter(name__contains="孕产妇死亡率", targets__value__isnull=False).first()
+
+    page.locator(f"#indicator-{indicator.pk}").get_by_role("link", name="编辑").click()
+    page.fill("input[name='targets-0-value']", "8.5")
+    page.select_option("select[name=responsible_department]", label="卫健局")
+    page.check("input[name=by_age]")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url(re.compile(r"/plans/\d+/review/"))
+    row = page.locator(f"#indicator-{indicator.pk}")
+    assert "8.5" in row.inner_text() and "卫健局" in row.inner_text()
+
+    page.screenshot(path=str(artifacts / "plan-review.png"), full_page=False)
+    page.get_by_role("button", name="确认规划").click()
+    page.wait_for_url(re.compile(r"/plans/\d+/framework/$"))
+    assert "规划已确认" in page.locator("#messages").inner_text()
+    page.screenshot(path=str(artifacts / "plan-confirmed-framework.png"), full_page=False)
+
+    plan.refresh_from_db()
+    indicator.refresh_from_db()
+    assert plan.status == Plan.Status.CONFIRMED
+    assert indicator.targets.first().value == 8.5 and indicator.responsible_department.name == "卫健局"
+
+
+def test_a_broken_file_shows_the_error_on_the_page(page, login, office, tmp_path, artifacts):
+    broken = tmp_path / "规划.docx"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    login(page, office)
+    page.goto("/plans/import/")
+    page.set_input_files("input[name=document]", str(broken))
+    page.get_by_role("button", name="上传并提取").click()
+    alert = page.get_by_role("alert")
+    assert "规划.docx" in alert.inner_text() and "损坏" in alert.inner_text()
+    page.screenshot(path=str(artifacts / "import-broken-file.png"))
+    assert not Plan.objects.exists()
+
+
+def test_a_reporter_cannot_reach_import_or_review(page, login, reporter, imported_plan):
+    plan = imported_plan("000")[0]
+    login(page, reporter)
+    assert page.get_by_role("link", name="导入规划").count() == 0
+    for url in ["/plans/import/", f"/plans/{plan.pk}/review/", f"/plans/indicators/{plan.indicators.first().pk}/"]:
+        response = page.goto(url)
+        assert response.status == 403, url
+        assert "您的角色无权访问此页面" in page.get_by_role("alert").inner_text()
+    assert page.goto(f"/plans/{plan.pk}/").status == 200  # reading the plan is allowed
+    assert page.get_by_role("link", name="编辑").count() == 0
