@@ -68,7 +68,7 @@ def series_chart(
     for label in ax.get_xticklabels() + ax.get_yticklabels():
         label.set_fontfamily(family)
         label.set_fontsize(8)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.1)   # fixed: one draw, not two
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()

@@ -123,49 +123,58 @@ def render_docx(report: Report, out: Path | str | io.BytesIO) -> None:
     document = open_reference()
     document.core_properties.title = report.title
     document.core_properties.author = "天平监测评估系统"
-    document.add_paragraph(report.title, style="Title")
+    # Style objects looked up once: python-docx finds a style by name with a linear scan.
+    styles = {s.name: s for s in document.styles}
+    body = document._body
+    body.add_paragraph(report.title, styles["Title"])
     if report.subtitle:
-        document.add_paragraph(report.subtitle, style="Subtitle")
+        body.add_paragraph(report.subtitle, styles["Subtitle"])
     for block in report.blocks:
         if isinstance(block, Heading):
             style = "Title" if block.level == 0 else f"Heading {min(block.level, 2)}"
-            document.add_paragraph(block.text, style=style)
+            body.add_paragraph(block.text, styles[style])
         elif isinstance(block, Paragraph):
-            document.add_paragraph(block.text, style=PARAGRAPH_STYLE.get(block.style, "Normal"))
+            body.add_paragraph(block.text, styles[PARAGRAPH_STYLE.get(block.style, "Normal")])
         elif isinstance(block, Table):
-            add_table(document, block)
+            add_table(document, block, styles)
         elif isinstance(block, Chart):
             document.add_picture(io.BytesIO(block.png), width=Cm(block.width_cm))
             document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            document.add_paragraph(block.caption, style="Caption")
+            body.add_paragraph(block.caption, styles["Caption"])
         elif isinstance(block, PageBreak):
             document.add_page_break()
     document.save(out)
 
 
-def add_table(document, block: Table) -> None:
+def add_table(document, block: Table, styles: dict) -> None:
     if block.caption:
-        document.add_paragraph(block.caption, style="Caption")
-    table = document.add_table(rows=1, cols=len(block.header))
-    table.style = document.styles["Table Grid"] if "Table Grid" in [s.name for s in document.styles] else None
+        document._body.add_paragraph(block.caption, styles["Caption"])
+    n_columns = len(block.header)
+    table = document.add_table(rows=len(block.rows) + 1, cols=n_columns)
+    if "Table Grid" in styles:
+        table.style = styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, block.header):
-        fill_cell(cell, text, bold=True)
+    widths = column_widths(block)
+    cells = table._cells                 # all cells in one pass; row.cells re-walks the grid each time
+    text_style = styles["Tianping Table Text"]
+    for index, (cell, text) in enumerate(zip(cells, [*block.header, *(c for r in block.rows for c in r)])):
+        header, column = index < n_columns, index % n_columns
+        fill_cell(cell, text, text_style, bold=header, align_left=column == 0 and not header)
+        if widths:
+            cell.width = widths[column]
     mark_header_row(table.rows[0])
-    for row in block.rows:
-        cells = table.add_row().cells
-        for index, (cell, text) in enumerate(zip(cells, row)):
-            fill_cell(cell, text, align_left=index == 0)
-    if block.widths:
-        total = sum(block.widths)
-        for column, share in zip(table.columns, block.widths):
-            for cell in column.cells:
-                cell.width = Cm(15.5 * share / total)
 
 
-def fill_cell(cell, text: str, *, bold: bool = False, align_left: bool = False) -> None:
+def column_widths(block: Table):
+    if not block.widths:
+        return None
+    total = sum(block.widths)
+    return [Cm(15.5 * share / total) for share in block.widths]
+
+
+def fill_cell(cell, text: str, style, *, bold: bool = False, align_left: bool = False) -> None:
     paragraph = cell.paragraphs[0]
-    paragraph.style = "Tianping Table Text"
+    paragraph.style = style
     if align_left:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
     run = paragraph.add_run(text)
