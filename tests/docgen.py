@@ -130,7 +130,8 @@ def write_docx(text: str, path: Path) -> Path:
     return path
 
 
-def write_pdf(text: str, path: Path) -> Path:
+def write_pdf(text: str, path: Path, page_numbers: bool = False) -> Path:
+    """``page_numbers`` adds a "- N -" footer, as printed plans have."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -155,7 +156,12 @@ def write_pdf(text: str, path: Path) -> Path:
         else:
             story.append(Spacer(1, 6))
         i += 1
-    SimpleDocTemplate(str(path), pagesize=A4, leftMargin=50, rightMargin=50).build(story)
+    def footer(canvas, document):
+        canvas.setFont("STSong-Light", 9)
+        canvas.drawCentredString(A4[0] / 2, 30, f"- {document.page} -")
+
+    extra = {"onFirstPage": footer, "onLaterPages": footer} if page_numbers else {}
+    SimpleDocTemplate(str(path), pagesize=A4, leftMargin=50, rightMargin=50).build(story, **extra)
     return path
 
 
@@ -188,4 +194,40 @@ def write_image_only_pdf(path: Path) -> Path:
             pdf.rect(60, 760 - row * 22, 300 + (row * 37 + page * 11) % 180, 9, fill=1, stroke=0)
         pdf.showPage()
     pdf.save()
+    return path
+
+
+# (numFmt, lvlText) per level of the multi-level list below; %N is level N's counter
+OUTLINE_LEVELS = [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3.")]
+
+
+def write_outline_docx(items: list[tuple[int, str]], path: Path, styled_level: int | None = None) -> Path:
+    """Paragraphs (level, text) in one Word multi-level list (一、 / （一） / 1.).
+    Paragraphs at ``styled_level`` take their numbering from a paragraph style
+    instead of their own w:numPr, as Word's heading styles do."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = Document()
+    root = document.part.numbering_part.element
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/><w:suff w:val="nothing"/></w:lvl>'
+        for i, (fmt, text) in enumerate(OUTLINE_LEVELS))
+    root.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="950">'
+                             f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'))
+    root.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="950"><w:abstractNumId w:val="950"/></w:num>'))
+    style = None
+    if styled_level is not None:
+        style = document.styles.add_style("规划标题", WD_STYLE_TYPE.PARAGRAPH)
+        style.element.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{styled_level}"/><w:numId w:val="950"/></w:numPr>'))
+    for level, text in items:
+        if level == styled_level:
+            document.add_paragraph(text, style=style)
+            continue
+        paragraph = document.add_paragraph(text)
+        if level >= 0:
+            paragraph._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="950"/></w:numPr>'))
+    document.save(path)
     return path
