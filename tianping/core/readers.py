@@ -33,7 +33,7 @@ def read_document(path: str | Path, data: bytes | None = None, max_bytes: int = 
     if data is None:
         data = _read_bytes(Path(path), where, max_bytes)
     _check_size(len(data), where, max_bytes)
-    kind = sniff_kind(data)
+    kind = sniff_kind(data, where)
     try:
         if kind == "pdf":
             text = _read_pdf(data, where)
@@ -99,16 +99,16 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB".replace(".0 MB", " MB")
 
 
-def sniff_kind(data: bytes) -> str:
+def sniff_kind(data: bytes, where: Location | None = None) -> str:
     """"pdf", "docx" or "text", by content. Other binary formats are refused here."""
     if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "pdf"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return "docx"
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise DocumentError("这是旧版Word（.doc）或WPS格式，请在Word中另存为.docx后再导入")
+        raise DocumentError("这是旧版Word（.doc）或WPS格式，请在Word中另存为.docx后再导入", where)
     if data.startswith(b"{\\rtf"):
-        raise DocumentError("这是RTF格式，请在Word中另存为.docx后再导入")
+        raise DocumentError("这是RTF格式，请在Word中另存为.docx后再导入", where)
     return "text"
 
 
