@@ -129,3 +129,18 @@ def next_observed(values: np.ndarray) -> np.ndarray:
     for j in range(n_cols - 1, -1, -1):
         out[:, j] = np.where(np.isnan(values[:, j]), out[:, j + 1], j)
     return out
+
+
+def one_series(values: dict[int, float], *, indicator: str, region: str = "示例区", sex: str = "",
+               age: str = "", residence: str = "", unit: str = "",
+               counts: dict[int, tuple[float, float]] | None = None) -> pd.DataFrame:
+    """Observations of one series in long form, from {year: value} (and optionally
+    {year: (numerator, denominator)}); for examples, tests and what-if screens."""
+    years = sorted(values)
+    counts = counts or {}
+    return pd.DataFrame({
+        "region": region, "indicator": indicator, "year": years, "sex": sex, "age": age,
+        "residence": residence, "value": [float(values[y]) for y in years],
+        "numerator": [counts.get(y, (np.nan, np.nan))[0] for y in years],
+        "denominator": [counts.get(y, (np.nan, np.nan))[1] for y in years], "unit": unit,
+    })
