@@ -10,10 +10,10 @@ fell_back          an earlier year met the target, the latest value does not (or
                    red when the milestone is within the horizon)
 fluctuation        latest year-on-year change with robust z = (Δ − median Δ) / (1.4826 MAD)
                    beyond ``fluctuation_z`` (≥ 3 earlier changes; MAD floored at 1 % of the
-                   level). Series with numerator and denominator use a Poisson test
-                   instead: the latest count against the count expected at the earlier
-                   pooled rate, two-sided at ``poisson_alpha`` — 1 death among 3,000 births
-                   is no alarm. Yellow; orange when the change is the wrong way.
+                   level). Series with numerator and denominator use the exact test for
+                   two Poisson rates instead (latest year against the earlier years pooled,
+                   two-sided at ``poisson_alpha``) — 1 death among 3,000 births after years
+                   with none is no alarm. Yellow; orange when the change is the wrong way.
 late_data          no value for the assessment year: yellow (1 year late), orange (older)
 missing_data       a numeric target's indicator with no value at all in the region (red)
 
@@ -122,57 +122,68 @@ def robust_z_latest(values: np.ndarray, min_changes: int) -> tuple[np.ndarray, n
     return np.where(enough, z, np.nan), d_last
 
 
-def poisson_two_sided_p(k: np.ndarray, lam: np.ndarray) -> np.ndarray:
-    """Two-sided p-value 2·min(P(X ≤ k), P(X ≥ k)) for X ~ Poisson(λ), elementwise.
+def _binomial_two_sided_p(k: np.ndarray, total: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """2·min(P(X ≤ k), P(X ≥ k)) for X ~ Binomial(total, share), elementwise.
 
-    Exact by summing the pmf for λ ≤ 100 and k ≤ 300; normal approximation
-    (continuity-corrected) otherwise, where the two agree closely.
+    Exact (summing the pmf) for totals ≤ 300; normal approximation with continuity
+    correction above, where the two agree closely.
     """
-    k = np.round(k)
     p = np.full(len(k), np.nan)
-    small = (lam <= 100) & (k <= 300) & (lam >= 0)
-    if small.any():
-        ks, ls = k[small], lam[small]
-        pmf = np.exp(-ls)
-        cdf_le = np.where(ks >= 0, pmf, 0.0)
-        cdf_lt = np.zeros_like(ls)
-        for j in range(1, int(ks.max(initial=0)) + 1):
-            cdf_lt = np.where(j == ks, cdf_le, cdf_lt)
-            pmf = pmf * ls / j
-            cdf_le = np.where(j <= ks, cdf_le + pmf, cdf_le)
-        p[small] = np.minimum(1.0, 2 * np.minimum(cdf_le, 1.0 - cdf_lt))
-    big = ~small & (lam > 0)
-    if big.any():
-        z = np.maximum((np.abs(k[big] - lam[big]) - 0.5) / np.sqrt(lam[big]), 0.0)
-        p[big] = np.minimum(1.0, np.frompyfunc(math.erfc, 1, 1)(z / math.sqrt(2)).astype(float))
+    exact = total <= 300
+    if exact.any():
+        kk, nn, q = k[exact], total[exact], share[exact]
+        pmf = (1.0 - q) ** nn
+        le = np.where(kk >= 0, pmf, 0.0)          # P(X ≤ k)
+        lt = np.zeros_like(q)                     # P(X < k)
+        odds = q / (1.0 - q)
+        for j in range(1, int(nn.max(initial=0)) + 1):
+            lt = np.where(j == kk, le, lt)
+            pmf = np.where(j <= nn, pmf * (nn - j + 1) / j * odds, 0.0)
+            le = np.where(j <= kk, le + pmf, le)
+        p[exact] = np.minimum(1.0, 2 * np.minimum(le, 1.0 - lt))
+    approx = ~exact
+    if approx.any():
+        mean = total[approx] * share[approx]
+        sd = np.sqrt(mean * (1 - share[approx]))
+        z = np.maximum((np.abs(k[approx] - mean) - 0.5) / sd, 0.0)
+        p[approx] = np.minimum(1.0, np.frompyfunc(math.erfc, 1, 1)(z / math.sqrt(2)).astype(float))
     return p
 
 
-def _poisson_p(matrix: SeriesMatrix) -> np.ndarray:
+def rate_change_p(k_last, n_last, k_prev, n_prev) -> np.ndarray:
+    """p-value that the latest count k_last (of n_last) comes from the same Poisson rate
+    as the earlier pooled k_prev (of n_prev): the exact conditional test for two Poisson
+    rates — given K = k_last + k_prev events, k_last ~ Binomial(K, n_last / (n_last + n_prev)).
+    Unlike a rate estimated from the earlier years alone, zero earlier events do not make
+    one new death "impossible"."""
+    total = np.round(k_last + k_prev)
+    share = n_last / (n_last + n_prev)
+    return _binomial_two_sided_p(np.round(k_last), total, share)
+
+
+def _counted_p(matrix: SeriesMatrix) -> np.ndarray:
     """p-value of each series' latest count against its earlier pooled rate (NaN if no counts)."""
     num, den = matrix.numerators, matrix.denominators
     n = len(matrix)
     if num is None:
         return np.full(n, np.nan)
-    finite = ~np.isnan(num) & ~np.isnan(den)
+    finite = ~np.isnan(num) & ~np.isnan(den) & (den > 0)
     n_cols = num.shape[1]
     last = n_cols - 1 - finite[:, ::-1].argmax(axis=1)
     rows = np.arange(n)
     earlier = finite & (np.arange(n_cols) < last[:, None])
     k_prev = np.where(earlier, num, 0.0).sum(axis=1)
     n_prev = np.where(earlier, den, 0.0).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lam = den[rows, last] * k_prev / n_prev
-    ok = finite.any(axis=1) & (n_prev > 0) & ~np.isnan(lam)
+    ok = finite.any(axis=1) & (n_prev > 0)
     p = np.full(n, np.nan)
-    p[ok] = poisson_two_sided_p(num[rows, last][ok], lam[ok])
+    p[ok] = rate_change_p(num[rows, last][ok], den[rows, last][ok], k_prev[ok], n_prev[ok])
     return p
 
 
 def _fluctuation(results, matrix: SeriesMatrix, s, first_rows, config):
     series = s[first_rows]
     z, change = robust_z_latest(matrix.values[series], config.fluctuation_min_changes)
-    p = _poisson_p(matrix)[series]
+    p = _counted_p(matrix)[series]
     counted = ~np.isnan(p)
     hit = np.where(counted, p < config.poisson_alpha, np.abs(z) > config.fluctuation_z)
     sign = _sign(results, first_rows)
