@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -118,19 +119,38 @@ def summary(files: tuple[Path, ...]):
         sys.exit(2)
 
 
+SUMMARY_COLUMNS = ("主要目标", "策略措施", "指标", "数值目标", "方向目标", "定性目标")
+
+
 def _summary_table(name: str, one, plan_counts) -> str:
-    header = f"{one.title}（{name}）"
-    lines = [header, f"  {'领域':<14}{'主要目标':>6}{'策略措施':>6}{'指标':>6}{'数值目标':>6}{'方向目标':>6}"]
-    for area in one.areas:
-        targets = [t for goal in area.goals for i in goal.indicators for t in i.targets] + \
-                  [t for measure in area.measures for i in measure.indicators for t in i.targets]
-        indicators = sum(len(g.indicators) for g in area.goals) + sum(len(m.indicators) for m in area.measures)
-        lines.append(f"  {area.name:<14}{len(area.goals):>8}{len(area.measures):>8}{indicators:>8}"
-                     f"{sum(t.kind == 'numeric' for t in targets):>10}"
-                     f"{sum(t.kind == 'directional' for t in targets):>10}")
-    c = plan_counts(one)
-    lines.append(f"  {'合计':<14}{c['goals']:>8}{c['measures']:>8}{c['indicators']:>8}"
-                 f"{c['numeric']:>10}{c['directional']:>10}")
+    """Per area: goals, measures, indicators and targets by kind, aligned for a terminal."""
+    rows = [(area.name, _area_counts(area)) for area in one.areas]
+    totals = plan_counts(one)
+    rows.append(("合计", [totals["goals"], totals["measures"], totals["indicators"],
+                          totals["numeric"], totals["directional"], totals["qualitative"]]))
+    width = max(_display_width(label) for label, _ in rows) + 2
+    lines = [f"{one.title}（{name}）",
+             "  " + _pad("领域", width) + "".join(_pad(column, 10, right=True) for column in SUMMARY_COLUMNS)]
+    for label, numbers in rows:
+        lines.append("  " + _pad(label, width) + "".join(_pad(str(n), 10, right=True) for n in numbers))
     if one.indicator_table:
-        lines.append(f"  另有指标表{len(one.indicator_table)}项")
+        lines.append(f"  另有指标表{len(one.indicator_table)}项（已计入合计）")
     return "\n".join(lines) + "\n"
+
+
+def _area_counts(area) -> list[int]:
+    indicators = [i for goal in area.goals for i in goal.indicators] + \
+                 [i for measure in area.measures for i in measure.indicators]
+    targets = [t for indicator in indicators for t in indicator.targets]
+    return [len(area.goals), len(area.measures), len(indicators),
+            *(sum(t.kind == kind for t in targets) for kind in ("numeric", "directional", "qualitative"))]
+
+
+def _display_width(text: str) -> int:
+    # Chinese characters take two columns in a terminal
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    space = " " * max(0, width - _display_width(text))
+    return space + text if right else text + space
