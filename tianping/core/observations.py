@@ -124,7 +124,9 @@ def parse_number(cell, unit: str = ""):
 
 
 def _is_blank(cell) -> bool:
-    return cell is None or (not isinstance(cell, str) and bool(pd.isna(cell)))
+    if cell is None or cell is pd.NA or cell is pd.NaT:
+        return True
+    return isinstance(cell, (float, np.floating)) and cell != cell  # NaN
 
 
 def _text(cell) -> str:
@@ -133,6 +135,22 @@ def _text(cell) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return unicodedata.normalize("NFKC", str(cell)).strip()
+
+
+def _each(cells, fn) -> list:
+    """``fn`` over every cell, computed once per distinct cell: files repeat the same
+    names, units, years and markers on every row, so this keeps large imports fast."""
+    cache: dict = {}
+    out = []
+    for cell in cells:
+        try:
+            out.append(cache[cell])
+        except KeyError:
+            cache[cell] = result = fn(cell)
+            out.append(result)
+        except TypeError:  # unhashable cell
+            out.append(fn(cell))
+    return out
 
 
 @lru_cache(maxsize=65536)
@@ -208,7 +226,10 @@ def _table_from_grid(grid: pd.DataFrame, file: str, sheet: str, excel: bool) -> 
     body = grid.iloc[head + 1:].copy()
     body.columns = names
     body = body[[c for c in names if not c.startswith("_col")]]
-    filled = body.apply(lambda col: col.map(_text) != "").any(axis=1).to_numpy()
+    filled = np.zeros(len(body), dtype=bool)
+    for column in body.columns:
+        cells = body[column]
+        filled |= (cells.notna() & (cells.astype(str).str.strip() != "")).to_numpy()
     rows = [head + 2 + i for i in range(len(body))]
     body = body[filled].reset_index(drop=True)
     rows = [r for r, keep in zip(rows, filled) if keep]
@@ -293,35 +314,38 @@ def _check_columns(table: RawTable, columns) -> list[TianpingError]:
 
 
 def _dimension(raw: pd.Series, allowed: dict, label: str, out: _Collector, column: str) -> list[str]:
-    values = []
-    for i, cell in enumerate(raw):
-        text = _text(cell)
-        key = text.lower()
-        if key not in allowed:
-            out.add(i, column, f"{label}“{text}”无法识别，应为{'、'.join(sorted({v for v in allowed.values() if v}))}或留空（合计）")
-        values.append(allowed.get(key, text))
-    return values
+    choices = "、".join(sorted({v for v in allowed.values() if v}))
+    texts = _each(raw.tolist(), _text)
+    for i in [i for i, text in enumerate(texts) if text.lower() not in allowed]:
+        out.add(i, column, f"{label}“{texts[i]}”无法识别，应为{choices}或留空（合计）")
+    return [allowed.get(text.lower(), text) for text in texts]
+
+
+def _year(cell) -> int | str:
+    """The year, or the text that is not one."""
+    text = _text(cell).removesuffix("年")
+    return int(text) if re.fullmatch(r"\d{4}", text) else _text(cell)
 
 
 def _years(raw: pd.Series, plan_years: tuple[int, int], out: _Collector) -> list[int | None]:
     first, last = plan_years
-    years = []
-    for i, cell in enumerate(raw):
-        text = _text(cell).removesuffix("年")
-        year = int(text) if re.fullmatch(r"\d{4}", text) else None
-        if year is None:
-            out.add(i, "year", f"年份“{_text(cell)}”不是四位数年份")
+    years = _each(raw.tolist(), _year)
+    for i, year in enumerate(years):
+        if isinstance(year, str):
+            out.add(i, "year", f"年份“{year}”不是四位数年份")
         elif not first <= year <= last:
             out.add(i, "year", f"年份{year}不在规划期{first}—{last}年内")
-        years.append(year)
-    return years
+    return [y if isinstance(y, int) else None for y in years]
 
 
 def _numbers(raw: pd.Series, units: list[str], column: str, out: _Collector,
              marks: list[str] | None = None) -> np.ndarray:
-    numbers = np.full(len(raw), np.nan)
-    for i, (cell, unit) in enumerate(zip(raw, units)):
-        parsed = parse_number(cell, unit)
+    # Plain numbers (most cells) in one vectorised pass; the rest cell by cell.
+    numbers = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
+    numbers[~np.isfinite(numbers)] = np.nan
+    cells = raw.tolist()
+    for i in np.flatnonzero(np.isnan(numbers)):
+        parsed = parse_number(cells[i], units[i])
         if isinstance(parsed, _Bad):
             out.add(i, column, f"{CHINESE_HEADER[column]}“{parsed.text}”不是数字")
         elif isinstance(parsed, _Missing):
@@ -334,7 +358,7 @@ def _numbers(raw: pd.Series, units: list[str], column: str, out: _Collector,
 
 def _units(frame: pd.DataFrame, names: list[str], indicators: dict[str, str] | None,
            out: _Collector) -> list[str]:
-    given = [normalize_unit(u) for u in frame["unit"]] if "unit" in frame else [""] * len(frame)
+    given = _each(frame["unit"].tolist(), normalize_unit) if "unit" in frame else [""] * len(frame)
     if indicators is None:
         return given
     expected = {canonical_name(name): normalize_unit(unit) for name, unit in indicators.items()}
@@ -363,43 +387,48 @@ def _check_unit_consistency(names, units, out: _Collector):
 
 
 def _check_ranges(frame: pd.DataFrame, out: _Collector):
-    for i, row in enumerate(frame.itertuples(index=False)):
-        name, unit, value, num, den = row.indicator, row.unit, row.value, row.numerator, row.denominator
-        signed = is_signed(name, unit)
-        if not signed:
-            for column, number in (("value", value), ("numerator", num), ("denominator", den)):
-                if number < 0:
-                    out.add(i, column, f"{CHINESE_HEADER[column]}{_fmt(number)}为负数，计数和比率不能为负")
-        if unit == "%" and not signed and value > 100 and not is_gross_ratio(name):
-            out.add(i, "value", f"比例{_fmt(value)}%超出0—100%")
-        if den == 0 and not math.isnan(num):
-            out.add(i, "denominator", "分母为0")
-        elif unit in SCALE and num > den and not is_gross_ratio(name):
-            out.add(i, "numerator", f"分子{_fmt(num)}大于分母{_fmt(den)}")
+    """Negative counts and rates, shares over 100 %, numerators over denominators (vectorised)."""
+    kinds = _each(zip(frame["indicator"].tolist(), frame["unit"].tolist()),
+                  lambda p: (is_signed(*p), is_gross_ratio(p[0])))
+    signed = np.array([k[0] for k in kinds], dtype=bool)
+    gross = np.array([k[1] for k in kinds], dtype=bool)
+    unit = frame["unit"].to_numpy()
+    value, num, den = (frame[c].to_numpy() for c in ("value", "numerator", "denominator"))
+    for column, number in (("value", value), ("numerator", num), ("denominator", den)):
+        for i in np.flatnonzero(~signed & (number < 0)):
+            out.add(i, column, f"{CHINESE_HEADER[column]}{_fmt(number[i])}为负数，计数和比率不能为负")
+    for i in np.flatnonzero((unit == "%") & ~signed & ~gross & (value > 100)):
+        out.add(i, "value", f"比例{_fmt(value[i])}%超出0—100%")
+    for i in np.flatnonzero((den == 0) & ~np.isnan(num)):
+        out.add(i, "denominator", "分母为0")
+    for i in np.flatnonzero(np.isin(unit, list(SCALE)) & ~gross & (num > den) & (den != 0)):
+        out.add(i, "numerator", f"分子{_fmt(num[i])}大于分母{_fmt(den[i])}")
 
 
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def _reconcile_rates(frame: pd.DataFrame, raw_values: pd.Series, out: _Collector) -> pd.Series:
+def _reconcile_rates(frame: pd.DataFrame, raw_values: pd.Series, notes: list[str], out: _Collector):
     """Check value = numerator/denominator × scale; fill a missing value from the counts."""
-    notes = frame["note"].copy()
-    for i, row in enumerate(frame.itertuples(index=False)):
-        scale = SCALE.get(row.unit)
-        if scale is None or math.isnan(row.numerator) or not row.denominator > 0:
+    unit = frame["unit"].to_numpy()
+    value = frame["value"].to_numpy(copy=True)
+    num, den = frame["numerator"].to_numpy(), frame["denominator"].to_numpy()
+    scale = np.array([SCALE.get(u, np.nan) for u in unit]) if len(unit) else np.zeros(0)
+    gross = np.array(_each(frame["indicator"].tolist(), is_gross_ratio), dtype=bool)
+    # num > den was already reported; a second message about the same counts adds nothing
+    usable = ~np.isnan(scale) & ~np.isnan(num) & (den > 0) & ((num <= den) | gross)
+    raw = raw_values.tolist()
+    for i in np.flatnonzero(usable):
+        implied = num[i] / den[i] * scale[i]
+        if np.isnan(value[i]):
+            value[i] = implied
+            notes[i] = _join_note(notes[i], "数值由分子/分母计算")
             continue
-        if row.numerator > row.denominator and not is_gross_ratio(row.indicator):
-            continue  # already reported; a second message about the same counts adds nothing
-        implied = row.numerator / row.denominator * scale
-        if math.isnan(row.value):
-            frame.iat[i, frame.columns.get_loc("value")] = implied
-            notes.iat[i] = _join_note(notes.iat[i], "数值由分子/分母计算")
-            continue
-        tolerance = max(0.5 * 10 ** -_decimals(raw_values.iat[i]), 0.005 * abs(implied))
-        if abs(row.value - implied) > tolerance:
-            out.add(i, "value", f"数值{_fmt(row.value)}与分子/分母算得的{implied:.2f}（{row.unit}）不一致")
-    return notes
+        tolerance = max(0.5 * 10 ** -_decimals(raw[i]), 0.005 * abs(implied))
+        if abs(value[i] - implied) > tolerance:
+            out.add(i, "value", f"数值{_fmt(value[i])}与分子/分母算得的{implied:.2f}（{unit[i]}）不一致")
+    frame["value"] = value
 
 
 def _join_note(note: str, extra: str) -> str:
@@ -407,8 +436,10 @@ def _join_note(note: str, extra: str) -> str:
 
 
 def _check_duplicates(frame: pd.DataFrame, out: _Collector):
+    repeated = np.flatnonzero(frame.duplicated(KEY, keep=False).to_numpy())
     first: dict[tuple, int] = {}
-    for i, key in enumerate(frame[KEY].itertuples(index=False, name=None)):
+    keys = frame[KEY].iloc[repeated].itertuples(index=False, name=None)
+    for i, key in zip(repeated, keys):
         if key in first:
             out.add(i, "indicator", f"与第{out.table.rows[first[key]]}行重复（同一地区、指标、年份和分组）")
         else:
@@ -426,8 +457,8 @@ def validate_table(table: RawTable, *, indicators: dict[str, str] | None = None,
     if problems:
         return pd.DataFrame(columns=COLUMNS), problems
     out = _Collector(table)
-    names = [canonical_name(c) for c in raw["indicator"]]
-    regions = [canonical_name(c) for c in raw["region"]]
+    names = _each(raw["indicator"].tolist(), canonical_name)
+    regions = _each(raw["region"].tolist(), canonical_name)
     for i, (name, place) in enumerate(zip(names, regions)):
         if not name:
             out.add(i, "indicator", "指标名称为空")
@@ -443,19 +474,19 @@ def validate_table(table: RawTable, *, indicators: dict[str, str] | None = None,
         "indicator": names,
         "year": _years(raw["year"], plan_years, out),
         "sex": _dimension(raw.get("sex", empty), SEX, "性别", out, "sex"),
-        "age": ["" if _text(c).lower() in TOTAL_WORDS else _text(c) for c in raw.get("age", empty)],
+        "age": _each(raw.get("age", empty).tolist(), lambda c: "" if _text(c).lower() in TOTAL_WORDS else _text(c)),
         "residence": _dimension(raw.get("residence", empty), RESIDENCE, "城乡", out, "residence"),
         "value": _numbers(raw["value"], units, "value", out, marks),
         "numerator": _numbers(raw.get("numerator", empty), units, "numerator", out),
         "denominator": _numbers(raw.get("denominator", empty), units, "denominator", out),
         "unit": units,
-        "note": ["" if _is_blank(c) else str(c).strip() for c in raw.get("note", empty)],  # as written
     })
+    notes = _each(raw.get("note", empty).tolist(), lambda c: "" if _is_blank(c) else str(c).strip())  # as written
     _check_ranges(frame, out)
-    frame["note"] = _reconcile_rates(frame, raw["value"], out)
-    for i, mark in enumerate(marks):
-        if math.isnan(frame.at[i, "value"]):  # kept, counted, and said so in the note
-            frame.at[i, "note"] = _join_note(frame.at[i, "note"], f"无数据（原值“{mark}”）" if mark else "无数据（空白）")
+    _reconcile_rates(frame, raw["value"], notes, out)
+    for i in np.flatnonzero(frame["value"].isna().to_numpy()):  # kept, counted, and said so in the note
+        notes[i] = _join_note(notes[i], f"无数据（原值“{marks[i]}”）" if marks[i] else "无数据（空白）")
+    frame["note"] = notes
     _check_duplicates(frame, out)
     for extra in [c for c in raw.columns if c not in COLUMNS]:
         frame[extra] = raw[extra].to_numpy()
@@ -469,7 +500,7 @@ def finish(frames: list[pd.DataFrame]) -> pd.DataFrame:
     for column in ("value", "numerator", "denominator"):
         frame[column] = frame[column].astype("float64")
     if "synthetic" in frame:
-        frame["synthetic"] = frame["synthetic"].map(lambda x: _text(x).lower() in ("true", "1", "是", "yes"))
+        frame["synthetic"] = _each(frame["synthetic"].tolist(), lambda x: _text(x).lower() in ("true", "1", "是", "yes"))
     return frame
 
 
@@ -489,7 +520,7 @@ def load_observations(source, *, indicators: dict[str, str] | None = None,
         frame, problems = validate_table(table, indicators=indicators, plan_years=plan_years, region=region)
         frames.append(frame)
         errors.extend(problems)
-    if not errors:
+    if not errors and len(tables) > 1:
         errors = _cross_table_duplicates(tables, frames)
     if errors:
         raise InputErrors(errors)
