@@ -148,3 +148,23 @@ def test_docx_written_from_a_seed_reads_back_line_for_line(tmp_path):
     text = SEED_000.read_text(encoding="utf-8")
     path = write_docx(text, tmp_path / "西岗区.docx")
     assert read_document(path) == text
+
+
+# --- any bytes at all ----------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FILE_STARTS = [b"", b"PK\x03\x04", b"%PDF-1.4\n", b"\xef\xbb\xbf", b"\xff\xfe", b"\xd0\xcf\x11\xe0"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(start=st.sampled_from(FILE_STARTS), body=st.binary(max_size=3000))
+def test_any_bytes_give_text_or_a_document_error(start, body):
+    """Whatever arrives, the reader returns text or raises DocumentError naming the file."""
+    try:
+        text = read_document("上传.bin", data=start + body)
+    except DocumentError as err:
+        assert "上传.bin" in str(err)
+    else:
+        assert isinstance(text, str) and text.strip()
