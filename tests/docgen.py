@@ -110,22 +110,30 @@ def _add_table(document, rows: list[list[str]]) -> None:
             cell.paragraphs[0].text = text
 
 
-def write_docx(text: str, path: Path) -> Path:
-    document = Document()
-    lists = _WordLists(document)
+def _text_blocks(text: str):
+    """("table", rows) for a cell-per-line table, else ("line", line)."""
     lines = text.split("\n")
     i = 0
     while i < len(lines):
-        line = lines[i]
-        if line.startswith("\t"):
+        if lines[i].startswith("\t"):
             rows, i = _table_rows(lines, i)
-            _add_table(document, rows)
+            yield "table", rows
+        else:
+            yield "line", lines[i]
+            i += 1
+
+
+def write_docx(text: str, path: Path) -> Path:
+    document = Document()
+    lists = _WordLists(document)
+    for kind, content in _text_blocks(text):
+        if kind == "table":
+            _add_table(document, content)
             continue
-        num_id, rest = _numbered(lists, line)
+        num_id, rest = _numbered(lists, content)
         paragraph = document.add_paragraph(rest)
         if num_id is not None:
             _set_numbering(paragraph, num_id)
-        i += 1
     document.save(path)
     return path
 
@@ -143,19 +151,14 @@ def write_pdf(text: str, path: Path, page_numbers: bool = False) -> Path:
     body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10.5, leading=16,
                           firstLineIndent=21, wordWrap="CJK")
     story = []
-    lines = text.split("\n")
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line.startswith("\t"):
-            rows, i = _table_rows(lines, i)
-            story.append(_pdf_table(rows))
-            continue
-        if line.strip():
-            story.append(Paragraph(escape(line.strip()), body))
+    for kind, content in _text_blocks(text):
+        if kind == "table":
+            story.append(_pdf_table(content))
+        elif content.strip():
+            story.append(Paragraph(escape(content.strip()), body))
         else:
             story.append(Spacer(1, 6))
-        i += 1
+
     def footer(canvas, document):
         canvas.setFont("STSong-Light", 9)
         canvas.drawCentredString(A4[0] / 2, 30, f"- {document.page} -")
