@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "tianping.web.orgs",
     "tianping.web.plans",
     "tianping.web.observations",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "tianping.web.collection",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tianping.web.orgs.urls")),
     path("plans/", include("tianping.web.plans.urls")),
+    path("collection/", include("tianping.web.collection.urls")),
     path("data/", include("tianping.web.observations.urls")),
 ]

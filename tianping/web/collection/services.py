@@ -1,0 +1,452 @@
+"""The collection workflow: opening rounds, saving values from any channel (form,
+Excel, API) through one function, submitting, returning, accepting, closing,
+unlocking. Views and API views are thin wrappers around these functions.
+
+Every write runs in ``transaction.atomic`` with the submission row locked
+(``select_for_update``), so a save, a submit and a review of the same submission
+never interleave, and a failing import leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tianping.core.errors import TianpingError
+from tianping.core.validation import (
+    ERROR, Cell, EntryValue, IndicatorRule, check_unit, compute_rate, fmt, validate_indicator,
+)
+from tianping.web.observations.models import Observation
+from tianping.web.orgs.models import Department
+from tianping.web.plans.models import Indicator, Plan
+
+from . import signals
+from .models import Comment, Entry, EntryChange, ReportingRound, Submission
+
+Channel = EntryChange.Channel
+
+# Age groups offered when an indicator is reported by age and no earlier data names
+# its groups (the groups of earlier observations of the indicator win).
+DEFAULT_AGE_GROUPS = {
+    Plan.Kind.CHILDREN: ["0-6岁", "7-14岁", "15-17岁"],
+    Plan.Kind.WOMEN: ["18-34岁", "35-59岁", "60岁及以上"],
+}
+
+
+class WorkflowError(TianpingError):
+    """An action that the submission's state or the user's role does not allow."""
+
+
+# ---------------------------------------------------------------- the framework
+
+def indicators_for(department: Department, region) -> "list[Indicator]":
+    """The indicators a department reports for a region: confirmed plans, its responsibility."""
+    return list(Indicator.objects.filter(plan__region=region, plan__status=Plan.Status.CONFIRMED,
+                                         responsible_department=department)
+                .select_related("plan").order_by("plan__kind", "plan_id", "position", "pk"))
+
+
+def age_groups(indicator: Indicator) -> list[str]:
+    seen = (Observation.objects.filter(indicator=indicator).exclude(age="")
+            .order_by("age").values_list("age", flat=True).distinct())
+    return list(seen) or DEFAULT_AGE_GROUPS.get(indicator.plan.kind, DEFAULT_AGE_GROUPS[Plan.Kind.WOMEN])
+
+
+def grid(indicator: Indicator, ages: list[str] | None = None) -> list[Cell]:
+    """The cells to report: the total, then each breakdown the framework requires."""
+    cells = [Cell()]
+    if indicator.by_sex:
+        cells += [Cell(sex="女"), Cell(sex="男")]
+    if indicator.by_age:
+        cells += [Cell(age=a) for a in (ages if ages is not None else age_groups(indicator))]
+    if indicator.by_residence:
+        cells += [Cell(residence="城镇"), Cell(residence="农村")]
+    return cells
+
+
+def has_counts(indicator: Indicator) -> bool:
+    return bool(indicator.numerator and indicator.denominator)
+
+
+def rule_for(indicator: Indicator, cells: list[Cell] | None = None) -> IndicatorRule:
+    return IndicatorRule(name=indicator.name, unit=indicator.unit, multiplier=indicator.multiplier,
+                         has_counts=has_counts(indicator), required=cells or grid(indicator))
+
+
+def history(region, indicators, before_year: int) -> dict[tuple[int, Cell], dict[int, float]]:
+    """Accepted (and synthetic demo) values of earlier years per indicator and cell."""
+    out: dict[tuple[int, Cell], dict[int, float]] = defaultdict(dict)
+    rows = (Observation.objects.filter(region=region, indicator__in=indicators, year__lt=before_year)
+            .values_list("indicator_id", "sex", "age", "residence", "year", "value"))
+    for ind, sex, age, res, year, value in rows:
+        if value is not None:
+            out[(ind, Cell(sex, age, res))][year] = value
+    return out
+
+
+# ---------------------------------------------------------------- rounds
+
+def ensure_submissions(round_: ReportingRound) -> int:
+    """One submission per department that is responsible for an indicator of the region."""
+    departments = (Department.objects.filter(indicators__plan__region=round_.region,
+                                              indicators__plan__status=Plan.Status.CONFIRMED)
+                   .distinct())
+    existing = set(round_.submissions.values_list("department_id", flat=True))
+    new = [Submission(round=round_, department=d) for d in departments if d.pk not in existing]
+    Submission.objects.bulk_create(new)
+    return len(new)
+
+
+@transaction.atomic
+def open_round(region, year: int, deadline, user, opens_on=None) -> ReportingRound:
+    if ReportingRound.objects.filter(region=region, year=year).exists():
+        raise WorkflowError(f"{region.name}{year}年度的填报轮次已存在")
+    round_ = ReportingRound.objects.create(region=region, year=year, deadline=deadline, created_by=user,
+                                           opens_on=opens_on or timezone.localdate())
+    ensure_submissions(round_)
+    return round_
+
+
+@transaction.atomic
+def close_round(round_: ReportingRound, user) -> int:
+    """Close the round; accepted submissions become locked. Returns how many were locked."""
+    round_ = ReportingRound.objects.select_for_update().get(pk=round_.pk)
+    if round_.state == ReportingRound.State.CLOSED:
+        raise WorkflowError("该轮次已关闭")
+    round_.state = ReportingRound.State.CLOSED
+    round_.closed_at = timezone.now()
+    round_.save(update_fields=["state", "closed_at"])
+    accepted = list(round_.submissions.select_for_update().filter(state=Submission.State.ACCEPTED))
+    for sub in accepted:
+        sub.state = Submission.State.LOCKED
+        sub.reopened = False
+        sub.save(update_fields=["state", "reopened"])
+        Comment.objects.create(submission=sub, author=user, kind=Comment.Kind.LOCK, text="轮次关闭，数据锁定")
+    round_.submissions.filter(reopened=True).update(reopened=False)
+    return len(accepted)
+
+
+# ---------------------------------------------------------------- saving values
+
+@dataclass
+class RowIn:
+    """A value to save, from any channel. ``version``: the entry version the edit was
+    based on (0 = a new cell; None = do not check, only for API clients that say so)."""
+
+    indicator_id: int
+    cell: Cell
+    value: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    note: str = ""
+    version: int | None = None
+    unit: str = ""
+    where: str = ""  # "工作表“数据填报”，第7行" for errors
+
+
+@dataclass
+class Summary:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)
+    dry_run: bool = False
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict:
+        return {"dry_run": self.dry_run, "committed": self.committed, "new": self.new, "changed": self.changed,
+                "unchanged": self.unchanged, "errors": self.errors, "warnings": self.warnings,
+                "conflicts": self.conflicts, "changes": self.changes}
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+    return a == b
+
+
+def _show(v) -> str:
+    return "空" if v is None or v == "" else (fmt(v) if isinstance(v, float) else str(v))
+
+
+class _Rollback(Exception):
+    pass
+
+
+def save_rows(submission: Submission, rows: list[RowIn], user, channel: str, *, dry_run: bool = False) -> Summary:
+    """Validate and save values, all or nothing. A dry run computes the same summary and writes nothing."""
+    summary = Summary(dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            sub = Submission.objects.select_for_update().select_related("round__region", "department").get(pk=submission.pk)
+            _save_rows(sub, rows, user, channel, summary)
+            if summary.errors or dry_run:
+                raise _Rollback
+            summary.committed = True
+    except _Rollback:
+        pass
+    return summary
+
+
+def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: Summary) -> None:
+    if not sub.is_editable:
+        summary.errors.append(f"该填报当前状态为“{sub.get_state_display()}”，"
+                              f"{'轮次未开放或已关闭，' if not (sub.round.is_open or sub.reopened) else ''}不能修改")
+        return
+    indicators = {i.pk: i for i in indicators_for(sub.department, sub.round.region)}
+    cells_of: dict[int, list[Cell]] = {}
+    existing = {(e.indicator_id, Cell(e.sex, e.age, e.residence)): e for e in sub.entries.all()}
+    seen: dict[tuple[int, Cell], str] = {}
+    accepted: list[tuple[RowIn, Indicator]] = []
+    for row in rows:
+        where = f"{row.where}：" if row.where else ""
+        ind = indicators.get(row.indicator_id)
+        if ind is None:
+            summary.errors.append(f"{where}指标编号{row.indicator_id}不是本单位本轮次的填报指标")
+            continue
+        cells = cells_of.setdefault(ind.pk, grid(ind))
+        label = f"指标“{ind.name}”{row.cell.label}"
+        if row.cell not in cells:
+            summary.errors.append(f"{where}{label}：该分组不在指标的填报范围内")
+            continue
+        key = (ind.pk, row.cell)
+        if key in seen:
+            summary.errors.append(f"{where}{label}：与{seen[key] or '前面'}重复")
+            continue
+        seen[key] = row.where
+        unit_issue = check_unit(rule_for(ind, cells), row.unit)
+        if unit_issue:
+            summary.errors.append(f"{where}{label}：{unit_issue.message}")
+            continue
+        if has_counts(ind):
+            computed = compute_rate(rule_for(ind, cells), row.numerator, row.denominator)
+            if computed is not None:
+                row.value = round(computed, 6)
+        accepted.append((row, ind))
+
+    # Validate each touched indicator as it will be after the save: stored cells overlaid with the new ones.
+    by_indicator: dict[int, dict[Cell, EntryValue]] = defaultdict(dict)
+    for (ind_id, cell), e in existing.items():
+        by_indicator[ind_id][cell] = EntryValue(cell, e.value, e.numerator, e.denominator, e.note)
+    touched = {ind.pk: ind for _, ind in accepted}
+    for row, ind in accepted:
+        by_indicator[ind.pk][row.cell] = EntryValue(row.cell, row.value, row.numerator, row.denominator, row.note)
+    past = history(sub.round.region, list(touched), sub.round.year)
+    where_of = {(ind.pk, row.cell): row.where for row, ind in accepted}
+    for ind in touched.values():
+        cells = cells_of[ind.pk]
+        issues = validate_indicator(rule_for(ind, cells), list(by_indicator[ind.pk].values()), year=sub.round.year,
+                                    history={c: past.get((ind.pk, c), {}) for c in cells})
+        for issue in issues:
+            where = where_of.get((ind.pk, issue.cell)) if issue.cell else ""
+            text = f"{where}：{issue}" if where else str(issue)
+            (summary.errors if issue.level == ERROR else summary.warnings).append(text)
+
+    now = timezone.now()
+    creates, audits = [], []
+    for row, ind in accepted:
+        key = (ind.pk, row.cell)
+        new = {"value": row.value, "numerator": row.numerator, "denominator": row.denominator, "note": row.note or ""}
+        entry = existing.get(key)
+        old = entry.snapshot() if entry else None
+        label = f"指标“{ind.name}”{row.cell.label}"
+        if entry is None and all(new[f] in (None, "") for f in Entry.FIELDS):
+            summary.unchanged += 1
+            continue
+        if old is not None and all(_same(old[f], new[f]) for f in Entry.FIELDS):
+            summary.unchanged += 1
+            continue
+        base = entry.version if entry else 0
+        if row.version is not None and row.version != base:
+            where = f"{row.where}：" if row.where else ""
+            summary.conflicts.append({"indicator": ind.pk, "cell": row.cell.label, "your_version": row.version,
+                                      "current_version": base, "current": old})
+            summary.errors.append(f"{where}{label}已被他人修改（当前版本{base}，当前值{_show(old and old['value'])}，"
+                                  f"您依据的是版本{row.version}），未保存，请刷新后核对")
+            continue
+        summary.changes.append({"indicator": ind.pk, "name": ind.name, "cell": row.cell.label,
+                                "old": None if old is None else old["value"], "new": new["value"],
+                                "kind": "new" if entry is None else "changed"})
+        if entry is None:
+            summary.new += 1
+            creates.append(Entry(submission=sub, indicator=ind, sex=row.cell.sex, age=row.cell.age,
+                                 residence=row.cell.residence, updated_by=user, version=1, **new))
+        else:
+            summary.changed += 1
+            if not summary.errors:
+                done = Entry.objects.filter(pk=entry.pk, version=base).update(version=base + 1, updated_by=user,
+                                                                              updated_at=now, **new)
+                if not done:  # another transaction changed it in between (databases without row locks)
+                    summary.errors.append(f"{label}已被他人修改，未保存，请刷新后核对")
+                    continue
+                audits.append(EntryChange(entry_id=entry.pk, user=user, at=now, channel=channel,
+                                          version=base + 1, old=old, new=new))
+    if summary.errors or summary.dry_run:
+        return
+    try:
+        with transaction.atomic():
+            created = Entry.objects.bulk_create(creates)
+    except IntegrityError:
+        summary.errors.append("有单元格同时被他人新增，未保存，请刷新后核对")
+        return
+    if created and created[0].pk is None:  # backends that do not return ids
+        ids = {(e.indicator_id, Cell(e.sex, e.age, e.residence)): e.pk for e in sub.entries.all()}
+        for e in created:
+            e.pk = ids[(e.indicator_id, Cell(e.sex, e.age, e.residence))]
+    audits += [EntryChange(entry_id=e.pk, user=user, at=now, channel=channel, version=1, old=None,
+                           new=e.snapshot()) for e in created]
+    EntryChange.objects.bulk_create(audits)
+    Submission.objects.filter(pk=sub.pk).update(version=sub.version + 1)
+
+
+# ---------------------------------------------------------------- workflow
+
+def _locked(submission: Submission) -> Submission:
+    return Submission.objects.select_for_update().select_related("round__region", "department").get(pk=submission.pk)
+
+
+def final_check(sub: Submission) -> list[str]:
+    """Blocking problems at submission: required cells, unexplained warnings, parts vs totals."""
+    indicators = indicators_for(sub.department, sub.round.region)
+    entries = defaultdict(list)
+    for e in sub.entries.all():
+        entries[e.indicator_id].append(EntryValue(Cell(e.sex, e.age, e.residence), e.value, e.numerator,
+                                                  e.denominator, e.note))
+    past = history(sub.round.region, indicators, sub.round.year)
+    problems = []
+    for ind in indicators:
+        cells = grid(ind)
+        issues = validate_indicator(rule_for(ind, cells), entries[ind.pk], year=sub.round.year,
+                                    history={c: past.get((ind.pk, c), {}) for c in cells}, final=True)
+        problems += [str(i) for i in issues if i.level == ERROR]
+    return problems
+
+
+@transaction.atomic
+def submit(submission: Submission, user, work_report: dict | None = None) -> Submission:
+    sub = _locked(submission)
+    if not sub.is_editable:
+        raise WorkflowError(f"当前状态“{sub.get_state_display()}”不能提交")
+    if work_report:
+        for key in ("work_progress", "work_problems", "work_next_year"):
+            if key in work_report:
+                setattr(sub, key, work_report[key])
+    problems = final_check(sub)
+    if not sub.work_progress.strip():
+        problems.append("年度工作报告“规划落实情况”未填写")
+    if problems:
+        raise WorkflowError("不能提交：\n" + "\n".join(f"{i}. {p}" for i, p in enumerate(problems, 1)))
+    now = timezone.now()
+    sub.state = Submission.State.SUBMITTED
+    sub.submitted_at = now
+    sub.first_submitted_at = sub.first_submitted_at or now
+    sub.save()
+    Comment.objects.create(submission=sub, author=user, kind=Comment.Kind.SUBMIT, text="")
+    return sub
+
+
+@transaction.atomic
+def return_submission(submission: Submission, user, reason: str) -> Submission:
+    sub = _locked(submission)
+    if not (reason or "").strip():
+        raise WorkflowError("退回必须填写原因")
+    if sub.state != Submission.State.SUBMITTED:
+        raise WorkflowError(f"只有已提交的填报可以退回（当前：{sub.get_state_display()}）")
+    sub.state = Submission.State.RETURNED
+    sub.save(update_fields=["state"])
+    Comment.objects.create(submission=sub, author=user, kind=Comment.Kind.RETURN, text=reason.strip())
+    return sub
+
+
+@transaction.atomic
+def accept(submission: Submission, user) -> Submission:
+    """Accept: the submission's values become observations (the data assessment reads)."""
+    sub = _locked(submission)
+    if sub.state != Submission.State.SUBMITTED:
+        raise WorkflowError(f"只有已提交的填报可以通过（当前：{sub.get_state_display()}）")
+    region, year = sub.round.region, sub.round.year
+    observations = [Observation(indicator_id=e.indicator_id, region=region, year=year, sex=e.sex, age=e.age,
+                                residence=e.residence, value=e.value, numerator=e.numerator,
+                                denominator=e.denominator, note=e.note, synthetic=False)
+                    for e in sub.entries.all()]
+    Observation.objects.bulk_create(
+        observations, update_conflicts=True,
+        unique_fields=["indicator", "region", "year", "sex", "age", "residence"],
+        update_fields=["value", "numerator", "denominator", "note", "synthetic", "updated_at"])
+    sub.state = Submission.State.ACCEPTED
+    sub.accepted_at = timezone.now()
+    sub.accepted_by = user
+    if sub.round.state == ReportingRound.State.CLOSED:
+        sub.state = Submission.State.LOCKED
+        sub.reopened = False
+    sub.save()
+    Comment.objects.create(submission=sub, author=user, kind=Comment.Kind.ACCEPT, text="")
+    transaction.on_commit(lambda: signals.submission_accepted.send(sender=Submission, submission=sub, user=user))
+    return sub
+
+
+@transaction.atomic
+def unlock(submission: Submission, user, reason: str) -> Submission:
+    sub = _locked(submission)
+    if not (reason or "").strip():
+        raise WorkflowError("解锁必须填写原因")
+    if sub.state not in (Submission.State.ACCEPTED, Submission.State.LOCKED):
+        raise WorkflowError(f"只有已通过或已锁定的填报可以解锁（当前：{sub.get_state_display()}）")
+    sub.state = Submission.State.RETURNED
+    sub.reopened = sub.round.state == ReportingRound.State.CLOSED
+    sub.save(update_fields=["state", "reopened"])
+    Comment.objects.create(submission=sub, author=user, kind=Comment.Kind.UNLOCK, text=reason.strip())
+    return sub
+
+
+def add_comment(submission: Submission, user, text: str) -> Comment:
+    if not (text or "").strip():
+        raise WorkflowError("意见不能为空")
+    return Comment.objects.create(submission=submission, author=user, kind=Comment.Kind.COMMENT, text=text.strip())
+
+
+@transaction.atomic
+def save_work_report(submission: Submission, user, data: dict) -> Submission:
+    sub = _locked(submission)
+    if not sub.is_editable:
+        raise WorkflowError(f"当前状态“{sub.get_state_display()}”不能修改工作报告")
+    for key in ("work_progress", "work_problems", "work_next_year"):
+        setattr(sub, key, (data.get(key) or "").strip())
+    sub.save(update_fields=["work_progress", "work_problems", "work_next_year"])
+    return sub
+
+
+# ---------------------------------------------------------------- completeness and timeliness
+
+def completeness(round_: ReportingRound) -> list[dict]:
+    """Per department: cells required and filled, per indicator too, and timeliness."""
+    ensure_submissions(round_)
+    subs = list(round_.submissions.select_related("department", "round"))
+    filled = defaultdict(int)
+    for sub_id, ind_id, sex, age, res in (Entry.objects.filter(submission__round=round_)
+                                          .filter(Q(value__isnull=False) | ~Q(note=""))
+                                          .values_list("submission_id", "indicator_id", "sex", "age", "residence")):
+        filled[(sub_id, ind_id)] += 1
+    rows = []
+    for sub in subs:
+        indicators = []
+        for ind in indicators_for(sub.department, round_.region):
+            required = len(grid(ind))
+            done = min(filled[(sub.pk, ind.pk)], required)
+            indicators.append({"indicator": ind, "required": required, "filled": done})
+        required = sum(i["required"] for i in indicators)
+        done = sum(i["filled"] for i in indicators)
+        rows.append({"submission": sub, "indicators": indicators, "required": required, "filled": done,
+                     "percent": round(100 * done / required) if required else 100, "timeliness": sub.timeliness})
+    return rows
