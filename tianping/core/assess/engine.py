@@ -108,7 +108,7 @@ def _with_missing_series(matrix: SeriesMatrix, indicators: list[str]) -> SeriesM
 def _pair_rows(series_ind: np.ndarray, target_ind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """All (series, target) pairs sharing an indicator code, without a Python loop."""
     order = np.argsort(series_ind, kind="stable")
-    counts = np.bincount(series_ind, minlength=max(target_ind.max(initial=-1), series_ind.max(initial=-1)) + 1)
+    counts = np.bincount(series_ind, minlength=max(target_ind.max(initial=0), series_ind.max(initial=0)) + 1)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     lens = np.where(target_ind >= 0, counts[np.maximum(target_ind, 0)], 0)
     t = np.repeat(np.arange(len(target_ind)), lens)

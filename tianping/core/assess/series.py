@@ -86,9 +86,9 @@ def build_series(obs: pd.DataFrame, *, first_year: int | None = None,
     if not keep.all():
         obs = obs[keep]
         year = year[keep]
-    if len(obs) == 0:
+    if len(obs) == 0:   # one empty column, so regions without data still get rows
         empty = pd.DataFrame({k: pd.Categorical([]) for k in SERIES_KEYS})
-        return SeriesMatrix(empty, np.array([], np.int64), np.empty((0, 0)), None, None)
+        return SeriesMatrix(empty, np.array([last_year or first_year or 0]), np.empty((0, 1)), None, None)
     ids, keys = _series_ids(obs)
     y0, y1 = int(year.min()), int(year.max())
     n_years = y1 - y0 + 1

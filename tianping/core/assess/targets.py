@@ -86,15 +86,17 @@ def normalise_targets(targets: pd.DataFrame) -> pd.DataFrame:
     for column in TARGET_COLUMNS:
         if column not in frame:
             frame[column] = None
+    op = frame["op"].astype(str)
+    value = pd.to_numeric(frame["value"], errors="coerce")
+    unknown = ~op.isin(OPS)
+    no_value = ~unknown & ~op.isin(list(DIRECTIONAL_OPS | {"qualitative"})) & value.isna()
+    no_upper = (op == "range") & pd.to_numeric(frame["upper"], errors="coerce").isna()
     errors = []
-    for i, row in frame.iterrows():
-        where = Location(row=i + 1, sentence=str(row["indicator"]))
-        if row["op"] not in OPS:
-            errors.append(TianpingError(f"无法识别的目标运算符“{row['op']}”", where))
-        elif row["op"] not in DIRECTIONAL_OPS | {"qualitative"} and pd.isna(row["value"]):
-            errors.append(TianpingError("数值目标缺少目标值", where))
-        elif row["op"] == "range" and pd.isna(row["upper"]):
-            errors.append(TianpingError("区间目标缺少上限", where))
+    for i in np.flatnonzero(unknown | no_value | no_upper):
+        where = Location(row=int(i) + 1, sentence=str(frame.at[i, "indicator"]))
+        message = (f"无法识别的目标运算符“{op[i]}”" if unknown[i] else
+                   "数值目标缺少目标值" if no_value[i] else "区间目标缺少上限")
+        errors.append(TianpingError(message, where))
     if errors:
         raise InputErrors(errors)
     frame["direction"] = [_infer_direction(o, d if isinstance(d, str) else "")

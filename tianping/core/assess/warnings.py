@@ -42,17 +42,18 @@ KIND_NAMES = {"projected_miss": "预计难以达标", "deterioration": "持续�
               "fluctuation": "波动较大", "late_data": "数据迟报", "missing_data": "数据缺失"}
 
 
-def _frame(results, rows, kind, level, year, value, score, milestone=None) -> pd.DataFrame:
-    part = results.iloc[rows]
-    out = {k: part[k] for k in (*SERIES_KEYS, "headline")}
-    out["milestone"] = part["milestone"].to_numpy() if milestone is None else milestone
-    out["kind"] = kind
-    out["level"] = level
-    out["year"] = year
-    out["value"] = value
-    out["score"] = score
-    out["result_row"] = rows
-    return pd.DataFrame(out)
+def _frame(results, rows, kind, level, year, value, score, milestone=None) -> dict:
+    """One detector's warnings as arrays; ``find_warnings`` builds the frame once."""
+    n = len(rows)
+    return {
+        "result_row": np.asarray(rows, dtype=np.int64),
+        "milestone": results["milestone"].to_numpy()[rows] if milestone is None else np.full(n, milestone),
+        "kind": np.broadcast_to(np.asarray(kind, dtype=object), (n,)),
+        "level": np.broadcast_to(np.asarray(level, dtype=object), (n,)),
+        "year": np.broadcast_to(np.asarray(year), (n,)),
+        "value": np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)),
+        "score": np.broadcast_to(np.asarray(score, dtype=np.float64), (n,)),
+    }
 
 
 def _projected_miss(results, year, config):
@@ -217,8 +218,13 @@ def find_warnings(results: pd.DataFrame, matrix: SeriesMatrix, trend: Trend, s: 
     parts = [_projected_miss(results, year, config), _deterioration(results, trend, s, first_rows, config),
              _fell_back(results, year, config), _fluctuation(results, matrix, s, first_rows, config),
              _late_or_missing(results, first_rows, year, config)]
-    out = pd.concat(parts, ignore_index=True)
-    out["level"] = pd.Categorical(out["level"], categories=list(LEVELS))
-    out["kind"] = pd.Categorical(out["kind"], categories=list(KIND_NAMES))
-    out["sentence"] = ""
+    arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    rows = arrays["result_row"]
+    keyed = results.iloc[rows]
+    out = pd.DataFrame({**{k: keyed[k].reset_index(drop=True) for k in (*SERIES_KEYS, "headline")},
+                        "milestone": arrays["milestone"].astype(np.int64),
+                        "kind": pd.Categorical(arrays["kind"], categories=list(KIND_NAMES)),
+                        "level": pd.Categorical(arrays["level"], categories=list(LEVELS)),
+                        "year": arrays["year"].astype(np.int64), "value": arrays["value"],
+                        "score": arrays["score"], "result_row": rows, "sentence": ""})
     return out[WARNING_COLUMNS]
