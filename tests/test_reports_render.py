@@ -14,7 +14,8 @@ from tianping.reports.docx import render_docx
 from tianping.reports.html import render_html
 from tianping.reports.pdf import break_lines, render_pdf, ReportPDF
 
-SENTENCE = "2024年，全区孕产妇系统管理率为96.2%，比上年提高0.8个百分点，已实现2030年目标（目标≥95%）。"
+SENTENCE = "2024年，全区孕产妇系统管理率为96.2%，比上年提高0.8个百分点，已实现2030年目标（目标≥95%）。" \
+           "孕产妇死亡率为10.3/10万，先天梅毒报告发病率为14.9/10万活产。"
 HOSTILE = '<script>alert("x")</script> & 妇女'
 
 
@@ -101,7 +102,9 @@ def test_pdf_embeds_the_chinese_fonts_and_renders_visible_pages(tmp_path):
     assert "96.2%" in text and "孕产妇系统管理率" in text and HOSTILE in text
     subprocess.run(["pdftoppm", "-r", "30", "-png", str(path), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
-    assert len(pages) == 2                                # the page break
+    last_page = subprocess.run(["pdftotext", "-f", str(len(pages)), "-l", str(len(pages)), str(path), "-"],
+                               capture_output=True, text=True, check=True).stdout
+    assert "此部分由办公室" in last_page and "孕产妇" not in last_page   # after the page break, alone
     shares = [ink_share(page) for page in pages]
     assert all(share > 0.0003 for share in shares), shares   # all white would be 0
 
@@ -120,7 +123,7 @@ def test_pdf_never_splits_a_number_across_lines(tmp_path):
         lines = break_lines(pdf, SENTENCE * 3, width)
         assert "".join(lines) == SENTENCE * 3
         for before, after in zip(lines, lines[1:]):
-            assert not (re.search(r"[\d.]$", before) and re.match(r"[\d.%]", after)), (before, after)
+            assert not (re.search(r"[\d./]$", before) and re.match(r"[\d.%/万]", after)), (before, after)
             assert after[0] not in "，。、）"
 
 

@@ -32,7 +32,7 @@ class Fact:
     milestone: int | None = None
     area: str = ""
     row: object = None             # index of the results row stated about
-    members: tuple = ()            # a count or rate: the (indicator, milestone) rows counted
+    members: tuple = ()            # a count or rate: the index of each results row counted
     out_of: tuple = ()             # a rate: the rows it is a share of
 
 

@@ -47,7 +47,8 @@ def change_value(row) -> float:
 
 
 def row_keys(rows) -> tuple:
-    return tuple(zip(rows["indicator"], rows["milestone"].astype(int)))
+    """The results rows by their index (an indicator may have two targets for one milestone)."""
+    return tuple(rows.index)
 
 
 def count_fact(field: str, rows, area: str = "") -> Fact:

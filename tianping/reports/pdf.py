@@ -97,7 +97,7 @@ def write_paragraph(pdf: FPDF, block: Paragraph) -> None:
 
 # A number with its unit ("96.2%", "2024", "15.1/10万") is never split across lines,
 # and closing punctuation never starts one (避头尾).
-UNBREAKABLE = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%‰/]*|.", re.S)
+UNBREAKABLE = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%‰]*(?:/[0-9A-Za-z.]+(?:万(?:活产)?)?)?|.", re.S)
 NO_LINE_START = set("，。、；：？！）》」』”’%‰")
 
 
@@ -127,6 +127,8 @@ def write_lines(pdf: FPDF, text: str, height: float) -> None:
 
 
 def write_table(pdf: FPDF, block: Table) -> None:
+    if pdf.will_page_break(7 + 6 * min(len(block.rows) + 1, 3)):   # caption, header and two rows together
+        pdf.add_page()
     if block.caption:
         pdf.set_font("sans", size=10.5)
         pdf.multi_cell(0, 7, block.caption, align="C", wrapmode=WrapMode.CHAR,

@@ -1,0 +1,244 @@
+"""Issue 7 "done when": a seed plan with synthetic data, every report kind in every format.
+
+Each number printed must (1) be recorded as a fact by the sentence or table that
+prints it, (2) equal the stored value the fact names — a results row of the real
+assessment engine, an observation, a tally of result rows — and (3) come out of
+the rendered .docx/.pdf/.html unchanged. The PDF must embed its Chinese fonts and
+render non-blank pages.
+"""
+
+import re
+import subprocess
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from docx import Document
+from PIL import Image
+
+from tianping.core.assess import assess, targets_from_plan
+from tianping.core.parser import parse_plan_text
+from tianping.core.synthetic import demo_observations
+from tianping.reports import EvaluationInputs, build_report, render
+from tianping.reports.document import Chart, Heading, Paragraph, Table, numbers_in
+
+SEED = "000_f8529f9a3fcda828.txt"      # 西岗区妇女发展规划
+REGION = "西岗区"
+RESULT_COLUMN = {"latest_value": "latest_value", "latest_year": "latest_year", "target_value": "target_value",
+                 "target_upper": "target_upper", "milestone": "milestone", "projection": "projected",
+                 "projection_low": "projected_low", "projection_high": "projected_high"}
+NOT_ASSESSABLE = {"数据不足", "待评估"}
+DEPARTMENTS = {"区卫生健康局": "全面落实孕产妇健康管理，推进两癌筛查。"}
+
+
+@pytest.fixture(scope="module")
+def plan(shared_dir):
+    raw = (shared_dir / "seeds" / SEED).read_text(encoding="utf-8")
+    return parse_plan_text(raw, SEED)[0]
+
+
+def assessed(plan, last_year):
+    observations = demo_observations(plan, region=REGION, years=range(2020, last_year + 1), seed=7)
+    return observations, assess(observations, targets_from_plan(plan), year=last_year)
+
+
+@pytest.fixture(scope="module", params=["annual", "midterm", "final"])
+def generated(request, plan, tmp_path_factory):
+    kind = request.param
+    observations, assessment = assessed(plan, 2030 if kind == "final" else 2024)
+    report = build_report(kind, assessment, plan=plan, region=REGION, year=assessment.year,
+                          observations=observations, synthetic=True,
+                          inputs=EvaluationInputs(department_reports=DEPARTMENTS))
+    folder = tmp_path_factory.mktemp(kind)
+    files = {fmt: folder / f"{kind}.{fmt}" for fmt in ("docx", "pdf", "html")}
+    for fmt, path in files.items():
+        render(report, fmt, path)
+    return dict(kind=kind, report=report, files=files, observations=observations,
+                results=assessment.results, warnings=assessment.warnings, year=assessment.year)
+
+
+# --- (2) every fact equals the stored value it names -------------------------------------
+
+def previous_observation(observations, row):
+    same = observations[(observations["indicator"] == row["indicator"]) & observations["value"].notna()
+                        & (observations["year"] < row["latest_year"])]
+    for column in ("sex", "age", "residence"):
+        same = same[same[column].fillna("").astype(str) == str(row[column])]
+    return same.sort_values("year").iloc[-1]
+
+
+def expected_result_value(fact, row, observations):
+    if fact.field in RESULT_COLUMN:
+        return float(row[RESULT_COLUMN[fact.field]])
+    if fact.field in ("previous_value", "previous_year"):
+        return float(previous_observation(observations, row)[fact.field.replace("previous_", "")])
+    latest = round(float(row["latest_value"]), 1)
+    if fact.field == "change":
+        return abs(round(latest - round(float(previous_observation(observations, row)["value"]), 1), 1))
+    if fact.field == "gap":
+        return abs(round(round(float(row["target_value"]), 1) - latest, 1))
+    raise AssertionError(f"unknown field {fact.field}")
+
+
+def assert_shown(fact, expected):
+    assert abs(float(fact.shown) - round(expected, 1)) < 1e-9, (fact, expected)
+
+
+def check_count(fact, headline):
+    status_of = headline["status"].astype(str).to_dict()
+    members = [status_of[key] for key in fact.members]        # KeyError: a row that is not stored
+    if fact.field == "rate":
+        out_of = [status_of[key] for key in fact.out_of]
+        assert set(fact.members) <= set(fact.out_of)
+        assert all(s == "已达标" for s in members) and not set(out_of) & NOT_ASSESSABLE
+        assert_shown(fact, 100 * len(members) / len(out_of))
+        assert re.fullmatch(r"\d+\.\d", fact.shown)             # 达标率 always with one decimal
+        return
+    assert int(fact.shown) == len(members) == len(set(fact.members))
+    if fact.field.startswith("status:"):
+        assert set(members) <= set(fact.field.split(":", 1)[1].split("/")), fact
+    elif fact.field == "assessable":
+        assert not set(members) & NOT_ASSESSABLE
+
+
+def test_every_fact_equals_the_stored_value(generated, plan):
+    results, observations, warnings = generated["results"], generated["observations"], generated["warnings"]
+    headline = results[results["headline"]]
+    kinds = Counter()
+    for fact in generated["report"].facts():
+        kinds[fact.source] += 1
+        if fact.source == "result":
+            row = results.loc[fact.row]
+            assert str(row["indicator"]) == fact.indicator and int(row["milestone"]) == fact.milestone
+            assert_shown(fact, expected_result_value(fact, row, observations))
+        elif fact.source == "count":
+            check_count(fact, headline)
+        elif fact.source == "report":
+            assert int(fact.shown) in (generated["year"], generated["year"] - 1)
+        elif fact.source == "plan":
+            assert fact.shown in numbers_in(plan.title)
+        elif fact.source == "warning":
+            stored = warnings.loc[fact.row, "sentence"] if fact.field == "sentence" else None
+            assert fact.field == "count" or fact.shown in numbers_in(stored), (fact, stored)
+        else:
+            raise AssertionError(f"unknown source {fact.source}")
+    assert kinds["result"] > 50 and kinds["count"] > 5
+
+
+# --- (1) every number printed is recorded by the block that prints it ------------------
+
+def label_stripper(generated, plan):
+    """Remove names that contain digits but state no value: indicator and area names, the
+    plan title, units written with a base (1/10万)."""
+    labels = {plan.title, REGION, *DEPARTMENTS, *map(str, generated["results"]["indicator"].unique()),
+              *(a.name for a in plan.areas)}
+    labels = sorted((label for label in labels if label), key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, labels)) + r"|1?/10万(活产)?")
+    return lambda text: pattern.sub(" ", text)
+
+
+def block_texts(block):
+    if isinstance(block, Table):
+        return [block.caption, *block.header, *(cell for row in block.rows for cell in row)]
+    if isinstance(block, (Heading, Paragraph)):
+        return [block.text]
+    if isinstance(block, Chart):
+        return [block.caption]
+    return []
+
+
+def test_every_printed_number_is_a_recorded_fact(generated, plan):
+    strip = label_stripper(generated, plan)
+    for block in generated["report"].blocks:
+        printed = Counter(n for text in block_texts(block) for n in numbers_in(strip(text)))
+        recorded = Counter(f.shown for f in getattr(block, "facts", []))
+        assert printed == recorded, (block_texts(block)[:3], printed - recorded, recorded - printed)
+
+
+# --- (3) the rendered files print exactly the numbers of the report -------------------
+
+class TextOnly(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts, self.skip = [], False
+
+    def handle_starttag(self, tag, attrs):
+        self.skip = tag in ("style", "title")
+
+    def handle_endtag(self, tag):
+        self.skip = False
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def without_repeated_headers(text: str, report) -> str:
+    """A table's header row is repeated at the top of each page it continues on; a table
+    never starts at the top of a page (its caption comes first), so drop those repeats."""
+    headers = {" ".join(block.header) for block in report.blocks if isinstance(block, Table)}
+    pages = text.split("\f")
+    for index, page in enumerate(pages[1:], start=1):
+        first, _, rest = page.partition("\n")
+        if first in headers:
+            pages[index] = rest
+    return "\f".join(pages)
+
+
+def rendered_text(fmt: str, path: Path, report) -> str:
+    if fmt == "docx":
+        document = Document(str(path))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+    if fmt == "html":
+        parser = TextOnly()
+        parser.feed(path.read_text(encoding="utf-8"))
+        return "\n".join(parser.parts)
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    text = without_repeated_headers(re.sub(r"— \d+ —\n", "", text), report).replace("\f", "\n")
+    return re.sub(r"(?<![\d.])\n|\n(?![\d.])", "", text)       # rejoin names wrapped inside a table cell
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "html"])
+def test_rendered_files_print_the_numbers_of_the_report(generated, plan, fmt):
+    strip = label_stripper(generated, plan)
+    report = generated["report"]
+    expected = Counter(n for text in report.texts() for n in numbers_in(strip(text)))
+    printed = Counter(numbers_in(strip(rendered_text(fmt, generated["files"][fmt], report))))
+    assert printed == expected, (printed - expected, expected - printed)
+
+
+def test_pdf_embeds_chinese_fonts_and_has_no_blank_page(generated, tmp_path):
+    pdf = generated["files"]["pdf"]
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    fonts = [line.split() for line in listing.splitlines()[2:]]
+    assert {"yes"} == {row[-5] for row in fonts}, listing            # every font embedded
+    assert any(re.search(r"(Sans|Serif)(SC|CJK)", row[0]) for row in fonts), listing
+    subprocess.run(["pdftoppm", "-r", "20", "-gray", str(pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*"))
+    assert len(pages) >= 3
+    for page in pages:
+        assert (np.asarray(Image.open(page)) < 200).mean() > 0.0003, page.name
+
+
+def test_structure_follows_the_national_form(generated, plan):
+    report = generated["report"]
+    headings = [b.text for b in report.blocks if isinstance(b, Heading)]
+    paragraphs = [b.text for b in report.blocks if isinstance(b, Paragraph)]
+    areas_with_rows = set(generated["results"]["area"].astype(str)) - {""}
+    if generated["kind"] == "annual":
+        assert report.title.endswith(f"{generated['year']}年统计监测报告")
+        assert all(any(name in h for h in headings) for name in areas_with_rows)
+        assert any(re.search(r"比上年(提高|下降)\d+(\.\d)?个百分点", p) for p in paragraphs)
+        assert any(isinstance(b, Chart) for b in report.blocks)
+    else:
+        assert re.search(r"在可监测的\d+项指标中，有\d+项\S+，达标率\d+\.\d%", "".join(paragraphs))
+        assert any(DEPARTMENTS["区卫生健康局"] in p for p in paragraphs)
+        editable = [b for b in report.blocks if isinstance(b, Paragraph) and b.editable]
+        assert len(editable) >= 2                                  # problems, recommendations
+    if generated["kind"] == "midterm":
+        assert any(re.search(r"预计2030年为", p) for p in paragraphs)
