@@ -24,6 +24,12 @@ ARTIFACTS = REPO / os.environ.get("TIANPING_TEST_ARTIFACTS", "test-artifacts")
 PASSWORD = "Tianping-test-2030"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that are not about hashing use MD5."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

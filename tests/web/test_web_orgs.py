@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 
 from tianping.web.orgs.models import Department, Region, User
 from tianping.web.orgs.permissions import departments_visible_to, regions_visible_to
+from tianping.web.settings import PASSWORD_HASHERS as ARGON2_FIRST
 
 
 def test_seeded_regions_form_province_city_district_chains(regions):
@@ -36,8 +37,10 @@ def test_department_names_are_unique_per_region(regions):
         Department.objects.create(region=regions["210203"], name="卫健局")
 
 
-def test_passwords_are_hashed_with_argon2(office):
-    assert office.password.startswith("argon2")
+def test_passwords_are_hashed_with_argon2(regions, settings):
+    settings.PASSWORD_HASHERS = ARGON2_FIRST
+    user = User.objects.create_user("hashme", password="Tianping-test-2030")
+    assert user.password.startswith("argon2$")
 
 
 def test_login_page_is_chinese_and_wrong_password_says_so(client, office):
