@@ -183,3 +183,30 @@ def test_missing_columns_and_unreadable_files_give_chinese_errors(tmp_path):
         load_observations(garbled)
     with pytest.raises(TianpingError, match="不支持的文件类型"):
         load_observations(write_csv(tmp_path / "data.json", ["{}"]))
+    with pytest.raises(TianpingError, match="另存为.xlsx"):
+        load_observations(write_csv(tmp_path / "old.xls", ["x"]))
+    (tmp_path / "empty.csv").write_bytes(b"")
+    with pytest.raises(TianpingError, match="文件“empty.csv”：文件是空的"):
+        load_observations(tmp_path / "empty.csv")
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path, monkeypatch):
+    import tianping.core.observations as observations
+
+    path = write_csv(tmp_path / "big.csv", ["地区,指标,年份,数值", *["西岗区,婴儿死亡率,2024,4"] * 2000])
+    monkeypatch.setattr(observations, "MAX_BYTES", 10_000)  # a real 50 MB file would slow the suite
+    with pytest.raises(TianpingError, match="文件过大"):
+        load_observations(path)
+
+
+def test_excel_error_cells_and_date_formatted_years(tmp_path):
+    import datetime
+
+    path = write_xlsx(tmp_path / "公式.xlsx", {"数据": [
+        ["地区", "指标", "年份", "数值", "单位"],
+        ["西岗区", "孕产妇系统管理率", datetime.datetime(2023, 1, 1), 96.5, "%"],
+        ["西岗区", "孕产妇系统管理率", 2024, "#DIV/0!", "%"],
+    ]})
+    with pytest.raises(InputErrors) as excinfo:
+        load_observations(path)
+    assert messages(excinfo) == ["文件“公式.xlsx”，工作表“数据”，第3行，D（数值）列：数值“#DIV/0!”不是数字"]

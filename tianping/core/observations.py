@@ -17,10 +17,12 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 
 from tianping.core.errors import InputErrors, Location, TianpingError
@@ -66,6 +68,8 @@ SCALE = {"%": 100.0, "‰": 1000.0, "1/万": 1e4, "1/10万": 1e5}
 UNIT_SPELLINGS = {"％": "%", "百分比": "%", "千分之": "‰", "‰": "‰", "/10万": "1/10万",
                   "每10万": "1/10万", "1/100000": "1/10万", "/100000": "1/10万",
                   "10万分之": "1/10万", "/万": "1/万", "每万": "1/万"}
+
+MAX_BYTES = 50 * 2**20   # a province's yearly submission is a few MB; more is a mistake or an attack
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
@@ -259,8 +263,13 @@ def _read_csv(path: Path) -> list[RawTable]:
 
 
 def _read_excel(path: Path) -> list[RawTable]:
+    # openpyxl itself, not pandas.read_excel: pandas turns formula errors (#DIV/0!) into
+    # blanks, which would pass a broken cell off as "no data".
     try:
-        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        sheets = {sheet.title: pd.DataFrame(list(sheet.iter_rows(values_only=True)), dtype=object)
+                  for sheet in book.worksheets}
+        book.close()
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise TianpingError(f"Excel文件无法打开，可能已损坏或不是.xlsx格式（{type(exc).__name__}）",
                             Location(file=path.name)) from None
@@ -281,9 +290,17 @@ def read_tables(source) -> list[RawTable]:
             raise TianpingError(f"表格缺少必需的列：{'、'.join(CHINESE_HEADER[c] for c in REQUIRED)}")
         return [table]
     path = Path(source)
-    if not path.exists():
+    if not path.is_file():
         raise TianpingError("文件不存在", Location(file=str(path)))
+    size = path.stat().st_size
+    if size == 0:
+        raise TianpingError("文件是空的", Location(file=path.name))
+    if size > MAX_BYTES:
+        raise TianpingError(f"文件过大（{size / 2**20:.0f} MB，上限{MAX_BYTES // 2**20} MB），请按部门或年份拆分后导入",
+                            Location(file=path.name))
     suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise TianpingError("旧版Excel（.xls）无法读取，请在Excel中另存为.xlsx后导入", Location(file=path.name))
     if suffix in (".csv", ".txt"):
         return _read_csv(path)
     if suffix in (".xlsx", ".xlsm"):
@@ -322,7 +339,9 @@ def _dimension(raw: pd.Series, allowed: dict, label: str, out: _Collector, colum
 
 
 def _year(cell) -> int | str:
-    """The year, or the text that is not one."""
+    """The year, or the text that is not one. A date cell (Excel formatted the column) gives its year."""
+    if isinstance(cell, (datetime, date)):
+        return cell.year
     text = _text(cell).removesuffix("年")
     return int(text) if re.fullmatch(r"\d{4}", text) else _text(cell)
 
