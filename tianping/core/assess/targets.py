@@ -247,6 +247,14 @@ def plan_namespace(data: dict):
         for key in ("goals", "measures"):
             if not hasattr(area, key):
                 setattr(area, key, [])
+
+    def indicators():   # as Plan.indicators
+        for area in plan.areas:
+            for item in (*area.goals, *area.measures):
+                yield from item.indicators
+        yield from plan.indicator_table
+
+    plan.indicators = indicators
     return plan
 
 
