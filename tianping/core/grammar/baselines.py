@@ -10,10 +10,11 @@ import re
 
 from ..model import Baseline, SourceRef
 from .clauses import split_clauses
+from .lexicon import YEAR
 from .names import clean_name
 from .numeric import find_groups
 
-_YEAR_RE = re.compile(r"(?:截至|截止|到|至)?(?P<y>(?:19[5-9]|20\d)\d)年(?:底|末)?")
+_YEAR_RE = re.compile(rf"(?:截至|截止|到|至)?(?P<y>{YEAR})年(?:底|末)?")
 _PAST_OPS = {"=", ">=", ">", "~"}        # "达到95.32%", "60%以上": figures reached, not limits
 _LEAD_WORDS = re.compile(r"^(?:全区|全市|全县|我区|我市|其中|以及|并且|和|且)+")
 

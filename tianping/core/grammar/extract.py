@@ -143,12 +143,7 @@ def _targets(r: _Reading, clause: Clause, g: Group, name: str, phrase: str):
 
 
 def _target(r: _Reading, clause: Clause, g: Group, v, year: int, base: int | None, phrase: str) -> Target:
-    op = g.op
-    if g.change:
-        kind = "annual_" if g.annual else "relative_"
-        if g.annual and v.unit == "%":
-            kind = "annual_relative_"
-        op = kind + ("increase" if g.change == "up" else "decrease")
+    op = g.op_for(v)
     return Target(year=year, op=op, value=v.value, upper=v.upper, unit=v.unit,
                   base_year=base if op.startswith("relative_") else None, kind="numeric",
                   text=phrase, source=_source(r, clause))

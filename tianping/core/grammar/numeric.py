@@ -44,6 +44,15 @@ class Group:
     change: str = ""       # "up"/"down" for "提高10%", "下降20%"
     annual: bool = False   # "年均提高6%", "每年下降0.5个百分点"
 
+    def op_for(self, value: Value) -> str:
+        """The operator of one value: changes become relative_/annual_ operators."""
+        if not self.change:
+            return self.op
+        kind = "relative_"
+        if self.annual:
+            kind = "annual_relative_" if value.unit == "%" else "annual_"
+        return kind + ("increase" if self.change == "up" else "decrease")
+
 
 def find_groups(masked: str, *, allow_unitless: bool = False) -> list[Group]:
     """Every target group in a masked clause, left to right."""

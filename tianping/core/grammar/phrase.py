@@ -31,7 +31,7 @@ def parse_target_phrases(phrase: str, *, year: int, indicator_name: str = "") ->
     for clause in split_clauses(text):
         for g in find_groups(clause.masked, allow_unitless=True):
             for v in g.values:
-                targets.append(Target(year=clause.years[0] if clause.years else year, op=g.op,
+                targets.append(Target(year=clause.years[0] if clause.years else year, op=g.op_for(v),
                                       value=v.value, upper=v.upper, unit=v.unit or unit,
                                       kind="numeric", text=text))
     if targets:
