@@ -59,7 +59,6 @@ DIRECTIONAL_ROTATION = ["稳步改善", "基本持平", "反向变化"]
 ROTATION = ["已达标", "按期可达", "进度滞后", "达标后回落"]
 RARE_EVENT = "小样本稀有事件"
 
-COUNT_UNITS = {"人", "名", "个", "家", "所", "张", "次", "件", "户", "万人", "亿人", "岁"}
 WHOLE_UNITS = {"人", "名", "个", "家", "所", "张", "次", "件", "户"}
 FACILITY_UNITS = {"个", "家", "所", "张", "次", "件"}     # things, not people: never split by sex
 LEVEL_OPS = {">=", ">", "<=", "<", "=", "~", "range"}
@@ -151,7 +150,6 @@ class _Aim:
     spread: float      # one unit of p below the goal
     room: float        # how far past the goal the value may go (bounds)
     unit: str
-    start: float | None = None   # base level for relative targets
 
 
 def _aim(indicator: Indicator, target: Target, unit: str, first_year: int, rng) -> _Aim:
@@ -171,9 +169,10 @@ def _aim(indicator: Indicator, target: Target, unit: str, first_year: int, rng) 
                   "annual_relative_increase": base * ((1 + value / 100) ** years - 1),
                   "annual_relative_decrease": base * (1 - (1 - value / 100) ** years)}[op]
         goal = base + sign * change
-        return _Aim(goal, sign, max(abs(goal - base), 1e-6), abs(goal - base) * 0.5, unit, start=base)
+        return _Aim(goal, sign, max(abs(goal - base), 1e-6), abs(goal - base) * 0.5, unit)
     goal = (value + float(target.upper)) / 2 if op == "range" and target.upper is not None else value
-    spread = 2.0 if unit == "岁" else max(abs(goal) * (0.15 if unit == "%" else 0.2), 1.0 if unit in WHOLE_UNITS else 0.05)
+    smallest = 1.0 if unit in WHOLE_UNITS else 0.05
+    spread = 2.0 if unit == "岁" else max(abs(goal) * (0.15 if unit == "%" else 0.2), smallest)
     upper = 100.0 if unit == "%" else np.inf
     room = (upper - goal) if sign > 0 else goal
     if op == "range" and target.upper is not None:
@@ -230,7 +229,8 @@ def _rare_event_rows(aim: _Aim, years: np.ndarray, rng) -> dict[str, np.ndarray]
 
 
 def demo_observations(plan: Plan, *, region: str, years=range(2020, 2025), seed: int = 0) -> pd.DataFrame:
-    """Seeded synthetic observations for every indicator of ``plan`` with a numeric target."""
+    """Seeded synthetic observations for every indicator of ``plan`` with a numeric or measurable
+    direction-only target (see the module docstring); same seed, same frame."""
     rng = np.random.default_rng(seed)
     years = np.asarray(list(years), dtype=np.int64)
     pairs = _series_indicators(plan)
@@ -238,31 +238,34 @@ def demo_observations(plan: Plan, *, region: str, years=range(2020, 2025), seed:
     gap_candidates = [n for n, s in scenarios.items() if s in ("按期可达", "进度滞后")]
     gap = gap_candidates[int(rng.integers(len(gap_candidates)))] if gap_candidates and len(years) >= 3 else None
     gap_year = int(rng.choice(years[1:-1])) if gap else None
-    blocks = []
-    for indicator, target in pairs:
-        unit = level_unit(indicator, target)
-        aim = _aim(indicator, target, unit, int(years[0]), rng)
-        scenario = scenarios[indicator.name]
-        if scenario == RARE_EVENT:
-            columns = _rare_event_rows(aim, years, rng)
-            blocks.append(_block(region, indicator.name, years, "", unit, scenario, **columns))
-            continue
-        total = _values(aim, _positions(scenario, years, rng))
-        blocks.append(_block(region, indicator.name, years, "", unit, scenario, value=total))
-        if is_sex_disaggregated(indicator.name, unit):
-            gap_size = (5.0 if unit == "岁" else rng.uniform(-0.3, 0.3) * aim.spread) / 2
-            for sex, shift in (("女", gap_size), ("男", -gap_size)):
-                blocks.append(_block(region, indicator.name, years, sex, unit, scenario,
-                                     value=_values(_shifted(aim, shift), _positions(scenario, years, rng))))
-    frame = pd.concat(blocks, ignore_index=True) if blocks else pd.DataFrame(columns=[*COLUMNS, "synthetic", "scenario"])
+    blocks = [block for indicator, target in pairs
+              for block in _series(indicator, target, scenarios[indicator.name], region, years, rng)]
+    columns = [*COLUMNS, "synthetic", "scenario"]
+    frame = pd.concat(blocks, ignore_index=True) if blocks else pd.DataFrame(columns=columns)
     if gap:
         missing = (frame["indicator"] == gap) & (frame["year"] == gap_year)
         frame.loc[missing, ["value", "note"]] = [np.nan, GAP_NOTE]
     return frame
 
 
+def _series(indicator: Indicator, target: Target, scenario: str, region: str, years, rng) -> list[pd.DataFrame]:
+    """The total series, plus 女 and 男 when the indicator is sex-disaggregated."""
+    unit = level_unit(indicator, target)
+    aim = _aim(indicator, target, unit, int(years[0]), rng)
+    if scenario == RARE_EVENT:
+        return [_block(region, indicator.name, years, "", unit, scenario, **_rare_event_rows(aim, years, rng))]
+    blocks = [_block(region, indicator.name, years, "", unit, scenario,
+                     value=_values(aim, _positions(scenario, years, rng)))]
+    if is_sex_disaggregated(indicator.name, unit):
+        half_gap = (5.0 if unit == "岁" else rng.uniform(-0.3, 0.3) * aim.spread) / 2  # women outlive men
+        for sex, shift in (("女", half_gap), ("男", -half_gap)):
+            blocks.append(_block(region, indicator.name, years, sex, unit, scenario,
+                                 value=_values(_shifted(aim, shift), _positions(scenario, years, rng))))
+    return blocks
+
+
 def _shifted(aim: _Aim, shift: float) -> _Aim:
-    return _Aim(aim.goal + shift, aim.sign, aim.spread, max(aim.room - aim.sign * shift, 0.0), aim.unit, aim.start)
+    return _Aim(aim.goal + shift, aim.sign, aim.spread, max(aim.room - aim.sign * shift, 0.0), aim.unit)
 
 
 def _block(region, name, years, sex, unit, scenario, *, value, numerator=None, denominator=None) -> pd.DataFrame:
