@@ -27,7 +27,7 @@ from tianping.web.plans.models import Indicator
 
 class ReportingRound(models.Model):
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Open for reporting")
         CLOSED = "closed", _("Closed")
 
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="rounds")
