@@ -155,3 +155,15 @@ def test_targets_from_a_parsed_seed_plan(seed_paths):
     mmr = table[table["indicator"] == "孕产妇死亡率"]
     assert set(zip(mmr["year"], mmr["op"], mmr["value"])) >= {(2025, "<=", 9.0)}
     assert (table.loc[table["op"].isin([">=", ">"]), "direction"] == "up").all()
+
+
+def test_leaving_an_about_band_the_wrong_way_is_regression():
+    rows = judge({2020: 45.0, 2022: 47.5, 2024: 50.0}, target("~", 45))
+    assert rows["direction"].tolist() == ["down"]          # back toward the band from above
+    assert rows["goal_value"].tolist() == [47.0]
+    assert rows["status"].tolist() == ["退步"]
+
+
+def test_bare_reach_reads_as_at_least():
+    rows = judge({2020: 90.0, 2024: 96.0}, target("=", 95))
+    assert rows["direction"].tolist() == ["up"] and rows["attained"].tolist() == [True]

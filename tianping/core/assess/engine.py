@@ -296,8 +296,9 @@ def _previously_met(values, s, latest_col, lo, hi, lo_strict, hi_strict, candida
 
 
 def _effective_sign(stated, base_value, latest, lo, hi) -> np.ndarray:
-    """Stated direction (+1/−1), else for ~/range the way toward the band from the base."""
-    ref = np.where(np.isnan(base_value), latest, base_value)
+    """Stated direction (+1/−1), else for ~/range the way toward the band from the latest
+    value (a series that left the band the wrong way then shows a negative ratio)."""
+    ref = np.where(np.isnan(latest), base_value, latest)
     with np.errstate(invalid="ignore"):
         inferred = np.where(ref < lo, 1, np.where(ref > hi, -1, 0))
     return np.where(stated != 0, stated, inferred).astype(np.int8)

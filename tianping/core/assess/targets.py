@@ -73,7 +73,7 @@ def targets_from_plan(plan: Plan) -> pd.DataFrame:
 def _infer_direction(op: str, given: str) -> str:
     if given in ("up", "down"):
         return given
-    if op in UP_OPS:
+    if op in UP_OPS or op == "=":      # "达到X" reads as at least X unless lower is better
         return "up"
     if op in DOWN_OPS:
         return "down"
