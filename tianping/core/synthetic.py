@@ -330,40 +330,62 @@ def national_synthetic(n_regions: int = 2800, n_indicators: int = 150, years: in
     rng = np.random.default_rng(seed)
     cat = _catalogue(n_indicators, seed)
     shape = (n_regions, n_indicators, sexes, years)
-    start = rng.normal(-0.6, 0.6, shape[:3])[..., None]
-    pace = rng.normal(0.09, 0.06, shape[:3])[..., None]
-    positions = start + pace * np.arange(years) + rng.normal(0.0, 0.06, shape)
-    goal, sign, spread = (cat[c].to_numpy()[None, :, None, None] for c in ("goal", "sign", "spread"))
-    values = goal + sign * positions * spread
-    np.clip(values, 0.0, None, out=values)
-    share = (cat["unit"].to_numpy() == "%")[None, :, None, None]
-    np.minimum(values, np.where(share, 100.0, np.inf), out=values)
-    count = (cat["unit"].to_numpy() == "人")[None, :, None, None]
-    values = np.where(count, np.round(values), np.round(values, 1))
-
-    numerator = np.full(shape, np.nan)
-    denominator = np.full(shape, np.nan)
-    births = rng.poisson(3000 * rng.lognormal(0.0, 1.0, (n_regions, 1, 1, 1)), (n_regions, 1, sexes, years))
-    deaths = rng.poisson(births * np.clip(values[:, :1], 0, None) / 1e5)
-    numerator[:, 0], denominator[:, 0] = deaths[:, 0], births[:, 0]
-    values[:, 0] = np.round(deaths[:, 0] / np.maximum(births[:, 0], 1) * 1e5, 2)
+    values = _benchmark_values(cat, shape, rng)
+    numerator, denominator = _maternal_counts(values, rng)
     values[rng.random(shape) < 0.02] = np.nan
+    return _benchmark_frame(cat, shape, values, numerator, denominator, first_year)
 
+
+def _benchmark_values(cat: pd.DataFrame, shape: tuple, rng) -> np.ndarray:
+    """Positions (start + pace × year + noise) → values, in place on one array to spare memory."""
+    values = rng.normal(0.0, 0.06, shape)
+    values += rng.normal(-0.6, 0.6, shape[:3])[..., None]
+    values += rng.normal(0.09, 0.06, shape[:3])[..., None] * np.arange(shape[3])
+    goal, sign, spread = (cat[c].to_numpy()[None, :, None, None] for c in ("goal", "sign", "spread"))
+    values *= sign * spread
+    values += goal
+    units = cat["unit"].to_numpy()
+    np.clip(values, 0.0, np.where(units == "%", 100.0, np.inf)[None, :, None, None], out=values)
+    np.round(values, 1, out=values)
+    counts = np.flatnonzero(units == "人")
+    values[:, counts] = np.round(values[:, counts])
+    return values
+
+
+def _maternal_counts(values: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Indicator #0 becomes deaths ÷ births × 10万 with region sizes from ~100 to ~50,000 births."""
+    n_regions, _, sexes, years = values.shape
+    numerator = np.full(values.shape, np.nan)
+    denominator = np.full(values.shape, np.nan)
+    births = rng.poisson(3000 * rng.lognormal(0.0, 1.0, (n_regions, 1, 1)), (n_regions, sexes, years))
+    deaths = rng.poisson(births * values[:, 0] / 1e5)
+    numerator[:, 0], denominator[:, 0] = deaths, births
+    values[:, 0] = np.round(deaths / np.maximum(births, 1) * 1e5, 2)
+    return numerator, denominator
+
+
+def _benchmark_frame(cat, shape, values, numerator, denominator, first_year) -> pd.DataFrame:
+    n_regions, n_indicators, sexes, years = shape
     n = values.size
-    idx = np.indices(shape, dtype=np.int32).reshape(4, n)
-    sex_labels = ["", "女", "男"][:sexes]
+    per_region = n // n_regions
+    indicator = np.tile(np.repeat(np.arange(n_indicators, dtype=np.int16), sexes * years), n_regions)
     unit_codes, unit_names = pd.factorize(cat["unit"])
-    return pd.DataFrame({
-        "region": pd.Categorical.from_codes(idx[0], [f"合成地区{r + 1:04d}" for r in range(n_regions)]),
-        "indicator": pd.Categorical.from_codes(idx[1], cat["indicator"]),
-        "year": (first_year + idx[3]).astype(np.int64),
-        "sex": pd.Categorical.from_codes(idx[2], sex_labels),
-        "age": pd.Categorical.from_codes(np.zeros(n, np.int8), [""]),
-        "residence": pd.Categorical.from_codes(np.zeros(n, np.int8), [""]),
-        "value": values.reshape(n),
-        "numerator": numerator.reshape(n),
-        "denominator": denominator.reshape(n),
-        "unit": pd.Categorical.from_codes(unit_codes[idx[1]], unit_names),
-        "note": pd.Categorical.from_codes(np.zeros(n, np.int8), [SYNTHETIC_NOTE]),
-        "synthetic": np.ones(n, dtype=bool),
+    blank = np.zeros(n, np.int8)
+    frame = pd.DataFrame({
+        "region": pd.Categorical.from_codes(np.repeat(np.arange(n_regions, dtype=np.int16), per_region),
+                                            [f"合成地区{r + 1:04d}" for r in range(n_regions)]),
+        "indicator": pd.Categorical.from_codes(indicator, cat["indicator"]),
+        "year": np.tile(np.arange(first_year, first_year + years, dtype=np.int64), n // years),
+        "sex": pd.Categorical.from_codes(np.tile(np.repeat(np.arange(sexes, dtype=np.int8), years), n // (sexes * years)),
+                                         ["", "女", "男"][:sexes]),
+        "age": pd.Categorical.from_codes(blank, [""]),
+        "residence": pd.Categorical.from_codes(blank, [""]),
     })
+    # numeric columns added one by one: the constructor would copy them into one 2-D block
+    frame["value"] = values.reshape(n)
+    frame["numerator"] = numerator.reshape(n)
+    frame["denominator"] = denominator.reshape(n)
+    frame["unit"] = pd.Categorical.from_codes(unit_codes.astype(np.int8)[indicator], unit_names)
+    frame["note"] = pd.Categorical.from_codes(blank, [SYNTHETIC_NOTE])
+    frame["synthetic"] = np.ones(n, dtype=bool)
+    return frame
