@@ -43,7 +43,10 @@ def demo(seeds, address, no_serve):
         setup.seed_departments(regions[code])
     users = setup.seed_users()
     office = User.objects.get(username="office")
-    seed_dir = setup.find_seeds(seeds)
+    try:
+        seed_dir = setup.find_seeds(seeds)
+    except FileNotFoundError as err:
+        raise click.ClickException(str(err)) from None
     click.echo(f"» 导入种子规划：{seed_dir}")
     for path in sorted(seed_dir.glob("*.txt")):
         for plan in setup.import_seed_file(path, office):
