@@ -168,3 +168,18 @@ def test_any_bytes_give_text_or_a_document_error(start, body):
         assert "上传.bin" in str(err)
     else:
         assert isinstance(text, str) and text.strip()
+
+
+def test_short_chinese_text_is_read(tmp_path):
+    path = tmp_path / "短.txt"
+    path.write_bytes("妇女发展规划\n".encode("gbk"))
+    assert read_document(path) == "妇女发展规划\n"
+
+
+def test_an_excel_workbook_is_named_as_such(tmp_path):
+    from openpyxl import Workbook
+
+    path = tmp_path / "指标.docx"
+    Workbook().save(path)
+    with pytest.raises(DocumentError, match="Excel工作簿"):
+        read_document(path)

@@ -101,7 +101,7 @@ def _megabytes(size: int) -> str:
 
 def sniff_kind(data: bytes, where: Location | None = None) -> str:
     """"pdf", "docx" or "text", by content. Other binary formats are refused here."""
-    if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+    if b"%PDF-" in data[:1024]:   # a PDF header may follow a little junk
         return "pdf"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return "docx"
@@ -180,22 +180,24 @@ def _plausible(text: str, codec: str, where: Location) -> str:
 
 
 def _reads_as_text(text: str) -> bool:
-    """True when the decoded text looks like a real (Chinese or plain) document."""
+    """True when the decoded text looks like a real (Chinese or plain) document; the
+    parser, not the reader, then says whether it is a plan."""
     sample = text[:100_000]
     if not sample:
         return False
     controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f")
-    replacement = sample.count("\ufffd")
-    if (controls + replacement) / len(sample) > 0.01:
+    if (controls + sample.count("\ufffd")) / len(sample) > 0.01:
         return False
-    han = [ch for ch in sample if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"]
-    if len(han) < 20:
-        # hardly any Chinese: accept only if it is mostly printable ASCII (then the
-        # parser, not the reader, says it is not a plan)
-        printable = sum(1 for ch in sample if ch.isascii() and (ch.isprintable() or ch in "\t\r\n"))
-        return printable / len(sample) > 0.9
-    common = sum(1 for ch in han if ch in _COMMON_HAN)
-    return common / len(han) >= 0.3
+    non_ascii = [ch for ch in sample if not ch.isascii()]
+    if not non_ascii:
+        return True
+    # UTF-8 once misread as Latin-1 and saved again ("å¦å¥³"): valid UTF-8, unreadable
+    if sum(1 for ch in non_ascii if ch <= "\u00ff") / len(non_ascii) > 0.3:
+        return False
+    han = [ch for ch in non_ascii if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"]
+    if len(han) < 20:   # too little to judge by frequency: Chinese must at least dominate
+        return len(han) >= 0.5 * len(non_ascii)
+    return sum(1 for ch in han if ch in _COMMON_HAN) / len(han) >= 0.3
 
 
 def _newlines(text: str) -> str:
@@ -211,6 +213,8 @@ def _read_docx(data: bytes, where: Location) -> str:
     except zipfile.BadZipFile:
         raise DocumentError("文件已损坏（Word文档不完整，可能下载或复制时被截断），请重新获取原文件", where) from None
     if "word/document.xml" not in names:
+        if "xl/workbook.xml" in names:
+            raise DocumentError("这是Excel工作簿，不是规划文档；请导入规划的Word、PDF或文本文件", where)
         raise DocumentError("这是ZIP压缩包，但不是Word文档（.docx）", where)
     if archive.testzip() is not None:
         raise DocumentError("文件已损坏（Word文档内部数据校验失败），请重新获取原文件", where)
@@ -509,8 +513,9 @@ def _pdf_lines(data: bytes, where: Location) -> list[_PdfLine]:
 
     lines = []
     # char_margin 1.0 (default 2.0): keeps neighbouring table cells apart; body text
-    # has no gaps between characters, so it is unaffected
-    params = LAParams(char_margin=1.0)
+    # has no gaps between characters, so it is unaffected. boxes_flow=None skips the
+    # reading-order grouping of boxes: lines are sorted by position here instead.
+    params = LAParams(char_margin=1.0, boxes_flow=None)
     try:
         for number, page in enumerate(extract_pages(io.BytesIO(data), laparams=params)):
             page_lines = [
