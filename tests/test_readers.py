@@ -183,3 +183,28 @@ def test_an_excel_workbook_is_named_as_such(tmp_path):
     Workbook().save(path)
     with pytest.raises(DocumentError, match="Excel工作簿"):
         read_document(path)
+
+
+@pytest.mark.parametrize("restart, second_label", [(False, "3."), (True, "1.")])
+def test_lists_sharing_a_definition_continue_unless_restarted(tmp_path, restart, second_label):
+    """Word counts per abstract list: a second numbering instance continues the first
+    one's count, unless it carries a startOverride."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = Document()
+    root = document.part.numbering_part.element
+    root.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="960"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        f'<w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'))
+    override = '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>' if restart else ""
+    for num_id, extra in (("961", ""), ("962", override)):
+        root.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="960"/>'
+                              f'{extra}</w:num>'))
+    for num_id, text in (("961", "甲"), ("961", "乙"), ("962", "丙")):
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'))
+    path = tmp_path / "续编号.docx"
+    document.save(path)
+    assert read_document(path).split("\n") == ["1.甲", "2.乙", second_label + "丙"]

@@ -320,6 +320,9 @@ class _Numbering:
     def __init__(self, document):
         self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}   # (numId, ilvl) -> fmt, text, start
         self.counters: dict[str, list[int | None]] = {}
+        # Word counts per abstract list: numbering instances sharing one continue each
+        # other, unless an instance restarts with a startOverride
+        self.counter_key: dict[str, str] = {}
         self.style_numbering: dict[str, tuple[str | None, int | None, str | None]] = {}
         self._load_numbering(document)
         self._load_styles(document)
@@ -336,7 +339,9 @@ class _Numbering:
         for num in root.findall(_W + "num"):
             num_id = num.get(_W + "numId")
             ref = num.find(_W + "abstractNumId")
-            levels = dict(abstract.get(ref.get(_W + "val") if ref is not None else None, {}))
+            abstract_id = ref.get(_W + "val") if ref is not None else None
+            levels = dict(abstract.get(abstract_id, {}))
+            self.counter_key[num_id] = f"abstract:{abstract_id}"
             for override in num.findall(_W + "lvlOverride"):
                 ilvl = int(override.get(_W + "ilvl", "0"))
                 lvl = override.find(_W + "lvl")
@@ -344,6 +349,7 @@ class _Numbering:
                     levels[ilvl] = _level_definition(lvl)
                 start = override.find(_W + "startOverride")
                 if start is not None and ilvl in levels:
+                    self.counter_key[num_id] = f"num:{num_id}"
                     fmt, text, _ = levels[ilvl]
                     levels[ilvl] = (fmt, text, int(start.get(_W + "val", "1")))
             for ilvl, definition in levels.items():
@@ -376,7 +382,7 @@ class _Numbering:
         ilvl = ilvl or 0
         if num_id in (None, "0") or (num_id, ilvl) not in self.levels:
             return ""
-        counters = self.counters.setdefault(num_id, [None] * 10)
+        counters = self.counters.setdefault(self.counter_key.get(num_id, num_id), [None] * 10)
         start = self.levels[(num_id, ilvl)][2]
         counters[ilvl] = start if counters[ilvl] is None else counters[ilvl] + 1
         for deeper in range(ilvl + 1, len(counters)):
