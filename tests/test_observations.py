@@ -67,13 +67,14 @@ def test_excel_with_english_headers_below_a_title_row(tmp_path):
             ["region", "indicator", "year", "sex", "value", "unit"],
             ["西岗区", "妇女人均预期寿命", 2024, "F", "82.1", "岁"],
             ["西岗区", "妇女人均预期寿命", "2023年", "female", 81.9, None],
+            ["西岗区", "妇女人均预期寿命", 2022, "男童", 75.0, "岁"],
         ],
     })
     frame = load_observations(path, indicators=INDICATORS)
-    assert frame["year"].tolist() == [2024, 2023]
-    assert frame["value"].tolist() == [82.1, 81.9]
-    assert frame["unit"].tolist() == ["岁", "岁"], "a blank unit takes the indicator's"
-    assert frame["sex"].tolist() == ["女", "女"]
+    assert frame["year"].tolist() == [2024, 2023, 2022]
+    assert frame["value"].tolist() == [82.1, 81.9, 75.0]
+    assert frame["unit"].tolist() == ["岁", "岁", "岁"], "a blank unit takes the indicator's"
+    assert frame["sex"].tolist() == ["女", "女", "男"]
 
 
 def test_every_problem_in_a_csv_is_reported_with_row_and_column(tmp_path):
