@@ -1,7 +1,8 @@
 """`tianping plan parse FILE` and `tianping plan summary [FILES...]`: a plan document
 (.txt/.docx/.pdf) to a structured plan, for the office to check.
 
-Any input problem exits with code 2 and the Chinese message on stderr, never a traceback.
+Any input problem exits with code 2 and the Chinese message on stderr; a fault of
+Tianping itself exits with code 1, also in Chinese. Neither prints a traceback.
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ class PlanInputError(click.ClickException):
         click.echo(f"错误：{self.format_message()}", err=True)
 
 
+class PlanInternalError(PlanInputError):
+    """A bug met while parsing: still no traceback for the office, but exit code 1."""
+
+    exit_code = 1
+
+
 def default_seed_files() -> list[Path]:
     """The seed plans: $TIANPING_SEEDS, else ../shared/seeds beside the repository or here."""
     candidates = [os.environ.get("TIANPING_SEEDS")]
@@ -51,6 +58,9 @@ def _parse(path: Path):
         return parse_document(path)
     except TianpingError as err:
         raise PlanInputError(str(err)) from None
+    except Exception as exc:  # noqa: BLE001 - the office gets a message, not a traceback
+        raise PlanInternalError(f"文件“{path.name}”：解析时出现程序错误（{type(exc).__name__}：{exc}），"
+                                "请把该文件反馈给系统维护人员") from exc
 
 
 @click.group("plan")
@@ -109,8 +119,8 @@ def summary(files: tuple[Path, ...]):
     for path in files or default_seed_files():
         try:
             plans = _parse(path)
-        except PlanInputError as err:
-            click.echo(f"错误：{err.message}", err=True)
+        except PlanInputError as err:   # report it and go on with the other files
+            err.show()
             failures += 1
             continue
         for one in plans:
