@@ -191,13 +191,10 @@ def test_missing_columns_and_unreadable_files_give_chinese_errors(tmp_path):
         load_observations(tmp_path / "empty.csv")
 
 
-def test_oversized_file_is_refused_before_reading(tmp_path, monkeypatch):
-    import tianping.core.observations as observations
-
+def test_oversized_file_is_refused_before_reading(tmp_path):
     path = write_csv(tmp_path / "big.csv", ["地区,指标,年份,数值", *["西岗区,婴儿死亡率,2024,4"] * 2000])
-    monkeypatch.setattr(observations, "MAX_BYTES", 10_000)  # a real 50 MB file would slow the suite
     with pytest.raises(TianpingError, match="文件过大"):
-        load_observations(path)
+        load_observations(path, max_bytes=10_000)  # the 50 MB default would slow the suite
 
 
 def test_excel_error_cells_and_date_formatted_years(tmp_path):

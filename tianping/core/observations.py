@@ -280,7 +280,7 @@ def _read_excel(path: Path) -> list[RawTable]:
     return tables
 
 
-def read_tables(source) -> list[RawTable]:
+def read_tables(source, max_bytes: int = MAX_BYTES) -> list[RawTable]:
     """Read a path (CSV/XLSX) or a DataFrame into raw tables without judging the cells."""
     if isinstance(source, pd.DataFrame):
         grid = pd.concat([pd.DataFrame([list(source.columns)]), pd.DataFrame(source.to_numpy(dtype=object))],
@@ -295,8 +295,8 @@ def read_tables(source) -> list[RawTable]:
     size = path.stat().st_size
     if size == 0:
         raise TianpingError("文件是空的", Location(file=path.name))
-    if size > MAX_BYTES:
-        raise TianpingError(f"文件过大（{size / 2**20:.0f} MB，上限{MAX_BYTES // 2**20} MB），请按部门或年份拆分后导入",
+    if size > max_bytes:
+        raise TianpingError(f"文件过大（{size / 2**20:.1f} MB，上限{max_bytes / 2**20:.1f} MB），请按部门或年份拆分后导入",
                             Location(file=path.name))
     suffix = path.suffix.lower()
     if suffix == ".xls":
@@ -525,15 +525,16 @@ def finish(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 def load_observations(source, *, indicators: dict[str, str] | None = None,
                       plan_years: tuple[int, int] = (2020, 2030), region: str | None = None,
-                      ) -> pd.DataFrame:
+                      max_bytes: int = MAX_BYTES) -> pd.DataFrame:
     """Load and validate observations from a CSV/XLSX path or a DataFrame.
 
     ``indicators`` maps each known indicator name to its unit; rows naming another
     indicator or another unit are errors, and a blank unit cell takes the
-    indicator's. ``region`` fills a file that has no region column. Raises
+    indicator's. ``region`` fills a file that has no region column; ``max_bytes`` caps the
+    file size (50 MB). Raises
     ``InputErrors`` listing every problem; returns nothing half-checked.
     """
-    tables = read_tables(source)
+    tables = read_tables(source, max_bytes)
     frames, errors = [], []
     for table in tables:
         frame, problems = validate_table(table, indicators=indicators, plan_years=plan_years, region=region)
