@@ -530,9 +530,9 @@ def load_observations(source, *, indicators: dict[str, str] | None = None,
 
     ``indicators`` maps each known indicator name to its unit; rows naming another
     indicator or another unit are errors, and a blank unit cell takes the
-    indicator's. ``region`` fills a file that has no region column; ``max_bytes`` caps the
-    file size (50 MB). Raises
-    ``InputErrors`` listing every problem; returns nothing half-checked.
+    indicator's. ``region`` fills a file that has no region column; ``max_bytes``
+    caps the file size (50 MB). Raises ``InputErrors`` listing every problem;
+    returns nothing half-checked.
     """
     tables = read_tables(source, max_bytes)
     frames, errors = [], []
