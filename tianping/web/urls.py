@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("tianping.web.orgs.urls")),
     path("plans/", include("tianping.web.plans.urls")),
     path("collection/", include("tianping.web.collection.urls")),
+    path("api/", include("tianping.web.api.urls")),
     path("data/", include("tianping.web.observations.urls")),
 ]

@@ -1,0 +1,42 @@
+from django.urls import path
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.authtoken.views import ObtainAuthToken
+
+from . import views
+
+app_name = "api"
+
+
+class TokenView(ObtainAuthToken):
+    schema = AutoSchema()
+
+
+@extend_schema(exclude=True)
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema of this API (no project-wide DRF settings needed)."""
+
+    schema = AutoSchema()
+
+    def get(self, request, *args, **kwargs):
+        return self._get_schema_response(request)
+
+
+urlpatterns = [
+    path("token/", TokenView.as_view(), name="token"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("plans/", views.PlanList.as_view(), name="plans"),
+    path("plans/<int:pk>/", views.PlanDetail.as_view(), name="plan"),
+    path("indicators/", views.IndicatorList.as_view(), name="indicators"),
+    path("indicators/<int:pk>/", views.IndicatorDetail.as_view(), name="indicator"),
+    path("rounds/", views.RoundList.as_view(), name="rounds"),
+    path("submissions/", views.SubmissionList.as_view(), name="submissions"),
+    path("submissions/<int:pk>/", views.SubmissionDetail.as_view(), name="submission"),
+    path("submissions/<int:pk>/observations/", views.SubmissionObservations.as_view(), name="submission_observations"),
+    path("submissions/<int:pk>/submit/", views.Action.as_view(action="submit"), name="submit"),
+    path("submissions/<int:pk>/return/", views.Action.as_view(action="return"), name="return"),
+    path("submissions/<int:pk>/accept/", views.Action.as_view(action="accept"), name="accept"),
+    path("submissions/<int:pk>/unlock/", views.Action.as_view(action="unlock"), name="unlock"),
+    path("observations/", views.ObservationList.as_view(), name="observations"),
+]
