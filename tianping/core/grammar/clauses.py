@@ -19,6 +19,7 @@ CLAUSE_ENDS = "，,：:"
 OPENERS = "（(“‘《【["
 CLOSERS = "）)”’》】]"
 
+_DIGIT_RE = re.compile(r"\d")
 _BARE_YEAR_RE = re.compile(rf"{YEAR}年")
 _BRACKET_RE = re.compile(r"（[^（）]*）|\([^()]*\)")
 
@@ -66,6 +67,9 @@ def _pieces(text: str, ends: str):
 
 
 def _make_clause(piece: str, start: int, sentence: str, sentence_no: int) -> Clause:
+    if not _DIGIT_RE.search(piece):   # most clauses: no year, no value, nothing to mask but notes
+        masked = _BRACKET_RE.sub(lambda m: MASK * len(m.group()), piece)
+        return Clause(piece, masked, piece, start, sentence, sentence_no)
     base_years, named = _mask_base_years(piece)
     masked = _BRACKET_RE.sub(lambda m: MASK * len(m.group()), named)
     years: list[int] = []

@@ -54,6 +54,10 @@ def extract_indicators(text: str, *, end_year: int, line: int | None = None,
 def _read_clause(r: _Reading, clause: Clause) -> None:
     if clause.sentence_no != r.sentence_no:
         r.sentence_no, r.carried_years = clause.sentence_no, []
+    if not r.directional and not clause.years and "全覆盖" not in clause.text and not any(
+            c.isdigit() for c in clause.text):
+        _remember(r, clause, "", False)    # measure text: only numbers and 全覆盖 matter
+        return
     groups = find_groups(clause.masked)
     own_subject = ""
     if groups:
