@@ -35,7 +35,7 @@ def ordinal(n: int) -> str:
 def build_annual(results: pd.DataFrame, *, region: str, year: int, plan=None,
                  warnings: pd.DataFrame | None = None, observations: pd.DataFrame | None = None,
                  targets: pd.DataFrame | None = None, synthetic: bool = False,
-                 charts_per_area: int = 2) -> Report:
+                 charts_per_area: int = 1) -> Report:
     frame = res.prepare(results, targets, observations)
     frame = frame[frame["region"].isin([region, ""])] if region else frame
     order = [i.name for i in plan.indicators()] if plan is not None else list(frame["indicator"].unique())

@@ -123,40 +123,45 @@ def render_docx(report: Report, out: Path | str | io.BytesIO) -> None:
     document = open_reference()
     document.core_properties.title = report.title
     document.core_properties.author = "天平监测评估系统"
-    # Style objects looked up once: python-docx finds a style by name with a linear scan.
-    styles = {s.name: s for s in document.styles}
+    # Style ids looked up once: python-docx scans every style on each assignment by name or object.
+    style_ids = {s.name: s.style_id for s in document.styles}
     body = document._body
-    body.add_paragraph(report.title, styles["Title"])
+
+    def add(text: str, style: str):
+        paragraph = body.add_paragraph(text)
+        paragraph._p.style = style_ids[style]
+        return paragraph
+
+    add(report.title, "Title")
     if report.subtitle:
-        body.add_paragraph(report.subtitle, styles["Subtitle"])
+        add(report.subtitle, "Subtitle")
     for block in report.blocks:
         if isinstance(block, Heading):
-            style = "Title" if block.level == 0 else f"Heading {min(block.level, 2)}"
-            body.add_paragraph(block.text, styles[style])
+            add(block.text, "Title" if block.level == 0 else f"Heading {min(block.level, 2)}")
         elif isinstance(block, Paragraph):
-            body.add_paragraph(block.text, styles[PARAGRAPH_STYLE.get(block.style, "Normal")])
+            add(block.text, PARAGRAPH_STYLE.get(block.style, "Normal"))
         elif isinstance(block, Table):
-            add_table(document, block, styles)
+            if block.caption:
+                add(block.caption, "Caption")
+            add_table(document, block, style_ids)
         elif isinstance(block, Chart):
             document.add_picture(io.BytesIO(block.png), width=Cm(block.width_cm))
             document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            body.add_paragraph(block.caption, styles["Caption"])
+            add(block.caption, "Caption")
         elif isinstance(block, PageBreak):
             document.add_page_break()
     document.save(out)
 
 
-def add_table(document, block: Table, styles: dict) -> None:
-    if block.caption:
-        document._body.add_paragraph(block.caption, styles["Caption"])
+def add_table(document, block: Table, style_ids: dict) -> None:
     n_columns = len(block.header)
     table = document.add_table(rows=len(block.rows) + 1, cols=n_columns)
-    if "Table Grid" in styles:
-        table.style = styles["Table Grid"]
+    if "Table Grid" in style_ids:
+        table._tbl.tblStyle_val = style_ids["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = column_widths(block)
     cells = table._cells                 # all cells in one pass; row.cells re-walks the grid each time
-    text_style = styles["Tianping Table Text"]
+    text_style = style_ids["Tianping Table Text"]
     for index, (cell, text) in enumerate(zip(cells, [*block.header, *(c for r in block.rows for c in r)])):
         header, column = index < n_columns, index % n_columns
         fill_cell(cell, text, text_style, bold=header, align_left=column == 0 and not header)
@@ -172,9 +177,9 @@ def column_widths(block: Table):
     return [Cm(15.5 * share / total) for share in block.widths]
 
 
-def fill_cell(cell, text: str, style, *, bold: bool = False, align_left: bool = False) -> None:
+def fill_cell(cell, text: str, style_id: str, *, bold: bool = False, align_left: bool = False) -> None:
     paragraph = cell.paragraphs[0]
-    paragraph.style = style
+    paragraph._p.style = style_id
     if align_left:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
     run = paragraph.add_run(text)
