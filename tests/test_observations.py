@@ -208,3 +208,28 @@ def test_excel_error_cells_and_date_formatted_years(tmp_path):
     with pytest.raises(InputErrors) as excinfo:
         load_observations(path)
     assert messages(excinfo) == ["文件“公式.xlsx”，工作表“数据”，第3行，D（数值）列：数值“#DIV/0!”不是数字"]
+
+
+def test_wide_sheet_with_one_column_per_year(tmp_path):
+    path = write_xlsx(tmp_path / "卫健局填报.xlsx", {"填报": [
+        ["西岗区妇女发展规划监测指标（卫健局）"],
+        ["指标", "单位", "2020年", "2021年", "2022年", "2023年", "2024年", "2025年", "2030年"],
+        ["孕产妇死亡率", "1/10万", 10.2, 9.8, "—", 9.1, None, None, None],
+        ["婴儿死亡率", "‰", 4.1, "4.0", 3.9, 3.8, 3.6, None, None],
+    ]})
+    frame = load_observations(path, region="西岗区", indicators=INDICATORS | {"婴儿死亡率": "‰"})
+    assert len(frame) == 10, "2020–2024 for both; 2025 and 2030 are template columns nobody reached"
+    maternal = frame[frame["indicator"] == "孕产妇死亡率"].set_index("year")["value"]
+    assert maternal.index.tolist() == [2020, 2021, 2022, 2023, 2024]
+    assert maternal[[2022, 2024]].isna().all() and maternal[2023] == 9.1
+    assert observations_summary(frame)["missing"] == 2
+
+
+def test_wide_sheet_errors_name_the_year_column(tmp_path):
+    path = write_xlsx(tmp_path / "wide.xlsx", {"填报": [
+        ["地区", "指标", "单位", "2023", "2024"],
+        ["西岗区", "孕产妇死亡率", "1/10万", "abc", 9.0],
+    ]})
+    with pytest.raises(InputErrors) as excinfo:
+        load_observations(path)
+    assert messages(excinfo) == ["文件“wide.xlsx”，工作表“填报”，第2行，D（2023）列：数值“abc”不是数字"]

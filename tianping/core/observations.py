@@ -3,7 +3,8 @@
 One row per region × indicator × year × sex × age group × residence, with the
 value and, for rates built from counts, the numerator and denominator. A blank
 dimension means the total. Reporters send CSV (UTF-8 or GBK) or Excel with
-Chinese or English headers; ``load_observations`` turns any of them into this
+Chinese or English headers, long (one row per value) or wide (one column per
+year, as department templates are laid out); ``load_observations`` turns any of them into this
 table or refuses the whole file with every problem listed (``InputErrors``),
 each naming file, sheet, row and column. Nothing is dropped: a cell marked as
 "no data" ("—", "**", blank) keeps its row with a missing value and is counted
@@ -188,6 +189,7 @@ class RawTable:
     file: str = ""
     sheet: str = ""
     headers: dict[str, str] | None = None   # canonical name -> how the place is named in errors
+    cell_headers: dict[str, list[str]] | None = None  # per-row place names (wide sheets: one per year)
 
 
 def _header_key(cell) -> str:
@@ -197,11 +199,24 @@ def _header_key(cell) -> str:
 _ALIASES = {a.replace("_", ""): canon for canon, names in HEADERS.items() for a in names}
 
 
+_YEAR_HEADER = re.compile(r"((19|20)\d{2})年?")
+
+
+def _header_year(cell) -> int | None:
+    """2021, "2021", "2021年" as a column header of a wide sheet (one column per year)."""
+    match = _YEAR_HEADER.fullmatch(_text(cell))
+    return int(match.group(1)) if match else None
+
+
 def _find_header(grid: pd.DataFrame, limit: int = 10) -> int | None:
-    """The first row among the top ``limit`` that names at least indicator, year and value."""
+    """The first row among the top ``limit`` naming indicator, year and value (long sheet),
+    or indicator and year columns (wide sheet)."""
     for i in range(min(limit, len(grid))):
-        names = {_ALIASES.get(_header_key(c)) for c in grid.iloc[i]}
+        cells = grid.iloc[i].tolist()
+        names = {_ALIASES.get(_header_key(c)) for c in cells}
         if {"indicator", "year", "value"} <= names:
+            return i
+        if "indicator" in names and not names & {"year", "value"} and any(_header_year(c) for c in cells):
             return i
     return None
 
@@ -219,10 +234,14 @@ def _table_from_grid(grid: pd.DataFrame, file: str, sheet: str, excel: bool) -> 
     head = _find_header(grid)
     if head is None:
         return None
-    names, headers = [], {}
+    names, headers, year_columns = [], {}, {}
+    wide = "year" not in {_ALIASES.get(_header_key(c)) for c in grid.iloc[head]}
     for j, cell in enumerate(grid.iloc[head]):
         label = _text(cell)
         canon = _ALIASES.get(_header_key(cell), label or f"_col{j}")
+        if wide and canon == label and _header_year(cell):
+            canon = f"_year{_header_year(cell)}"
+            year_columns[canon] = _header_year(cell)
         if canon in headers:
             raise TianpingError(f"列“{label}”重复出现", Location(file=file, sheet=sheet, row=head + 1))
         names.append(canon)
@@ -232,12 +251,40 @@ def _table_from_grid(grid: pd.DataFrame, file: str, sheet: str, excel: bool) -> 
     body = body[[c for c in names if not c.startswith("_col")]]
     filled = np.zeros(len(body), dtype=bool)
     for column in body.columns:
-        cells = body[column]
-        filled |= (cells.notna() & (cells.astype(str).str.strip() != "")).to_numpy()
+        filled |= _non_blank(body[column])
     rows = [head + 2 + i for i in range(len(body))]
     body = body[filled].reset_index(drop=True)
     rows = [r for r, keep in zip(rows, filled) if keep]
+    if year_columns:
+        return _melt_years(RawTable(body, rows, file, sheet, headers), year_columns)
     return RawTable(body, rows, file, sheet, headers)
+
+
+def _non_blank(cells: pd.Series) -> np.ndarray:
+    return (cells.notna() & (cells.astype(str).str.strip() != "")).to_numpy()
+
+
+def _melt_years(table: RawTable, year_columns: dict[str, int]) -> RawTable:
+    """A wide sheet (指标 | 单位 | 2020 | 2021 | …) as long rows, one per indicator and year.
+
+    A blank cell up to the last year anyone reported is a missing value (kept and
+    counted); blank columns after it are a template's years not reached yet.
+    """
+    body = table.frame
+    reported = [year for column, year in year_columns.items() if _non_blank(body[column]).any()]
+    last = max(reported, default=0)
+    keep = [c for c in body.columns if c not in year_columns]
+    parts = []
+    for column, year in year_columns.items():
+        if year <= last:
+            parts.append(body[keep].assign(year=year, value=body[column].to_numpy(), _row=table.rows,
+                                           _place=table.headers[column]))
+    if not parts:
+        return RawTable(body[keep].iloc[:0].assign(year=[], value=[]), [], table.file, table.sheet, table.headers)
+    long = pd.concat(parts, ignore_index=True).sort_values(["_row", "year"], kind="stable", ignore_index=True)
+    headers = {**table.headers, "year": "年份（表头）"}
+    return RawTable(long.drop(columns=["_row", "_place"]), long["_row"].tolist(), table.file, table.sheet,
+                    headers, cell_headers={"value": long["_place"].tolist()})
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -317,8 +364,10 @@ class _Collector:
 
     def add(self, i: int, column: str, message: str):
         headers = self.table.headers or {}
-        where = Location(file=self.table.file, sheet=self.table.sheet, row=self.table.rows[i],
-                         column=headers.get(column, CHINESE_HEADER.get(column, column)))
+        place = headers.get(column, CHINESE_HEADER.get(column, column))
+        if self.table.cell_headers and column in self.table.cell_headers:
+            place = self.table.cell_headers[column][i]
+        where = Location(file=self.table.file, sheet=self.table.sheet, row=self.table.rows[i], column=place)
         self.errors.append(TianpingError(message, where))
 
 
