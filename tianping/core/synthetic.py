@@ -369,6 +369,7 @@ def _benchmark_frame(cat, shape, values, numerator, denominator, first_year) -> 
     n = values.size
     per_region = n // n_regions
     indicator = np.tile(np.repeat(np.arange(n_indicators, dtype=np.int16), sexes * years), n_regions)
+    sex = np.tile(np.repeat(np.arange(sexes, dtype=np.int8), years), n // (sexes * years))
     unit_codes, unit_names = pd.factorize(cat["unit"])
     blank = np.zeros(n, np.int8)
     frame = pd.DataFrame({
@@ -376,8 +377,7 @@ def _benchmark_frame(cat, shape, values, numerator, denominator, first_year) -> 
                                             [f"合成地区{r + 1:04d}" for r in range(n_regions)]),
         "indicator": pd.Categorical.from_codes(indicator, cat["indicator"]),
         "year": np.tile(np.arange(first_year, first_year + years, dtype=np.int64), n // years),
-        "sex": pd.Categorical.from_codes(np.tile(np.repeat(np.arange(sexes, dtype=np.int8), years), n // (sexes * years)),
-                                         ["", "女", "男"][:sexes]),
+        "sex": pd.Categorical.from_codes(sex, ["", "女", "男"][:sexes]),
         "age": pd.Categorical.from_codes(blank, [""]),
         "residence": pd.Categorical.from_codes(blank, [""]),
     })
