@@ -73,3 +73,20 @@ def test_admin_is_in_chinese(client, regions):
     client.post("/login/", {"username": "root", "password": "x-Admin-2030"})
     page = client.get("/admin/").content.decode()
     assert "天平系统管理" in page and "机构与账号" in page
+
+
+def test_the_office_adds_and_deactivates_departments_and_a_reporter_cannot(client_of, office, reporter, regions):
+    region = regions["210203"]
+    data = {"region": region.pk, "name": "退役军人事务局", "kind": "government"}
+    assert client_of(reporter).post("/departments/", data).status_code == 403
+    client = client_of(office)
+    assert client.post("/departments/", data).status_code == 302
+    again = client.post("/departments/", data).content.decode()
+    assert "已有同名成员单位" in again
+    added = Department.objects.get(region=region, name="退役军人事务局")
+    client.post(f"/departments/{added.pk}/toggle/")
+    added.refresh_from_db()
+    assert not added.is_active
+    assert client_of(reporter).post(f"/departments/{added.pk}/toggle/").status_code == 403
+    elsewhere = client.post("/departments/", {**data, "region": regions["220113"].pk}).content.decode()
+    assert "选择一个有效的选项" in elsewhere

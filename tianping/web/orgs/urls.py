@@ -10,4 +10,5 @@ urlpatterns = [
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("departments/", views.department_list, name="department_list"),
+    path("departments/<int:pk>/toggle/", views.department_toggle, name="department_toggle"),
 ]
