@@ -60,6 +60,7 @@ class FileReport:
     directional_expected: int = 0
     directional_found: int = 0
     directional_missed: list[Row] = field(default_factory=list)
+    directional_extra: list[Row] = field(default_factory=list)   # found, not in the reference
 
     @property
     def recall(self) -> float:
@@ -205,6 +206,10 @@ def _compare_directional(report: FileReport, parsed: list[Row], expected: list[R
         report.directional_found += hit
         if not hit:
             report.directional_missed.append(e)
+    report.directional_extra = [
+        p for p in parsed if p.op in _DIRECTION_OPS and not any(
+            p.op == e.op and (p.plan, p.area_no, p.goal_no) == (e.plan, e.area_no, e.goal_no)
+            and similarity(p.indicator, e.indicator) >= 0.5 for e in want)]
 
 
 def format_report(report: FileReport, *, details: bool = True) -> str:
@@ -214,11 +219,15 @@ def format_report(report: FileReport, *, details: bool = True) -> str:
              f"数值目标：召回率 {report.recall:.1%}（{report.matched_expected}/{report.expected_numeric}）"
              f"  精确率 {report.precision:.1%}（{report.matched_parsed}/{report.parsed_numeric}）"
              f"  {'达标' if report.meets_bar else '未达标'}（要求≥{BAR:.0%}）",
-             f"方向性/定性目标：找到 {report.directional_found}/{report.directional_expected}"]
+             f"方向性/定性目标：找到 {report.directional_found}/{report.directional_expected}，"
+             f"参考中没有的 {len(report.directional_extra)} 条"
+             f"（其中模糊表述 {sum(r.borderline for r in report.directional_extra)} 条）"]
     if details:
         lines += [f"  漏：{r.show()}" for r in report.misses]
         lines += [f"  多：{r.show()}" for r in report.extras]
         lines += [f"  未找到方向性：{r.show()}" for r in report.directional_missed]
+        lines += [f"  多出方向性：{r.show()}{'（模糊）' if r.borderline else ''}"
+                  for r in report.directional_extra]
     return "\n".join(lines)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..model import Indicator, SourceRef, Target
 from .clauses import MASK, Clause, split_clauses
-from .directional import find_direction
+from .directional import find_direction, is_vague
 from .lexicon import FULL_COVERAGE_RE
 from .names import clean_name, distribute, has_head, split_if_complete
 from .numeric import Group, find_groups
@@ -177,14 +177,16 @@ def _non_numeric(r: _Reading, clause: Clause) -> str:
     if not r.directional:
         return ""
     d = find_direction(clause.masked)
-    if not d:
+    name = (d.name or r.subject) if d else ""
+    if not name:
         return ""
     kind = "qualitative" if d.op == "qualitative" else "directional"
-    for n in [d.name] if d.op == "qualitative" else split_if_complete(d.name):
+    vague = d.borderline if d.name else is_vague(name, d.phrase)
+    for n in [name] if d.op == "qualitative" else split_if_complete(name):
         for y in _years(r, clause):
             r.found.append((n, Target(year=y, op=d.op, kind=kind, text=d.phrase,
-                                      source=_source(r, clause), borderline=d.borderline)))
-    return d.name
+                                      source=_source(r, clause), borderline=vague)))
+    return name
 
 
 # --- merging ---------------------------------------------------------------

@@ -29,6 +29,11 @@ def clean_name(raw: str) -> str:
     return name
 
 
+def strip_lead(text: str) -> str:
+    """Text without leading masks and fillers ("力争", "促进"): where a leading verb would sit."""
+    return _LEAD_RE.sub("", text.lstrip(_EDGE_PUNCT)).lstrip(_EDGE_PUNCT)
+
+
 def has_head(name: str) -> bool:
     """Does the name end like a measurable indicator ("…率", "…比例")?"""
     return name.endswith(INDICATOR_HEADS)
