@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from tianping.core.grammar import extract_baselines, extract_indicators, parse_target_phrase
 from tianping.core.grammar.expected import default_shared
 
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Words the grammar reacts to, mixed with ordinary Chinese and random numbers, so
 # generated text reaches the deeper paths (units, operators, lists, years, brackets).
