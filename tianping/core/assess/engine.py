@@ -329,4 +329,5 @@ def _results_frame(matrix: SeriesMatrix, targets: pd.DataFrame, s, t, columns) -
     frame["trend_method"] = _categorical(columns["trend_method"], ["", "theil_sen", "cagr"])
     frame["judgement"] = pd.Categorical(columns["judgement"])
     frame["sentence"] = ""
-    return pd.DataFrame({name: frame[name] for name in RESULT_COLUMNS})
+    # copy=False keeps one block per column: consolidating 40 columns × 2.5 M rows costs ~1 s.
+    return pd.DataFrame({name: frame[name] for name in RESULT_COLUMNS}, copy=False)

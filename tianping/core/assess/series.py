@@ -99,7 +99,10 @@ def build_series(obs: pd.DataFrame, *, first_year: int | None = None,
 
     def dense(column: str) -> np.ndarray:
         out = np.full(shape[0] * shape[1], np.nan)
-        out[cell] = pd.to_numeric(obs[column], errors="coerce").to_numpy(np.float64, na_value=np.nan)
+        column_data = obs[column]
+        if not pd.api.types.is_float_dtype(column_data.dtype):
+            column_data = pd.to_numeric(column_data, errors="coerce")
+        out[cell] = column_data.to_numpy(np.float64, na_value=np.nan)
         return out.reshape(shape)
 
     values = dense("value")

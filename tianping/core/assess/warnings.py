@@ -42,14 +42,20 @@ KIND_NAMES = {"projected_miss": "预计难以达标", "deterioration": "持续�
               "fluctuation": "波动较大", "late_data": "数据迟报", "missing_data": "数据缺失"}
 
 
+def _codes(labels, names, n) -> np.ndarray:
+    """Labels (one, or an array) → int8 codes into ``names`` (string compares stay in C)."""
+    labels = np.broadcast_to(np.asarray(labels), (n,))
+    return np.select([labels == name for name in names], range(len(names)), -1).astype(np.int8)
+
+
 def _frame(results, rows, kind, level, year, value, score, milestone=None) -> dict:
     """One detector's warnings as arrays; ``find_warnings`` builds the frame once."""
     n = len(rows)
     return {
         "result_row": np.asarray(rows, dtype=np.int64),
         "milestone": results["milestone"].to_numpy()[rows] if milestone is None else np.full(n, milestone),
-        "kind": np.broadcast_to(np.asarray(kind, dtype=object), (n,)),
-        "level": np.broadcast_to(np.asarray(level, dtype=object), (n,)),
+        "kind": _codes(kind, list(KIND_NAMES), n),
+        "level": _codes(level, LEVELS, n),
         "year": np.broadcast_to(np.asarray(year), (n,)),
         "value": np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)),
         "score": np.broadcast_to(np.asarray(score, dtype=np.float64), (n,)),
@@ -220,11 +226,11 @@ def find_warnings(results: pd.DataFrame, matrix: SeriesMatrix, trend: Trend, s: 
              _late_or_missing(results, first_rows, year, config)]
     arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     rows = arrays["result_row"]
-    keyed = results.iloc[rows]
+    keyed = results[[*SERIES_KEYS, "headline"]].iloc[rows]
     out = pd.DataFrame({**{k: keyed[k].reset_index(drop=True) for k in (*SERIES_KEYS, "headline")},
                         "milestone": arrays["milestone"].astype(np.int64),
-                        "kind": pd.Categorical(arrays["kind"], categories=list(KIND_NAMES)),
-                        "level": pd.Categorical(arrays["level"], categories=list(LEVELS)),
+                        "kind": pd.Categorical.from_codes(arrays["kind"], categories=list(KIND_NAMES)),
+                        "level": pd.Categorical.from_codes(arrays["level"], categories=list(LEVELS)),
                         "year": arrays["year"].astype(np.int64), "value": arrays["value"],
-                        "score": arrays["score"], "result_row": rows, "sentence": ""})
+                        "score": arrays["score"], "result_row": rows, "sentence": ""}, copy=False)
     return out[WARNING_COLUMNS]
