@@ -60,3 +60,64 @@ def test_not_a_plan_is_a_chinese_error(text):
     with pytest.raises(DocumentError) as err:
         parse_plan_text(text, "随手记.txt")
     assert "随手记.txt" in str(err.value)
+
+
+# --- every seed, including 003 and 004 (no reference files) ------------------------
+
+ALL_SEEDS = sorted(p.name[:3] for p in (SHARED / "seeds").glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    cache = {}
+
+    def parse(prefix):
+        if prefix not in cache:
+            seed = next((SHARED / "seeds").glob(f"{prefix}_*.txt"))
+            cache[prefix] = parse_plan_text(seed.read_text(encoding="utf-8"), seed.name)
+        return cache[prefix]
+    return parse
+
+
+def _numbers(text: str) -> set[float]:
+    import re
+    found = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", text)}
+    found |= {int(a) / int(b) for a, b in re.findall(r"(\d+)/(\d+)", text) if int(b)}
+    return found
+
+
+@pytest.mark.parametrize("prefix", ALL_SEEDS)
+def test_every_value_is_written_in_its_sentence(parsed, prefix):
+    """Nothing invented: each numeric target's value appears in the sentence it cites."""
+    count = 0
+    for plan in parsed(prefix):
+        for area in plan.areas:
+            for item in [*area.goals, *area.measures]:
+                for ind in item.indicators:
+                    for t in ind.targets:
+                        if t.kind != "numeric":
+                            continue
+                        count += 1
+                        stated = _numbers(t.source.text) | ({100.0} if "全覆盖" in t.source.text else set())
+                        assert t.value in stated, (ind.name, t)
+                        assert t.year in (plan.end_year, *[int(n) for n in _numbers(t.source.text) if n >= 2000])
+    assert count > 0
+
+
+def test_003_targets_fall_due_in_2025(parsed):
+    plan = parsed("003")[0]
+    assert plan.end_year == 2025
+    targets = [t for ind in plan.indicators() for t in ind.targets if t.kind == "numeric"]
+    assert targets and all(t.year == 2025 for t in targets)
+    names = {ind.name for ind in plan.indicators()}
+    assert "孕产妇死亡率" in names          # both in 表1 and in the health measures
+
+
+def test_004_wrapped_lines_and_full_width_slash(parsed):
+    plan = parsed("004")[0]
+    health = plan.areas[0]
+    by_name = {ind.name: ind for goal in health.goals for ind in goal.indicators}
+    mmr = by_name["孕产妇死亡率"].targets[0]
+    assert (mmr.op, mmr.value, mmr.unit) == ("~", 10, "1/10万")
+    screening = [t for name, ind in by_name.items() if "筛查覆盖率" in name for t in ind.targets]
+    assert [(t.op, t.value) for t in screening] == [(">=", 90)]
