@@ -101,7 +101,8 @@ def add_area(report, number, area, rows, frame, observations, region, year, char
     reported = rows[rows["latest_year"] == year]
     for _, row in reported.iterrows():
         report.add(value_sentence(row, frame, region, year))
-    report.add(indicator_table(area, rows, frame, year))
+    if rows["latest_value"].map(res.present).any():
+        report.add(indicator_table(area, rows, frame, year))
     for chart in area_charts(rows, frame, observations, region, charts_per_area):
         report.add(chart)
 
@@ -158,8 +159,8 @@ def phrase_number(phrase: str) -> str:
 def status_part(row) -> tuple[str, list[Fact]]:
     clause = status_clause(row["status"], int(row["milestone"]))
     facts = [result_fact(row, "milestone")] if str(int(row["milestone"])) in clause else []
-    if row["status"] in ("已达标", "预计达标", "需加快") and res.present(row["target_value"]):
-        target, target_facts = target_part(row)
+    target, target_facts = target_part(row)
+    if row["status"] in ("已达标", "预计达标", "需加快") and target:
         clause += f"（目标{target}）"
         facts += target_facts
     return clause, facts
@@ -193,7 +194,7 @@ def indicator_table(area: str, rows: pd.DataFrame, frame: pd.DataFrame, year: in
                     plain_fact("report", "year", year, fmt_count(year))]
     table = Table(header=["指标", "单位", f"{year - 1}年", f"{year}年", "目标", "状态"], rows=[],
                   caption=f"{area}领域主要指标", facts=header_facts, widths=[5, 1.3, 1.3, 1.3, 1.8, 1.5])
-    for _, row in rows.iterrows():
+    for _, row in rows[rows["latest_value"].map(res.present)].iterrows():
         this_year, last_year = ("—", []), ("—", [])
         if row["latest_year"] == year:
             this_year = cell(row, "latest_value")
@@ -201,9 +202,7 @@ def indicator_table(area: str, rows: pd.DataFrame, frame: pd.DataFrame, year: in
                 last_year = cell(row, "previous_value")
         elif row["latest_year"] == year - 1:
             last_year = cell(row, "latest_value")
-        target, target_facts = target_part(row) if res.present(row["target_value"]) else (row["text"] or "—", [])
-        if not res.present(row["target_value"]):
-            target = "定性目标" if row["kind"] == "qualitative" else "—"
+        target, target_facts = target_cell(row)
         table.rows.append([row["indicator"], row["unit"] or "—", last_year[0], this_year[0], target, row["status"]])
         table.facts += last_year[1] + this_year[1] + target_facts
     return table
@@ -263,16 +262,20 @@ def warning_text(warning) -> str:
     return f"【{level}预警】" + wording("warning_item").format(indicator=warning["indicator"], reason=kind)
 
 
+def target_cell(row) -> tuple[str, list[Fact]]:
+    target, facts = target_part(row)
+    if target:
+        return target, facts
+    return ("定性目标" if row["kind"] == "qualitative" else "—"), []
+
+
 def appendix_table(frame: pd.DataFrame) -> Table:
     table = Table(header=["领域", "指标", "目标年份", "目标", "最新年份", "最新值", "状态"], rows=[],
                   widths=[2.2, 4.6, 1.4, 1.8, 1.4, 1.4, 1.5])
     for _, row in frame.iterrows():
         milestone = result_fact(row, "milestone")
         latest_year, latest_value = cell(row, "latest_year"), cell(row, "latest_value")
-        if res.present(row["target_value"]):
-            target, target_facts = target_part(row)
-        else:
-            target, target_facts = ("定性目标" if row["kind"] == "qualitative" else "—"), []
+        target, target_facts = target_cell(row)
         table.rows.append([row["area"] or "—", row["indicator"], milestone.shown, target,
                            latest_year[0], with_unit(latest_value[0], row["unit"]) if latest_value[1] else "—",
                            row["status"]])

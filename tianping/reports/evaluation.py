@@ -145,20 +145,23 @@ def attained_piece(row) -> tuple[str, list[Fact]]:
         return row["indicator"], []
     text, facts = compose("{indicator}{year}年为{value}", indicator=row["indicator"],
                           year=year_part(row), value=value_part(row))
-    if res.present(row["target_value"]):
-        target, target_facts = target_part(row)
+    target, target_facts = target_part(row)
+    if target:
         text += f"（目标{target}）"
         facts += target_facts
     return text, facts
 
 
 def gap(row) -> float:
-    return round(abs(shown_value(row["target_value"]) - shown_value(row["latest_value"])), 1)
+    """Distance from the latest value to the value the target requires (the engine's goal_value:
+    the band edge for "~", the resolved value for relative and annual targets)."""
+    goal = row["goal_value"] if res.present(row["goal_value"]) else row["target_value"]
+    return round(abs(shown_value(goal) - shown_value(row["latest_value"])), 1)
 
 
 def gap_sentence(row) -> Paragraph:
     """"孕产妇死亡率2025年为10.3/10万，目标≤9/10万，差距1.3个十万分点。" """
-    if not (res.present(row["latest_value"]) and res.present(row["target_value"])):
+    if not (res.present(row["latest_value"]) and (res.present(row["goal_value"]) or res.present(row["target_value"]))):
         return Paragraph(f"{row['indicator']}：{row['status']}。")
     spoken = spoken_unit(row["unit"])
     gap_fact = result_fact(row, "gap", gap(row), fmt_number(gap(row)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tianping.reports.document import Fact
+from tianping.reports.document import Fact, numbers_in
 from tianping.reports.phrases import fmt_count, fmt_number, rate, shown_value, target_phrase, with_unit
 
 
@@ -31,14 +31,25 @@ def value_part(row, field: str = "latest_value") -> tuple[str, list[Fact]]:
     return with_unit(fact.shown, row["unit"]), [fact]
 
 
+SIMPLE_OPS = {">=", "<=", ">", "<", "=", "~", "range"}
+
+
 def target_part(row) -> tuple[str, list[Fact]]:
-    """"≥95%" (or "20%—30%") with the facts of its bounds."""
-    facts = [result_fact(row, "target_value")]
-    upper = None
-    if row["op"] == "range" and row["target_upper"] == row["target_upper"]:
-        upper = row["target_upper"]
-        facts.append(result_fact(row, "target_upper"))
-    return target_phrase(row["op"], row["target_value"], row["unit"], upper), facts
+    """"≥95%" (or "20%—30%") with the facts of its bounds; a relative, annual or
+    directional target in the plan's own words ("比2020年提高10%", "逐步提高"); "" if none."""
+    if row["op"] in SIMPLE_OPS and present(row["target_value"]):
+        facts = [result_fact(row, "target_value")]
+        upper = None
+        if row["op"] == "range" and present(row["target_upper"]):
+            upper = row["target_upper"]
+            facts.append(result_fact(row, "target_upper"))
+        return target_phrase(row["op"], row["target_value"], row["unit"], upper), facts
+    text = row["text"]
+    return text, [result_fact(row, "target_text", float(n), n) for n in numbers_in(text)]
+
+
+def present(value) -> bool:
+    return value is not None and value == value and value != ""
 
 
 def change_value(row) -> float:

@@ -20,6 +20,7 @@ from tianping.reports.fonts import cjk_font
 
 INDENT = "\u3000\u3000"        # two ideographic spaces: the Chinese first-line indent
 BODY_PT, LINE_MM = 12, 7.2
+CELL_PADDING = 1.2
 HEADING_PT = {0: 18, 1: 15, 2: 13}
 
 
@@ -69,13 +70,21 @@ def render_pdf(report: Report, out: Path | str | io.BytesIO) -> None:
 def write_title(pdf: FPDF, report: Report) -> None:
     pdf.ln(12)
     pdf.set_font("sans", size=HEADING_PT[0])
-    pdf.multi_cell(0, 11, report.title, align="C", wrapmode=WrapMode.CHAR,
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for line in title_lines(pdf, report.title):
+        pdf.multi_cell(0, 11, line, align="C", wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if report.subtitle:
         pdf.set_font("serif", size=13)
         pdf.multi_cell(0, 8, report.subtitle, align="C", wrapmode=WrapMode.CHAR,
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(6)
+
+
+def title_lines(pdf: FPDF, title: str) -> list[str]:
+    """A long title breaks after the plan's name, "…（2021—2030年）/ 2024年统计监测报告"."""
+    cut = title.rfind("）") + 1
+    if pdf.get_string_width(title) <= pdf.epw or not 0 < cut < len(title):
+        return [title]
+    return [title[:cut], title[cut:]]
 
 
 def write_heading(pdf: FPDF, block: Heading) -> None:
@@ -137,15 +146,26 @@ def write_table(pdf: FPDF, block: Table) -> None:
         pdf.set_font("sans", size=10.5)
         pdf.multi_cell(0, 7, block.caption, align="C", wrapmode=WrapMode.CHAR,
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("serif", size=9)
     heading_face = FontFace(family="sans", emphasis="", fill_color=(228, 234, 242))
-    with pdf.table(col_widths=block.widths, headings_style=heading_face, line_height=5.5,
-                   text_align="CENTER", wrapmode=WrapMode.CHAR, padding=1.2) as table:
-        for cells in [block.header, *block.rows]:
+    align = ("LEFT", *["CENTER"] * (len(block.header) - 1))      # names left, figures centred
+    shares = block.widths or [1] * len(block.header)
+    room = [pdf.epw * share / sum(shares) - 2 * CELL_PADDING - 0.8 for share in shares]
+    # Cells are broken here, by break_lines, so that no number is split inside a cell either.
+    pdf.set_font("sans", size=9)
+    header = [cell_lines(pdf, text, width) for text, width in zip(block.header, room)]
+    pdf.set_font("serif", size=9)
+    rows = [[cell_lines(pdf, text, width) for text, width in zip(cells, room)] for cells in block.rows]
+    with pdf.table(col_widths=shares, headings_style=heading_face, line_height=5.5,
+                   text_align=align, wrapmode=WrapMode.CHAR, padding=CELL_PADDING) as table:
+        for cells in [header, *rows]:
             row = table.row()
             for cell in cells:
                 row.cell(cell)
     pdf.ln(4)
+
+
+def cell_lines(pdf: FPDF, text: str, width: float) -> str:
+    return "\n".join(break_lines(pdf, text, width))
 
 
 def write_chart(pdf: FPDF, block: Chart) -> None:
