@@ -40,7 +40,16 @@ def test_worked_check_sentence_and_two_point_projection():
     assert result.loc[2025, "status"] == "需加快"
     assert result.loc[2030, "status"] == "预计达标"
     assert result.loc[2025, "sentence"] == (
-        "孕产妇死亡率2023年为10.5/10万，按趋势预计2025年为9.6/10万，高于'9/10万以下'的目标，需加快进度。")
+        "孕产妇死亡率2023年为10.5/10万，按趋势预计2025年为9.6，高于'9/10万以下'的目标，需加快进度。")
+
+
+def test_sentence_with_a_projection_interval():
+    four = mmr({2020: 12.0, 2021: 11.2, 2022: 11.1, 2023: 10.5})
+    row = assess(four, MMR_TARGETS).results.set_index("milestone").loc[2025]
+    low, high = row.projected_low, row.projected_high
+    assert low < row.projected < high
+    assert row.sentence.startswith("孕产妇死亡率2023年为10.5/10万，按趋势预计2025年为")
+    assert f"（{low:.1f}–{high:.1f}）".replace(".0–", "–").replace(".0）", "）") in row.sentence
 
 
 def ratio(base, latest, goal, direction, base_year=2020, latest_year=2023, target_year=2025):

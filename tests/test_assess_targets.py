@@ -1,6 +1,7 @@
 """Target evaluation for every operator of the grammar, tolerance defaults, relative,
 annual-change, directional and qualitative targets."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -167,3 +168,12 @@ def test_leaving_an_about_band_the_wrong_way_is_regression():
 def test_bare_reach_reads_as_at_least():
     rows = judge({2020: 90.0, 2024: 96.0}, target("=", 95))
     assert rows["direction"].tolist() == ["up"] and rows["attained"].tolist() == [True]
+
+
+def test_blank_dimensions_may_be_missing_values_or_categoricals():
+    obs = one_series({2020: 80.0, 2024: 96.0}, indicator="指标", unit="%")
+    as_nan = obs.assign(sex=None, age=np.nan)
+    as_cat = obs.assign(sex=pd.Categorical([None, None], categories=["女", "男"]))
+    for frame in (as_nan, as_cat):
+        rows = assess(frame, pd.DataFrame([target(">=", 95)])).results
+        assert rows["sex"].astype(str).tolist() == [""] and rows["attained"].tolist() == [True]

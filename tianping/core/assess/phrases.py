@@ -62,7 +62,7 @@ def series_label(indicator: str, sex: str, age: str, residence: str) -> str:
 
 
 def _projection(r) -> str:
-    text = f"按趋势预计{r.milestone}年为{with_unit(r.projected, r.unit)}"
+    text = f"按趋势预计{r.milestone}年为{number(r.projected)}"     # unit already given with the latest value
     if not _nan(r.projected_low) and r.projected_high > r.projected_low:
         text += f"（{number(r.projected_low)}–{number(r.projected_high)}）"
     return text

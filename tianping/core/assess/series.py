@@ -35,6 +35,10 @@ class SeriesMatrix:
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     if isinstance(column.dtype, pd.CategoricalDtype):
+        if column.isna().any():        # a blank dimension means total
+            if "" not in column.cat.categories:
+                column = column.cat.add_categories([""])
+            column = column.fillna("")
         return column.cat.codes.to_numpy(np.int64), pd.Index(column.cat.categories)
     codes, uniques = pd.factorize(column.fillna(""), sort=True)
     return codes.astype(np.int64), pd.Index(uniques)
