@@ -139,3 +139,24 @@ def test_built_sentence_comes_back(name, form, unit, tenths, deadline):
     got = numeric_targets(sentence, end_year=2030)
     assert [(i.name, t.year, t.op, t.value, t.unit) for i, t in got] == [
         (name, deadline or 2030, op, value, unit_name)], sentence
+
+
+# --- the whole parser ---------------------------------------------------------------
+
+_plan_like = st.lists(st.one_of(
+    st.sampled_from(["主要目标：", "策略措施：", "（一）妇女与健康", "二、发展领域、主要目标和策略措施",
+                     "一、指导思想", "1.", "2.", "\n", "\n\n", "表1：", "\t", "（二）儿童与安全"]),
+    grammar_text), max_size=25).map("".join)
+
+
+@FUZZ
+@given(st.one_of(st.text(max_size=300), _plan_like))
+def test_parser_gives_plans_or_a_chinese_error(text):
+    from tianping.core.errors import TianpingError
+    from tianping.core.parser import parse_plan_text
+    try:
+        plans = parse_plan_text(text, "随机.txt")
+    except TianpingError as err:
+        assert re.search(r"[\u4e00-\u9fff]", str(err))
+        return
+    assert isinstance(plans, list)
