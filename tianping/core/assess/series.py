@@ -40,7 +40,9 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
                 column = column.cat.add_categories([""])
             column = column.fillna("")
         return column.cat.codes.to_numpy(np.int64), pd.Index(column.cat.categories)
-    codes, uniques = pd.factorize(column.fillna(""), sort=True)
+    if column.isna().any():
+        column = column.astype(object).where(column.notna(), "")
+    codes, uniques = pd.factorize(column, sort=True)
     return codes.astype(np.int64), pd.Index(uniques)
 
 
