@@ -90,3 +90,9 @@ def test_the_office_adds_and_deactivates_departments_and_a_reporter_cannot(clien
     assert client_of(reporter).post(f"/departments/{added.pk}/toggle/").status_code == 403
     elsewhere = client.post("/departments/", {**data, "region": regions["220113"].pk}).content.decode()
     assert "选择一个有效的选项" in elsewhere
+
+
+def test_the_ui_is_chinese_for_an_english_browser_until_english_is_chosen(client, regions):
+    assert "登录" in client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert "Log in" in client.get("/login/").content.decode()
