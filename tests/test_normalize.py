@@ -223,3 +223,7 @@ def test_line_endings_and_bom():
 def test_empty_text():
     assert normalize_text("") == ""
     assert normalize_text("\n \n\u3000\n") == ""
+
+
+def test_traditional_characters_outside_the_bmp():
+    assert to_simplified("妇女𠁞") == "妇女𠀾"

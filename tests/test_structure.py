@@ -288,3 +288,53 @@ def test_plan_without_any_section_labels_still_parses_areas():
     assert plan.region == "某某区"
     assert [len(a.measures) for a in plan.areas] == [1, 1]
     assert any("组织实施" in w for w in plan.warnings)
+
+
+def test_area_named_without_women_or_children_is_found_by_its_number():
+    text = "\n".join([
+        "某某县妇女发展规划（2021—2030年）",
+        "二、发展领域、主要目标和策略措施",
+        "（一）健康",
+        "主要目标：",
+        "1.孕产妇死亡率控制在10/10万以下。",
+        "策略措施：",
+        "1.完善制度。加强管理。",
+        "（一）加强组织领导",            # numbered as area 1 again: not a new area
+        "（二）教育",
+        "主要目标：",
+        "1.女童平等接受教育。",
+        "策略措施：",
+        "1.保障权利。",
+    ])
+    [plan] = parse_structure(text)
+    assert [(a.number, a.name) for a in plan.areas] == [(1, "健康"), (2, "教育")]
+    assert plan.areas[0].measures[0].title == "完善制度"
+    assert plan.areas[0].measures[0].text == "完善制度。加强管理。（一）加强组织领导"
+
+
+# ------------------------------------------------------------- robustness
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SEED_LINES = normalised("002").split("\n")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(0, len(SEED_LINES) - 1), max_size=60), st.randoms(use_true_random=False))
+def test_damaged_plans_never_raise(dropped, rnd):
+    """Lines dropped and a stretch shuffled: a result with warnings, never an exception."""
+    lines = [line for i, line in enumerate(SEED_LINES) if i not in set(dropped)]
+    start = rnd.randrange(len(lines))
+    stretch = lines[start:start + 30]
+    rnd.shuffle(stretch)
+    lines[start:start + 30] = stretch
+    for plan in parse_structure("\n".join(lines)):
+        assert all(isinstance(w, str) and w for w in plan.warnings)
+        assert plan.kind in ("women", "children")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("妇女儿童发展规划纲要（）一二三四五六七八九十、.123主要目标策略措施：表\t\n")), max_size=400))
+def test_random_structure_text_never_raises(text):
+    parse_structure(text)

@@ -293,7 +293,7 @@ def _append_section(plan: Plan, key: str, line: str) -> None:
 
 def _read_area_line(reader: _Reader, line: str, line_no: int) -> None:
     plan = reader.plan
-    if _is_area_heading(line):
+    if _is_area_heading(line) or _is_next_area_number(reader, line):
         _open_area(reader, line, line_no)
         return
     if _GOALS_LABEL_RE.match(line) or _MEASURES_LABEL_RE.match(line):
@@ -317,6 +317,14 @@ def _read_area_line(reader: _Reader, line: str, line_no: int) -> None:
     else:
         # unnumbered lines before any numbered one: one item per line
         reader.items.append(_Item(len(reader.items) + 1, line_no, [line], numbered=False))
+
+
+def _is_next_area_number(reader: _Reader, line: str) -> bool:
+    """A short （N）heading numbered as the next area, even without 妇女/儿童 in its name."""
+    sub = _SUBHEAD_RE.match(line)
+    expected = len(reader.plan.areas) + (2 if reader.area else 1)
+    return bool(sub) and len(sub.group(2)) <= 15 and _is_short_heading(sub.group(2)) \
+        and chinese_ordinal(sub.group(1)) == expected
 
 
 def _open_area(reader: _Reader, line: str, line_no: int) -> None:
