@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import re
 import statistics
 import zipfile
@@ -540,40 +541,48 @@ def _pdf_lines(data: bytes, where: Location) -> list[_PdfLine]:
 def _pdf_text(lines: list[_PdfLine]) -> list[str]:
     """Body lines rejoined into paragraphs; table rows as in the .docx reader."""
     rows = _rows(lines)
-    body = [row[0] for row in rows if len(row) == 1]
-    left = min(line.x0 for line in body) if body else 0.0
-    right = _right_margin([line.x1 for line in body]) if body else 0.0
-    leading = _line_spacing(body)
+    layout = _BodyLayout.measure([row[0] for row in rows if len(row) == 1])
     out: list[str] = []
-    prev_room = None   # space left at the end of the previous body line, in points
-    prev_line = None
-    index = 0
-    while index < len(rows):
-        if len(rows[index]) > 1:
-            table_end = index
-            while table_end < len(rows) and len(rows[table_end]) > 1:
-                table_end += 1
-            out.extend(_table_text(rows[index:table_end]))
-            index, prev_room = table_end, None
+    previous = None   # the previous body line; None at the start and after a table
+    for is_table, group in itertools.groupby(rows, key=lambda row: len(row) > 1):
+        if is_table:
+            out.extend(_table_text(list(group)))
+            previous = None
             continue
-        line = rows[index][0]
-        body_text = line.text.strip()
-        spaced = prev_line is not None and prev_line.page == line.page and \
-            prev_line.y - line.y > leading + 0.4 * (line.height or 10.0)   # space between paragraphs
-        if not spaced and _continues(line, body_text, prev_room, left):
-            out[-1] = _join(out[-1], body_text)
-        else:
-            out.append(body_text)
-        prev_room = right - line.x1
-        prev_line = line
-        index += 1
+        for (line,) in group:
+            text = line.text.strip()
+            if previous is not None and layout.continues(previous, line, text):
+                out[-1] = _join(out[-1], text)
+            else:
+                out.append(text)
+            previous = line
     return out
 
 
-def _line_spacing(lines: list[_PdfLine]) -> float:
-    """The usual distance between two lines of one paragraph."""
-    steps = [a.y - b.y for a, b in zip(lines, lines[1:]) if a.page == b.page and a.y > b.y]
-    return statistics.median(steps) if steps else 0.0
+@dataclass
+class _BodyLayout:
+    left: float       # the text column's left edge
+    right: float      # its right edge
+    leading: float    # the usual distance between two lines of one paragraph
+
+    @classmethod
+    def measure(cls, body: list[_PdfLine]) -> "_BodyLayout":
+        if not body:
+            return cls(0.0, 0.0, 0.0)
+        steps = [a.y - b.y for a, b in zip(body, body[1:]) if a.page == b.page and a.y > b.y]
+        return cls(min(line.x0 for line in body), _right_margin([line.x1 for line in body]),
+                   statistics.median(steps) if steps else 0.0)
+
+    def continues(self, previous: _PdfLine, line: _PdfLine, text: str) -> bool:
+        """Whether ``line`` continues the paragraph of ``previous``: that line stopped where
+        this line's first word would not have fitted, no paragraph space lies between
+        them, and this line is not indented (a new paragraph), a heading or numbered."""
+        char = line.height or 10.0
+        spaced = previous.page == line.page and previous.y - line.y > self.leading + 0.4 * char
+        wrapped = self.right - previous.x1 < _first_unit_width(text, char) + 1.2 * char
+        indented = line.x0 > self.left + 0.8 * char or line.text[:1].isspace()
+        heading = text.endswith(("：", ":")) and len(text) <= 12   # 策略措施：
+        return wrapped and not spaced and not indented and not heading and not _NUMBERED_START.match(text)
 
 
 def _rows(lines: list[_PdfLine]) -> list[list[_PdfLine]]:
@@ -626,19 +635,6 @@ def _column_starts(cells: list[_PdfLine]) -> list[float]:
         if not starts or cell.x0 - starts[-1] > 1.5 * (cell.height or 10.0):
             starts.append(cell.x0)
     return starts
-
-
-def _continues(line: _PdfLine, text: str, prev_room: float | None, left: float) -> bool:
-    """Whether ``line`` continues the previous one: the previous line stopped where this
-    line's first word would not have fitted, and this one is neither indented (a new
-    paragraph) nor numbered."""
-    if prev_room is None:
-        return False
-    char = line.height or 10.0
-    indented = line.x0 > left + 0.8 * char or line.text[:1].isspace()
-    wrapped = prev_room < _first_unit_width(text, char) + 1.2 * char
-    heading = text.endswith(("：", ":")) and len(text) <= 12   # 策略措施：
-    return wrapped and not indented and not heading and not _NUMBERED_START.match(text)
 
 
 def _right_margin(ends: list[float]) -> float:
