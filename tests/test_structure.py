@@ -338,3 +338,15 @@ def test_damaged_plans_never_raise(dropped, rnd):
 @given(st.text(alphabet=st.sampled_from(list("妇女儿童发展规划纲要（）一二三四五六七八九十、.123主要目标策略措施：表\t\n")), max_size=400))
 def test_random_structure_text_never_raises(text):
     parse_structure(text)
+
+
+def test_area_introduction_before_its_labels_is_not_a_goal():
+    lines = normalised("001").split("\n")
+    index = lines.index("（二）妇女与教育")
+    lines.insert(index + 1, "教育是妇女发展的基础。")
+    [plan] = parse_structure("\n".join(lines))
+    education = plan.areas[1]
+    expected = next(r for r in expected_structure("001") if r["area_no"] == "2")
+    assert (len(education.goals), len(education.measures)) == (int(expected["goals"]), int(expected["measures"]))
+    assert any(w.startswith(f"第{index + 2}行") and "教育是妇女发展的基础" in w for w in plan.warnings)
+    assert education.name == "妇女与教育" and len(plan.areas) == 8

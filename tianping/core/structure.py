@@ -299,8 +299,10 @@ def _read_area_line(reader: _Reader, line: str, line_no: int) -> None:
     if _GOALS_LABEL_RE.match(line) or _MEASURES_LABEL_RE.match(line):
         block = "goals" if _GOALS_LABEL_RE.match(line) else "measures"
         area = reader.area
-        if area is None or (block == "goals" and (area.goals or area.measures or reader.items)):
+        if area is None or (block == "goals" and (area.goals or area.measures or reader.block)):
             _unnamed_area(reader, line, line_no)
+        elif reader.items and not reader.block:
+            _drop_intro(reader)
         _flush_items(reader)
         reader.block = block
         return
@@ -317,6 +319,15 @@ def _read_area_line(reader: _Reader, line: str, line_no: int) -> None:
     else:
         # unnumbered lines before any numbered one: one item per line
         reader.items.append(_Item(len(reader.items) + 1, line_no, [line], numbered=False))
+
+
+def _drop_intro(reader: _Reader) -> None:
+    """Text between an area heading and its first label is neither a goal nor a measure."""
+    first = reader.items[0]
+    reader.plan.warnings.append(
+        f"第{first.line}行：“{_short(first.text)}”在领域标题和“主要目标/策略措施”之间，未计入目标或措施。"
+    )
+    reader.items = []
 
 
 def _is_next_area_number(reader: _Reader, line: str) -> bool:
@@ -578,8 +589,6 @@ def _check_sections(plan: Plan) -> None:
         plan.warnings.append("全文没有找到发展领域（如“（一）妇女与健康”）及其主要目标、策略措施。")
     for name in REQUIRED_SECTIONS:
         if name not in plan.sections:
-            if name == "总体目标" and plan.indicator_table:
-                continue
             plan.warnings.append(f"没有找到“{name}”部分（应为一级或二级标题，如“一、{name}”或“（一）{name}”）。")
 
 
