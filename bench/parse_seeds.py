@@ -41,7 +41,8 @@ def main() -> None:
     args = options.parse_args()
     seeds = sorted(args.seeds.glob("*.txt"))
     print(f"median of {args.runs} runs, seconds")
-    print(f"{'seed':<28}{'chars':>8}{'parse txt':>11}{'read docx':>11}{'parse docx':>12}{'read pdf':>10}{'parse pdf':>11}")
+    columns = ("parse txt", "read docx", "parse docx", "read pdf", "parse pdf")
+    print(f"{'seed':<28}{'chars':>8}" + "".join(f"{column:>12}" for column in columns))
     with tempfile.TemporaryDirectory() as tmp:
         for seed in seeds:
             text = read_document(seed)
@@ -54,7 +55,7 @@ def main() -> None:
                 median_seconds(lambda: read_document(pdf), args.runs),
                 median_seconds(lambda: parse_document(pdf), args.runs),
             ]
-            print(f"{seed.name:<28}{len(text):>8}" + "".join(f"{value:>11.3f}" for value in row))
+            print(f"{seed.name:<28}{len(text):>8}" + "".join(f"{value:>12.3f}" for value in row))
 
 
 if __name__ == "__main__":

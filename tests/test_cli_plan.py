@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import jsonschema
@@ -11,8 +12,8 @@ from openpyxl import load_workbook
 
 from conftest import REPO, SEEDS
 from tianping.cli import main
-from tianping.core.export import (TARGET_HEADERS, plan_counts, plans_to_json, plans_to_markdown, plans_to_xlsx,
-                                  safe_cell)
+from tianping.core.export import (TARGET_HEADERS, plan_counts, plan_to_json, plan_to_xlsx, plans_to_json,
+                                  plans_to_markdown, plans_to_xlsx, safe_cell)
 from tianping.core.readers import parse_document
 
 SCHEMA = json.loads((REPO / "docs" / "plan-schema.json").read_text(encoding="utf-8"))
@@ -34,6 +35,14 @@ def test_every_seed_json_matches_the_schema(parsed, seed):
     document = json.loads(plans_to_json(parsed[seed.name]))
     jsonschema.validate(document, SCHEMA, cls=jsonschema.Draft202012Validator)
     assert all(plan["source_sha256"] for plan in document)
+
+
+def test_single_plan_forms(parsed):
+    plan = parsed[SEED_002.name][1]
+    jsonschema.validate(json.loads(plan_to_json(plan)), {"$ref": "#/$defs/plan", "$defs": SCHEMA["$defs"]},
+                        cls=jsonschema.Draft202012Validator)
+    sheet = load_workbook(io.BytesIO(plan_to_xlsx(plan)))["指标目标"]
+    assert {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)} == {plan.title}
 
 
 def test_schema_rejects_what_the_model_never_produces(parsed):
@@ -81,7 +90,7 @@ def test_workbook_cells_cannot_become_formulas():
     indicator.name = '=HYPERLINK("http://example.com","点击")'
     indicator.targets[0].text = "+1 到2025年"
     indicator.targets[0].source.text = "-2 @SUM(A1:A9)"
-    sheet = load_workbook(__import__("io").BytesIO(plans_to_xlsx([plan])))["指标目标"]
+    sheet = load_workbook(io.BytesIO(plans_to_xlsx([plan])))["指标目标"]
     row = next(r for r in sheet.iter_rows(min_row=2) if str(r[5].value).endswith('"点击")'))
     assert row[5].value == "'" + indicator.name and row[5].data_type == "s"
     assert row[15].value == "'+1 到2025年"
