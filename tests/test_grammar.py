@@ -241,3 +241,24 @@ def test_preface_baselines_take_the_stated_year():
 def test_figures_without_a_year_are_not_baselines():
     assert extract_baselines("孕产妇系统管理率达到95%以上。") == []
     assert extract_baselines("孕产妇系统管理率达到95%以上。", default_year=2020)[0][1].year == 2020
+
+
+def test_bound_without_a_number():
+    text = from_seed("000", "中国共产党地方各级党员代表大会中女党员代表比例一般不低于本地区党员总数中女性比例。")
+    inds = extract_indicators(text, end_year=2030)
+    t = inds[0].targets[0]
+    assert (inds[0].name, t.op, t.value, t.kind) == (
+        "中国共产党地方各级党员代表大会中女党员代表比例", ">=", None, "directional")
+
+
+def test_start_figure_is_a_baseline_not_a_target():
+    # The plans state changes "由…提高到…"; the start is the indicator's baseline.
+    inds = extract_indicators("孕产妇系统管理率由2020年的95%提高到98%以上。", end_year=2030)
+    assert [(t.year, t.op, t.value) for t in inds[0].targets] == [(2030, ">=", 98)]
+    assert [(b.year, b.value, b.unit) for b in inds[0].baselines] == [(2020, 95, "%")]
+
+
+def test_adjective_use_of_qualitative_words_is_not_a_target():
+    text = from_seed("002", "提升儿童福利水平，基本建成与地区经济社会发展水平相适应的适度普惠型儿童福利制度体系。")
+    names = [i.name for i in extract_indicators(text, end_year=2030)]
+    assert names == ["儿童福利水平"]

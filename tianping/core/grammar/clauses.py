@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import BASE_RE, DEADLINE_RE, YEAR
+from .lexicon import BASE_RE, DEADLINE_RE, FROM_YEAR_RE, YEAR
 
 MASK = "□"
 SENTENCE_ENDS = "。！？；!?;"
@@ -35,6 +35,7 @@ class Clause:
     years: list[int] = field(default_factory=list)       # stated deadlines
     base_years: list[int] = field(default_factory=list)  # "在2019年和2022年基础上"
     leading_deadline: bool = False                       # "到2025年，…" opens the clause
+    start_year: int | None = None                         # "由2020年的95%提高到…"
 
 
 def split_clauses(text: str) -> list[Clause]:
@@ -71,6 +72,8 @@ def _make_clause(piece: str, start: int, sentence: str, sentence_no: int) -> Cla
         masked = _BRACKET_RE.sub(lambda m: MASK * len(m.group()), piece)
         return Clause(piece, masked, piece, start, sentence, sentence_no)
     base_years, named = _mask_base_years(piece)
+    from_year = FROM_YEAR_RE.search(named)
+    named = FROM_YEAR_RE.sub(lambda m: MASK * len(m.group()), named)
     masked = _BRACKET_RE.sub(lambda m: MASK * len(m.group()), named)
     years: list[int] = []
     leading = False
@@ -82,7 +85,8 @@ def _make_clause(piece: str, start: int, sentence: str, sentence_no: int) -> Cla
     masked = _BARE_YEAR_RE.sub(lambda m: MASK * len(m.group()), masked)
     named = _BARE_YEAR_RE.sub(lambda m: MASK * len(m.group()),
                               DEADLINE_RE.sub(lambda m: MASK * len(m.group()), named))
-    return Clause(piece, masked, named, start, sentence, sentence_no, years, base_years, leading)
+    return Clause(piece, masked, named, start, sentence, sentence_no, years, base_years, leading,
+                  int(from_year.group("y")) if from_year else None)
 
 
 def _mask_base_years(masked: str) -> tuple[list[int], str]:

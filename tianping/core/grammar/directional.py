@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .clauses import MASK
 from .lexicon import (
-    DECREASE_WORDS, INCREASE_WORDS, PRECISE_NAME_MARKS, QUALITATIVE_WORDS, VAGUE_NAME_ENDINGS,
+    COMPARE_OPS, COMPARE_RE, DECREASE_WORDS, INCREASE_WORDS, PRECISE_NAME_MARKS, QUALITATIVE_WORDS, VAGUE_NAME_ENDINGS,
 )
 from .names import clean_name, strip_lead
 
@@ -24,7 +24,7 @@ _OBJECT_HEADS = ("水平", "率", "比例", "素养", "意识", "能力")
 @dataclass
 class Direction:
     name: str
-    op: str            # "increase", "decrease" or "qualitative"
+    op: str            # "increase", "decrease", "qualitative", or ">=" etc. for a bound without a number
     phrase: str        # the words that state it ("逐步提高")
     borderline: bool
 
@@ -36,6 +36,9 @@ def find_direction(masked: str) -> Direction | None:
     ("减少非意愿妊娠"); qualitative words ("保持均衡") may sit anywhere.
     """
     text = masked.rstrip(MASK + " ")
+    compared = COMPARE_RE.search(text)
+    if compared:     # "一般不低于本地区党员总数中女性比例": a bound without a number
+        return _direction(text[: compared.start()], COMPARE_OPS[compared.group("word")], compared.group())
     for word, op in _OP_WORDS:
         if text.endswith(word):
             return _direction(text[: -len(word)], op, word)
@@ -47,7 +50,9 @@ def find_direction(masked: str) -> Direction | None:
     if q:
         after = text[q.end():]
         raw = text[: q.start()]
-        if not clean_name(raw) and after.startswith("的"):   # "其中有一定数量的党政正职"
+        if after.startswith("的") and clean_name(raw):    # "建成与…相适应的…体系": a description
+            return None
+        if after.startswith("的"):                         # "其中有一定数量的党政正职"
             raw = after[1:]
         elif q.group() == "相适应" and "与" in raw:        # "女性比例与女职工比例相适应"
             raw = raw[: raw.rfind("与")]

@@ -19,7 +19,6 @@ from ..model import Plan
 BAR = 0.95
 NAME_SIMILARITY = 0.4     # share of the shorter name's characters found in the other
 _SAME_OP = {"=": ">="}
-_DIRECTION_OPS = {"increase", "decrease", "qualitative"}
 
 
 @dataclass
@@ -198,7 +197,7 @@ def _match(got: list[Row], pool: list[Row]) -> list[tuple[Row, Row]]:
 
 
 def _compare_directional(report: FileReport, parsed: list[Row], expected: list[Row]) -> None:
-    want = [r for r in expected if r.op in _DIRECTION_OPS]
+    want = [r for r in expected if r.kind != "numeric" and r.value is None]
     report.directional_expected = len(want)
     for e in want:
         hit = any(p.op == e.op and (p.plan, p.area_no, p.goal_no) == (e.plan, e.area_no, e.goal_no)
@@ -207,7 +206,7 @@ def _compare_directional(report: FileReport, parsed: list[Row], expected: list[R
         if not hit:
             report.directional_missed.append(e)
     report.directional_extra = [
-        p for p in parsed if p.op in _DIRECTION_OPS and not any(
+        p for p in parsed if p.kind != "numeric" and not any(
             p.op == e.op and (p.plan, p.area_no, p.goal_no) == (e.plan, e.area_no, e.goal_no)
             and similarity(p.indicator, e.indicator) >= 0.5 for e in want)]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Indicator, SourceRef, Target
+from ..model import Baseline, Indicator, SourceRef, Target
 from .clauses import MASK, Clause, split_clauses
 from .directional import find_direction, is_vague
 from .lexicon import FULL_COVERAGE_RE
@@ -34,7 +34,7 @@ class _Reading:
     context: str = ""                  # "区储备的优秀年轻干部队伍中" before "女干部均不少于20%"
     sentence_no: int = -1
     carried_years: list[int] = field(default_factory=list)
-    found: list[tuple[str, Target]] = field(default_factory=list)
+    found: list[tuple[str, Target | Baseline]] = field(default_factory=list)
 
 
 def extract_indicators(text: str, *, end_year: int, line: int | None = None,
@@ -92,11 +92,21 @@ def _numeric(r: _Reading, clause: Clause, groups: list[Group]) -> str:
         if r.context and not name.startswith(r.context):
             name = r.context + name
         subject = name
-        phrase = _phrase(clause, seg_start, g)
-        for ind_name, target in _targets(r, clause, g, name, phrase):
-            r.found.append((ind_name, target))
+        if g.op == "from":
+            _start_value(r, clause, name, g)
+        else:
+            for ind_name, target in _targets(r, clause, g, name, _phrase(clause, seg_start, g)):
+                r.found.append((ind_name, target))
         seg_start = g.end
     return subject
+
+
+def _start_value(r: _Reading, clause: Clause, name: str, g: Group) -> None:
+    """"由2020年的95%提高到98%": 95 % is the indicator's 2020 baseline."""
+    if clause.start_year and len(g.values) == 1:
+        v = g.values[0]
+        r.found.append((name, Baseline(year=clause.start_year, value=v.value, unit=v.unit,
+                                       source=_source(r, clause))))
 
 
 def _group_name(r: _Reading, clause: Clause, seg_start: int, g: Group, next_start: int,
@@ -197,7 +207,7 @@ _DIRECTION_OF = {">=": "up", ">": "up", "increase": "up", "relative_increase": "
                  "annual_decrease": "down", "annual_relative_decrease": "down"}
 
 
-def merge(found: list[tuple[str, Target]]) -> list[Indicator]:
+def merge(found: list[tuple[str, Target | Baseline]]) -> list[Indicator]:
     """One Indicator per name, in order of first mention; duplicate targets dropped.
 
     "达到X" and "X以上" stated twice for one indicator are the same target, so a
@@ -210,8 +220,11 @@ def merge(found: list[tuple[str, Target]]) -> list[Indicator]:
         ind = by_name.get(name)
         if ind is None:
             ind = by_name[name] = Indicator(name=name, source=target.source)
-        if not any(_same(t, target) for t in ind.targets):
+        if isinstance(target, Baseline):
+            ind.baselines.append(target)
+        elif not any(_same(t, target) for t in ind.targets):
             ind.targets.append(target)
+    by_name = {n: i for n, i in by_name.items() if i.targets}   # a start figure alone is no target
     for ind in by_name.values():
         _drop_weaker_duplicates(ind)
         ind.unit = next((t.unit for t in ind.targets if t.unit), "")

@@ -76,6 +76,13 @@ BASE_RE = re.compile(
     rf"(?P<lead>以|在|较|比)(?P<b1>{YEAR})年?(?:(?:和|、)(?P<b2>{YEAR})年?)?(?:底|末)?的?"
     rf"(?:数据|水平)?的?(?P<tail>基础上|为基数|为基期|为基准)?"
 )
+# Start of a change: "由2020年的95%提高到98%" -- the first figure is a baseline.
+FROM_YEAR_RE = re.compile(rf"(?<=由|从)(?P<y>{YEAR})年(?:底|末)?的?")
+FROM_WORDS = ("由", "从")
+# A comparison with no number: "一般不低于本地区党员总数中女性比例".
+COMPARE_RE = re.compile(r"(?P<word>不低于|不少于|不高于|不超过|高于|低于|超过)(?P<rest>[^\d，。；]{2,})$")
+COMPARE_OPS = {"不低于": ">=", "不少于": ">=", "不高于": "<=", "不超过": "<=", "高于": ">", "低于": "<",
+               "超过": ">"}
 CHANGE_UP = ("提高", "增长", "增加", "上升", "提升")
 CHANGE_DOWN = ("下降", "降低", "减少")
 CHANGE_RE = re.compile("(?P<verb>" + "|".join(CHANGE_UP + CHANGE_DOWN) + ")")
@@ -89,7 +96,7 @@ NAME_LEAD_FILLERS = (
 NAME_TAIL_FILLERS = (
     "均", "都", "要", "应", "力争", "一般", "分别", "各", "仍", "将", "需", "必须", "基本", "全部",
     "总体", "稳步", "持续", "不断", "逐步", "进一步", "在", "始终", "长期", "已",
-    "得到", "争取", "努力", "有", "保证", "的",
+    "得到", "争取", "努力", "有", "保证", "的", "由", "从",
 )
 # Endings that mark a complete indicator name ("…死亡率", "…比例").
 INDICATOR_HEADS = ("率", "比例", "比重", "占比", "人数", "数量", "年限", "寿命", "指数", "数")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .clauses import MASK
 from .lexicon import (
-    AGE_UNITS, CHANGE_DOWN, CHANGE_UP, COUNT_UNITS, LIST_SEP_RE, POST_OP_RE, POST_OPS,
+    AGE_UNITS, CHANGE_DOWN, CHANGE_UP, COUNT_UNITS, FROM_WORDS, LIST_SEP_RE, POST_OP_RE, POST_OPS,
     PRE_OP_WORDS, RATE_UNITS, UPPER_BOUND_VERBS, VALUE_RE,
 )
 
@@ -89,7 +89,11 @@ def _make_group(masked: str, members: list[re.Match], allow_unitless: bool) -> G
     post = POST_OP_RE.match(masked[end:])
     post_op = _POST_OP_OF[post.group()] if post else ""
     end += post.end() if post else 0
+    if masked[: members[0].start()].rstrip(MASK + " 的").endswith(FROM_WORDS):
+        return Group(values, "from", members[0].start(), end)   # "由2020年的95%": a start, not a target
     pre_op, op_start, change, annual = _pre_op(masked, members[0].start())
+    if masked[: members[0].start()].rstrip(MASK + " 的").endswith(FROM_WORDS):
+        return Group(values, "from", members[0].start(), end)   # "由2020年的95%": a start, not a target
     at_end = not masked[end:].strip(MASK + " ")
     if last_unit in COUNT_UNITS and masked[end:end + 1] == "的":   # "1万人以上的镇": a condition
         return None
