@@ -177,3 +177,17 @@ def test_blank_dimensions_may_be_missing_values_or_categoricals():
     for frame in (as_nan, as_cat):
         rows = assess(frame, pd.DataFrame([target(">=", 95)])).results
         assert rows["sex"].astype(str).tolist() == [""] and rows["attained"].tolist() == [True]
+
+
+def test_a_comparison_without_a_number_is_judged_by_its_direction():
+    from tianping.core.model import Area, Goal, Indicator, Plan, Target
+
+    relative_to_other = Target(year=2030, op=">=", value=None, kind="directional",
+                               text="不低于本地区党员总数中女性比例")
+    unclear = Target(year=2030, op="~", value=None, text="保持均衡")
+    plan = Plan(title="t", kind="women", areas=[Area(number=1, name="妇女参与决策和管理", goals=[Goal(
+        number=1, text="", indicators=[Indicator(name="女党员代表比例", direction="up", targets=[relative_to_other]),
+                                       Indicator(name="性别比", targets=[unclear])])])])
+    table = targets_from_plan(plan).set_index("indicator")
+    assert table.loc["女党员代表比例", "op"] == "increase"
+    assert table.loc["性别比", "op"] == "qualitative"

@@ -19,7 +19,7 @@ import pandas as pd
 from tianping.commands.plan import PlanInputError, _parse
 from tianping.core.assess import AssessConfig, assess, targets_from_plan
 from tianping.core.assess.phrases import number, series_label, target_phrase, with_unit
-from tianping.core.assess.targets import plan_namespace, targets_from_plan_dict
+from tianping.core.assess.targets import plan_namespace
 from tianping.core.assess.warnings import KIND_NAMES, LEVEL_NAMES
 from tianping.core.errors import TianpingError
 from tianping.core.synthetic import plan_indicator_units
@@ -34,11 +34,15 @@ def load_plan_targets(path: Path) -> tuple[pd.DataFrame, dict[str, str], int, in
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise PlanInputError(f"无法读取规划JSON文件“{path.name}”：{exc}") from None
         plans = data if isinstance(data, list) else [data]
-        tables = [targets_from_plan_dict(p) for p in plans]
+        if not all(isinstance(p, dict) and "areas" in p for p in plans):
+            raise PlanInputError(f"“{path.name}”不是规划JSON（应为 tianping plan parse 的输出）")
         plans = [plan_namespace(p) for p in plans]
     else:
         plans = _parse(path)
+    try:
         tables = [targets_from_plan(p) for p in plans]
+    except TianpingError as err:
+        raise PlanInputError(f"规划文件“{path.name}”的指标目标有误：{err}") from None
     years = [(p.start_year, p.end_year) for p in plans]
     units = {name: unit for p in plans for name, unit in plan_indicator_units(p).items()}
     targets = pd.concat(tables, ignore_index=True).drop_duplicates(["indicator", "year", "op", "value", "upper"])

@@ -52,7 +52,7 @@ def targets_from_plan(plan: Plan) -> pd.DataFrame:
         for t in indicator.targets:
             rows.append({
                 "indicator": indicator.name, "area": area, "goal": goal, "year": t.year,
-                "op": t.op, "value": t.value, "upper": t.upper, "unit": t.unit or indicator.unit,
+                "op": _assessable_op(t.op, t.value, indicator.direction), "value": t.value, "upper": t.upper, "unit": t.unit or indicator.unit,
                 "base_year": t.base_year, "tolerance": None, "direction": indicator.direction,
                 "text": t.text, "kind": t.kind,
             })
@@ -68,6 +68,15 @@ def targets_from_plan(plan: Plan) -> pd.DataFrame:
         add(ind, "", None)
     frame = pd.DataFrame(rows, columns=TARGET_COLUMNS)
     return normalise_targets(frame.drop_duplicates(["indicator", "year", "op", "value", "upper"]))
+
+
+def _assessable_op(op: str, value, direction: str) -> str:
+    """A comparison the parser found without a number ("不低于本地区党员总数中女性比例")
+    is judged by its direction, or by the evaluation group when it has none."""
+    if op in DIRECTIONAL_OPS | {"qualitative"} or value is not None:
+        return op
+    way = _infer_direction(op, direction)
+    return {"up": "increase", "down": "decrease"}.get(way, "qualitative")
 
 
 def _infer_direction(op: str, given: str) -> str:
