@@ -64,7 +64,8 @@ def series_chart(
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.legend(prop={"family": family, "size": 8}, frameon=False, loc="best")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(prop={"family": family, "size": 8}, frameon=False, loc="best")
     for label in ax.get_xticklabels() + ax.get_yticklabels():
         label.set_fontfamily(family)
         label.set_fontsize(8)

@@ -161,13 +161,16 @@ def gap(row) -> float:
 
 def gap_sentence(row) -> Paragraph:
     """"孕产妇死亡率2025年为10.3/10万，目标≤9/10万，差距1.3个十万分点。" """
-    if not (res.present(row["latest_value"]) and (res.present(row["goal_value"]) or res.present(row["target_value"]))):
+    if not res.present(row["latest_value"]):
         return Paragraph(f"{row['indicator']}：{row['status']}。")
+    if not (res.present(row["goal_value"]) or res.present(row["target_value"])):   # 逐步提高 and the like
+        text, facts = attained_piece(row)
+        return Paragraph(f"{text}，评估为“{row['status']}”。", facts)
     spoken = spoken_unit(row["unit"])
     gap_fact = result_fact(row, "gap", gap(row), fmt_number(gap(row)))
+    gap_text = (gap_fact.shown + spoken, [gap_fact]) if gap(row) >= 0.05 else ("甚微", [])   # rounds to 0: not attained, nearly
     text, facts = compose(wording("eval_gap"), indicator=row["indicator"], year=year_part(row),
-                          value=value_part(row), target=target_part(row),
-                          gap=(gap_fact.shown + spoken, [gap_fact]))
+                          value=value_part(row), target=target_part(row), gap=gap_text)
     return Paragraph(text[:-1] + f"，评估为“{row['status']}”。", facts)
 
 

@@ -112,14 +112,16 @@ def write_paragraph(pdf: FPDF, block: Paragraph) -> None:
 # and closing punctuation never starts one (避头尾).
 UNBREAKABLE = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%‰]*(?:/[0-9A-Za-z.]+(?:万(?:活产)?)?)?|.", re.S)
 NO_LINE_START = set("，。、；：？！）》」』”’%‰")
+NO_LINE_END = set("（《「『“‘")
 
 
 def break_lines(pdf: FPDF, text: str, width: float) -> list[str]:
     lines, current = [], ""
     for token in UNBREAKABLE.findall(text):
         if current and pdf.get_string_width(current + token) > width and token not in NO_LINE_START:
-            lines.append(current)
-            current = ""
+            carried = current[-1] if current[-1] in NO_LINE_END and len(current) > 1 else ""
+            lines.append(current[: len(current) - len(carried)])
+            current = carried
         current += token
     if current:
         lines.append(current)

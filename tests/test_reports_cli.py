@@ -1,0 +1,65 @@
+"""`tianping report …` from the command line, on a real seed plan and real files."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from tianping.cli import main
+
+SEED = "000_f8529f9a3fcda828.txt"
+
+
+@pytest.fixture(scope="module")
+def plan_file(shared_dir):
+    return shared_dir / "seeds" / SEED
+
+
+def test_annual_html_from_demo_data(plan_file, tmp_path):
+    out = tmp_path / "annual.html"
+    result = CliRunner().invoke(main, ["report", "annual", str(plan_file), "demo", "--year", "2024",
+                                       "--format", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "2024年统计监测报告" in html and "演示数据" in html
+    assert "已生成" in result.output
+
+
+def test_final_docx_from_an_observations_file_with_office_inputs(plan_file, tmp_path):
+    from tianping.core.parser import parse_plan_text
+    from tianping.core.synthetic import demo_observations
+
+    plan = parse_plan_text(plan_file.read_text(encoding="utf-8"), SEED)[0]
+    data = tmp_path / "observations.csv"
+    observations = demo_observations(plan, region="西岗区", years=range(2020, 2031), seed=3)
+    observations[["region", "indicator", "year", "sex", "value", "unit"]].to_csv(data, index=False)
+    inputs = tmp_path / "inputs.json"
+    inputs.write_text(json.dumps({"department_reports": {"区妇联": "开展家庭家教家风建设。"},
+                                  "problems": "部分指标数据来源不稳定。"}, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "final.docx"
+    result = CliRunner().invoke(main, ["report", "final", str(plan_file), str(data), "--format", "docx",
+                                       "--inputs", str(inputs), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "终期评估报告" in text and "达标率" in text
+    assert "区妇联：开展家庭家教家风建设。" in text and "部分指标数据来源不稳定。" in text
+    assert "演示数据" not in text                      # real file: no synthetic notice
+
+
+@pytest.mark.parametrize("args, message", [
+    (["/nonexistent.csv"], "找不到数据文件"),
+    (["demo", "--inputs", "{inputs}"], "未知的项目"),
+])
+def test_bad_input_exits_2_with_a_chinese_message(plan_file, tmp_path, args, message):
+    bad_inputs = tmp_path / "inputs.json"
+    bad_inputs.write_text('{"problem": "typo"}', encoding="utf-8")
+    args = [a.replace("{inputs}", str(bad_inputs)) for a in args]
+    result = subprocess.run([sys.executable, "-m", "tianping.cli", "report", "midterm", str(plan_file), *args,
+                             "-o", str(tmp_path / "x.pdf"), "--format", "pdf"],
+                            capture_output=True, text=True)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "x.pdf").exists()
