@@ -2,7 +2,8 @@
 
 Prints per file: goal and measure counts per area (parsed/reference), recall and
 precision of numeric targets, directional targets found, and every miss and extra.
-Exits 1 when a file is below the bar (numeric recall and precision >= 95 %).
+Exits 1 when a file is below the bar: numeric recall and precision >= 95 % and
+goal and measure counts equal in every area.
 
     .venv/bin/python bench/compare_expected.py [--shared ../shared] [--quiet]
 """
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         elapsed = time.perf_counter() - started
         print(format_report(report, details=not args.quiet))
         print(f"解析与比较用时：{elapsed * 1000:.0f} 毫秒\n")
-        if not report.meets_bar:
+        if not (report.meets_bar and report.structure_equal):
             below.append(report.name)
     if below:
         print("未达标：" + "、".join(below))

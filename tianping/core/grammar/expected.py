@@ -54,6 +54,7 @@ class FileReport:
     parsed_numeric: int = 0
     matched_expected: int = 0
     matched_parsed: int = 0
+    names_identical: int = 0      # matched pairs whose indicator names are written the same
     misses: list[Row] = field(default_factory=list)
     extras: list[Row] = field(default_factory=list)
     directional_expected: int = 0
@@ -172,6 +173,7 @@ def _compare_numeric(report: FileReport, parsed: list[Row], expected: list[Row])
     pairs = _match(got, pool)
     matched_pool = {id(e) for _, e in pairs}
     report.matched_parsed = len(pairs)
+    report.names_identical = sum(1 for g, e in pairs if g.indicator == e.indicator)
     report.matched_expected = sum(1 for r in want if id(r) in matched_pool)
     matched_got = {id(g) for g, _ in pairs}
     report.misses = [r for r in want if id(r) not in matched_pool]
@@ -217,7 +219,8 @@ def format_report(report: FileReport, *, details: bool = True) -> str:
              *report.structure,
              f"数值目标：召回率 {report.recall:.1%}（{report.matched_expected}/{report.expected_numeric}）"
              f"  精确率 {report.precision:.1%}（{report.matched_parsed}/{report.parsed_numeric}）"
-             f"  {'达标' if report.meets_bar else '未达标'}（要求≥{BAR:.0%}）",
+             f"  {'达标' if report.meets_bar else '未达标'}（要求≥{BAR:.0%}）"
+             f"  指标名称与参考完全相同 {report.names_identical}/{report.matched_parsed}",
              f"方向性/定性目标：找到 {report.directional_found}/{report.directional_expected}，"
              f"参考中没有的 {len(report.directional_extra)} 条"
              f"（其中模糊表述 {sum(r.borderline for r in report.directional_extra)} 条）"]

@@ -14,7 +14,7 @@ from ..model import Baseline, Indicator, SourceRef, Target
 from .clauses import MASK, Clause, split_clauses
 from .directional import find_direction, is_vague
 from .lexicon import FULL_COVERAGE_RE
-from .names import clean_name, distribute, has_head, split_if_complete
+from .names import clean_name, complete_name, distribute, has_head, noun_after_value, split_if_complete
 from .numeric import Group, find_groups
 
 _LAST_AND_RE = re.compile("以及|和|与")   # "A以及B实现“两个全覆盖”"
@@ -91,6 +91,8 @@ def _numeric(r: _Reading, clause: Clause, groups: list[Group]) -> str:
         name = _group_name(r, clause, seg_start, g, next_start, last) or subject or r.subject
         if r.context and not name.startswith(r.context):
             name = r.context + name
+        if not g.change:
+            name = complete_name(name, g.values[-1].unit)
         subject = name
         if g.op == "from":
             _start_value(r, clause, name, g)
@@ -114,7 +116,7 @@ def _group_name(r: _Reading, clause: Clause, seg_start: int, g: Group, next_star
     name = clean_name(clause.named[seg_start: g.op_start])
     trailing = clause.named[g.end: next_start]
     if not name and trailing.startswith("的"):   # "100%的城市社区建立家长学校"
-        return clean_name(trailing[1:])
+        return noun_after_value(clean_name(trailing[1:]))
     tail = clean_name(trailing) if last else ""
     subject = name or r.subject
     if _completes(subject, tail):
@@ -172,9 +174,11 @@ def _full_coverage(r: _Reading, clause: Clause) -> bool:
     m = FULL_COVERAGE_RE.search(clause.masked.rstrip(MASK + " ”’\""))
     if not m:
         return False
-    name = clean_name(clause.named[: m.start()]) or r.subject
+    own = clean_name(clause.named[: m.start()])
+    name = complete_name(own, "%", coverage=True) if own else r.subject
     pair = _LAST_AND_RE.split(name, maxsplit=1) if "两个" in m.group() else []
     for n in pair if len(pair) == 2 else [name]:
+        n = complete_name(n, "%", coverage=True) if len(pair) == 2 else n
         for y in _years(r, clause):
             r.found.append((n, Target(year=y, op=">=", value=100.0, unit="%", kind="numeric",
                                       text=clause.text[m.start(): m.end()].strip(),

@@ -94,3 +94,34 @@ def split_if_complete(name: str) -> list[str]:
     if len(items) > 1 and all(has_head(i) for i in items):
         return items
     return [name]
+
+
+_RATE_VERBS = ("入学", "合格", "达标", "参保", "普及", "知晓", "覆盖", "检测", "筛查")
+_PEOPLE_UNITS = {"名", "人", "万人", "人次", "万人次"}
+_THING_UNITS = {"个", "家", "所", "张", "项", "户", "本"}
+_VERB_IN_PHRASE_RE = re.compile("配备|建立|建成|设立|开展|拥有|接受|参加|参与|实行|开设")
+
+
+def complete_name(name: str, unit: str, *, coverage: bool = False) -> str:
+    """Give a name written around its value the head it implies, as the office would
+    write it in the indicator list: "…队伍中女干部" + 20% -> "…队伍中女干部比例",
+    "至少配备1名女干部" -> "…女干部人数", "实现全覆盖" -> "…覆盖率"."""
+    if not name or has_head(name):
+        return name
+    if coverage:
+        return name + "覆盖率"
+    if unit in _PEOPLE_UNITS:
+        return name + "人数"
+    if unit in _THING_UNITS:
+        return name + "数量"
+    if unit in ("%", ""):
+        return name + ("率" if name.endswith(_RATE_VERBS) else "比例")
+    return name
+
+
+def noun_after_value(phrase: str) -> str:
+    """"50%的领导班子配备女干部" -> "配备女干部的领导班子": the share is of the noun."""
+    m = _VERB_IN_PHRASE_RE.search(phrase)
+    if not m or m.start() == 0:
+        return phrase
+    return f"{phrase[m.start():]}的{phrase[: m.start()]}"
