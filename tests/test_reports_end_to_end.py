@@ -245,3 +245,19 @@ def test_structure_follows_the_national_form(generated, plan):
         assert len(editable) >= 2                                  # problems, recommendations
     if generated["kind"] == "midterm":
         assert any(re.search(r"预计2030年为", p) for p in paragraphs)
+
+
+def test_generate_reports_progress_from_0_to_1_and_writes_to_memory(plan):
+    import io
+
+    from tianping.reports import generate
+
+    observations, assessment = assessed(plan, 2024)
+    steps, buffer = [], io.BytesIO()
+    generate("annual", assessment, "docx", buffer, progress=lambda f, m: steps.append((f, m)),
+             plan=plan, region=REGION, observations=observations, synthetic=True)
+    fractions = [f for f, _ in steps]
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0 and fractions == sorted(fractions)
+    assert any(area.name in m for area in plan.areas for _, m in steps)
+    buffer.seek(0)
+    assert "统计监测报告" in Document(buffer).paragraphs[0].text

@@ -30,14 +30,27 @@ FORMATS = tuple(RENDERERS)
 def build_report(kind: str, assessment, *, region: str, year: int | None = None, plan=None,
                  observations=None, inputs: EvaluationInputs | None = None, synthetic: bool = False,
                  progress=None) -> Report:
-    """``assessment``: the engine's Assessment (results, warnings, year)."""
+    """``assessment``: the engine's Assessment (results, warnings, year);
+    ``progress(fraction, message)``: optional, called while drafting (annual report)."""
     if kind == "annual":
         return build_annual(assessment.results, region=region, year=year or assessment.year, plan=plan,
-                            warnings=assessment.warnings, observations=observations, synthetic=synthetic)
+                            warnings=assessment.warnings, observations=observations, synthetic=synthetic,
+                            progress=progress)
     if kind in ("midterm", "final"):
         return build_evaluation(assessment.results, stage=kind, region=region, plan=plan, inputs=inputs,
                                 synthetic=synthetic)
     raise ValueError(f"未知的报告类型 {kind!r}，应为 {'、'.join(KINDS)} 之一")
+
+
+def generate(kind: str, assessment, fmt: str, out, *, progress=None, **options) -> Report:
+    """Draft and render in one call, for the background worker: progress goes 0 → 1."""
+    progress = progress or (lambda fraction, message: None)
+    progress(0.0, "正在汇总评估结果")
+    report = build_report(kind, assessment, progress=lambda f, m: progress(0.8 * f, m), **options)
+    progress(0.8, f"正在生成{fmt}文件")
+    render(report, fmt, out)
+    progress(1.0, "已完成")
+    return report
 
 
 def render(report: Report, fmt: str, out) -> None:
@@ -46,5 +59,5 @@ def render(report: Report, fmt: str, out) -> None:
     RENDERERS[fmt](report, out)
 
 
-__all__ = ["KINDS", "FORMATS", "Report", "Fact", "EvaluationInputs", "build_report", "render",
+__all__ = ["KINDS", "FORMATS", "Report", "Fact", "EvaluationInputs", "build_report", "render", "generate",
            "build_annual", "build_evaluation", "render_docx", "render_pdf", "render_html"]

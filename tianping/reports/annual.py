@@ -8,6 +8,8 @@ table and charts; a warnings section; an appendix of all indicators with status.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import pandas as pd
 
 from tianping.core.assess.warnings import KIND_NAMES, LEVEL_NAMES
@@ -26,6 +28,7 @@ STATUS_GROUPS = {"attained": ["已达标"], "on_track": ["预计达标"], "accel
                  "slow": ["进展缓慢"], "regress": ["退步"], "no_data": ["数据不足"]}
 LAGGING = ["需加快", "进展缓慢", "退步"]
 KIND_PEOPLE = {"women": "妇女", "children": "儿童"}
+Progress = Callable[[float, str], None]
 
 
 def ordinal(n: int) -> str:
@@ -35,7 +38,9 @@ def ordinal(n: int) -> str:
 def build_annual(results: pd.DataFrame, *, region: str, year: int, plan=None,
                  warnings: pd.DataFrame | None = None, observations: pd.DataFrame | None = None,
                  targets: pd.DataFrame | None = None, synthetic: bool = False,
-                 charts_per_area: int = 1) -> Report:
+                 charts_per_area: int = 1, progress: Progress | None = None) -> Report:
+    """``progress(fraction, message)`` is called as each area is drafted (for a progress bar)."""
+    progress = progress or (lambda fraction, message: None)
     frame = res.prepare(results, targets, observations)
     frame = frame[frame["region"].isin([region, ""])] if region else frame
     order = [i.name for i in plan.indicators()] if plan is not None else list(frame["indicator"].unique())
@@ -48,7 +53,9 @@ def build_annual(results: pd.DataFrame, *, region: str, year: int, plan=None,
     report.add(Heading("一、总体情况", 1))
     report.add(opening(current, plan, region, year))
     report.add(Heading("二、各领域监测情况", 1))
-    for number, (area, rows) in enumerate(by_area(current, plan), start=1):
+    areas = by_area(current, plan)
+    for number, (area, rows) in enumerate(areas, start=1):
+        progress(number / (len(areas) + 1), f"正在撰写：{area}")
         add_area(report, number, area, rows, frame, observations, region, year, charts_per_area)
     report.add(Heading("三、监测预警", 1))
     add_warnings(report, warnings, region)
@@ -101,10 +108,24 @@ def add_area(report, number, area, rows, frame, observations, region, year, char
     reported = rows[rows["latest_year"] == year]
     for _, row in reported.iterrows():
         report.add(value_sentence(row, frame, region, year))
+    late = rows[rows["latest_value"].map(res.present) & (rows["latest_year"] < year)]
+    if not late.empty:
+        report.add(late_note(late, year))
     if rows["latest_value"].map(res.present).any():
         report.add(indicator_table(area, rows, frame, year))
     for chart in area_charts(rows, frame, observations, region, charts_per_area):
         report.add(chart)
+
+
+def late_note(late: pd.DataFrame, year: int) -> Paragraph:
+    """"以下指标尚无2024年数据：A（最新为2023年）、B（最新为2022年）。" """
+    pieces, facts = [], []
+    for _, row in late.iterrows():
+        shown, fact = year_part(row)
+        pieces.append(f"{row['indicator']}（最新为{shown}年）")
+        facts += fact
+    text, head = compose("以下指标尚无{year}年数据：", year=plain_fact("report", "year", year, fmt_count(year)))
+    return Paragraph(text + "、".join(pieces) + "。", head + facts)
 
 
 def area_headline(area: str, rows: pd.DataFrame) -> Paragraph:

@@ -204,10 +204,16 @@ def qualitative(rows: pd.DataFrame, judgements: dict[str, str]) -> list:
         return [Paragraph("本规划未设定定性目标。")]
     blocks = []
     for _, row in marked.iterrows():
-        judged = judgements.get(row["indicator"])
+        judged = judgements.get(row["indicator"]) or engine_judgement(row)
         text = f"{row['indicator']}：{judged}" if judged else f"{row['indicator']}：{row['status']}，由评估组依据佐证材料作出判断。"
         blocks.append(Paragraph(text, editable=not judged, style="body" if judged else "placeholder"))
     return blocks
+
+
+def engine_judgement(row) -> str:
+    """The evaluation group's word recorded in the assessment (达标/基本达标/未达标), if any."""
+    word = str(row.get("judgement", "") or "")
+    return f"评估组评定为“{word}”。" if word and word != "nan" else ""
 
 
 def departments(reports: dict[str, str]) -> list:
