@@ -13,7 +13,7 @@ Results columns (stable; the dashboard and reports read them):
     tolerance     band half-width used for '~'
     goal_value    absolute value to reach by the milestone (relative/annual targets resolved)
     n_points      observations used (period_start … assessment year)
-    base_year, base_value, latest_year, latest_value
+    base_year, base_value, latest_year, latest_value   (years are nullable Int64: NA = none)
     attained      latest value meets the target (nullable; NA for qualitative/no data)
     previously_attained  an earlier year met the target the latest value now misses
     cagr_observed, cagr_required, progress_ratio, progress_method ('cagr'/'linear'/''),
@@ -246,8 +246,10 @@ def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, y
                                  is_numeric & ~attained & has_latest & ~ta.pace[t])
     return {
         "goal_value": goal, "tolerance": ta.tolerance[t], "direction": np.where(sign > 0, 0, np.where(sign < 0, 1, 2)),
-        "n_points": count, "base_year": base_year, "base_value": base_value,
-        "latest_year": latest_year, "latest_value": latest,
+        "n_points": count, "base_year": pd.arrays.IntegerArray(base_year.astype(np.int64), ~has_base),
+        "base_value": base_value,
+        "latest_year": pd.arrays.IntegerArray(latest_year.astype(np.int64), ~has_latest),
+        "latest_value": latest,
         "attained": pd.arrays.BooleanArray(attained.astype(bool), ~assessable),
         "previously_attained": previously,
         "cagr_observed": cagr_o, "cagr_required": cagr_r, "progress_ratio": ratio,

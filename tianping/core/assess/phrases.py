@@ -35,7 +35,7 @@ def with_unit(v: float, unit: str) -> str:
 def target_phrase(op: str, value: float, upper: float, unit: str, base_year, text: str = "") -> str:
     """The target in the plan's own words: '9/10万以下', '95%以上', '比2020年提高10%'."""
     v = with_unit(value, unit) if value is not None and not _nan(value) else ""
-    by = f"{int(base_year)}年" if base_year is not None and not _nan(base_year) and base_year > 0 else "基期"
+    by = f"{int(base_year)}年" if not _nan(base_year) and base_year > 0 else "基期"
     simple = {
         ">=": f"{v}以上", "<=": f"{v}以下", ">": f"高于{v}", "<": f"低于{v}", "=": f"达到{v}",
         "~": f"{v}左右", "range": f"{number(value)}–{with_unit(upper, unit)}",
@@ -49,10 +49,8 @@ def target_phrase(op: str, value: float, upper: float, unit: str, base_year, tex
 
 
 def _nan(v) -> bool:
-    try:
-        return math.isnan(v)
-    except TypeError:
-        return False
+    """NaN, None or pd.NA."""
+    return v is None or bool(pd.isna(v))
 
 
 def series_label(indicator: str, sex: str, age: str, residence: str) -> str:

@@ -42,6 +42,11 @@ KIND_NAMES = {"projected_miss": "预计难以达标", "deterioration": "持续�
               "fluctuation": "波动较大", "late_data": "数据迟报", "missing_data": "数据缺失"}
 
 
+def _latest_year(results) -> np.ndarray:
+    """Latest year as int64, −1 where the series has no observation (NA in results)."""
+    return results["latest_year"].to_numpy(dtype=np.int64, na_value=-1)
+
+
 def _codes(labels, names, n) -> np.ndarray:
     """Labels (one, or an array) → int8 codes into ``names`` (string compares stay in C)."""
     labels = np.broadcast_to(np.asarray(labels), (n,))
@@ -71,7 +76,7 @@ def _projected_miss(results, year, config):
                        (status == ACCELERATE) & soon, status == ACCELERATE],
                       ["red", "red", "orange", "orange", "yellow"], default="")
     rows = np.flatnonzero(near & (level != ""))
-    return _frame(results, rows, "projected_miss", level[rows], results["latest_year"].to_numpy()[rows],
+    return _frame(results, rows, "projected_miss", level[rows], _latest_year(results)[rows],
                   results["projected"].to_numpy()[rows], results["progress_ratio"].to_numpy()[rows])
 
 
@@ -94,7 +99,7 @@ def _deterioration(results, trend: Trend, s, first_rows, config):
         worse = sign * (latest - base) < 0
     hit = (rel <= -config.direction_min_change) & worse
     rows = first_rows[hit]
-    return _frame(results, rows, "deterioration", "orange", results["latest_year"].to_numpy()[rows],
+    return _frame(results, rows, "deterioration", "orange", _latest_year(results)[rows],
                   results["latest_value"].to_numpy()[rows], rel[hit], milestone=0)
 
 
@@ -103,7 +108,7 @@ def _fell_back(results, year, config):
     rows = np.flatnonzero(prev)
     near = results["milestone"].to_numpy()[rows] - year <= config.warning_horizon
     return _frame(results, rows, "fell_back", np.where(near, "red", "orange"),
-                  results["latest_year"].to_numpy()[rows], results["latest_value"].to_numpy()[rows],
+                  _latest_year(results)[rows], results["latest_value"].to_numpy()[rows],
                   np.full(len(rows), np.nan))
 
 
@@ -197,7 +202,7 @@ def _fluctuation(results, matrix: SeriesMatrix, s, first_rows, config):
     wrong_way = sign * change < 0
     rows = first_rows[hit]
     return _frame(results, rows, "fluctuation", np.where(wrong_way[hit], "orange", "yellow"),
-                  results["latest_year"].to_numpy()[rows], results["latest_value"].to_numpy()[rows],
+                  _latest_year(results)[rows], results["latest_value"].to_numpy()[rows],
                   np.where(counted, p, z)[hit], milestone=0)
 
 
@@ -206,7 +211,7 @@ def _late_or_missing(results, first_rows, year, config):
     # judged on evidence, so their missing data is no alarm.
     op = results["op"].astype(str).to_numpy()[first_rows]
     first_rows = first_rows[~np.isin(op, ["increase", "decrease", "qualitative"])]
-    latest_year = results["latest_year"].to_numpy()[first_rows]
+    latest_year = _latest_year(results)[first_rows]
     missing = latest_year < 0
     late = ~missing & (year - latest_year >= config.late_years)
     level = np.where(missing, "red", np.where(year - latest_year > config.late_years, "orange", "yellow"))
