@@ -123,9 +123,13 @@ def _text_blocks(text: str):
             i += 1
 
 
-def write_docx(text: str, path: Path) -> Path:
+def write_docx(text: str, path: Path, contents: str | None = None) -> Path:
+    """``contents`` puts a table of contents first, as Word makes it: "sdt" (a contents
+    control with a title) or "styles" (bare paragraphs in the toc 1 / toc 2 styles)."""
     document = Document()
     lists = _WordLists(document)
+    if contents:
+        _add_contents(document, text, in_control=contents == "sdt")
     for kind, content in _text_blocks(text):
         if kind == "table":
             _add_table(document, content)
@@ -136,6 +140,24 @@ def write_docx(text: str, path: Path) -> Path:
             _set_numbering(paragraph, num_id)
     document.save(path)
     return path
+
+
+def _add_contents(document, text: str, in_control: bool) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    styles = {level: document.styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH) for level in (1, 2)}
+    entries = [document.add_paragraph("目  录")] if in_control else []
+    for page, line in enumerate(text.split("\n"), 1):
+        for level, kind in ((1, "chapter"), (2, "area")):
+            if _LIST_KINDS[kind][0].match(line):
+                entries.append(document.add_paragraph(f"{line}\t{page // 20 + 1}", style=styles[level]))
+    if in_control:
+        control = parse_xml(
+            f'<w:sdt {nsdecls("w")}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
+            f'<w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtContent/></w:sdt>')
+        entries[0]._p.addprevious(control)
+        for entry in entries:
+            control.find(qn("w:sdtContent")).append(entry._p)
 
 
 def write_pdf(text: str, path: Path, page_numbers: bool = False) -> Path:

@@ -208,3 +208,32 @@ def test_lists_sharing_a_definition_continue_unless_restarted(tmp_path, restart,
     path = tmp_path / "续编号.docx"
     document.save(path)
     assert read_document(path).split("\n") == ["1.甲", "2.乙", second_label + "丙"]
+
+
+@pytest.mark.parametrize("contents", ["sdt", "styles"])
+def test_table_of_contents_is_left_out(tmp_path, contents):
+    """A contents list repeats every heading (with page numbers); read as text it
+    would give the structure parser each chapter and area twice."""
+    text = SEED_000.read_text(encoding="utf-8")
+    path = write_docx(text, tmp_path / "带目录.docx", contents=contents)
+    assert "toc" in __import__("zipfile").ZipFile(path).read("word/styles.xml").decode().lower()
+    assert read_document(path) == text
+
+
+def test_tracked_changes_read_as_accepted(tmp_path):
+    """A draft with revisions: inserted text counts, deleted text does not."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = Document()
+    paragraph = document.add_paragraph("孕产妇死亡率控制在")
+    paragraph._p.append(parse_xml(
+        f'<w:del {nsdecls("w")} w:id="1" w:author="办公室" w:date="2021-12-01T00:00:00Z">'
+        f'<w:r><w:delText>10/10万</w:delText></w:r></w:del>'))
+    paragraph._p.append(parse_xml(
+        f'<w:ins {nsdecls("w")} w:id="2" w:author="办公室" w:date="2021-12-01T00:00:00Z">'
+        f'<w:r><w:t>8/10万</w:t></w:r></w:ins>'))
+    paragraph.add_run("以下。")
+    path = tmp_path / "修订稿.docx"
+    document.save(path)
+    assert read_document(path) == "孕产妇死亡率控制在8/10万以下。"

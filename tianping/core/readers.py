@@ -234,24 +234,46 @@ def _docx_lines(data: bytes) -> list[str]:
 
     document = Document(io.BytesIO(data))
     numbering = _Numbering(document)
+    toc_styles = _toc_style_ids(document)
     lines: list[str] = []
     for block in _blocks(document.element.body):
-        if block.tag == _W + "p":
-            lines.append(numbering.label(block) + _paragraph_text(block))
-        else:
+        if block.tag == _W + "tbl":
             lines.extend(_table_lines(block, numbering))
+        elif _style_id(block) not in toc_styles:
+            lines.append(numbering.label(block) + _paragraph_text(block))
     return lines
 
 
 def _blocks(parent):
-    """Paragraphs and tables directly in ``parent``, looking through content controls."""
+    """Paragraphs and tables directly in ``parent``, looking through content controls.
+    A table of contents is left out: it repeats every heading with a page number."""
     for child in parent:
         if child.tag in (_W + "p", _W + "tbl"):
             yield child
-        elif child.tag == _W + "sdt":
+        elif child.tag == _W + "sdt" and not _is_table_of_contents(child):
             content = child.find(_W + "sdtContent")
             if content is not None:
                 yield from _blocks(content)
+
+
+def _is_table_of_contents(sdt) -> bool:
+    gallery = sdt.find(f"{_W}sdtPr/{_W}docPartObj/{_W}docPartGallery")
+    return gallery is not None and gallery.get(_W + "val", "") == "Table of Contents"
+
+
+def _toc_style_ids(document) -> set[str]:
+    """Word's built-in contents styles are named "toc 1" … "toc 9" in every UI language."""
+    ids = set()
+    for style in document.styles.element.findall(_W + "style"):
+        name = style.find(_W + "name")
+        if name is not None and name.get(_W + "val", "").lower().startswith("toc "):
+            ids.add(style.get(_W + "styleId"))
+    return ids
+
+
+def _style_id(p) -> str | None:
+    style = p.find(f"{_W}pPr/{_W}pStyle")
+    return style.get(_W + "val") if style is not None else None
 
 
 def _paragraph_text(p) -> str:
@@ -377,8 +399,7 @@ class _Numbering:
     def label(self, p) -> str:
         num_id, ilvl = _num_pr(p.find(f"{_W}pPr/{_W}numPr"))
         if num_id is None:
-            style = p.find(f"{_W}pPr/{_W}pStyle")
-            style_num, style_lvl = self._style_num_pr(style.get(_W + "val") if style is not None else None)
+            style_num, style_lvl = self._style_num_pr(_style_id(p))
             num_id, ilvl = style_num, ilvl if ilvl is not None else style_lvl
         ilvl = ilvl or 0
         if num_id in (None, "0") or (num_id, ilvl) not in self.levels:
