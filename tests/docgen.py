@@ -142,15 +142,20 @@ def write_docx(text: str, path: Path, contents: str | None = None) -> Path:
     return path
 
 
+def _is_heading(line: str) -> bool:
+    """A chapter or area heading (一、… （一）…), as a contents page lists them."""
+    return len(line) <= 30 and bool(_LIST_KINDS["chapter"][0].match(line) or _LIST_KINDS["area"][0].match(line))
+
+
 def _add_contents(document, text: str, in_control: bool) -> None:
     from docx.enum.style import WD_STYLE_TYPE
 
     styles = {level: document.styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH) for level in (1, 2)}
     entries = [document.add_paragraph("目  录")] if in_control else []
     for page, line in enumerate(text.split("\n"), 1):
-        for level, kind in ((1, "chapter"), (2, "area")):
-            if _LIST_KINDS[kind][0].match(line):
-                entries.append(document.add_paragraph(f"{line}\t{page // 20 + 1}", style=styles[level]))
+        if _is_heading(line):
+            level = 1 if _LIST_KINDS["chapter"][0].match(line) else 2
+            entries.append(document.add_paragraph(f"{line}\t{page // 20 + 1}", style=styles[level]))
     if in_control:
         control = parse_xml(
             f'<w:sdt {nsdecls("w")}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
@@ -160,19 +165,26 @@ def _add_contents(document, text: str, in_control: bool) -> None:
             control.find(qn("w:sdtContent")).append(entry._p)
 
 
-def write_pdf(text: str, path: Path, page_numbers: bool = False) -> Path:
-    """``page_numbers`` adds a "- N -" footer, as printed plans have."""
+def write_pdf(text: str, path: Path, page_numbers: bool = False, contents: bool = False) -> Path:
+    """``page_numbers`` adds a "- N -" footer, as printed plans have; ``contents`` a
+    contents page with dot leaders."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     # Chinese paragraphs start indented by two characters
     body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10.5, leading=16,
                           firstLineIndent=21, wordWrap="CJK")
     story = []
+    if contents:
+        story.append(Paragraph("目  录", body))
+        for page, line in enumerate(text.split("\n"), 1):
+            if _is_heading(line):
+                story.append(Paragraph(escape(f"{line}{'…' * 6}{page // 20 + 1}"), body))
+        story.append(PageBreak())
     for kind, content in _text_blocks(text):
         if kind == "table":
             story.append(_pdf_table(content))

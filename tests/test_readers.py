@@ -135,12 +135,12 @@ def test_pdf_lines_broken_inside_a_paragraph_are_rejoined(tmp_path):
     assert read_document(path).split("\n") == text.split("\n")
 
 
-def test_pdf_page_numbers_are_dropped_and_pages_joined(tmp_path):
+def test_pdf_page_numbers_and_contents_are_dropped_and_pages_joined(tmp_path):
     text = SEED_000.read_text(encoding="utf-8")
-    with_numbers = write_pdf(text, tmp_path / "带页码.pdf", page_numbers=True)
+    printed = write_pdf(text, tmp_path / "印刷版.pdf", page_numbers=True, contents=True)
     plain = write_pdf(text, tmp_path / "无页码.pdf")
-    read = read_document(with_numbers)
-    assert "- 2 -" not in read
+    read = read_document(printed)
+    assert "- 2 -" not in read and "……" not in read
     assert read == read_document(plain)
 
 

@@ -511,6 +511,8 @@ def _roman(n: int) -> str:
 # --- .pdf ------------------------------------------------------------------------
 
 _NUMBERED_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十]+[章节部分])")
+# a contents page: "目  录" and entries with dot leaders and a page number
+_CONTENTS_LINE = re.compile(r"^\s*(?:目\s*录|.{1,80}?(?:[.．·…]\s*){4,}\d{1,3})\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
 
 
@@ -525,7 +527,8 @@ class _PdfLine:
 
 
 def _read_pdf(data: bytes, where: Location) -> str:
-    lines = [line for line in _pdf_lines(data, where) if not _PAGE_NUMBER.match(line.text)]
+    lines = [line for line in _pdf_lines(data, where)
+             if not _PAGE_NUMBER.match(line.text) and not _CONTENTS_LINE.match(line.text)]
     if not lines:
         raise DocumentError("PDF中没有可提取的文字，可能是扫描件；请提供Word文档或带文字层的PDF", where)
     return "\n".join(_pdf_text(lines))
