@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "tianping.web.collection",
+    "tianping.web.monitoring",
 ]
 
 MIDDLEWARE = [

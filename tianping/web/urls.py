@@ -16,4 +16,5 @@ urlpatterns = [
     path("collection/", include("tianping.web.collection.urls")),
     path("api/", include("tianping.web.api.urls")),
     path("data/", include("tianping.web.observations.urls")),
+    path("monitoring/", include("tianping.web.monitoring.urls")),
 ]

@@ -1,0 +1,123 @@
+"""Multi-region: a city (or province) and its districts.
+
+city_view(region, user, year)
+    districts    the visible districts under region that have an assessment
+    rows         indicator names found in two or more districts' plans (matching names), per
+                 district its latest value, the nearest milestone's target and status
+    rollup       city values for counted indicators: core.assess.rollup sums numerators and
+                 denominators of the districts (``complete`` when every district reported)
+    weaker       district targets weaker than the city plan's or the national outline's for
+                 the same indicator, year and unit
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tianping.core.assess import rollup
+from tianping.core.national import national_targets
+from tianping.web.observations.models import Observation
+from tianping.web.orgs.models import Region
+from tianping.web.orgs.permissions import regions_visible_to
+from tianping.web.plans.models import Plan, Target
+
+from .models import AssessmentRun, Result
+from .services import LIGHT
+
+UP = {">=", ">"}
+DOWN = {"<=", "<"}
+
+
+def weaker_than(op: str, value: float, ref_op: str, ref_value: float) -> bool | None:
+    """True when the district's one-sided target asks less than the reference."""
+    if value is None or ref_value is None:
+        return None
+    if op in UP and ref_op in UP:
+        return value < ref_value
+    if op in DOWN and ref_op in DOWN:
+        return value > ref_value
+    return None
+
+
+def _reference_targets(region: Region) -> dict:
+    """(kind, indicator name, year) → list of (source label, op, value, unit) from the plans
+    above ``region`` and the national outlines."""
+    refs: dict = {}
+    parent = region.parent if region.level == Region.Level.DISTRICT else region
+    while parent is not None:
+        for t in Target.objects.filter(indicator__plan__region=parent, indicator__plan__status=Plan.Status.CONFIRMED,
+                                       op__in=UP | DOWN).select_related("indicator__plan"):
+            refs.setdefault((t.indicator.plan.kind, t.indicator.name, t.year), []).append(
+                (f"{parent.name}规划", t.op, t.value, t.unit))
+        parent = parent.parent
+    national = national_targets()
+    for r in national.to_dict("records"):
+        kind = Plan.Kind.CHILDREN if "儿童" in r["outline"] else Plan.Kind.WOMEN
+        refs.setdefault((kind, r["indicator"], int(r["year"])), []).append(("国家纲要", r["op"], float(r["value"]), r["unit"]))
+    return refs
+
+
+def weaker_targets(district_plans) -> list[dict]:
+    flags = []
+    refs_by_region: dict = {}
+    for plan in district_plans:
+        refs = refs_by_region.setdefault(plan.region_id, _reference_targets(plan.region))
+        for t in Target.objects.filter(indicator__plan=plan, op__in=UP | DOWN).select_related("indicator"):
+            for source, ref_op, ref_value, ref_unit in refs.get((plan.kind, t.indicator.name, t.year), []):
+                if t.unit and ref_unit and t.unit != ref_unit:
+                    continue
+                if weaker_than(t.op, t.value, ref_op, ref_value):
+                    flags.append({"region": plan.region, "plan": plan, "indicator": t.indicator, "year": t.year,
+                                  "target": t, "source": source, "ref_op": ref_op, "ref_value": ref_value,
+                                  "ref_unit": ref_unit})
+    return flags
+
+
+def city_view(region: Region, user, year: int | None = None) -> dict:
+    visible = regions_visible_to(user)
+    districts = list(visible.filter(code__startswith=region.code_prefix, level=Region.Level.DISTRICT)
+                     .exclude(pk=region.pk).order_by("code")) if region.level != Region.Level.DISTRICT else [region]
+    runs = AssessmentRun.objects.filter(region__in=districts).select_related("plan", "region").order_by("-year")
+    if year:
+        runs = runs.filter(year=year)
+    latest: dict = {}
+    for run in runs:
+        latest.setdefault((run.region_id, run.plan.kind), run)
+    districts = [d for d in districts if any(k[0] == d.pk for k in latest)]
+    results = (Result.objects.filter(run__in=latest.values(), headline=True)
+               .values_list("run__region_id", "run__plan__kind", "indicator__name", "milestone", "latest_value",
+                            "latest_year", "status", "target_text", "unit", "indicator_id", "run__year"))
+    cells: dict = {}
+    for region_id, kind, name, milestone, value, latest_year, status, text, unit, ind_id, run_year in results:
+        cell = cells.setdefault((kind, name), {}).get(region_id)
+        nearest = milestone >= run_year
+        if cell is None or (nearest and (cell["milestone"] < run_year or milestone < cell["milestone"])):
+            cells[(kind, name)][region_id] = {"value": value, "year": latest_year, "status": status, "light": LIGHT.get(status),
+                                              "target": text, "unit": unit, "milestone": milestone, "indicator_id": ind_id}
+    rows = [{"kind": kind, "name": name, "cells": [by_region.get(d.pk) for d in districts]}
+            for (kind, name), by_region in sorted(cells.items()) if len(by_region) >= 2]
+    return {"districts": districts, "rows": rows, "rollup": _rollup(region, districts, latest),
+            "weaker": weaker_targets({r.plan for r in latest.values() if r.plan.region.level == Region.Level.DISTRICT}),
+            "kinds": dict(Plan.Kind.choices)}
+
+
+def _rollup(region: Region, districts, latest) -> list[dict]:
+    if region.level == Region.Level.DISTRICT or len(districts) < 2:
+        return []
+    synthetic = {r.region_id: r.synthetic for r in latest.values()}
+    rows = []
+    for d in districts:
+        rows += list(Observation.objects.filter(region=d, synthetic=synthetic.get(d.pk, False),
+                                                numerator__isnull=False, denominator__isnull=False)
+                     .values_list("region__code", "indicator__name", "indicator__unit", "year", "sex", "age",
+                                  "residence", "value", "numerator", "denominator"))
+    if not rows:
+        return []
+    frame = pd.DataFrame(rows, columns=["region", "indicator", "unit", "year", "sex", "age", "residence", "value",
+                                        "numerator", "denominator"])
+    out = rollup(frame, {d.code: region.code for d in districts})
+    out = out[(out["sex"] == "") & (out["age"] == "") & (out["residence"] == "")]
+    out = out.sort_values("year").groupby("indicator").tail(1)
+    return [{"indicator": r["indicator"], "year": int(r["year"]), "value": r["value"], "unit": r["unit"],
+             "numerator": r["numerator"], "denominator": r["denominator"], "districts": int(r["districts"]),
+             "complete": bool(r["complete"])} for r in out.to_dict("records")]
