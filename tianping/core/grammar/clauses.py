@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import BASE_RE, DEADLINE_RE, FROM_YEAR_RE, YEAR
+from .lexicon import BASE_RE, DEADLINE_RE, FIVE_YEAR_END, FIVE_YEAR_END_RE, FROM_YEAR_RE, YEAR
 
 MASK = "□"
 SENTENCE_ENDS = "。！？；!?;"
@@ -68,15 +68,17 @@ def _pieces(text: str, ends: str):
 
 
 def _make_clause(piece: str, start: int, sentence: str, sentence_no: int) -> Clause:
-    if not _DIGIT_RE.search(piece):   # most clauses: no year, no value, nothing to mask but notes
+    if not _DIGIT_RE.search(piece) and "十四五" not in piece:   # most clauses: no year, no value, nothing to mask but notes
         masked = _BRACKET_RE.sub(lambda m: MASK * len(m.group()), piece)
         return Clause(piece, masked, piece, start, sentence, sentence_no)
     base_years, named = _mask_base_years(piece)
     from_year = FROM_YEAR_RE.search(named)
     named = FROM_YEAR_RE.sub(lambda m: MASK * len(m.group()), named)
     masked = _BRACKET_RE.sub(lambda m: MASK * len(m.group()), named)
-    years: list[int] = []
-    leading = False
+    years: list[int] = [FIVE_YEAR_END] if FIVE_YEAR_END_RE.search(masked) else []
+    leading = bool(years) and not masked[: FIVE_YEAR_END_RE.search(masked).start()].strip(MASK + " 力争")
+    masked = FIVE_YEAR_END_RE.sub(lambda m: MASK * len(m.group()), masked)
+    named = FIVE_YEAR_END_RE.sub(lambda m: MASK * len(m.group()), named)
     for m in DEADLINE_RE.finditer(masked):
         years += [int(y) for y in (m.group("y1"), m.group("y2")) if y]
         if not masked[: m.start()].strip(MASK + " 力争"):

@@ -29,14 +29,14 @@ _UNIT_ALT = "|".join(re.escape(u) for u in UNIT_WORDS)
 # A single value: "95%", "2.8‰", "9/10万", "0.5-1个百分点", "1/2" (fraction), "4.5个".
 VALUE_RE = re.compile(
     rf"(?:(?P<fn>\d+)/(?P<fd>\d+)(?![\d.万])"
-    rf"|(?P<v>{NUM})(?:(?P<dash>[-~—–至])(?P<v2>{NUM}))?(?P<unit>{_UNIT_ALT})?)"
+    rf"|(?P<v>{NUM})(?:(?:%|‰)?(?P<dash>[-~—–至])(?P<v2>{NUM}))?(?P<unit>{_UNIT_ALT})?)"
 )
 # Words that may separate the values of a list: "2.8‰、3‰和4‰".
 LIST_SEP_RE = re.compile(r"^(?:、|，|和|及|与|或)$")
 
 # Operator words before a value, longest first within each operator.
 PRE_OPS: dict[str, tuple[str, ...]] = {
-    ">=": ("不低于", "不少于", "不小于", "不得低于", "大于等于", "至少", "最少", "≥", ">="),
+    ">=": ("达到或超过", "达到或高于", "不低于", "不少于", "不小于", "不得低于", "大于等于", "至少", "最少", "≥", ">="),
     "<=": ("不高于", "不超过", "不大于", "不得高于", "小于等于", "最多", "≤", "<="),
     ">": ("超过", "高于", "大于", "多于", ">", "＞"),
     "<": ("低于", "少于", "小于", "<", "＜"),
@@ -53,6 +53,7 @@ POST_OPS: dict[str, tuple[str, ...]] = {
     ">=": ("及以上", "以上"),
     "<=": ("及以下", "以下", "以内"),
     "~": ("左右", "上下"),
+    "range": ("之间",),
 }
 # Verbs that imply an upper bound when no "以下" follows ("控制在12/10万").
 UPPER_BOUND_VERBS = ("控制在", "控制到", "下降到", "下降至", "降至", "降到", "降低到", "降低至")
@@ -71,6 +72,9 @@ DEADLINE_RE = re.compile(
     rf"(?:力争)?(?:到|至|在|于)?(?P<y1>{YEAR})年(?:底|末)?(?:前)?"
     rf"(?:(?:和|、|及|与|至|到)(?P<y2>{YEAR})年(?:底|末)?)?(?:前)?"
 )
+# "到“十四五”末" is a deadline of 2025 in a 2021-2030 plan.
+FIVE_YEAR_END_RE = re.compile(r"(?:到|至|在)?“?十四五”?(?:时期|规划期)?(?:末|期末)")
+FIVE_YEAR_END = 2025
 # Base year of a relative target: "以2020年数据为基数", "在2019年和2022年基础上", "比2020年".
 BASE_RE = re.compile(
     rf"(?P<lead>以|在|较|比)(?P<b1>{YEAR})年?(?:(?:和|、)(?P<b2>{YEAR})年?)?(?:底|末)?的?"

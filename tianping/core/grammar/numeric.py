@@ -147,6 +147,6 @@ def _combine(pre_op: str, post_op: str, pre_text: str, first: Value) -> str:
         op = "<="
     else:
         op = pre_op or "="
-    if first.upper is not None and op == "=":
-        return "range"
-    return op
+    if first.upper is not None and post_op in ("", "range"):
+        return "range"      # "控制在5%~6%", "保持在5%-5.5%之间"
+    return "=" if op == "range" else op
