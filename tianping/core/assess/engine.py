@@ -30,6 +30,8 @@ Results columns (stable; the dashboard and reports read them):
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,7 +46,7 @@ from .status import (C_ATTAINED, C_NO_DATA, C_PENDING, STATUSES, directional_sta
                      numeric_status)
 from .targets import (BASE_OPS, DIRECTIONAL, DIRECTIONAL_OPS, NUMERIC, QUALITATIVE, base_bands, meets, normalise_targets,
                       target_arrays)
-from .warnings import WARNING_COLUMNS, find_warnings
+from .warnings import WARNING_COLUMNS, Fluctuation, find_warnings
 
 RESULT_COLUMNS = [
     *SERIES_KEYS, "headline", "area", "goal", "milestone", "op", "target_value", "target_upper",
@@ -175,18 +177,48 @@ def assess(observations: pd.DataFrame, targets: pd.DataFrame, *, year: int | Non
         year = int(observations["year"].max()) if len(observations) else max(targets["year"], default=0)
     matrix = build_series(observations, first_year=config.period_start, last_year=year)
     matrix = _with_missing_series(matrix, list(targets["indicator"]))
-    trend = fit_trends(matrix.values)
     targets = _with_measured_units(targets, _indicator_units(observations))
     ind_cats = pd.Index(matrix.keys["indicator"].cat.categories)
     s, t = _pair_rows(matrix.keys["indicator"].cat.codes.to_numpy(np.int64),
                       ind_cats.get_indexer(targets["indicator"]))
-    columns = _evaluate(matrix, trend, targets, s, t, year, config, judgements)
+    slope, columns, fluctuation = _in_chunks(matrix, targets, s, t, year, config, judgements)
     results = _results_frame(matrix, targets, s, t, columns)
-    warnings = find_warnings(results, matrix, trend, s, year, config)
+    warnings = find_warnings(results, slope, fluctuation, s, year, config)
     if config.sentences or (config.sentences is None and len(results) <= config.sentence_row_limit):
         results["sentence"] = phrases.status_sentences(results)
         warnings["sentence"] = phrases.warning_sentences(warnings, results)
     return Assessment(results, warnings, year, config)
+
+
+CHUNK_SERIES = 100_000
+THREADS = min(2, os.cpu_count() or 1)
+
+
+def _concat(parts: list):
+    if isinstance(parts[0], np.ndarray):
+        return np.concatenate(parts)
+    return type(parts[0])._concat_same_type(parts)
+
+
+def _in_chunks(matrix: SeriesMatrix, targets, s, t, year, config, judgements):
+    """Trends, result columns and fluctuation statistics, computed over blocks of series
+    on every core: numpy releases the GIL, so two threads get twice the CPU (results rows
+    of one series are contiguous, so a block of series is a block of rows)."""
+    n = len(matrix)
+    bounds = np.linspace(0, n, max(1, -(-n // CHUNK_SERIES)) + 1).astype(np.int64)
+    row_bounds = np.searchsorted(s, bounds)
+
+    def run(k: int):
+        a, b, r0, r1 = bounds[k], bounds[k + 1], row_bounds[k], row_bounds[k + 1]
+        block = matrix.rows(a, b)
+        trend = fit_trends(block.values)
+        columns = _evaluate(block, trend, targets, s[r0:r1] - a, t[r0:r1], year, config, judgements)
+        return trend.slope, columns, Fluctuation.of(block, config)
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        parts = list(pool.map(run, range(len(bounds) - 1)))
+    columns = {name: _concat([p[1][name] for p in parts]) for name in parts[0][1]}
+    return (np.concatenate([p[0] for p in parts]), columns, Fluctuation.concat([p[2] for p in parts]))
 
 
 def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, year, config, judgements):

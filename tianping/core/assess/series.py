@@ -32,6 +32,13 @@ class SeriesMatrix:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def rows(self, start: int, stop: int) -> "SeriesMatrix":
+        """Series start…stop−1 (views, no copy), for processing in chunks."""
+        def cut(a):
+            return None if a is None else a[start:stop]
+        return SeriesMatrix(self.keys.iloc[start:stop], self.years, self.values[start:stop],
+                            cut(self.numerators), cut(self.denominators))
+
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     if isinstance(column.dtype, pd.CategoricalDtype):

@@ -25,12 +25,13 @@ years late), result_row (index into results), sentence.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .config import AssessConfig
-from .projection import Trend, row_nanmedian
+from .projection import row_nanmedian
 from .series import SERIES_KEYS, SeriesMatrix
 from .status import ACCELERATE, REGRESSING, SLOW
 
@@ -90,12 +91,12 @@ def _sign(results, rows):
     return np.where(direction == "up", 1.0, np.where(direction == "down", -1.0, 0.0))
 
 
-def _deterioration(results, trend: Trend, s, first_rows, config):
+def _deterioration(results, slope, s, first_rows, config):
     sign = _sign(results, first_rows)
     base = results["base_value"].to_numpy()[first_rows]
     latest = results["latest_value"].to_numpy()[first_rows]
     with np.errstate(invalid="ignore", divide="ignore"):
-        rel = sign * trend.slope[s[first_rows]] / np.abs(base)
+        rel = sign * slope[s[first_rows]] / np.abs(base)
         worse = sign * (latest - base) < 0
     hit = (rel <= -config.direction_min_change) & worse
     rows = first_rows[hit]
@@ -192,10 +193,28 @@ def _counted_p(matrix: SeriesMatrix) -> np.ndarray:
     return p
 
 
-def _fluctuation(results, matrix: SeriesMatrix, s, first_rows, config):
+@dataclass
+class Fluctuation:
+    """Per series: robust z and size of the latest year-on-year change, and the two-rate
+    Poisson p-value where the series has counts (NaN otherwise)."""
+
+    z: np.ndarray
+    change: np.ndarray
+    p: np.ndarray
+
+    @staticmethod
+    def of(matrix: SeriesMatrix, config: AssessConfig) -> "Fluctuation":
+        z, change = robust_z_latest(matrix.values, config.fluctuation_min_changes)
+        return Fluctuation(z, change, _counted_p(matrix))
+
+    @staticmethod
+    def concat(parts: list["Fluctuation"]) -> "Fluctuation":
+        return Fluctuation(*(np.concatenate([getattr(p, f) for p in parts]) for f in ("z", "change", "p")))
+
+
+def _fluctuation(results, fluctuation: Fluctuation, s, first_rows, config):
     series = s[first_rows]
-    z, change = robust_z_latest(matrix.values[series], config.fluctuation_min_changes)
-    p = _counted_p(matrix)[series]
+    z, change, p = fluctuation.z[series], fluctuation.change[series], fluctuation.p[series]
     counted = ~np.isnan(p)
     hit = np.where(counted, p < config.poisson_alpha, np.abs(z) > config.fluctuation_z)
     sign = _sign(results, first_rows)
@@ -223,11 +242,13 @@ def _late_or_missing(results, first_rows, year, config):
                   np.where(missing[hit], np.nan, year - latest_year[hit]).astype(float), milestone=0)
 
 
-def find_warnings(results: pd.DataFrame, matrix: SeriesMatrix, trend: Trend, s: np.ndarray,
+def find_warnings(results: pd.DataFrame, slope: np.ndarray, fluctuation: Fluctuation, s: np.ndarray,
                   year: int, config: AssessConfig) -> pd.DataFrame:
+    """All warnings; ``slope`` (Theil–Sen) and ``fluctuation`` are per series, ``s`` maps
+    result rows to series."""
     first_rows = _series_rows(s)
-    parts = [_projected_miss(results, year, config), _deterioration(results, trend, s, first_rows, config),
-             _fell_back(results, year, config), _fluctuation(results, matrix, s, first_rows, config),
+    parts = [_projected_miss(results, year, config), _deterioration(results, slope, s, first_rows, config),
+             _fell_back(results, year, config), _fluctuation(results, fluctuation, s, first_rows, config),
              _late_or_missing(results, first_rows, year, config)]
     arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     rows = arrays["result_row"]
