@@ -61,7 +61,6 @@ UPPER_BOUND_VERBS = ("控制在", "控制到", "下降到", "下降至", "降至
 PRE_OP_WORDS = sorted(
     ((w, op) for op, words in PRE_OPS.items() for w in words), key=lambda p: -len(p[0])
 )
-PRE_OP_RE = re.compile("|".join(re.escape(w) for w, _ in PRE_OP_WORDS))
 POST_OP_RE = re.compile(
     "^(?:" + "|".join(re.escape(w) for op in POST_OPS.values() for w in op) + ")"
 )
@@ -89,8 +88,6 @@ COMPARE_OPS = {"不低于": ">=", "不少于": ">=", "不高于": "<=", "不超�
                "超过": ">"}
 CHANGE_UP = ("提高", "增长", "增加", "上升", "提升")
 CHANGE_DOWN = ("下降", "降低", "减少")
-CHANGE_RE = re.compile("(?P<verb>" + "|".join(CHANGE_UP + CHANGE_DOWN) + ")")
-ANNUAL_RE = re.compile("(?:年均|每年|年平均|逐年)")
 
 # Fillers stripped from the ends of an indicator name.
 NAME_LEAD_FILLERS = (
