@@ -153,3 +153,26 @@ def test_framework_and_task_division_export_to_excel_and_word(plan, client_of, o
     measures = sum(a.measures.count() for a in plan.areas.all())
     assert len(doc.tables[0].rows) == measures + 1 and doc.tables[0].rows[0].cells[3].text == "牵头单位"
     assert client.get(f"/plans/{plan.pk}/export/secrets.xlsx").status_code == 404
+
+
+def test_a_confirmed_plan_keeps_its_targets_but_its_framework_stays_editable(plan, client_of, office):
+    from tianping.web.plans import services
+
+    services.confirm_plan(plan, office)
+    indicator = maternal(plan)
+    old_value, old_name = indicator.targets.first().value, indicator.name
+    health = Department.objects.get(region=plan.region, name="卫健局")
+    client = client_of(office)
+    response = client.post(f"/plans/indicators/{indicator.pk}/", indicator_form(
+        indicator, name="改名", responsible_department=health.pk, **{"targets-0-value": "1"}))
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.responsible_department == health
+    assert indicator.name == old_name and indicator.targets.first().value == old_value
+
+    count = plan.indicators.count()
+    refused = client.post(f"/plans/{plan.pk}/indicators/new/", {"name": "新指标"}, follow=True).content.decode()
+    assert "只能通过导入修订版" in refused and plan.indicators.count() == count
+    client.post(f"/plans/indicators/{indicator.pk}/delete/")
+    client.post(f"/plans/targets/{indicator.targets.first().pk}/split/")
+    assert plan.indicators.count() == count and indicator.targets.count() >= 1

@@ -26,6 +26,9 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         plan = self.instance.plan
+        if not plan.is_draft:  # names, units and directions change with a revised edition
+            for name in ("name", "unit", "direction"):
+                self.fields[name].disabled = True
         self.fields["responsible_department"].queryset = Department.objects.filter(region=plan.region, is_active=True)
         self.fields["proxy_for"].queryset = plan.indicators.exclude(pk=self.instance.pk)
 

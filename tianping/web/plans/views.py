@@ -130,13 +130,16 @@ def plan_framework(request, pk):
 
 @role_required(*PLAN_MANAGERS)
 def indicator_edit(request, pk):
+    """Draft: everything. Confirmed: the framework only; targets change with a revised edition."""
     indicator = _indicator(request, pk)
+    draft = indicator.plan.is_draft
     form = IndicatorForm(request.POST or None, instance=indicator)
-    targets = TargetFormSet(request.POST or None, instance=indicator)
-    if request.method == "POST" and form.is_valid() and targets.is_valid():
+    targets = TargetFormSet(request.POST or None, instance=indicator) if draft else None
+    if request.method == "POST" and form.is_valid() and (targets is None or targets.is_valid()):
         with transaction.atomic():
             form.save()
-            targets.save()
+            if targets is not None:
+                targets.save()
         messages.success(request, _("Saved “%(name)s”.") % {"name": indicator.name})
         return redirect(f"{_review_url(indicator.plan)}#indicator-{indicator.pk}")
     others = indicator.plan.indicators.exclude(pk=indicator.pk)
@@ -147,6 +150,8 @@ def indicator_edit(request, pk):
 @role_required(*PLAN_MANAGERS)
 def indicator_add(request, pk):
     plan = _plan(request, pk)
+    if refused := _refuse_unless_draft(request, plan):
+        return refused
     if request.method == "POST":
         area = plan.areas.filter(pk=request.POST.get("area") or None).first()
         name = request.POST.get("name", "").strip()[:200]
@@ -164,6 +169,8 @@ def indicator_add(request, pk):
 def indicator_delete(request, pk):
     indicator = _indicator(request, pk)
     plan = indicator.plan
+    if refused := _refuse_unless_draft(request, plan):
+        return refused
     try:
         indicator.delete()
     except ProtectedError:
@@ -177,11 +184,17 @@ def indicator_delete(request, pk):
 @require_POST
 def indicator_merge(request, pk):
     indicator = _indicator(request, pk)
+    if refused := _refuse_unless_draft(request, indicator.plan):
+        return refused
     other = indicator.plan.indicators.filter(pk=request.POST.get("other") or None).first()
     if other is None:
         messages.error(request, _("Choose the indicator to merge into this one."))
     else:
-        revisions.merge_indicators(keep=indicator, absorb=other)
+        try:
+            revisions.merge_indicators(keep=indicator, absorb=other)
+        except ProtectedError:
+            messages.error(request, _("Both indicators have data for the same cells; they cannot be merged."))
+            return redirect("indicator_edit", indicator.pk)
         messages.success(request, _("Merged “%(other)s” into “%(name)s”.") % {"other": other.name, "name": indicator.name})
     return redirect("indicator_edit", indicator.pk)
 
@@ -191,6 +204,8 @@ def indicator_merge(request, pk):
 def target_split(request, pk):
     target = get_scoped_or_404(Target.objects.select_related("indicator__plan"), request.user,
                                region_field="indicator__plan__region", pk=pk)
+    if refused := _refuse_unless_draft(request, target.indicator.plan):
+        return refused
     new = revisions.split_target(target)
     messages.success(request, _("The target is now its own indicator “%(name)s”: rename it.") % {"name": new.name})
     return redirect("indicator_edit", new.pk)
@@ -206,6 +221,16 @@ def measure_edit(request, pk):
         messages.success(request, _("Saved the departments of measure %(n)d.") % {"n": measure.number})
         return redirect(f"{_review_url(measure.area.plan)}#measure-{measure.pk}")
     return render(request, "plans/measure_edit.html", {"measure": measure, "plan": measure.area.plan, "form": form})
+
+
+def _refuse_unless_draft(request, plan: Plan):
+    """Targets and the list of indicators are fixed once a plan is confirmed: they change
+    with a revised edition, so data already reported is never silently re-targeted."""
+    if plan.is_draft:
+        return None
+    messages.error(request, _("The plan is confirmed: its indicators and targets change only by importing a "
+                              "revised edition."))
+    return redirect("plan_review", plan.pk)
 
 
 def _review_url(plan: Plan) -> str:
