@@ -221,78 +221,117 @@ def _in_chunks(matrix: SeriesMatrix, targets, s, t, year, config, judgements):
     return (np.concatenate([p[0] for p in parts]), columns, Fluctuation.concat([p[2] for p in parts]))
 
 
-def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, year, config, judgements):
-    """Every computed column for the (series s, target t) result rows, as numpy arrays."""
-    y0, n_cols = matrix.first_year, len(matrix.years)
-    ta = target_arrays(targets, config)
-    kind = ta.kind[t]
-    is_numeric, is_directional, is_qualitative = kind == NUMERIC, kind == DIRECTIONAL, kind == QUALITATIVE
-    milestone = ta.milestone[t]
+@dataclass
+class _Rows:
+    """Per result row: what the target asks and where the series stands."""
 
+    t: np.ndarray
+    s: np.ndarray
+    is_numeric: np.ndarray
+    is_directional: np.ndarray
+    is_qualitative: np.ndarray
+    milestone: np.ndarray
+    count: np.ndarray
+    has_latest: np.ndarray
+    latest_col: np.ndarray
+    latest: np.ndarray
+    latest_year: np.ndarray
+    has_base: np.ndarray
+    base_value: np.ndarray
+    base_year: np.ndarray
+    stated_base: np.ndarray
+
+
+def _rows(matrix: SeriesMatrix, trend: Trend, ta, s, t, config) -> _Rows:
+    y0 = matrix.first_year
+    kind = ta.kind[t]
     count = trend.count[s]
     has_latest = count > 0
     latest_col = trend.last[s]
-    latest = np.where(has_latest, trend.last_value[s], np.nan)
     latest_year = np.where(has_latest, y0 + latest_col, -1)
-
     base_col, stated_base = _base_columns(matrix, trend, ta, s, t, latest_col, has_latest, config)
     has_base = (base_col >= 0) & has_latest
-    base_value = np.where(has_base, matrix.values[s, np.maximum(base_col, 0)], np.nan)
-    base_year = np.where(has_base, y0 + base_col, -1)
+    return _Rows(
+        t=t, s=s, is_numeric=kind == NUMERIC, is_directional=kind == DIRECTIONAL, is_qualitative=kind == QUALITATIVE,
+        milestone=ta.milestone[t], count=count, has_latest=has_latest, latest_col=latest_col,
+        latest=np.where(has_latest, trend.last_value[s], np.nan), latest_year=latest_year,
+        has_base=has_base, base_value=np.where(has_base, matrix.values[s, np.maximum(base_col, 0)], np.nan),
+        base_year=np.where(has_base, y0 + base_col, -1), stated_base=stated_base)
 
-    lo, hi = ta.lo[t], ta.hi[t]
+
+def _bands(ta, r: _Rows):
+    """(lo, hi) at the milestone and (lo_now, hi_now) at the latest year, per row."""
+    lo, hi = ta.lo[r.t], ta.hi[r.t]
     lo_now, hi_now = lo.copy(), hi.copy()
-    rows = np.flatnonzero(ta.needs_base[t])
+    rows = np.flatnonzero(ta.needs_base[r.t])
     if len(rows):
-        from_year = np.where(np.isnan(stated_base[rows]), base_year[rows], stated_base[rows])
-        b = base_bands(ta.op[t[rows]], ta.value[t[rows]], base_value[rows],
-                       milestone[rows] - from_year, latest_year[rows] - from_year)
-        lo[rows], hi[rows], lo_now[rows], hi_now[rows] = b
+        from_year = np.where(np.isnan(r.stated_base[rows]), r.base_year[rows], r.stated_base[rows])
+        lo[rows], hi[rows], lo_now[rows], hi_now[rows] = base_bands(
+            ta.op[r.t[rows]], ta.value[r.t[rows]], r.base_value[rows],
+            r.milestone[rows] - from_year, r.latest_year[rows] - from_year)
+    return lo, hi, lo_now, hi_now
+
+
+def _projection(matrix, trend, ta, r: _Rows, config):
+    """Projected value and interval at the milestone, only while it is still ahead."""
+    y0 = matrix.first_year
+    projected, low, high = project(trend, r.s, (r.milestone - y0).astype(np.float64), z=config.interval_z,
+                                   upper_bound=ta.upper_bound[r.t], nonnegative=_nonnegative(matrix)[r.s])
+    keep = (r.milestone > r.latest_year) & r.is_numeric & ~np.isnan(projected)
+    return tuple(np.where(keep, v, np.nan) for v in (projected, low, high))
+
+
+def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, year, config, judgements):
+    """Every computed column for the (series s, target t) result rows, as arrays."""
+    ta = target_arrays(targets, config)
+    r = _rows(matrix, trend, ta, s, t, config)
+    lo, hi, lo_now, hi_now = _bands(ta, r)
     lo_strict, hi_strict = ta.lo_strict[t], ta.hi_strict[t]
-    sign = _effective_sign(ta.sign[t], base_value, latest, lo, hi)
-    goal = np.where(is_numeric, np.where(sign > 0, lo, np.where(sign < 0, hi, np.nan)), np.nan)
-    attained = is_numeric & meets(latest, lo_now, hi_now, lo_strict, hi_strict)
-
-    projected, p_low, p_high = project(trend, s, (milestone - y0).astype(np.float64), z=config.interval_z,
-                                       upper_bound=ta.upper_bound[t], nonnegative=_nonnegative(matrix)[s])
-    milestone_ahead = milestone > latest_year
-    keep = milestone_ahead & is_numeric & ~np.isnan(projected)
-    projected, p_low, p_high = (np.where(keep, v, np.nan) for v in (projected, p_low, p_high))
+    sign = _effective_sign(ta.sign[t], r.base_value, r.latest, lo, hi)
+    goal = np.where(r.is_numeric, np.where(sign > 0, lo, np.where(sign < 0, hi, np.nan)), np.nan)
+    attained = r.is_numeric & meets(r.latest, lo_now, hi_now, lo_strict, hi_strict)
+    projected, p_low, p_high = _projection(matrix, trend, ta, r, config)
     projected_attained = meets(projected, lo, hi, lo_strict, hi_strict)
-
     ratio, cagr_o, cagr_r, method = progress_ratio(
-        base_value, base_year.astype(np.float64), latest, latest_year.astype(np.float64),
-        goal, milestone.astype(np.float64), sign.astype(np.float64))
-    ratio = np.where(is_numeric, ratio, np.nan)
-    status = numeric_status(attained, has_base & (count >= 2), milestone_ahead, projected_attained, ratio, config)
-    if is_directional.any():
-        with np.errstate(invalid="ignore", divide="ignore"):
-            first_value = np.where(has_latest, matrix.values[s, trend.first[s]], np.nan)
-            relative_slope = trend.slope[s] / np.abs(first_value)
-        status = np.where(is_directional, directional_status(relative_slope, sign, count, config), status)
-    judgement = _judgement_per_row(matrix.keys, s, is_qualitative, judgements)
-    status = np.where(is_qualitative, judged_status(judgement), status).astype(np.int8)
-    attained = np.where(is_directional, status == C_ATTAINED, attained)
+        r.base_value, r.base_year.astype(np.float64), r.latest, r.latest_year.astype(np.float64),
+        goal, r.milestone.astype(np.float64), sign.astype(np.float64))
+    ratio = np.where(r.is_numeric, ratio, np.nan)
+    status = numeric_status(attained, r.has_base & (r.count >= 2), r.milestone > r.latest_year,
+                            projected_attained, ratio, config)
+    status = _directional_status(matrix, trend, r, sign, status, config)
+    judgement = _judgement_per_row(matrix.keys, s, r.is_qualitative, judgements)
+    status = np.where(r.is_qualitative, judged_status(judgement), status).astype(np.int8)
+    attained = np.where(r.is_directional, status == C_ATTAINED, attained)
     assessable = (status != C_NO_DATA) & (status != C_PENDING)
-    previously = _previously_met(matrix.values, s, latest_col, lo, hi, lo_strict, hi_strict,
-                                 is_numeric & ~attained & has_latest & ~ta.pace[t])
+    previously = _previously_met(matrix.values, s, r.latest_col, lo, hi, lo_strict, hi_strict,
+                                 r.is_numeric & ~attained & r.has_latest & ~ta.pace[t])
     return {
         "goal_value": goal, "tolerance": ta.tolerance[t], "direction": np.where(sign > 0, 0, np.where(sign < 0, 1, 2)),
-        "n_points": count, "base_year": pd.arrays.IntegerArray(base_year.astype(np.int64), ~has_base),
-        "base_value": base_value,
-        "latest_year": pd.arrays.IntegerArray(latest_year.astype(np.int64), ~has_latest),
-        "latest_value": latest,
+        "n_points": r.count, "base_year": pd.arrays.IntegerArray(r.base_year.astype(np.int64), ~r.has_base),
+        "base_value": r.base_value,
+        "latest_year": pd.arrays.IntegerArray(r.latest_year.astype(np.int64), ~r.has_latest),
+        "latest_value": r.latest,
         "attained": pd.arrays.BooleanArray(attained.astype(bool), ~assessable),
         "previously_attained": previously,
         "cagr_observed": cagr_o, "cagr_required": cagr_r, "progress_ratio": ratio,
-        "progress_method": method, "progress_label": progress_labels(ratio, attained & is_numeric, config),
+        "progress_method": method, "progress_label": progress_labels(ratio, attained & r.is_numeric, config),
         "trend_slope": trend.slope[s],
-        "trend_method": np.where(np.isnan(projected), 0, np.where(count >= 3, 1, 2)),
+        "trend_method": np.where(np.isnan(projected), 0, np.where(r.count >= 3, 1, 2)),
         "projected": projected, "projected_low": p_low, "projected_high": p_high,
         "projected_attained": projected_attained, "status": status,
-        "progress_index": aggregate.progress_index(status, base_value, latest, goal, is_numeric),
+        "progress_index": aggregate.progress_index(status, r.base_value, r.latest, goal, r.is_numeric),
         "judgement": judgement,
     }
+
+
+def _directional_status(matrix, trend, r: _Rows, sign, status, config):
+    """逐步提高/降低: the Theil–Sen slope relative to the first value in the period."""
+    if not r.is_directional.any():
+        return status
+    with np.errstate(invalid="ignore", divide="ignore"):
+        first_value = np.where(r.has_latest, matrix.values[r.s, trend.first[r.s]], np.nan)
+        relative_slope = trend.slope[r.s] / np.abs(first_value)
+    return np.where(r.is_directional, directional_status(relative_slope, sign, r.count, config), status)
 
 
 def _base_columns(matrix, trend, ta, s, t, latest_col, has_latest, config):
