@@ -227,3 +227,16 @@ def test_empty_text():
 
 def test_traditional_characters_outside_the_bmp():
     assert to_simplified("妇女𠁞") == "妇女𠀾"
+
+
+def test_page_numbers_between_wrapped_lines_are_dropped():
+    raw = seed("004").split("\n")
+    index = raw.index("2.孕产妇死亡率控制在 10／10 万左右，城乡、区域差距缩")
+    raw[index + 1:index + 1] = ["", "— 7 —", "", "第 7 页"]
+    lines = normalize_text("\n".join(raw)).splitlines()
+    assert "2.孕产妇死亡率控制在10/10万左右，城乡、区域差距缩小。" in lines
+    assert not any(re.fullmatch(r"[—\s\d第页]+", line) for line in lines)
+
+
+def test_a_lone_number_in_a_table_cell_is_kept():
+    assert normalize_text("\t7\n\t孕产妇死亡率") == "\t7\n\t孕产妇死亡率"

@@ -108,7 +108,9 @@ def to_simplified(text: str) -> str:
 
 # ---------------------------------------------------------- inline cleanup
 
-_DEBRIS_RE = re.compile(r"\[(?:bookmark|anchor|comment|hyperlink|footnote|endnote)\s*:[^\]\n]*\]", re.I)
+_DEBRIS_RE = re.compile(r"\[(?:bookmark|anchor|comment|hyperlink|footnote|endnote|image)\s*:[^\]\n]*\]", re.I)
+# A line that is only a page number ("— 5 —", "-12-", "第3页", "第3页 共20页") is page furniture.
+_PAGE_NUMBER_RE = re.compile(r"^(?:[-—–－]*\s*\d{1,3}\s*[-—–－]*|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)$")
 _SPACES_RE = re.compile(r"[ \t]+")
 _NUMBER_SYMBOLS = set("%/.~<>=+")
 _AND_RE = re.compile(f"(?<=[{CJK}、）”]) *\\band\\b *(?=[{CJK}“（0-9])")
@@ -358,12 +360,16 @@ def normalize_text(raw: str) -> str:
     """The canonical form of a whole plan document (see the module docstring)."""
     text = _prepare("\n".join(raw.splitlines()))      # \r\n, \r, \f, \v, \u2028 … all end a line
     lines = [_strip_keeping_cell(line) for line in text.split("\n")]
-    lines = _tidy_text("\n".join(line for line in lines if line)).split("\n")
+    lines = _tidy_text("\n".join(line for line in lines if line and not _is_page_number(line))).split("\n")
     joined = _join([line for line in lines if line])
     # a joint can make a new context ("比例达到" + "95 %"): tidy the joined lines again,
     # all in one text (tidying never adds or removes a line break)
     again = iter(_tidy_text("\n".join(line for line, was_joined in joined if was_joined)).split("\n"))
     return "\n".join(next(again) if was_joined else line for line, was_joined in joined)
+
+
+def _is_page_number(line: str) -> bool:
+    return not line.startswith("\t") and bool(_PAGE_NUMBER_RE.match(line))
 
 
 def _strip_keeping_cell(line: str) -> str:
