@@ -80,6 +80,12 @@ class Assessment:
         frame["sentence"] = phrases.status_sentences(frame)
         return frame
 
+    def warnings_with_sentences(self, rows: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Warnings (or a subset) with the sentence column written."""
+        frame = (self.warnings if rows is None else rows).copy()
+        frame["sentence"] = phrases.warning_sentences(frame, self.results)
+        return frame
+
 
 def _with_missing_series(matrix: SeriesMatrix, indicators: list[str]) -> SeriesMatrix:
     """Add an empty total series for each region × target indicator with no data at all,
