@@ -221,7 +221,7 @@ def test_003_empty_merged_cells_reuse_the_row_above_with_a_warning(plans):
     second = next(i for i in plan.indicator_table if i.name == "区政府工作部门领导班子中配有女干部的班子比例")
     first = next(i for i in plan.indicator_table if i.name == "区党委领导班子中配有女干部的班子比例")
     assert [t.text for t in second.targets] == [t.text for t in first.targets]
-    assert any("合并单元格" in w and "第10行" in w for w in plan.warnings)
+    assert any("合并单元格" in w and "序号10“区政府工作部门领导班子中配有女干部的班子比例”的目标值" in w for w in plan.warnings)
 
 
 # -------------------------------------------------------- unusual input

@@ -473,7 +473,7 @@ def _read_table(reader: _Reader, body: list[str], index: int, offset: int) -> in
     if columns is None:
         reader.plan.warnings.append(f"第{caption_no}行：表格的表头无法识别（需要指标、目标等列），未读取表格。")
         return index
-    previous: dict[str, str] = {}
+    previous: dict[int, str] = {}      # column -> last non-empty value, for merged cells
     for row in _rows(cells[header_end:], columns.width, reader.plan):
         indicator = _table_indicator(row, columns, previous, reader.plan)
         if indicator:
@@ -520,14 +520,14 @@ def _cell(row: list[tuple[int, str]], column: int) -> str:
     return row[column][1] if 0 <= column < len(row) else ""
 
 
-def _table_indicator(row, columns: _Columns, previous: dict[str, str], plan: Plan) -> Indicator | None:
+def _table_indicator(row, columns: _Columns, previous: dict[int, str], plan: Plan) -> Indicator | None:
     line_no, raw_name = row[min(columns.name, len(row) - 1)]
     if not raw_name:
         return None
     name, unit = _name_and_unit(raw_name)
     source = SourceRef(line_no, "｜".join(cell for _, cell in row))
-    target_text = _merged(row, columns.target, previous, "target", "目标值", plan)
-    data_source = _merged(row, columns.source, previous, "source", "数据来源", plan)
+    target_text = _merged(row, columns.target, previous, f"{name}”的目标值", plan)
+    data_source = _merged(row, columns.source, previous, f"{name}”的数据来源", plan)
     indicator = Indicator(name=name, unit=unit, data_source=data_source, source=source)
     baseline = _baseline(_cell(row, columns.baseline), columns.baseline_year, unit, source)
     if baseline:
@@ -537,14 +537,16 @@ def _table_indicator(row, columns: _Columns, previous: dict[str, str], plan: Pla
     return indicator
 
 
-def _merged(row, column: int, previous: dict[str, str], key: str, label: str, plan: Plan) -> str:
+def _merged(row, column: int, previous: dict[int, str], what: str, plan: Plan) -> str:
     """An empty cell under a filled one is a merged cell in the original table: reuse the value."""
     value = _cell(row, column)
     if value:
-        previous[key] = value
-    elif previous.get(key):
-        value = previous[key]
-        plan.warnings.append(f"第{row[0][0]}行：表格第{row[0][1]}行的{label}为空，按合并单元格沿用上一行“{_short(value)}”。")
+        previous[column] = value
+    elif previous.get(column):
+        value = previous[column]
+        plan.warnings.append(
+            f"第{row[0][0]}行：表格序号{row[0][1]}“{what}为空，按合并单元格沿用上一行的“{_short(value)}”。"
+        )
     return value
 
 
