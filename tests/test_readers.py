@@ -237,3 +237,11 @@ def test_tracked_changes_read_as_accepted(tmp_path):
     path = tmp_path / "修订稿.docx"
     document.save(path)
     assert read_document(path) == "孕产妇死亡率控制在8/10万以下。"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_a_character_cut_at_the_end_is_dropped(tmp_path, seed_text, encoding):
+    head = seed_text[:seed_text.index("妇女", 500) + 2]       # ends in a Chinese character
+    path = tmp_path / "截断.txt"
+    path.write_bytes(head.encode(encoding)[:-1])
+    assert read_document(path) == head[:-1]

@@ -35,17 +35,7 @@ def read_document(path: str | Path, data: bytes | None = None, max_bytes: int = 
         data = _read_bytes(Path(path), where, max_bytes)
     _check_size(len(data), where, max_bytes)
     kind = sniff_kind(data, where)
-    try:
-        if kind == "pdf":
-            text = _read_pdf(data, where)
-        elif kind == "docx":
-            text = _read_docx(data, where)
-        else:
-            text = decode_text(data, where)
-    except TianpingError:
-        raise
-    except Exception as exc:  # a reader library failing on a malformed file
-        raise DocumentError(f"文件已损坏，无法读取（{type(exc).__name__}）", where) from exc
+    text = decode_text(data, where) if kind == "text" else _read_binary(kind, data, where)
     if not text.strip():
         raise DocumentError("文件中没有文字", where)
     return text
@@ -67,6 +57,16 @@ def parse_document(path: str | Path, data: bytes | None = None, max_bytes: int =
         plan.source_file = Path(path).name
         plan.source_sha256 = digest
     return plans
+
+
+def _read_binary(kind: str, data: bytes, where: Location) -> str:
+    reader = _read_pdf if kind == "pdf" else _read_docx
+    try:
+        return reader(data, where)
+    except (TianpingError, NameError):   # our own message; a NameError is our bug, not the file's
+        raise
+    except Exception as exc:  # python-docx, lxml or pdfminer failing on a malformed file
+        raise DocumentError(f"文件已损坏，无法读取（{type(exc).__name__}）", where) from exc
 
 
 # --- bytes and type ------------------------------------------------------------
@@ -149,17 +149,29 @@ def decode_text(data: bytes, where: Location | None = None) -> str:
     if b"\x00" in data[:4096]:
         raise DocumentError("文件不是文本、Word（.docx）或PDF格式，无法读取（可能是其他二进制文件）", where)
     for codec in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if _reads_as_text(text):
+        text = _decode_strictly(data, codec)
+        if text is not None and _reads_as_text(text):
             return _newlines(text)
     guess = _charset_normalizer_guess(data)
     if guess and _reads_as_text(guess[1]):
         return _newlines(guess[1])
     raise DocumentError(
         "无法识别文件的文字编码，内容可能是乱码或二进制数据；请用UTF-8或GBK编码另存为文本，或直接导入.docx", where)
+
+
+def _decode_strictly(data: bytes, codec: str) -> str | None:
+    """The text, or None when the bytes are not in ``codec``. A character cut in half
+    at the very end (a file truncated in copying) is dropped, not held against it."""
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as err:
+        cut = err.start
+    if cut < len(data) - 3:
+        return None
+    try:
+        return data[:cut].decode(codec)
+    except UnicodeDecodeError:
+        return None
 
 
 def _charset_normalizer_guess(data: bytes) -> tuple[str, str] | None:
