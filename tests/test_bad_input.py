@@ -70,6 +70,17 @@ def truncated_docx(tmp_path):
     return path
 
 
+def docx_with_broken_xml(tmp_path):
+    # a complete archive whose main part was damaged: cut off mid-element
+    whole = write_docx(seed_text(), tmp_path / "完整.docx")
+    path = tmp_path / "内容损坏.docx"
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            target.writestr(item, content[: len(content) // 2] if item.filename == "word/document.xml" else content)
+    return path
+
+
 def zip_that_is_not_word(tmp_path):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -108,6 +119,7 @@ BAD_FILES = [
     (not_a_plan, "规划"),
     (fifty_megabytes, "文件大小为50 MB，超过上限20 MB"),
     (truncated_docx, "文件已损坏"),
+    (docx_with_broken_xml, "文件已损坏"),
     (zip_that_is_not_word, "不是Word文档"),
     (old_word_document, ".doc"),
     (encrypted_pdf, "加密"),
