@@ -64,3 +64,36 @@ def test_a_reporter_cannot_reach_import_or_review(page, login, reporter, importe
         assert "您的角色无权访问此页面" in page.get_by_role("alert").inner_text()
     assert page.goto(f"/plans/{plan.pk}/").status == 200  # reading the plan is allowed
     assert page.get_by_role("link", name="编辑").count() == 0
+
+
+def test_departments_are_assigned_in_the_framework_table_without_reloading(page, login, office, imported_plan):
+    plan = imported_plan("001")[0]
+    indicators = list(plan.indicators.order_by("position")[:2])
+    login(page, office)
+    page.goto(f"/plans/{plan.pk}/framework/")
+    for indicator, department in zip(indicators, ["教育局", "妇联"]):
+        row = page.locator(f"#framework-{indicator.pk}")
+        row.locator("select[name=responsible_department]").select_option(label=department)
+        row.get_by_role("status").wait_for()
+    assert page.url.endswith(f"/plans/{plan.pk}/framework/")
+    assigned = [i.responsible_department.name for i in plan.indicators.order_by("position")[:2]]
+    assert assigned == ["教育局", "妇联"]
+
+
+def test_a_revised_edition_shows_its_changes_and_applies_them(page, login, office, imported_plan, seed_file, artifacts):
+    from tianping.web.plans import services
+
+    services.confirm_plan(imported_plan("000")[0], office)
+    login(page, office)
+    page.goto("/plans/import/")
+    page.set_input_files("input[name=document]", str(seed_file("002")))
+    page.get_by_role("button", name="上传并提取").click()
+    page.wait_for_url(re.compile(r"/plans/\d+/review/$"))
+    page.get_by_role("link", name="查看修订内容").click()
+    summary = page.locator("#diff-summary").inner_text()
+    assert re.search(r"新增指标\d+项", summary)
+    page.screenshot(path=str(artifacts / "plan-revision-diff.png"))
+    page.get_by_role("button", name="确认并应用修订").click()
+    page.wait_for_url(re.compile(r"/plans/\d+/framework/$"))
+    statuses = dict(Plan.objects.filter(kind="women").values_list("source_file", "status"))
+    assert sorted(statuses.values()) == ["confirmed", "superseded"]

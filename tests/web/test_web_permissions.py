@@ -21,7 +21,7 @@ def manager_urls(plan):
         ("post", f"/plans/{plan.pk}/confirm/"), ("post", f"/plans/{plan.pk}/delete/"),
         ("post", f"/plans/{plan.pk}/indicators/new/"), ("get", f"/plans/indicators/{indicator.pk}/"),
         ("post", f"/plans/indicators/{indicator.pk}/"), ("post", f"/plans/indicators/{indicator.pk}/delete/"),
-        ("post", f"/plans/indicators/{indicator.pk}/merge/"), ("get", f"/plans/measures/{measure.pk}/"),
+        ("post", f"/plans/indicators/{indicator.pk}/merge/"), ("post", f"/plans/indicators/{indicator.pk}/department/"), ("get", f"/plans/measures/{measure.pk}/"),
     ]
     if target:
         urls.append(("post", f"/plans/targets/{target.pk}/split/"))

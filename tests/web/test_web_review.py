@@ -176,3 +176,17 @@ def test_a_confirmed_plan_keeps_its_targets_but_its_framework_stays_editable(pla
     client.post(f"/plans/indicators/{indicator.pk}/delete/")
     client.post(f"/plans/targets/{indicator.targets.first().pk}/split/")
     assert plan.indicators.count() == count and indicator.targets.count() >= 1
+
+
+def test_the_department_of_another_region_is_refused_in_the_framework_table(plan, client_of, office, regions):
+    indicator = maternal(plan)
+    elsewhere = Department.objects.get(region=regions["220113"], name="卫健局")
+    client = client_of(office)
+    response = client.post(f"/plans/indicators/{indicator.pk}/department/", {"responsible_department": elsewhere.pk})
+    assert response.status_code == 400
+    health = Department.objects.get(region=plan.region, name="卫健局")
+    fragment = client.post(f"/plans/indicators/{indicator.pk}/department/", {"responsible_department": health.pk},
+                           HTTP_HX_REQUEST="true").content.decode()
+    assert "已保存" in fragment and f'value="{health.pk}" selected' in fragment
+    indicator.refresh_from_db()
+    assert indicator.responsible_department == health

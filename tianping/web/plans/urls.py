@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/framework/", views.plan_framework, name="plan_framework"),
     path("<int:pk>/indicators/new/", views.indicator_add, name="indicator_add"),
     path("indicators/<int:pk>/", views.indicator_edit, name="indicator_edit"),
+    path("indicators/<int:pk>/department/", views.indicator_department, name="indicator_department"),
     path("indicators/<int:pk>/delete/", views.indicator_delete, name="indicator_delete"),
     path("indicators/<int:pk>/merge/", views.indicator_merge, name="indicator_merge"),
     path("targets/<int:pk>/split/", views.target_split, name="target_split"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Prefetch, ProtectedError, Q
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -125,7 +126,8 @@ def plan_framework(request, pk):
     indicators = plan.indicators.select_related("area", "responsible_department", "proxy_for").prefetch_related("targets")
     measures = Measure.objects.filter(area__plan=plan).select_related("area", "lead_department").prefetch_related(
         "cooperating_departments")
-    return render(request, "plans/plan_framework.html", {"plan": plan, "indicators": indicators, "measures": measures})
+    return render(request, "plans/plan_framework.html", {"plan": plan, "indicators": indicators, "measures": measures,
+                                                         "departments": _departments_of(plan)})
 
 
 @role_required(*PLAN_MANAGERS)
@@ -145,6 +147,30 @@ def indicator_edit(request, pk):
     others = indicator.plan.indicators.exclude(pk=indicator.pk)
     return render(request, "plans/indicator_edit.html",
                   {"indicator": indicator, "plan": indicator.plan, "form": form, "targets": targets, "others": others})
+
+
+@role_required(*PLAN_MANAGERS)
+@require_POST
+def indicator_department(request, pk):
+    """Assign the responsible department from the framework table (htmx swaps the cell)."""
+    indicator = _indicator(request, pk)
+    departments = _departments_of(indicator.plan)
+    chosen = request.POST.get("responsible_department") or None
+    department = departments.filter(pk=chosen).first() if chosen and chosen.isdigit() else None
+    if chosen is not None and department is None:
+        return HttpResponseBadRequest(_("Choose a department of this plan's region."))
+    indicator.responsible_department = department
+    indicator.save(update_fields=["responsible_department"])
+    if not request.htmx:
+        return redirect("plan_framework", indicator.plan.pk)
+    return render(request, "plans/_department_cell.html",
+                  {"indicator": indicator, "departments": departments, "saved": True})
+
+
+def _departments_of(plan: Plan):
+    from tianping.web.orgs.models import Department
+
+    return Department.objects.filter(region=plan.region, is_active=True)
 
 
 @role_required(*PLAN_MANAGERS)
