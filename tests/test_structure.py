@@ -350,3 +350,16 @@ def test_area_introduction_before_its_labels_is_not_a_goal():
     assert (len(education.goals), len(education.measures)) == (int(expected["goals"]), int(expected["measures"]))
     assert any(w.startswith(f"第{index + 2}行") and "教育是妇女发展的基础" in w for w in plan.warnings)
     assert education.name == "妇女与教育" and len(plan.areas) == 8
+
+
+def test_003_table_row_that_lost_its_empty_cells_still_reads():
+    """A reader may drop the empty trailing cells of a row: the next 序号 starts the next row."""
+    lines = normalised("003").split("\n")
+    row2 = lines.index("\t孕产妇死亡率（1/10万）")
+    assert lines[row2 + 3] == "\t"                     # its empty 数据来源
+    del lines[row2 + 3]
+    [plan] = parse_structure("\n".join(lines))
+    names = [i.name for i in plan.indicator_table]
+    assert len(names) == len(raw_table_rows()) and names[2] == "婚前医学检查率"
+    assert plan.indicator_table[2].baselines == []
+    assert any(w.startswith(f"第{row2}行") and "序号2" in w and "4个单元" in w for w in plan.warnings)

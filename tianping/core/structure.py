@@ -502,18 +502,38 @@ def _columns(header: list[str], plan: Plan) -> _Columns | None:
 
 
 def _rows(cells: list[tuple[int, str]], width: int, plan: Plan) -> list[list[tuple[int, str]]]:
-    rows, position = [], 0
+    """Cells grouped into rows. A row starts at its 序号 cell; normally every row has
+    ``width`` cells, but a row that lost trailing empty cells ends where the next
+    序号 (the next number up) stands."""
+    rows: list[list[tuple[int, str]]] = []
+    position = 0
     while position < len(cells):
-        row = cells[position:position + width]
-        if not row[0][1].isdigit():
-            plan.warnings.append(f"第{row[0][0]}行：表格单元“{_short(row[0][1])}”不是行序号，已跳过。")
+        line_no, first = cells[position]
+        if not first.isdigit():
+            plan.warnings.append(f"第{line_no}行：表格单元“{_short(first)}”不在任何一行中，已跳过。")
             position += 1
             continue
-        if len(row) < width:
-            plan.warnings.append(f"第{row[0][0]}行：表格最后一行只有{len(row)}个单元，应有{width}个。")
-        rows.append(row)
-        position += width
+        end = _row_end(cells, position, width, int(first))
+        if end - position != width:
+            plan.warnings.append(f"第{line_no}行：表格序号{first}这一行有{end - position}个单元，应有{width}个。")
+        rows.append(cells[position:end])
+        position = end
     return rows
+
+
+def _row_end(cells: list[tuple[int, str]], start: int, width: int, number: int) -> int:
+    full = min(start + width, len(cells))
+    if full == len(cells) or _is_next_row_number(cells[full][1], number):
+        return full
+    # the row is short: it ends at the next row number within it
+    for position in range(start + 2, full):
+        if _is_next_row_number(cells[position][1], number):
+            return position
+    return full
+
+
+def _is_next_row_number(cell: str, number: int) -> bool:
+    return cell.isdigit() and number < int(cell) <= number + 3
 
 
 def _cell(row: list[tuple[int, str]], column: int) -> str:
