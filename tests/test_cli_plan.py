@@ -110,6 +110,13 @@ def test_parse_markdown_to_a_file(tmp_path, parsed):
     assert "孕产妇死亡率：2025年 ≤ 9/10万；2030年 ≤ 8/10万" in text   # seed 000, goal 2
 
 
+def test_format_follows_the_output_name(tmp_path):
+    out = tmp_path / "核对.xlsx"
+    result = CliRunner().invoke(main, ["plan", "parse", str(SEED_000), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert load_workbook(out).sheetnames[0] == "指标目标"
+
+
 def test_xlsx_needs_an_output_file():
     result = CliRunner().invoke(main, ["plan", "parse", str(SEED_000), "--format", "xlsx"])
     assert result.exit_code == 2

@@ -70,14 +70,15 @@ def plan():
 
 @plan.command("parse")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True,
-              help="输出格式：json（见docs/plan-schema.json）、xlsx（逐条核对用）、md")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="输出格式：json（见docs/plan-schema.json）、xlsx（逐条核对用）、md；默认按输出文件扩展名，否则json")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="输出文件（默认输出到屏幕；xlsx必须指定）")
 def parse(file: Path, fmt: str, output: Path | None):
     """解析规划文件（.txt/.docx/.pdf），输出结构化规划。"""
     from tianping.core import export
 
+    fmt = fmt or _format_of(output)
     if fmt == "xlsx" and output is None:
         raise PlanInputError("xlsx格式需要用 -o 指定输出文件，例如 -o 规划.xlsx")
     plans = _parse(file)
@@ -94,6 +95,11 @@ def parse(file: Path, fmt: str, output: Path | None):
             click.echo(f"  提示：{warning}", err=True)
     if output is not None:
         click.echo(f"已写入 {output}", err=True)
+
+
+def _format_of(output: Path | None) -> str:
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    return {"xlsx": "xlsx", "md": "md", "markdown": "md"}.get(suffix, "json")
 
 
 def _write(content: str | bytes, output: Path | None) -> None:
