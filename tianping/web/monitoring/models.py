@@ -102,7 +102,7 @@ class Warning(models.Model):
         YELLOW = "yellow", _("Yellow")
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Awaiting explanation")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
         RESOLVED = "resolved", _("Resolved")
         ESCALATED = "escalated", _("Escalated")
