@@ -14,8 +14,12 @@ target grammar see a single spelling of each thing:
   ``30%以上``, ``达到一半以上`` -> ``50%以上``); other words are left alone;
 * traditional characters become simplified, character by character, only for
   characters that are never simplified text themselves (``乾``, ``著`` stay);
-* Word debris (``[bookmark: _Toc123]``, zero-width spaces, BOM) is removed;
-* hard-wrapped documents (seed 004) get their lines rejoined; blank lines go.
+* Word debris (``[bookmark: _Toc123]``, zero-width spaces, BOM, control
+  characters) and page-number lines (``— 5 —``) are removed;
+* sentences broken across lines (hard-wrapped seed 004, PDFs, parts of 002) are
+  rejoined: a line that does not end a sentence, is not a heading or title, and
+  is followed by a line that does not start a numbered item is joined to it;
+  blank lines go.
 
 One paragraph per line is kept, because the structure parser and every
 ``SourceRef`` count lines of the normalised text. Table cells laid out one per
