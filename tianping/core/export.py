@@ -204,7 +204,7 @@ def _area_markdown(area: Area) -> list[str]:
             lines.append(f"{goal.number}. {_md(goal.text)}")
             lines += _indicator_lines(goal.indicators, "   ")
     if area.measures:
-        lines += ["", "### 策略措施", ""]
+        lines += (["", "### 策略措施", ""] if area.goals else ["### 策略措施", ""])
         for measure in area.measures:
             lines.append(f"{measure.number}. {_md(measure.title)}")
             lines += _indicator_lines(measure.indicators, "   ")
