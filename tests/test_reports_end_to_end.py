@@ -105,6 +105,10 @@ def check_count(fact, headline):
 
 
 def test_every_fact_equals_the_stored_value(generated, plan):
+    assert_facts_equal_stored_values(generated, plan)
+
+
+def assert_facts_equal_stored_values(generated, plan):
     results, observations, warnings = generated["results"], generated["observations"], generated["warnings"]
     headline = results[results["headline"]]
     kinds = Counter()
@@ -128,7 +132,7 @@ def test_every_fact_equals_the_stored_value(generated, plan):
             assert fact.field == "count" or fact.shown in numbers_in(stored), (fact, stored)
         else:
             raise AssertionError(f"unknown source {fact.source}")
-    assert kinds["result"] > 50 and kinds["count"] > 5
+    assert kinds["result"] > 20 and kinds["count"] > 5
 
 
 # --- (1) every number printed is recorded by the block that prints it ------------------
@@ -136,7 +140,7 @@ def test_every_fact_equals_the_stored_value(generated, plan):
 def label_stripper(generated, plan):
     """Remove names that contain digits but state no value: indicator and area names, the
     plan title, units written with a base (1/10万)."""
-    labels = {plan.title, REGION, *DEPARTMENTS, *map(str, generated["results"]["indicator"].unique()),
+    labels = {plan.title, generated.get("region", REGION), *DEPARTMENTS, *map(str, generated["results"]["indicator"].unique()),
               *(a.name for a in plan.areas)}
     labels = sorted((label for label in labels if label), key=len, reverse=True)
     pattern = re.compile("|".join(map(re.escape, labels)) + r"|1?/10万(活产)?")
@@ -154,6 +158,10 @@ def block_texts(block):
 
 
 def test_every_printed_number_is_a_recorded_fact(generated, plan):
+    assert_printed_numbers_recorded(generated, plan)
+
+
+def assert_printed_numbers_recorded(generated, plan):
     strip = label_stripper(generated, plan)
     for block in generated["report"].blocks:
         printed = Counter(n for text in block_texts(block) for n in numbers_in(strip(text)))
@@ -261,3 +269,21 @@ def test_generate_reports_progress_from_0_to_1_and_writes_to_memory(plan):
     assert any(area.name in m for area in plan.areas for _, m in steps)
     buffer.seek(0)
     assert "统计监测报告" in Document(buffer).paragraphs[0].text
+
+
+# The children's plan (other indicators, 儿童 sex series) and the 十四五 plan with its indicator table.
+@pytest.mark.parametrize("seed, kind", [("002_5cc76f4d5f0bb04c.txt", "children"), ("003_1cf7a49d9e1f438b.txt", "women")])
+def test_other_seed_plans_state_only_stored_values(shared_dir, seed, kind):
+    """The same checks on the content (not rendered) of every report kind for the other seeds."""
+    plan = next(p for p in parse_plan_text((shared_dir / "seeds" / seed).read_text(encoding="utf-8"), seed)
+                if p.kind == kind)
+    region = plan.region or "示例区"
+    observations = demo_observations(plan, region=region, seed=11)
+    assessment = assess(observations, targets_from_plan(plan), year=int(observations["year"].max()))
+    for report_kind in ("annual", "midterm", "final"):
+        report = build_report(report_kind, assessment, plan=plan, region=region, observations=observations)
+        generated = dict(kind=report_kind, report=report, observations=observations, year=assessment.year,
+                         region=region,
+                         results=assessment.results, warnings=assessment.warnings)
+        assert_facts_equal_stored_values(generated, plan)
+        assert_printed_numbers_recorded(generated, plan)

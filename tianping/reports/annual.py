@@ -269,8 +269,9 @@ def add_warnings(report: Report, warnings: pd.DataFrame | None, region: str) -> 
     report.add(Paragraph(text, facts))
     for index, warning in warnings.iterrows():
         text = warning_text(warning)
-        facts = [plain_fact("warning", "sentence", float(n), n, indicator=str(warning["indicator"]), row=index)
-                 for n in numbers_in(text)]
+        name = str(warning["indicator"])
+        facts = [plain_fact("warning", "sentence", float(n), n, indicator=name, row=index)
+                 for n in numbers_in(text.replace(name, " "))]      # "5岁以下…" is a name, not a value
         report.add(Paragraph(text, facts))
 
 
