@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -254,7 +254,7 @@ def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: 
             (summary.errors if issue.level == ERROR else summary.warnings).append(text)
 
     now = timezone.now()
-    creates, audits = [], []
+    creates, updates, audits = [], [], []
     for row, ind in accepted:
         key = (ind.pk, row.cell)
         new = {"value": row.value, "numerator": row.numerator, "denominator": row.denominator, "note": row.note or ""}
@@ -284,19 +284,20 @@ def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: 
                                  residence=row.cell.residence, updated_by=user, version=1, **new))
         else:
             summary.changed += 1
-            if not summary.errors:
-                done = Entry.objects.filter(pk=entry.pk, version=base).update(version=base + 1, updated_by=user,
-                                                                              updated_at=now, **new)
-                if not done:  # another transaction changed it in between (databases without row locks)
-                    summary.errors.append(f"{label}已被他人修改，未保存，请刷新后核对")
-                    continue
-                audits.append(EntryChange(entry_id=entry.pk, user=user, at=now, channel=channel,
-                                          version=base + 1, old=old, new=new))
+            for f, v in new.items():
+                setattr(entry, f, v)
+            entry.version, entry.updated_by, entry.updated_at = base + 1, user, now
+            updates.append(entry)
+            audits.append(EntryChange(entry_id=entry.pk, user=user, at=now, channel=channel,
+                                      version=base + 1, old=old, new=new))
     if summary.errors or summary.dry_run:
+        return
+    if not _update_if_unchanged(updates):
+        summary.errors.append("有单元格在保存过程中被他人修改，未保存，请刷新后核对")
         return
     try:
         with transaction.atomic():
-            created = Entry.objects.bulk_create(creates)
+            created = Entry.objects.bulk_create(creates, batch_size=1000)
     except IntegrityError:
         summary.errors.append("有单元格同时被他人新增，未保存，请刷新后核对")
         return
@@ -306,8 +307,43 @@ def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: 
             e.pk = ids[(e.indicator_id, Cell(e.sex, e.age, e.residence))]
     audits += [EntryChange(entry_id=e.pk, user=user, at=now, channel=channel, version=1, old=None,
                            new=e.snapshot()) for e in created]
-    EntryChange.objects.bulk_create(audits)
+    EntryChange.objects.bulk_create(audits, batch_size=1000)
     Submission.objects.filter(pk=sub.pk).update(version=sub.version + 1)
+
+
+_UPDATE_COLUMNS = ("value", "numerator", "denominator", "note", "version", "updated_by_id", "updated_at")
+_PG_TYPES = ("bigint", "double precision", "double precision", "double precision", "text", "integer", "bigint",
+             "timestamptz")
+
+
+def _update_if_unchanged(updates: list[Entry]) -> bool:
+    """Write changed entries in batches of one UPDATE ... FROM (VALUES ...) each, every row
+    only if its stored version is still the one the edit was based on (version - 1).
+    A row another transaction changed meanwhile does not match; then the count is short
+    and the whole save is refused (never last-write-wins). PostgreSQL and SQLite ≥ 3.33."""
+    table = Entry._meta.db_table
+    postgres = connection.vendor == "postgresql"
+    for i in range(0, len(updates), 1000):
+        batch = updates[i:i + 1000]
+        if postgres:
+            row = "(" + ", ".join(f"%s::{t}" for t in _PG_TYPES) + ")"
+            sql = (f'UPDATE "{table}" AS e SET ' + ", ".join(f'"{c}" = v."{c}"' for c in _UPDATE_COLUMNS)
+                   + f" FROM (VALUES {', '.join([row] * len(batch))}) AS v(id, "
+                   + ", ".join(f'"{c}"' for c in _UPDATE_COLUMNS) + ") WHERE e.id = v.id AND e.version = v.version - 1")
+        else:
+            row = "(" + ", ".join(["%s"] * (len(_UPDATE_COLUMNS) + 1)) + ")"
+            sql = (f'UPDATE "{table}" SET ' + ", ".join(f'"{c}" = v.column{k + 2}' for k, c in enumerate(_UPDATE_COLUMNS))
+                   + f" FROM (VALUES {', '.join([row] * len(batch))}) AS v"
+                   + f' WHERE "{table}".id = v.column1 AND "{table}".version = v.column6 - 1')
+        params = []
+        for e in batch:
+            params += [e.pk, e.value, e.numerator, e.denominator, e.note, e.version, e.updated_by_id,
+                       connection.ops.adapt_datetimefield_value(e.updated_at)]
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            if cur.rowcount != len(batch):
+                return False
+    return True
 
 
 # ---------------------------------------------------------------- workflow
