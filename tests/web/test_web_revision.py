@@ -55,5 +55,19 @@ def test_the_diff_counts_add_up(confirmed_000, imported_plan):
     revised = imported_plan("002")[0]
     diff = diff_plans(confirmed_000, revised)
     matched = len(diff.changed) + len(diff.same)
-    assert len(diff.removed) + matched == len({c.name for c in diff.changes if c.old})
+    assert len(diff.removed) + matched == confirmed_000.indicators.count()  # every old indicator once
+    assert len(diff.added) + matched == revised.indicators.count()  # every new indicator once
     assert diff.added and matched > 10
+
+
+def test_a_reworded_indicator_is_matched_as_renamed(confirmed_000, imported_plan):
+    from tianping.web.plans.revisions import diff_plans
+
+    revised = imported_plan("002")[0]
+    old_indicator = matching_indicator(confirmed_000, revised)
+    twin = revised.indicators.get(pk=[c.new for c in diff_plans(confirmed_000, revised).changes
+                                      if c.old == old_indicator][0].pk)
+    twin.name = twin.name + "（全区）"
+    twin.save()
+    change = next(c for c in diff_plans(confirmed_000, revised).changes if c.old == old_indicator)
+    assert change.new == twin and change.renamed and change.kind == "changed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from django.db import transaction
 
@@ -41,8 +42,8 @@ def split_target(target: Target) -> Indicator:
 
 
 def indicator_key(name: str) -> str:
-    """Names compared across editions: no spaces, punctuation or 的."""
-    return re.sub(r"[\s\"“”'‘’（）()、，,。：:；;的]", "", name)
+    """Names compared across editions: no spaces, punctuation, 的 or conjunctions (和/与/及)."""
+    return re.sub(r"[\s\"“”'‘’（）()、，,。：:；;的和与及]", "", name)
 
 
 @dataclass
@@ -60,7 +61,11 @@ class IndicatorChange:
             return "added"
         if self.new is None:
             return "removed"
-        return "changed" if self.old_targets != self.new_targets else "same"
+        return "changed" if self.old_targets != self.new_targets or self.renamed else "same"
+
+    @property
+    def renamed(self) -> bool:
+        return self.old is not None and self.new is not None and self.old.name != self.new.name
 
 
 @dataclass
@@ -90,28 +95,51 @@ class PlanDiff:
 def _target_texts(indicator: Indicator | None) -> list[str]:
     if indicator is None:
         return []
-    return sorted(f"{t.year} {t.op} {'' if t.value is None else f'{t.value:g}'}{t.unit}" for t in indicator.targets.all())
+    return sorted(f"{t.year} {t.get_op_display()} {t.value_label}".strip() for t in indicator.targets.all())
 
 
-def _by_key(plan: Plan) -> dict[str, Indicator]:
-    found: dict[str, Indicator] = {}
-    for indicator in plan.indicators.prefetch_related("targets").order_by("position", "pk"):
-        found.setdefault(indicator_key(indicator.name), indicator)
-    return found
+def _indicators(plan: Plan) -> list[Indicator]:
+    return list(plan.indicators.prefetch_related("targets").order_by("position", "pk"))
+
+
+def match_indicators(old: Plan, new: Plan) -> list[tuple[Indicator | None, Indicator | None]]:
+    """Pairs (old, new): same name first (ignoring punctuation, 的/和/与/及), then the
+    closest remaining name at ≥ 80 % similarity (a reworded edition), then the rest unpaired."""
+    olds, news = _indicators(old), _indicators(new)
+    by_key: dict[str, Indicator] = {}
+    for n in news:
+        by_key.setdefault(indicator_key(n.name), n)
+    pairs, free_old = [], []
+    for o in olds:
+        n = by_key.pop(indicator_key(o.name), None)
+        (pairs.append((o, n)) if n else free_old.append(o))
+    paired = {n.pk for _, n in pairs}
+    free_new = [n for n in news if n.pk not in paired]
+    for o in free_old:
+        best = max(free_new, key=lambda n: _similarity(o.name, n.name), default=None)
+        if best is not None and _similarity(o.name, best.name) >= RENAME_SIMILARITY:
+            pairs.append((o, best))
+            free_new.remove(best)
+        else:
+            pairs.append((o, None))
+    return pairs + [(None, n) for n in free_new]
+
+
+RENAME_SIMILARITY = 0.8
+
+
+def _similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, indicator_key(a), indicator_key(b)).ratio()
 
 
 def diff_plans(old: Plan, new: Plan) -> PlanDiff:
-    """Indicators matched by name between two editions, with their targets side by side."""
-    old_map, new_map = _by_key(old), _by_key(new)
+    """Indicators matched between two editions, with their targets side by side."""
     counts = _observation_counts(old)
-    changes = []
-    for key in list(old_map) + [k for k in new_map if k not in old_map]:
-        o, n = old_map.get(key), new_map.get(key)
-        changes.append(IndicatorChange(
-            name=(n or o).name, old=o, new=n, old_targets=_target_texts(o), new_targets=_target_texts(n),
-            observations=counts.get(o.pk, 0) if o else 0,
-        ))
-    return PlanDiff(changes)
+    return PlanDiff([
+        IndicatorChange(name=(n or o).name, old=o, new=n, old_targets=_target_texts(o), new_targets=_target_texts(n),
+                        observations=counts.get(o.pk, 0) if o else 0)
+        for o, n in match_indicators(old, new)
+    ])
 
 
 def _observation_counts(plan: Plan) -> dict[int, int]:
@@ -124,10 +152,8 @@ def _observation_counts(plan: Plan) -> dict[int, int]:
 def apply_revision(old: Plan, new: Plan) -> None:
     """Carry the framework and the data of every matching indicator over to the new
     edition; the old edition is kept, marked superseded, with what did not match."""
-    new_map = _by_key(new)
-    for key, old_indicator in _by_key(old).items():
-        new_indicator = new_map.get(key)
-        if new_indicator is None:
+    for old_indicator, new_indicator in match_indicators(old, new):
+        if old_indicator is None or new_indicator is None:
             continue
         _carry_framework(old_indicator, new_indicator)
         _move_observations(old_indicator, new_indicator)
