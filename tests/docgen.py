@@ -165,9 +165,19 @@ def _add_contents(document, text: str, in_control: bool) -> None:
             control.find(qn("w:sdtContent")).append(entry._p)
 
 
-def write_pdf(text: str, path: Path, page_numbers: bool = False, contents: bool = False) -> Path:
+# paragraph layouts: Chinese paragraphs usually start indented by two characters; some
+# documents are justified, others mark paragraphs by space instead of an indent
+PDF_LAYOUTS = {
+    "indented": {"firstLineIndent": 21},
+    "justified": {"firstLineIndent": 21, "alignment": 4},   # TA_JUSTIFY
+    "spaced": {"spaceAfter": 6},
+}
+
+
+def write_pdf(text: str, path: Path, page_numbers: bool = False, contents: bool = False,
+              layout: str = "indented") -> Path:
     """``page_numbers`` adds a "- N -" footer, as printed plans have; ``contents`` a
-    contents page with dot leaders."""
+    contents page with dot leaders; ``layout`` one of PDF_LAYOUTS."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -175,9 +185,8 @@ def write_pdf(text: str, path: Path, page_numbers: bool = False, contents: bool 
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    # Chinese paragraphs start indented by two characters
-    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10.5, leading=16,
-                          firstLineIndent=21, wordWrap="CJK")
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10.5, leading=16, wordWrap="CJK",
+                          **PDF_LAYOUTS[layout])
     story = []
     if contents:
         story.append(Paragraph("目  录", body))
