@@ -39,6 +39,7 @@ def report(kind, plan_file, data, region, year, fmt, output, plan_kind, inputs_f
     from tianping.reports import EvaluationInputs, build_report, render
 
     started = time.perf_counter()
+    inputs = EvaluationInputs(**read_inputs(inputs_file)) if inputs_file else None   # fail fast on a typo
     plan = choose_plan(plan_file, plan_kind)
     region = region or plan.region
     if not region:
@@ -50,7 +51,6 @@ def report(kind, plan_file, data, region, year, fmt, output, plan_kind, inputs_f
         assessment = assess(observations, targets_from_plan(plan), year=year)
     except TianpingError as err:
         raise ReportInputError(str(err)) from None
-    inputs = EvaluationInputs(**read_inputs(inputs_file)) if inputs_file else None
     document = build_report(kind, assessment, plan=plan, region=region, year=year,
                             observations=observations, inputs=inputs, synthetic=synthetic)
     output = output or Path(f"{region}{year}年{KIND_NAMES[kind]}.{fmt}")
