@@ -8,6 +8,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,6 +31,8 @@ WARNING_READERS = (*READERS, Role.REPORTER)
 HANDLERS = (Role.REPORTER, Role.OFFICE)
 CLOSERS = (Role.OFFICE,)
 JUDGES = (Role.EVALUATION,)
+METHOD_LABELS = {"cagr": "年均增速法（进度比）", "linear": "线性法（进度比）", "theil_sen": "Theil–Sen 稳健趋势（预测）"}
+LEVEL_RANK = Case(When(level="red", then=0), When(level="orange", then=1), default=2)
 
 
 # ------------------------------------------------------------------ selection helpers
@@ -71,7 +74,10 @@ def _milestone(request, run) -> int | None:
     wanted = _int(request.GET.get("milestone"))
     if wanted in keys:
         return wanted
-    return next((m for m in keys if m >= run.year), keys[-1] if keys else None)
+    # Default: of the milestones still ahead, the one most targets are set for (a plan's
+    # 2030 targets outnumber its few 2025 ones); every milestone is one click away.
+    ahead = [m for m in keys if m >= run.year] or keys[-1:]
+    return max(ahead, key=lambda m: (run.summary[str(m)].get("targets", 0), -m)) if ahead else None
 
 
 def _department(request, region):
@@ -112,13 +118,18 @@ def dashboard(request):
     context.update({
         "department": department, "departments": departments_visible_to(request.user).filter(region=region),
         "milestone": milestone, "milestones": sorted(int(k) for k in run.summary if k.isdigit()),
-        "current": current, "areas": current.get("areas", []), "statuses": [(st, services.LIGHT[st]) for st in services.STATUS_ORDER],
+        "current": current, "areas": _in_plan_order(run.plan, current.get("areas", [])), "statuses": [(st, services.LIGHT[st]) for st in services.STATUS_ORDER],
         "lights": services.LIGHT, "level_counts": level_counts, "levels": services.LEVEL_ORDER,
-        "top_warnings": warnings.select_related("indicator", "department").order_by("level", "-updated_at")[:8],
+        "top_warnings": warnings.select_related("indicator", "department").order_by(LEVEL_RANK, "-updated_at")[:8],
         "completeness": _completeness(region), "query": _query(run, region, milestone=milestone,
                                                               department=department.pk if department else None),
     })
     return render(request, "monitoring/dashboard.html", context)
+
+
+def _in_plan_order(plan, areas):
+    order = {name: i for i, name in enumerate(plan.areas.order_by("number").values_list("name", flat=True))}
+    return sorted(areas, key=lambda a: order.get(a["area"], len(order)))
 
 
 def _completeness(region):
@@ -191,6 +202,8 @@ def indicator(request, pk):
     year = _int(request.GET.get("year"))
     run = next((r for r in runs if r.year == year), runs.first())
     results = list(run.results.filter(indicator=ind).order_by("milestone", "sex", "age", "residence")) if run else []
+    for r in results:
+        r.method_label = " / ".join(METHOD_LABELS.get(m, m) for m in (r.progress_method, r.trend_method) if m) or "—"
     observations = _observations(ind, region, run)
     warnings = (Warning.objects.filter(indicator=ind, region=region).select_related("department")
                 .prefetch_related("events__user").order_by("-created_at"))
@@ -244,7 +257,7 @@ def warnings(request):
     if level in Warning.Level.values:
         rows = rows.filter(level=level)
     return render(request, "monitoring/warnings.html", {
-        "warnings": rows.order_by("level", "-updated_at")[:500], "state": state, "level": level,
+        "warnings": rows.order_by(LEVEL_RANK, "-updated_at")[:500], "state": state, "level": level,
         "states": Warning.State.choices, "levels": Warning.Level.choices})
 
 
