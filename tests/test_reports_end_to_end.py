@@ -287,3 +287,17 @@ def test_other_seed_plans_state_only_stored_values(shared_dir, seed, kind):
                          results=assessment.results, warnings=assessment.warnings)
         assert_facts_equal_stored_values(generated, plan)
         assert_printed_numbers_recorded(generated, plan)
+
+
+def test_a_snapshot_renders_the_same_report_again(generated, tmp_path):
+    """What the web layer stores on publication: JSON in, the same document out."""
+    import json
+
+    from tianping.reports.document import report_from_dict, report_to_dict
+
+    stored = json.dumps(report_to_dict(generated["report"]), ensure_ascii=False)
+    again = report_from_dict(json.loads(stored))
+    assert again.texts() == generated["report"].texts() and again.facts() == generated["report"].facts()
+    render(again, "docx", tmp_path / "again.docx")
+    assert rendered_text("docx", tmp_path / "again.docx", again) == \
+        rendered_text("docx", generated["files"]["docx"], generated["report"])

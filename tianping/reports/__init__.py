@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tianping.reports.annual import build_annual
-from tianping.reports.document import Fact, Report
+from tianping.reports.document import Fact, Report, report_from_dict, report_to_dict
 from tianping.reports.docx import render_docx
 from tianping.reports.evaluation import EvaluationInputs, build_evaluation
 from tianping.reports.html import render_html
@@ -60,4 +60,5 @@ def render(report: Report, fmt: str, out) -> None:
 
 
 __all__ = ["KINDS", "FORMATS", "Report", "Fact", "EvaluationInputs", "build_report", "render", "generate",
-           "build_annual", "build_evaluation", "render_docx", "render_pdf", "render_html"]
+           "build_annual", "build_evaluation", "render_docx", "render_pdf", "render_html",
+           "report_to_dict", "report_from_dict"]

@@ -8,8 +8,9 @@ the output against the stored value it describes.
 
 from __future__ import annotations
 
+import base64
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Union
 
 
@@ -111,6 +112,57 @@ class Report:
             elif isinstance(block, Chart):
                 out.append(block.caption)
         return [t for t in out if t]
+
+
+BLOCK_TYPES = {cls.__name__: cls for cls in (Heading, Paragraph, Table, Chart, PageBreak)}
+
+
+def report_to_dict(report: Report) -> dict:
+    """A JSON-ready snapshot of the drafted content and its facts (charts as base64 PNG), so a
+    published report can be stored with its figures and rendered again, identically, later."""
+    def block_dict(block):
+        data = {"type": type(block).__name__, **{k: v for k, v in vars(block).items() if k != "facts"}}
+        if isinstance(block, Chart):
+            data["png"] = base64.b64encode(block.png).decode("ascii")
+        data["facts"] = [fact_dict(f) for f in getattr(block, "facts", [])]
+        return data
+
+    head = {k: v for k, v in vars(report).items() if k not in ("blocks", "title_facts")}
+    return {**head, "title_facts": [fact_dict(f) for f in report.title_facts],
+            "blocks": [block_dict(b) for b in report.blocks]}
+
+
+def report_from_dict(data: dict) -> Report:
+    def block(item):
+        item = dict(item)
+        cls = BLOCK_TYPES[item.pop("type")]
+        if cls is Chart:
+            item["png"] = base64.b64decode(item["png"])
+        if cls is PageBreak:
+            return PageBreak()
+        item["facts"] = [fact_from_dict(f) for f in item.get("facts", [])]
+        return cls(**item)
+
+    data = dict(data)
+    blocks = [block(b) for b in data.pop("blocks")]
+    title_facts = [fact_from_dict(f) for f in data.pop("title_facts")]
+    return Report(**data, blocks=blocks, title_facts=title_facts)
+
+
+def fact_dict(fact: Fact) -> dict:
+    data = asdict(fact)
+    data["members"], data["out_of"] = [_plain(m) for m in fact.members], [_plain(m) for m in fact.out_of]
+    data["row"] = _plain(fact.row)
+    return data
+
+
+def fact_from_dict(data: dict) -> Fact:
+    return Fact(**{**data, "members": tuple(data["members"]), "out_of": tuple(data["out_of"])})
+
+
+def _plain(value):
+    """numpy integers (pandas index labels) as plain int for JSON."""
+    return value.item() if hasattr(value, "item") else value
 
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
