@@ -25,6 +25,7 @@ def seed_text() -> str:
 
 @pytest.mark.parametrize("encoding, prefix", [
     ("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gbk", b""), ("gb18030", b""), ("utf-16-le", b"\xff\xfe"),
+    ("utf-16-le", b""), ("utf-16-be", b""),
 ])
 def test_every_common_encoding_reads_to_the_same_text(tmp_path, seed_text, encoding, prefix):
     path = tmp_path / "规划.txt"

@@ -147,6 +147,11 @@ def decode_text(data: bytes, where: Location | None = None) -> str:
         if data.startswith(bom):
             return _plausible(data.decode(codec, errors="replace"), codec, where)
     if b"\x00" in data[:4096]:
+        # UTF-16 saved without a byte-order mark has NULs too; anything else is binary
+        for codec in ("utf-16-le", "utf-16-be"):
+            text = _decode_strictly(data, codec)
+            if text is not None and _reads_as_text(text):
+                return _newlines(text)
         raise DocumentError("文件不是文本、Word（.docx）或PDF格式，无法读取（可能是其他二进制文件）", where)
     for codec in ("utf-8", "gb18030"):
         text = _decode_strictly(data, codec)
