@@ -171,3 +171,5 @@ def test_missing_file_and_folder(tmp_path):
     for path, message in ((tmp_path / "没有这个文件.docx", "文件不存在"), (tmp_path, "文件夹")):
         with pytest.raises(DocumentError, match=message):
             parse_document(path)
+        result = CliRunner().invoke(main, ["plan", "parse", str(path)])
+        assert result.exit_code == 2 and message in result.stderr

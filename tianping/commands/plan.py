@@ -69,7 +69,7 @@ def plan():
 
 
 @plan.command("parse")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))   # the reader explains a missing file or a folder in Chinese
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="输出格式：json（见docs/plan-schema.json）、xlsx（逐条核对用）、md；默认按输出文件扩展名，否则json")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -116,7 +116,7 @@ def _write(content: str | bytes, output: Path | None) -> None:
 
 
 @plan.command("summary")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def summary(files: tuple[Path, ...]):
     """列出每个规划文件的领域、主要目标、策略措施和指标目标数（默认：全部种子规划）。"""
     from tianping.core.export import plan_counts
