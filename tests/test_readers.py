@@ -246,3 +246,20 @@ def test_a_character_cut_at_the_end_is_dropped(tmp_path, seed_text, encoding):
     path = tmp_path / "截断.txt"
     path.write_bytes(head.encode(encoding)[:-1])
     assert read_document(path) == head[:-1]
+
+
+def test_symbols_inserted_in_word_are_read(tmp_path):
+    """≥ and ≤ put in with Word's Insert Symbol are w:sym in the Symbol font, not text."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = Document()
+    for name, code, rest in (("孕产妇系统管理率", "F0B3", "95%"), ("孕产妇死亡率", "F0A3", "8/10万")):
+        paragraph = document.add_paragraph(name)
+        paragraph._p.append(parse_xml(
+            f'<w:r {nsdecls("w")}><w:sym w:font="Symbol" w:char="{code}"/></w:r>'))
+        paragraph.add_run(rest)
+    document.add_paragraph("注").runs[0]._r.append(parse_xml(f'<w:sym {nsdecls("w")} w:font="Wingdings" w:char="F0FC"/>'))
+    path = tmp_path / "符号.docx"
+    document.save(path)
+    assert read_document(path).split("\n") == ["孕产妇系统管理率≥95%", "孕产妇死亡率≤8/10万", "注"]

@@ -297,16 +297,33 @@ def _paragraph_text(p) -> str:
     # w:t also holds tracked insertions (deletions are w:delText, so skipped);
     # text boxes and compatibility fallbacks would repeat or scatter text, so skip them.
     parts = []
-    for node in p.iter(_W + "t", _W + "tab", _W + "br", _W + "cr"):
+    for node in p.iter(_W + "t", _W + "tab", _W + "br", _W + "cr", _W + "sym"):
         if _inside_skipped(node, p):
             continue
         if node.tag == _W + "t":
             parts.append(node.text or "")
         elif node.tag == _W + "tab":
             parts.append("\t")
+        elif node.tag == _W + "sym":
+            parts.append(_symbol(node))
         else:
             parts.append("\n")
     return "".join(parts)
+
+
+# Word's Insert Symbol stores the Symbol font's code, not Unicode: ≥ is F0B3 in Symbol
+_SYMBOL_FONT = {0x3C: "<", 0x3E: ">", 0x3D: "=", 0xA3: "≤", 0xB3: "≥", 0xB1: "±", 0xB4: "×", 0xB8: "÷",
+                0xB9: "≠", 0xBB: "≈", 0xB0: "°", 0x25: "%", 0xBC: "…"}
+
+
+def _symbol(sym) -> str:
+    try:
+        code = int(sym.get(_W + "char", ""), 16)
+    except ValueError:
+        return ""
+    if sym.get(_W + "font", "").lower() == "symbol":
+        return _SYMBOL_FONT.get(code & 0xFF, "")
+    return chr(code) if code < 0xE000 or code > 0xF8FF else ""   # private-use glyphs (Wingdings) mean nothing here
 
 
 def _inside_skipped(node, stop) -> bool:
