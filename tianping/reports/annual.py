@@ -13,7 +13,6 @@ from typing import Callable
 import pandas as pd
 
 from tianping.core.assess.warnings import KIND_NAMES, LEVEL_NAMES
-
 from tianping.reports import results as res
 from tianping.reports.charts import series_chart
 from tianping.reports.document import (Chart, Fact, Heading, PageBreak, Paragraph, Report, Table,
@@ -65,8 +64,12 @@ def build_annual(results: pd.DataFrame, *, region: str, year: int, plan=None,
     return report
 
 
+def plan_name(plan, region: str) -> str:
+    return plan.title if plan is not None else f"{region}妇女儿童发展规划"
+
+
 def set_title(report: Report, plan, region: str, year: int) -> None:
-    plan_title = plan.title if plan is not None else f"{region}妇女儿童发展规划"
+    plan_title = plan_name(plan, region)
     report.title, report.title_facts = compose(wording("annual_title"), plan_title=plan_title,
                                                year=plain_fact("report", "year", year, fmt_count(year)))
     report.title_facts += [plain_fact("plan", "title", float(n), n) for n in numbers_in(plan_title)]
@@ -88,7 +91,7 @@ def opening(current: pd.DataFrame, plan, region: str, year: int) -> Paragraph:
     text, facts = compose(
         wording("annual_opening"),
         year=plain_fact("report", "year", year, fmt_count(year)), region=region,
-        plan_title=plan.title if plan is not None else f"{region}妇女儿童发展规划",
+        plan_title=plan_name(plan, region),
         kind_people=KIND_PEOPLE.get(getattr(plan, "kind", ""), "妇女儿童"),
         total=count_fact("indicators", current),
         assessable=count_fact("assessable", assessable), **counts)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from tianping.reports import results as res
-from tianping.reports.annual import (appendix_table, assessable_rows, by_area, ordinal, status_members)
+from tianping.reports.annual import (appendix_table, assessable_rows, by_area, ordinal, plan_name,
+                                     status_members)
 from tianping.reports.document import Fact, Heading, PageBreak, Paragraph, Report, Table, numbers_in
 from tianping.reports.facts import (count_fact, plain_fact, rate_fact, result_fact, target_part, value_part,
                                     year_part)
@@ -58,7 +59,7 @@ def build_evaluation(results: pd.DataFrame, *, stage: str, region: str, plan=Non
     stage_name, verb = STAGES[stage]
 
     report = Report(title="", kind=stage, region=region, year=milestone, synthetic=synthetic)
-    plan_title = plan.title if plan is not None else f"{region}妇女儿童发展规划"
+    plan_title = plan_name(plan, region)
     report.title, report.title_facts = compose(wording("eval_title"), plan_title=plan_title, stage=stage_name)
     report.title_facts += [plain_fact("plan", "title", float(n), n) for n in numbers_in(plan_title)]
     if synthetic:
