@@ -276,3 +276,11 @@ def test_other_common_forms(sentence, expected):
     inds = extract_indicators(sentence, end_year=2030)
     t = inds[0].targets[0]
     assert (t.op, t.value, t.upper, t.year) == expected
+
+
+def test_preface_change_gives_two_baselines():
+    text = normalize_text(seed_text("003"))
+    sentence = next(s for s in text.split("。") if "区管女干部占比" in s)
+    found = [(n, b.year, b.value) for n, b in extract_baselines(sentence, default_year=2020)]
+    assert ("区管女干部占比", 2015, 16.3) in found     # 由“十二五”末的16.3%
+    assert ("区管女干部占比", 2020, 20.1) in found     # 提升至20.1% (the preface reports to 2020)

@@ -44,14 +44,18 @@ def _last_year(text: str) -> int | None:
 
 
 def _clause_baselines(clause, year: int, source: SourceRef) -> list[tuple[str, Baseline]]:
-    out, seg_start = [], 0
+    out, seg_start, name = [], 0, ""
     for g in find_groups(clause.masked):
-        name = _LEAD_WORDS.sub("", clean_name(clause.masked[seg_start: g.op_start]))
+        # "占比由“十二五”末的16.3%提升至20.1%": the second figure keeps the first's name
+        name = _LEAD_WORDS.sub("", clean_name(clause.named[seg_start: g.op_start])) or name
         seg_start = g.end
-        if not name or g.change or g.op not in _PAST_OPS or len(g.values) != 1:
+        if not name or g.change or len(g.values) != 1:
             continue
         v = g.values[0]
-        out.append((name, Baseline(year=year, value=v.value, unit=v.unit, source=source)))
+        if g.op == "from" and clause.start_year:       # "由“十二五”末的16.3%": the 2015 figure
+            out.append((name, Baseline(year=clause.start_year, value=v.value, unit=v.unit, source=source)))
+        elif g.op in _PAST_OPS:
+            out.append((name, Baseline(year=year, value=v.value, unit=v.unit, source=source)))
     return out
 
 

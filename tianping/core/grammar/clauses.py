@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import BASE_RE, DEADLINE_RE, FIVE_YEAR_END, FIVE_YEAR_END_RE, FROM_YEAR_RE, YEAR
+from .lexicon import (
+    BASE_RE, DEADLINE_RE, FIVE_YEAR_END, FIVE_YEAR_END_RE, FIVE_YEAR_PERIOD_END, FROM_YEAR_RE, YEAR,
+)
 
 MASK = "□"
 SENTENCE_ENDS = "。！？；!?;"
@@ -68,7 +70,7 @@ def _pieces(text: str, ends: str):
 
 
 def _make_clause(piece: str, start: int, sentence: str, sentence_no: int) -> Clause:
-    if not _DIGIT_RE.search(piece) and "十四五" not in piece:   # most clauses: no year, no value, nothing to mask but notes
+    if not _DIGIT_RE.search(piece) and "五”" not in piece and "五末" not in piece:   # most clauses: no year, no value, nothing to mask but notes
         masked = _BRACKET_RE.sub(lambda m: MASK * len(m.group()), piece)
         return Clause(piece, masked, piece, start, sentence, sentence_no)
     base_years, named = _mask_base_years(piece)
@@ -88,7 +90,15 @@ def _make_clause(piece: str, start: int, sentence: str, sentence_no: int) -> Cla
     named = _BARE_YEAR_RE.sub(lambda m: MASK * len(m.group()),
                               DEADLINE_RE.sub(lambda m: MASK * len(m.group()), named))
     return Clause(piece, masked, named, start, sentence, sentence_no, years, base_years, leading,
-                  int(from_year.group("y")) if from_year else None)
+                  _start_year(from_year))
+
+
+def _start_year(match: re.Match | None) -> int | None:
+    if match is None:
+        return None
+    if match.group("y"):
+        return int(match.group("y"))
+    return FIVE_YEAR_PERIOD_END[match.group("plan")]
 
 
 def _mask_base_years(masked: str) -> tuple[list[int], str]:

@@ -80,7 +80,10 @@ BASE_RE = re.compile(
     rf"(?:数据|水平)?的?(?P<tail>基础上|为基数|为基期|为基准)?"
 )
 # Start of a change: "由2020年的95%提高到98%" -- the first figure is a baseline.
-FROM_YEAR_RE = re.compile(rf"(?<=由|从)(?P<y>{YEAR})年(?:底|末)?的?")
+FROM_YEAR_RE = re.compile(
+    rf"(?<=由|从)(?:(?P<y>{YEAR})年(?:底|末)?|“?(?P<plan>十[一二三四]五)”?(?:时期)?(?:末|期末))的?")
+# The last year of a five-year plan period: "由“十二五”末的16.3%" starts in 2015.
+FIVE_YEAR_PERIOD_END = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025}
 FROM_WORDS = ("由", "从")
 # A comparison with no number: "一般不低于本地区党员总数中女性比例".
 COMPARE_RE = re.compile(r"(?P<word>不低于|不少于|不高于|不超过|高于|低于|超过)(?P<rest>[^\d，。；]{2,})$")
@@ -97,7 +100,7 @@ NAME_LEAD_FILLERS = (
 NAME_TAIL_FILLERS = (
     "均", "都", "要", "应", "力争", "一般", "分别", "各", "仍", "将", "需", "必须", "基本", "全部",
     "总体", "稳步", "持续", "不断", "逐步", "进一步", "在", "始终", "长期", "已",
-    "得到", "争取", "努力", "有", "保证", "的", "由", "从", "达到",
+    "得到", "争取", "努力", "有", "保证", "的", "由", "从", "达到", "继续保持", "保持",
 )
 # Endings that mark a complete indicator name ("…死亡率", "…比例").
 INDICATOR_HEADS = ("率", "比例", "比重", "占比", "人数", "数量", "年限", "寿命", "指数", "数")
