@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from tianping.core.assess import AssessConfig, assess
-from tianping.core.assess.phrases import number, series_label, target_phrase, with_unit
+from tianping.core.assess.phrases import series_label, target_phrase, with_unit
 from tianping.core.assess.series import one_series
 
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .config import AssessConfig
-from .status import ATTAINED, C_ATTAINED, C_NO_DATA, C_PENDING, C_REGRESSING, C_SLOW, NO_DATA, PENDING
+from .status import ATTAINED, C_ATTAINED, C_NO_DATA, C_PENDING, C_SLOW, NO_DATA, PENDING
 
 OVERALL = "全部"
 

@@ -46,7 +46,7 @@ from .status import (C_ATTAINED, C_NO_DATA, C_PENDING, STATUSES, directional_sta
                      numeric_status)
 from .targets import (BASE_OPS, DIRECTIONAL, DIRECTIONAL_OPS, NUMERIC, QUALITATIVE, base_bands, meets, normalise_targets,
                       target_arrays)
-from .warnings import WARNING_COLUMNS, Fluctuation, find_warnings
+from .warnings import Fluctuation, find_warnings
 
 RESULT_COLUMNS = [
     *SERIES_KEYS, "headline", "area", "goal", "milestone", "op", "target_value", "target_upper",
@@ -187,7 +187,7 @@ def assess(observations: pd.DataFrame, targets: pd.DataFrame, *, year: int | Non
     ind_cats = pd.Index(matrix.keys["indicator"].cat.categories)
     s, t = _pair_rows(matrix.keys["indicator"].cat.codes.to_numpy(np.int64),
                       ind_cats.get_indexer(targets["indicator"]))
-    slope, columns, fluctuation = _in_chunks(matrix, targets, s, t, year, config, judgements)
+    slope, columns, fluctuation = _in_chunks(matrix, targets, s, t, config, judgements)
     results = _results_frame(matrix, targets, s, t, columns)
     warnings = find_warnings(results, slope, fluctuation, s, year, config)
     if config.sentences or (config.sentences is None and len(results) <= config.sentence_row_limit):
@@ -206,7 +206,7 @@ def _concat(parts: list):
     return type(parts[0])._concat_same_type(parts)
 
 
-def _in_chunks(matrix: SeriesMatrix, targets, s, t, year, config, judgements):
+def _in_chunks(matrix: SeriesMatrix, targets, s, t, config, judgements):
     """Trends, result columns and fluctuation statistics, computed over blocks of series
     on every core: numpy releases the GIL, so two threads get twice the CPU (results rows
     of one series are contiguous, so a block of series is a block of rows)."""
@@ -218,7 +218,7 @@ def _in_chunks(matrix: SeriesMatrix, targets, s, t, year, config, judgements):
         a, b, r0, r1 = bounds[k], bounds[k + 1], row_bounds[k], row_bounds[k + 1]
         block = matrix.rows(a, b)
         trend = fit_trends(block.values)
-        columns = _evaluate(block, trend, targets, s[r0:r1] - a, t[r0:r1], year, config, judgements)
+        columns = _evaluate(block, trend, targets, s[r0:r1] - a, t[r0:r1], config, judgements)
         return trend.slope, columns, Fluctuation.of(block, config)
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
@@ -287,7 +287,7 @@ def _projection(matrix, trend, ta, r: _Rows, config):
     return tuple(np.where(keep, v, np.nan) for v in (projected, low, high))
 
 
-def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, year, config, judgements):
+def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, config, judgements):
     """Every computed column for the (series s, target t) result rows, as arrays."""
     ta = target_arrays(targets, config)
     r = _rows(matrix, trend, ta, s, t, config)
