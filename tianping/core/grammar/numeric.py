@@ -81,26 +81,34 @@ def _standalone(masked: str, m: re.Match) -> bool:
 
 
 def _make_group(masked: str, members: list[re.Match], allow_unitless: bool) -> Group | None:
-    values = [_value(m) for m in members]
-    last_unit = values[-1].unit
-    for v in values:  # "2.8、3和4‰": a bare value in a list takes the list's unit
-        v.unit = v.unit or last_unit
-    end = members[-1].end()
-    post = POST_OP_RE.match(masked[end:])
-    post_op = _POST_OP_OF[post.group()] if post else ""
-    end += post.end() if post else 0
-    if masked[: members[0].start()].rstrip(MASK + " 的").endswith(FROM_WORDS):
-        return Group(values, "from", members[0].start(), end)   # "由2020年的95%": a start, not a target
-    pre_op, op_start, change, annual = _pre_op(masked, members[0].start())
-    if masked[: members[0].start()].rstrip(MASK + " 的").endswith(FROM_WORDS):
-        return Group(values, "from", members[0].start(), end)   # "由2020年的95%": a start, not a target
+    values = _values(members)
+    start = members[0].start()
+    end, post_op = _post_op(masked, members[-1].end())
+    if masked[:start].rstrip(MASK + " 的").endswith(FROM_WORDS):
+        return Group(values, "from", start, end)   # "由2020年的95%": a start, not a target
+    if values[-1].unit in COUNT_UNITS and masked[end:end + 1] == "的":
+        return None                                # "1万人以上的镇": a condition, not a target
+    pre_op, op_start, change, annual = _pre_op(masked, start)
     at_end = not masked[end:].strip(MASK + " ")
-    if last_unit in COUNT_UNITS and masked[end:end + 1] == "的":   # "1万人以上的镇": a condition
-        return None
     if not _is_target(values[-1], bool(pre_op or change), bool(post_op), at_end, allow_unitless):
         return None
-    op = _combine(pre_op, post_op, masked[op_start: members[0].start()], values[0])
+    op = _combine(pre_op, post_op, masked[op_start:start], values[0])
     return Group(values, op, op_start, end, change, annual)
+
+
+def _values(members: list[re.Match]) -> list[Value]:
+    values = [_value(m) for m in members]
+    for v in values:  # "2.8、3和4‰": a bare value in a list takes the list's unit
+        v.unit = v.unit or values[-1].unit
+    return values
+
+
+def _post_op(masked: str, end: int) -> tuple[int, str]:
+    """(end of the group, operator) for "以上", "以下", "左右", "之间" after the last value."""
+    post = POST_OP_RE.match(masked[end:])
+    if not post:
+        return end, ""
+    return end + post.end(), _POST_OP_OF[post.group()]
 
 
 def _value(m: re.Match) -> Value:
