@@ -95,7 +95,7 @@ def overall(rows: pd.DataFrame, plan, verb: str) -> list:
     text, facts = compose(wording("eval_overall"), assessable=count_fact("assessable", assessable),
                           attained=count_fact("status:已达标", attained), attained_verb=verb,
                           rate=rate_fact(attained, assessable))
-    blocks: list = [Paragraph(text, facts, style="lead")]
+    blocks: list = [Paragraph(text, facts, style="lead"), Paragraph(wording("eval_rate_note"), style="note")]
     table = Table(header=["领域", "指标数", "可监测", "达标", "达标率（%）"], rows=[],
                   caption="各领域目标达标情况", widths=[4, 1.5, 1.5, 1.5, 2])
     for area, area_rows in by_area(rows, plan):
