@@ -127,7 +127,7 @@ def test_no_projection_once_the_milestone_has_passed():
 def test_trend_uses_only_the_period_from_config():
     values = {2015: 95.0, 2016: 95.0, 2017: 95.0, 2020: 70.0, 2022: 74.0, 2024: 78.0}
     whole = status_of(values)
-    period = status_of(values, config=AssessConfig(period_start=2020, base_year=2020))
+    period = status_of(values, config=AssessConfig.for_plan(2021))
     assert (period["base_year"], period["n_points"]) == (2020, 3)
     assert whole["base_year"] == 2015 and whole["status"] == "退步"
     assert period["projected"] == pytest.approx(90.0) and period["status"] == "预计达标"

@@ -78,7 +78,7 @@ def assess_command(plan_file: Path, data_file: Path, year: int | None, region: s
             raise PlanInputError(f"数据中没有地区“{region}”；数据中的地区：{'、'.join(known[:20])}")
     if observations.empty:
         raise PlanInputError(f"数据文件“{data_file.name}”中没有观测值")
-    config = AssessConfig(period_start=first - 1, base_year=first - 1, sentences=True)
+    config = AssessConfig.for_plan(first, sentences=True)
     try:
         result = assess(observations, targets, year=year, config=config)
     except TianpingError as err:
