@@ -277,3 +277,34 @@ def write_outline_docx(items: list[tuple[int, str]], path: Path, styled_level: i
                 f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="950"/></w:numPr>'))
     document.save(path)
     return path
+
+
+def write_unmapped_font_pdf(path: Path, glyphs: int = 300) -> Path:
+    """A PDF whose CJK font has no Unicode mapping (Identity-H, no ToUnicode), as some
+    office tools produce: the page shows text, but copying it gives "(cid:1234)"."""
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        "/Contents 6 0 R >>",
+        "<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [5 0 R] >>",
+        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun "
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
+    ]
+    rows = []
+    for row in range(glyphs // 30):
+        cids = "".join(f"{(row * 30 + i) % 7000 + 1000:04X}" for i in range(30))
+        rows.append(f"BT /F1 12 Tf 50 {780 - row * 16} Td <{cids}> Tj ET")
+    stream = "\n".join(rows)
+    objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(bytes(out))
+    return path

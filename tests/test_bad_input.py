@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SEEDS
-from docgen import write_docx, write_image_only_pdf, write_pdf
+from docgen import write_docx, write_image_only_pdf, write_pdf, write_unmapped_font_pdf
 from tianping.cli import main
 from tianping.core.errors import DocumentError
 from tianping.core.readers import parse_document
@@ -46,6 +46,10 @@ def high_byte_garbage(tmp_path):
 
 def image_only_pdf(tmp_path):
     return write_image_only_pdf(tmp_path / "扫描件.pdf")
+
+
+def pdf_without_unicode_mapping(tmp_path):
+    return write_unmapped_font_pdf(tmp_path / "乱码字体.pdf")
 
 
 def not_a_plan(tmp_path):
@@ -116,6 +120,7 @@ BAD_FILES = [
     (binary_garbage, "无法读取"),
     (high_byte_garbage, "编码"),
     (image_only_pdf, "PDF中没有可提取的文字，可能是扫描件"),
+    (pdf_without_unicode_mapping, "无法识别的字体编码"),
     (not_a_plan, "规划"),
     (fifty_megabytes, "文件大小为50 MB，超过上限20 MB"),
     (truncated_docx, "文件已损坏"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import logging
 import re
 import statistics
 import zipfile
@@ -547,6 +548,7 @@ def _roman(n: int) -> str:
 _NUMBERED_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十]+[章节部分])")
 # a contents page: "目  录" and entries with dot leaders and a page number
 _CONTENTS_LINE = re.compile(r"^\s*(?:目\s*录|.{1,80}?(?:[.．·…]\s*){4,}\d{1,3})\s*$")
+_UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")   # pdfminer's mark for a glyph without a Unicode mapping
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
 
 
@@ -565,7 +567,11 @@ def _read_pdf(data: bytes, where: Location) -> str:
              if not _PAGE_NUMBER.match(line.text) and not _CONTENTS_LINE.match(line.text)]
     if not lines:
         raise DocumentError("PDF中没有可提取的文字，可能是扫描件；请提供Word文档或带文字层的PDF", where)
-    return "\n".join(_pdf_text(lines))
+    text = "\n".join(_pdf_text(lines))
+    if len(_UNMAPPED_GLYPH.sub("", text)) < len(text) / 2:
+        raise DocumentError("PDF中的文字使用了无法识别的字体编码（复制出来是乱码），"
+                            "请提供Word文档或另存为带正确文字层的PDF", where)
+    return text
 
 
 def _pdf_lines(data: bytes, where: Location) -> list[_PdfLine]:
@@ -576,6 +582,7 @@ def _pdf_lines(data: bytes, where: Location) -> list[_PdfLine]:
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
 
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)   # font warnings mean nothing to the office
     lines = []
     # char_margin 1.0 (default 2.0): keeps neighbouring table cells apart; body text
     # has no gaps between characters, so it is unaffected. boxes_flow=None skips the
