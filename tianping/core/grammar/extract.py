@@ -175,16 +175,20 @@ def _full_coverage(r: _Reading, clause: Clause) -> bool:
     if not m:
         return False
     own = clean_name(clause.named[: m.start()])
-    name = complete_name(own, "%", coverage=True) if own else r.subject
-    pair = _LAST_AND_RE.split(name, maxsplit=1) if "两个" in m.group() else []
-    for n in pair if len(pair) == 2 else [name]:
-        n = complete_name(n, "%", coverage=True) if len(pair) == 2 else n
+    names = _coverage_names(own, two="两个" in m.group()) if own else [r.subject]
+    for n in names:
         for y in _years(r, clause):
             r.found.append((n, Target(year=y, op=">=", value=100.0, unit="%", kind="numeric",
                                       text=clause.text[m.start(): m.end()].strip(),
                                       source=_source(r, clause))))
-    r.subject = name
+    r.subject = names[-1]
     return True
+
+
+def _coverage_names(subject: str, *, two: bool) -> list[str]:
+    """"A以及B实现“两个全覆盖”" covers A and B; each becomes a "…覆盖率"."""
+    parts = _LAST_AND_RE.split(subject, maxsplit=1) if two else [subject]
+    return [complete_name(p, "%", coverage=True) for p in (parts if len(parts) == 2 else [subject])]
 
 
 def _non_numeric(r: _Reading, clause: Clause) -> str:
