@@ -2,7 +2,7 @@
 
 The type is decided by the bytes, not the name: offices rename files, save GBK
 text as ".txt" and send truncated attachments. Every failure is a
-``DocumentError`` in Chinese naming the file; nothing here lets a traceback out.
+``DocumentError`` in Chinese naming the file; only a bug of our own escapes as such.
 
 ``parse_document`` adds the plan parser on top and stamps each plan with the
 file's name and sha256, so a stored plan can be traced to the exact bytes.
@@ -46,17 +46,15 @@ def parse_document(path: str | Path, data: bytes | None = None, max_bytes: int =
     """Read a document and parse the plan(s) in it, stamped with file name and sha256."""
     from tianping.core.parser import parse_plan_text  # the parser is built on top of readers
 
-    where = Location(file=Path(path).name)
+    name = Path(path).name
     if data is None:
-        data = _read_bytes(Path(path), where, max_bytes)
-    text = read_document(path, data, max_bytes)
-    plans = parse_plan_text(text, source_file=Path(path).name)
+        data = _read_bytes(Path(path), Location(file=name), max_bytes)
+    plans = parse_plan_text(read_document(path, data, max_bytes), source_file=name)
     if not any(plan.areas for plan in plans):
-        raise DocumentError(NOT_A_PLAN, where)
-    digest = hashlib.sha256(data).hexdigest()
+        raise DocumentError(NOT_A_PLAN, Location(file=name))
+    digest = hashlib.sha256(data).hexdigest()   # of the bytes received, not of the text
     for plan in plans:
-        plan.source_file = Path(path).name
-        plan.source_sha256 = digest
+        plan.source_file, plan.source_sha256 = name, digest
     return plans
 
 
