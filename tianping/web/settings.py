@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "tianping.web.collection",
     "tianping.web.monitoring",
+    "huey.contrib.djhuey",
+    "tianping.web.publishing",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +155,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# Background jobs (report generation), run by `tianping worker`: a SQLite queue file in var/,
+# or Redis when REDIS_URL is set. TIANPING_HUEY_IMMEDIATE=1 runs jobs inside the web process.
+HUEY = {
+    "name": "tianping",
+    "huey_class": "huey.RedisHuey" if os.environ.get("REDIS_URL") else "huey.SqliteHuey",
+    **({"url": os.environ["REDIS_URL"]} if os.environ.get("REDIS_URL")
+       else {"filename": os.environ.get("TIANPING_HUEY_FILE", str(VAR_DIR / "huey.sqlite3"))}),
+    "immediate": _env_bool("TIANPING_HUEY_IMMEDIATE"),
+    "consumer": {"workers": 1, "worker_type": "thread", "initial_delay": 0.1, "max_delay": 2.0},
+}
 
 # Where `tianping demo` finds the seed plans when --seeds is not given.
 TIANPING_SEEDS = os.environ.get("TIANPING_SEEDS", "")

@@ -17,4 +17,5 @@ urlpatterns = [
     path("api/", include("tianping.web.api.urls")),
     path("data/", include("tianping.web.observations.urls")),
     path("monitoring/", include("tianping.web.monitoring.urls")),
+    path("", include("tianping.web.publishing.urls")),
 ]

@@ -1,0 +1,29 @@
+"""`tianping worker`: the background worker (huey consumer) that generates reports.
+
+Run it next to `tianping serve` (or `tianping demo`) with the same environment
+(DATABASE_URL, TIANPING_VAR, REDIS_URL): the web pages queue jobs, the worker runs them
+and writes their progress to the database, which the pages poll."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+
+@click.command("worker")
+@click.option("-w", "--workers", type=int, default=1, show_default=True, help="并行工作线程数")
+@click.option("--verbose", is_flag=True, help="输出每个任务的日志")
+def worker(workers, verbose):
+    """启动后台任务进程（报告生成）。"""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tianping.web.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    click.echo(f"» 天平后台任务进程已启动（{workers}个线程，Ctrl+C 停止）")
+    options = {"workers": workers, "worker_type": "thread"}
+    if verbose:
+        options["verbose"] = True
+    call_command("run_huey", **options)

@@ -1,0 +1,95 @@
+"""Open data of a published report: the indicator values in its snapshot, as CSV (UTF-8
+with BOM, opens in Excel), Excel and SDMX-CSV 2.0. Every text cell that a spreadsheet
+would run as a formula (= + - @, tab, carriage return) is prefixed with an apostrophe."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+
+from .services import observations_of
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+HEADER = ["地区代码", "地区", "指标", "单位", "年份", "性别", "年龄组", "城乡", "数值", "分子", "分母", "数据性质"]
+SDMX_SEX = {"": "_T", "女": "F", "男": "M"}
+SDMX_URBAN = {"": "_T", "城镇": "U", "农村": "R"}
+DATAFLOW = "TIANPING:DF_WCDP({version})"
+
+
+def safe(value):
+    """A cell value that no spreadsheet runs as a formula; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def rows(snapshot: dict) -> list[list]:
+    obs = observations_of(snapshot)
+    units = {i["key"]: i["unit"] for i in snapshot["plan"]["indicators"]}
+    nature = "合成演示数据" if snapshot["synthetic"] else "统计局审核数据"
+    out = []
+    for r in obs.to_dict("records"):
+        out.append([snapshot["region"]["code"], snapshot["region"]["name"], r["indicator"],
+                    units.get(r["indicator"], r.get("unit") or ""), int(r["year"]), r["sex"] or "合计",
+                    r["age"] or "合计", r["residence"] or "合计", _num(r["value"]), _num(r["numerator"]),
+                    _num(r["denominator"]), nature])
+    return out
+
+
+def _num(value):
+    return None if value is None or value != value else float(value)
+
+
+def to_csv(snapshot: dict) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for row in rows(snapshot):
+        writer.writerow(["" if v is None else safe(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(snapshot: dict, title: str = "") -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "指标数据"
+    sheet.append(HEADER)
+    for row in rows(snapshot):
+        sheet.append([safe(v) for v in row])
+    for cell in sheet[1]:
+        cell.font = cell.font.copy(bold=True)
+    note = book.create_sheet("说明")
+    note.append([safe(title or "天平开放数据")])
+    note.append([safe(f"数据快照 SHA-256：{snapshot.get('sha256', '')}")])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def indicator_ids(snapshot: dict) -> dict[str, str]:
+    return {i["key"]: f"I{n:03d}" for n, i in enumerate(snapshot["plan"]["indicators"], start=1)}
+
+
+def to_sdmx_csv(snapshot: dict, version: str = "1.0") -> bytes:
+    """SDMX-CSV 2.0: STRUCTURE, STRUCTURE_ID, ACTION, the dimensions, OBS_VALUE, attributes.
+    Codes follow SDMX's cross-domain lists (SEX F/M/_T, URBANISATION U/R/_T); the
+    indicator and area columns carry "ID: name" labels (the format's labels=both form)."""
+    ids = indicator_ids(snapshot)
+    units = {i["key"]: i["unit"] for i in snapshot["plan"]["indicators"]}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["STRUCTURE", "STRUCTURE_ID", "ACTION", "FREQ", "REF_AREA", "INDICATOR", "SEX", "AGE",
+                     "URBANISATION", "TIME_PERIOD", "OBS_VALUE", "UNIT_MEASURE", "OBS_STATUS"])
+    structure = DATAFLOW.format(version=version)
+    status = "S" if snapshot["synthetic"] else "A"   # S: synthetic demo data, A: normal value
+    for r in observations_of(snapshot).to_dict("records"):
+        area = f"{snapshot['region']['code']}: {snapshot['region']['name']}"
+        indicator = f"{ids.get(r['indicator'], '')}: {r['indicator']}"
+        writer.writerow([
+            "dataflow", structure, "I", "A", safe(area), safe(indicator), SDMX_SEX.get(r["sex"] or "", "_T"),
+            safe(r["age"]) if r["age"] else "_T", SDMX_URBAN.get(r["residence"] or "", "_T"), int(r["year"]),
+            "" if _num(r["value"]) is None else repr(float(r["value"])),
+            safe(units.get(r["indicator"], "")), status])
+    return buffer.getvalue().encode("utf-8")
