@@ -8,6 +8,7 @@ second clause has none) and a deadline that opens a sentence ("到2025年，…"
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..model import Baseline, Indicator, SourceRef, Target
@@ -35,6 +36,7 @@ class _Reading:
     sentence_no: int = -1
     carried_years: list[int] = field(default_factory=list)
     found: list[tuple[str, Target | Baseline]] = field(default_factory=list)
+    newlines: list[int] = field(default_factory=list)   # offsets of "\n", for line numbers
 
 
 def extract_indicators(text: str, *, end_year: int, line: int | None = None,
@@ -46,6 +48,7 @@ def extract_indicators(text: str, *, end_year: int, line: int | None = None,
     "提高…能力" is an action, not a monitored target).
     """
     reading = _Reading(end_year, line or 1, text or "", directional)
+    reading.newlines = [i for i, ch in enumerate(reading.text) if ch == "\n"]
     for clause in split_clauses(reading.text):
         _read_clause(reading, clause)
     return merge(reading.found)
@@ -166,7 +169,7 @@ def _target(r: _Reading, clause: Clause, g: Group, v, year: int, base: int | Non
 
 
 def _source(r: _Reading, clause: Clause) -> SourceRef:
-    return SourceRef(line=r.line + r.text.count("\n", 0, clause.start), text=clause.sentence)
+    return SourceRef(line=r.line + bisect_right(r.newlines, clause.start - 1), text=clause.sentence)
 
 
 def _full_coverage(r: _Reading, clause: Clause) -> bool:
