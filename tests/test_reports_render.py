@@ -124,7 +124,7 @@ def test_pdf_never_splits_a_number_across_lines(tmp_path):
         assert "".join(lines) == SENTENCE * 3
         for before, after in zip(lines, lines[1:]):
             assert not (re.search(r"[\d./]$", before) and re.match(r"[\d.%/万]", after)), (before, after)
-            assert after[0] not in "，。、）"
+            assert after[0] not in "，。、）" and before[-1] not in "（“"
 
 
 class Collect(HTMLParser):
@@ -150,3 +150,22 @@ def test_html_is_self_contained_and_escapes_text(tmp_path):
     assert HOSTILE in "".join(parsed.text)
     assert parsed.sources and all(s.startswith("data:image/png;base64,") for s in parsed.sources)
     assert SENTENCE in "".join(parsed.text)
+
+
+def test_pdf_falls_back_to_debian_noto_cjk_without_the_font_package(tmp_path, monkeypatch):
+    import sys
+
+    from tianping.reports import fonts
+
+    monkeypatch.setitem(sys.modules, "pylopdf_fonts_zh_cn", None)      # import fails as if not installed
+    fonts.cjk_font_file.cache_clear()
+    try:
+        path = tmp_path / "fallback.pdf"
+        render_pdf(sample_report(), path)
+    finally:
+        fonts.cjk_font_file.cache_clear()
+    listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSerifCJKSC" in listing and "NotoSansCJKSC" in listing, listing   # SC face of the collection
+    assert all(line.split()[-5] == "yes" for line in listing.splitlines()[2:])
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "孕产妇系统管理率" in text

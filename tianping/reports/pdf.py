@@ -16,7 +16,7 @@ from fpdf.enums import WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
 from tianping.reports.document import Chart, Heading, PageBreak, Paragraph, Report, Table
-from tianping.reports.fonts import cjk_font
+from tianping.reports.fonts import cjk_font_file
 
 INDENT = "\u3000\u3000"        # two ideographic spaces: the Chinese first-line indent
 BODY_PT, LINE_MM = 12, 7.2
@@ -30,8 +30,9 @@ class ReportPDF(FPDF):
         self.report = report
         self.set_margins(25, 25, 25)
         self.set_auto_page_break(True, margin=22)
-        self.add_font("serif", fname=str(cjk_font("serif")))
-        self.add_font("sans", fname=str(cjk_font("sans")))
+        for style in ("serif", "sans"):
+            font = cjk_font_file(style)
+            self.add_font(style, fname=str(font.path), collection_font_number=font.index)
         for font in self.fonts.values():
             # The subset keeps the full font's bounding box (still a valid bound), which spares
             # fontTools drawing every kept glyph on save: a third of the PDF's time.
