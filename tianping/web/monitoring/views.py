@@ -99,7 +99,7 @@ def _query(run, region, **extra) -> str:
 def dashboard(request):
     region = _region(request)
     run, plans, years = _run(request, region)
-    context = {"region": region, "regions": regions_visible_to(request.user).order_by("code"),
+    context = {"region": region, "regions": regions_visible_to(request.user).select_related("parent__parent").order_by("code"),
                "plans": plans, "years": years, "run": run}
     if run is None:
         return render(request, "monitoring/dashboard.html", context)
@@ -361,7 +361,7 @@ def regions(request):
     region = _region(request)
     context = compare.city_view(region, request.user, year=_int(request.GET.get("year")))
     context["region"] = region
-    context["regions"] = regions_visible_to(request.user).exclude(level=Region.Level.DISTRICT).order_by("code")
+    context["regions"] = regions_visible_to(request.user).exclude(level=Region.Level.DISTRICT).select_related("parent__parent").order_by("code")
     return render(request, "monitoring/regions.html", context)
 
 

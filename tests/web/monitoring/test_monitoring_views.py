@@ -1,0 +1,153 @@
+"""Qualitative judgements (with evidence files checked for size and type) counting in
+达标率, the dashboard's department filter, 分性别统计, and the multi-region views:
+comparison of districts with the same indicator names, the city roll-up and the check
+for district targets weaker than the national outline's."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tianping.web import demo as setup
+from tianping.web.monitoring import services
+from tianping.web.monitoring.models import AssessmentRun, QualitativeJudgement
+from tianping.web.observations.models import Observation
+from tianping.web.orgs.models import Department, Region
+from tianping.web.plans.models import Target
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def qualitative_indicator(plan):
+    target = Target.objects.filter(indicator__plan=plan, op="qualitative").select_related("indicator").first()
+    assert target is not None, "the seed has qualitative targets"
+    return target.indicator
+
+
+def test_a_judgement_with_evidence_counts_in_the_attainment_rate(assessed, expert, office, client_of, settings):
+    run = assessed("000")
+    ind = qualitative_indicator(run.plan)
+    milestone = str(run.results.filter(indicator=ind).first().milestone)
+    before = run.summary[milestone]
+    assert run.results.filter(indicator=ind, headline=True).first().status == "待评估"
+
+    url = f"/monitoring/judgements/{ind.pk}/"
+    assert client_of(office).get(url).status_code == 403          # only the evaluation group judges
+    judge = client_of(expert)
+    fake = SimpleUploadedFile("证明.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
+    page = judge.post(url, {"verdict": "达标", "evidence": "区妇联年度工作报告第3节所列12项活动均已完成", "attachments": [fake]})
+    assert page.status_code == 200 and "证明.pdf 不是真正的 PDF 文件" in page.content.decode()
+    settings.UPLOAD_MAX_BYTES = 20
+    big = SimpleUploadedFile("报告.pdf", PDF, content_type="application/pdf")
+    page = judge.post(url, {"verdict": "达标", "evidence": "区妇联年度工作报告第3节所列12项活动均已完成", "attachments": [big]})
+    assert "报告.pdf 超过" in page.content.decode()
+    settings.UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    exe = SimpleUploadedFile("run.exe", b"MZ\x90\x00", content_type="application/octet-stream")
+    assert "只接受" in judge.post(url, {"verdict": "达标", "evidence": "足够长的佐证说明文字内容",
+                                       "attachments": [exe]}).content.decode()
+    assert not QualitativeJudgement.objects.exists()
+
+    good = SimpleUploadedFile("工作总结.pdf", PDF, content_type="application/pdf")
+    response = judge.post(url, {"verdict": "达标", "evidence": "区妇联年度工作报告第3节所列12项活动均已完成",
+                                "attachments": [good]})
+    assert response.status_code == 302
+    judgement = QualitativeJudgement.objects.get(indicator=ind)
+    assert judgement.judged_by == expert and judgement.attachments.get().name == "工作总结.pdf"
+    run = AssessmentRun.objects.get(pk=run.pk)
+    row = run.results.filter(indicator=ind, headline=True).first()
+    assert row.status == "已达标" and row.judgement == "达标"
+    after = run.summary[milestone]
+    assert after["attained"] == before["attained"] + 1 and after["assessable"] == before["assessable"] + 1
+    listing = client_of(office).get("/monitoring/judgements/").content.decode()
+    assert "工作总结.pdf" in listing and "达标" in listing
+    download = client_of(office).get(f"/monitoring/attachments/{judgement.attachments.get().pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content if download.streaming else
+                                                    [download.content]) == PDF
+
+
+def test_dashboard_filtered_by_department_counts_only_its_indicators(assessed, office, client_of):
+    run = assessed("000")
+    health = Department.objects.get(region=run.region, name="卫健局")
+    own = run.results.filter(headline=True, department=health, milestone=2030).count()
+    assert 0 < own < run.results.filter(headline=True, milestone=2030).count()
+    page = client_of(office).get(f"/monitoring/?department={health.pk}&milestone=2030")
+    assert page.context["current"]["targets"] == own
+    assert page.context["current"]["targets"] < run.summary["2030"]["targets"]
+    other = Department.objects.get(region=Region.objects.get(code="220113"), name="卫健局")
+    assert client_of(office).get(f"/monitoring/?department={other.pk}").status_code == 404
+
+
+def test_gender_statistics(assessed, office, client_of):
+    run = assessed("000")
+    sexed = set(Observation.objects.filter(region=run.region, sex="女").values_list("indicator_id", flat=True))
+    assert sexed
+    required = list(run.plan.indicators.filter(pk__in=sexed)[:3]) + \
+        list(run.plan.indicators.exclude(pk__in=sexed).filter(targets__op="<=")[:1])
+    for ind in required:
+        ind.by_sex = True
+        ind.save()
+    page = client_of(office).get("/monitoring/gender/")
+    ctx = page.context
+    assert ctx["required"] == 4 and ctx["reported"] == 3 and ctx["share"] == 75
+    assert [i.pk for i in ctx["missing"]] == [required[3].pk]
+    gap = next(g for g in ctx["gaps"] if g["indicator"].pk == required[0].pk)
+    female = Observation.objects.get(indicator=required[0], region=run.region, sex="女", year=gap["year"], age="",
+                                     residence="").value
+    male = Observation.objects.get(indicator=required[0], region=run.region, sex="男", year=gap["year"], age="",
+                                   residence="").value
+    assert gap["gap"] == pytest.approx(female - male) and gap["trend"] in ("缩小", "扩大", "持平", "")
+    text = page.content.decode()
+    assert "分性别统计" in text and "75%" in text
+
+
+@pytest.fixture
+def two_districts(demo_plan, regions):
+    """西岗区 and a second 大连 district (中山区) with the same seed plan; 中山区's 2030
+    maternal mortality target weakened to 15/10万 (the national outline says 12)."""
+    city = regions["210200"]
+    zhongshan = Region.objects.create(code="210202", name="中山区", level=Region.Level.DISTRICT, parent=city)
+    setup.seed_departments(zhongshan)
+    a = demo_plan("000", "210203")
+    b = demo_plan("000", "210203")
+    b.region = zhongshan
+    b.save()
+    Target.objects.filter(indicator__plan=b, indicator__name="孕产妇死亡率", year=2030).update(value=15.0)
+    for plan, (deaths, births) in ((a, (2.0, 20000.0)), (b, (1.0, 30000.0))):
+        mmr = plan.indicators.get(name="孕产妇死亡率")
+        for year in (2023, 2024):
+            Observation.objects.create(indicator=mmr, region=plan.region, year=year, numerator=deaths,
+                                       denominator=births, value=deaths / births * 1e5)
+        services.assess_plan_region(plan, plan.region, trigger="test")
+    return a, b, city
+
+
+def test_city_compares_its_districts_rolls_up_and_flags_weaker_targets(two_districts, client_of, regions):
+    from tianping.web.orgs.models import User
+    a, b, city = two_districts
+    city_office = User.objects.create_user(username="dalian", password="x-Tianping-2030", role="office", region=city)
+    page = client_of(city_office).get("/monitoring/regions/?region=210200")
+    assert page.status_code == 200
+    ctx = page.context
+    assert [d.name for d in ctx["districts"]] == ["中山区", "西岗区"]
+    row = next(r for r in ctx["rows"] if r["name"] == "孕产妇死亡率")
+    assert [c["value"] for c in row["cells"]] == [pytest.approx(1 / 30000 * 1e5), pytest.approx(2 / 20000 * 1e5)]
+    rolled = next(r for r in ctx["rollup"] if r["indicator"] == "孕产妇死亡率")
+    assert rolled["year"] == 2024 and rolled["complete"] and rolled["districts"] == 2
+    assert rolled["value"] == pytest.approx(3 / 50000 * 1e5)             # sums, not the mean of the rates
+    flags = [(f["region"].name, f["indicator"].name, f["year"], f["source"]) for f in ctx["weaker"]]
+    assert ("中山区", "孕产妇死亡率", 2030, "国家纲要") in flags
+    assert ("西岗区", "孕产妇死亡率", 2030, "国家纲要") not in flags
+    assert "低于上级规划或国家纲要的区县目标" in page.content.decode()
+    # a district office sees only its own district
+    assert client_of(User.objects.create_user(username="xg", password="x-Tianping-2030", role="office",
+                                              region=regions["210203"])).get(
+        "/monitoring/regions/?region=210200").status_code == 404
+
+
+def test_assess_plans_command(assessed, regions, capsys):
+    from django.core.management import call_command
+    run = assessed("000")
+    AssessmentRun.objects.all().delete()
+    call_command("assess_plans", "--region", "210203")
+    assert AssessmentRun.objects.get(plan=run.plan, region=run.region, year=2024).trigger == "command"
+    assert "西岗区" in capsys.readouterr().out
