@@ -32,7 +32,8 @@ def _indicator(request, pk) -> Indicator:
 
 def _tree(plan: Plan):
     """Areas with goals, measures and indicators prefetched for the tree pages."""
-    indicators = Indicator.objects.select_related("responsible_department").prefetch_related("targets").annotate(
+    indicators = Indicator.objects.select_related("responsible_department").prefetch_related(
+        "targets", "baselines").annotate(
         data_count=Count("observations"), synthetic_count=Count("observations", filter=Q(observations__synthetic=True)))
     return plan.areas.prefetch_related(
         Prefetch("goals", queryset=Goal.objects.prefetch_related(Prefetch("indicators", queryset=indicators))),
@@ -42,7 +43,7 @@ def _tree(plan: Plan):
 
 
 def _table_indicators(plan: Plan):
-    return plan.indicators.filter(area=None).prefetch_related("targets").annotate(
+    return plan.indicators.filter(area=None).prefetch_related("targets", "baselines").annotate(
         data_count=Count("observations"), synthetic_count=Count("observations", filter=Q(observations__synthetic=True)))
 
 
@@ -123,7 +124,8 @@ def plan_changes(request, pk):
 @role_required(*PLAN_READERS)
 def plan_framework(request, pk):
     plan = _plan(request, pk)
-    indicators = plan.indicators.select_related("area", "responsible_department", "proxy_for").prefetch_related("targets")
+    indicators = plan.indicators.select_related("area", "responsible_department", "proxy_for").prefetch_related(
+        "targets", "baselines")
     measures = Measure.objects.filter(area__plan=plan).select_related("area", "lead_department").prefetch_related(
         "cooperating_departments")
     return render(request, "plans/plan_framework.html", {"plan": plan, "indicators": indicators, "measures": measures,
