@@ -56,13 +56,14 @@ def attainment_rate(results: pd.DataFrame, by: Iterable[str] = ("region", "area"
     rows = results[results["headline"]]
     if milestone is not None:
         rows = rows[rows["milestone"] == milestone]
-    status = rows["status"].astype(object)
-    frame = pd.DataFrame({k: rows[k].astype(object) for k in by})
+    frame = pd.DataFrame({k: rows[k] for k in by})
     frame["milestone"] = rows["milestone"].to_numpy()
     frame["targets"] = 1
-    frame["assessable"] = ~status.isin([NO_DATA, PENDING])
+    frame["assessable"] = ~rows["status"].isin([NO_DATA, PENDING])
     frame["attained"] = _counted_attained(rows, config)
-    out = frame.groupby([*by, "milestone"], sort=True).sum().reset_index()
+    # Grouping on the categoricals themselves (observed only) is ~10× faster than on strings.
+    out = frame.groupby([*by, "milestone"], sort=True, observed=True).sum().reset_index()
+    out = out.astype({k: object for k in by})
     out["rate"] = out["attained"] / out["assessable"].where(out["assessable"] > 0)
     return out
 
@@ -92,10 +93,10 @@ def development_index(results: pd.DataFrame, milestone: int | None = None) -> pd
     rows = results[results["headline"] & results["progress_index"].notna()]
     if milestone is not None:
         rows = rows[rows["milestone"] == milestone]
-    frame = pd.DataFrame({"region": rows["region"].astype(object), "area": rows["area"].astype(object),
+    frame = pd.DataFrame({"region": rows["region"], "area": rows["area"],
                           "milestone": rows["milestone"], "index": rows["progress_index"]})
-    per_area = frame.groupby(["region", "milestone", "area"]).agg(
-        index=("index", "mean"), scored=("index", "size")).reset_index()
+    per_area = frame.groupby(["region", "milestone", "area"], observed=True).agg(
+        index=("index", "mean"), scored=("index", "size")).reset_index().astype({"region": object, "area": object})
     overall = per_area.groupby(["region", "milestone"]).agg(
         index=("index", "mean"), scored=("scored", "sum")).reset_index()
     overall["area"] = OVERALL
