@@ -16,6 +16,7 @@ from tianping.reports.pdf import break_lines, render_pdf, ReportPDF
 
 SENTENCE = "2024年，全区孕产妇系统管理率为96.2%，比上年提高0.8个百分点，已实现2030年目标（目标≥95%）。" \
            "孕产妇死亡率为10.3/10万，先天梅毒报告发病率为14.9/10万活产。"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 HOSTILE = '<script>alert("x")</script> & 妇女'
 
 
@@ -64,6 +65,8 @@ def test_docx_keeps_text_and_uses_official_fonts_with_east_asian_names(tmp_path)
     assert east_asian["Title"] == "宋体"
     assert re.search(r'w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>', font_table)
     assert len(media) == 1                               # the chart
+    footer = document.sections[0].footer._element
+    assert any(f.get(f"{{{W}}}instr") == "PAGE" for f in footer.iter(f"{{{W}}}fldSimple"))   # page numbers
     header_row = document.tables[0].rows[0]._tr
     assert header_row.find(".//{*}tblHeader") is not None  # header repeats on each page
 

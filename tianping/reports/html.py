@@ -54,7 +54,8 @@ def block_html(block) -> str:
         tag = "h1" if block.level == 0 else f"h{min(block.level, 2) + 1}"
         return f"<{tag}>{escape(block.text)}</{tag}>"
     if isinstance(block, Paragraph):
-        return f'<p class="{escape(block.style)}">{escape(block.text)}</p>'
+        editable = ' data-editable="true"' if block.editable else ""    # for the web editor
+        return f'<p class="{escape(block.style)}"{editable}>{escape(block.text)}</p>'
     if isinstance(block, Table):
         head = "".join(f"<th>{escape(h)}</th>" for h in block.header)
         rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
