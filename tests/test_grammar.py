@@ -284,3 +284,14 @@ def test_preface_change_gives_two_baselines():
     found = [(n, b.year, b.value) for n, b in extract_baselines(sentence, default_year=2020)]
     assert ("区管女干部占比", 2015, 16.3) in found     # 由“十二五”末的16.3%
     assert ("区管女干部占比", 2020, 20.1) in found     # 提升至20.1% (the preface reports to 2020)
+
+
+def test_opening_deadline_governs_the_whole_period():
+    # national-outline style: "到2025年，A；B；C。" -- every item is due in 2025
+    text = normalize_text("到2025年，新生儿死亡率、婴儿死亡率和5岁以下儿童死亡率分别控制在3.1‰、5.2‰和6.6‰以下；"
+                          "5岁以下儿童生长迟缓率控制在5%以下；适龄儿童免疫规划疫苗接种率以乡（镇、街道）为单位保持在90%以上。"
+                          "孕产妇死亡率控制在12/10万以下。")
+    got = numeric(extract_indicators(text, end_year=2030))
+    assert [g for g in got if g[1] == 2030] == [("孕产妇死亡率", 2030, "<=", 12, "1/10万")]
+    assert ("适龄儿童免疫规划疫苗接种率", 2025, ">=", 90, "%") in got
+    assert len(got) == 6

@@ -16,7 +16,8 @@ from .lexicon import (
 )
 
 MASK = "□"
-SENTENCE_ENDS = "。！？；!?;"
+PERIOD_ENDS = "。！？!?\n"
+SENTENCE_ENDS = "；;"
 CLAUSE_ENDS = "，,：:"
 OPENERS = "（(“‘《【["
 CLOSERS = "）)”’》】]"
@@ -33,7 +34,7 @@ class Clause:
     named: str                   # same length, years masked: where names are read
     start: int                   # offset in the whole text
     sentence: str                # the sentence the clause belongs to
-    sentence_no: int
+    period_no: int
     years: list[int] = field(default_factory=list)       # stated deadlines
     base_years: list[int] = field(default_factory=list)  # "在2019年和2022年基础上"
     leading_deadline: bool = False                       # "到2025年，…" opens the clause
@@ -41,17 +42,19 @@ class Clause:
 
 
 def split_clauses(text: str) -> list[Clause]:
-    """Clauses in reading order; commas inside brackets or quotes do not cut."""
+    """Clauses in reading order; commas inside brackets or quotes do not cut.
+
+    A clause cites its sentence (up to "；" or "。"); a deadline opening a period
+    ("到2025年，A；B。") governs it up to "。", so clauses also know their period.
+    """
     clauses: list[Clause] = []
-    for sentence_no, (s_start, sentence) in enumerate(_sentences(text)):
-        for c_start, piece in _pieces(sentence, CLAUSE_ENDS):
-            if piece.strip():
-                clauses.append(_make_clause(piece, s_start + c_start, sentence.strip(), sentence_no))
+    for period_no, (p_start, period) in enumerate(_pieces(text, PERIOD_ENDS)):
+        for s_start, sentence in _pieces(period, SENTENCE_ENDS):
+            for c_start, piece in _pieces(sentence, CLAUSE_ENDS):
+                if piece.strip():
+                    clauses.append(_make_clause(piece, p_start + s_start + c_start, sentence.strip(),
+                                                period_no))
     return clauses
-
-
-def _sentences(text: str):
-    yield from _pieces(text, SENTENCE_ENDS + "\n")
 
 
 def _pieces(text: str, ends: str):
@@ -69,10 +72,10 @@ def _pieces(text: str, ends: str):
         yield start, text[start:]
 
 
-def _make_clause(piece: str, start: int, sentence: str, sentence_no: int) -> Clause:
+def _make_clause(piece: str, start: int, sentence: str, period_no: int) -> Clause:
     if not _DIGIT_RE.search(piece) and "五”" not in piece and "五末" not in piece:   # most clauses: no year, no value, nothing to mask but notes
         masked = _BRACKET_RE.sub(lambda m: MASK * len(m.group()), piece)
-        return Clause(piece, masked, piece, start, sentence, sentence_no)
+        return Clause(piece, masked, piece, start, sentence, period_no)
     base_years, named = _mask_base_years(piece)
     from_year = FROM_YEAR_RE.search(named)
     named = FROM_YEAR_RE.sub(lambda m: MASK * len(m.group()), named)
@@ -89,7 +92,7 @@ def _make_clause(piece: str, start: int, sentence: str, sentence_no: int) -> Cla
     masked = _BARE_YEAR_RE.sub(lambda m: MASK * len(m.group()), masked)
     named = _BARE_YEAR_RE.sub(lambda m: MASK * len(m.group()),
                               DEADLINE_RE.sub(lambda m: MASK * len(m.group()), named))
-    return Clause(piece, masked, named, start, sentence, sentence_no, years, base_years, leading,
+    return Clause(piece, masked, named, start, sentence, period_no, years, base_years, leading,
                   _start_year(from_year))
 
 

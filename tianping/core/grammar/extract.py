@@ -33,7 +33,7 @@ class _Reading:
     directional: bool
     subject: str = ""                  # last subject, for clauses that omit it
     context: str = ""                  # "区储备的优秀年轻干部队伍中" before "女干部均不少于20%"
-    sentence_no: int = -1
+    period_no: int = -1
     carried_years: list[int] = field(default_factory=list)
     found: list[tuple[str, Target | Baseline]] = field(default_factory=list)
     newlines: list[int] = field(default_factory=list)   # offsets of "\n", for line numbers
@@ -55,8 +55,8 @@ def extract_indicators(text: str, *, end_year: int, line: int | None = None,
 
 
 def _read_clause(r: _Reading, clause: Clause) -> None:
-    if clause.sentence_no != r.sentence_no:
-        r.sentence_no, r.carried_years = clause.sentence_no, []
+    if clause.period_no != r.period_no:
+        r.period_no, r.carried_years = clause.period_no, []
     if not r.directional and not clause.years and "全覆盖" not in clause.text and not any(
             c.isdigit() for c in clause.text):
         _remember(r, clause, "", False)    # measure text: only numbers and 全覆盖 matter

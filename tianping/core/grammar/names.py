@@ -12,13 +12,15 @@ _LEAD_RE = re.compile("^(?:" + "|".join(map(re.escape, NAME_LEAD_FILLERS)) + ")+
 _TAIL_RE = re.compile("(?:" + "|".join(map(re.escape, NAME_TAIL_FILLERS)) + ")+$")
 _STEADY_TAIL_RE = re.compile(r"(?:保持稳定)?并$")
 _LIST_SEP = "、和及与"
+# "接种率以乡（镇、街道）为单位保持在90%以上": how it is counted, not part of the name.
+_UNIT_OF_ACCOUNT_RE = re.compile(r"以[^，。；以]{1,12}为单位$")
 # List words that are not separators here ("本科及以上学历", "儿童及其照护人").
 _GUARDED = {"及以上": "\x01", "及以下": "\x02", "及其": "\x03", "和平": "\x04"}
 
 
 def clean_name(raw: str) -> str:
     """Strip masks, punctuation and filler words ("力争", "均", "分别") from both ends."""
-    name = raw.replace(MASK, "").strip(_EDGE_PUNCT)
+    name = _UNIT_OF_ACCOUNT_RE.sub("", raw.replace(MASK, "")).strip(_EDGE_PUNCT)
     for _ in range(3):  # fillers can nest: "力争并均"
         before = name
         name = _LEAD_RE.sub("", name).strip(_EDGE_PUNCT)
