@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tianping.reports.document import Fact, numbers_in
+from tianping.reports.results import present
 from tianping.reports.phrases import fmt_count, fmt_number, rate, shown_value, target_phrase, with_unit
 
 
@@ -46,10 +47,6 @@ def target_part(row) -> tuple[str, list[Fact]]:
         return target_phrase(row["op"], row["target_value"], row["unit"], upper), facts
     text = row["text"]
     return text, [result_fact(row, "target_text", float(n), n) for n in numbers_in(text)]
-
-
-def present(value) -> bool:
-    return value is not None and value == value and value != ""
 
 
 def change_value(row) -> float:
