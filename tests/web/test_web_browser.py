@@ -88,8 +88,7 @@ def test_a_revised_edition_shows_its_changes_and_applies_them(page, login, offic
     page.goto("/plans/import/")
     page.set_input_files("input[name=document]", str(seed_file("002")))
     page.get_by_role("button", name="上传并提取").click()
-    page.wait_for_url(re.compile(r"/plans/\d+/review/$"))
-    page.get_by_role("link", name="查看修订内容").click()
+    page.wait_for_url(re.compile(r"/plans/\d+/changes/$"))  # a revision opens on what changed
     summary = page.locator("#diff-summary").inner_text()
     assert re.search(r"新增指标\d+项", summary)
     page.screenshot(path=str(artifacts / "plan-revision-diff.png"))

@@ -68,7 +68,8 @@ def plan_import(request):
         else:
             messages.success(request, _("Imported %(n)d plan(s) from %(file)s. Check them against the document, then confirm.")
                              % {"n": len(plans), "file": upload.name})
-            return redirect("plan_review", plans[0].pk)
+            first = plans[0]
+            return redirect("plan_changes" if first.revises_id else "plan_review", first.pk)
     return render(request, "plans/plan_import.html", {"form": form, "error": error}, status=400 if error else 200)
 
 
