@@ -278,6 +278,16 @@ def test_other_common_forms(sentence, expected):
     assert (t.op, t.value, t.upper, t.year) == expected
 
 
+@pytest.mark.parametrize("sentence, name", [
+    # bullets and ordinals of older and national plans are not part of the name
+    ("--孕产妇住院分娩率达到98%以上。", "孕产妇住院分娩率"),
+    ("一是全国孕产妇死亡率下降到12/10万以下", "全国孕产妇死亡率"),
+    ("每千名儿童拥有儿科执业（助理）医生达到1.12名", "每千名儿童拥有儿科执业（助理）医生人数"),
+])
+def test_names_without_bullets(sentence, name):
+    assert [i.name for i in extract_indicators(sentence, end_year=2030)] == [name]
+
+
 def test_preface_change_gives_two_baselines():
     text = normalize_text(seed_text("003"))
     sentence = next(s for s in text.split("。") if "区管女干部占比" in s)

@@ -8,7 +8,8 @@ from .clauses import MASK
 from .lexicon import INDICATOR_HEADS, NAME_LEAD_FILLERS, NAME_TAIL_FILLERS
 
 _EDGE_PUNCT = " \t\u3000，,。；;：:、" + MASK
-_LEAD_RE = re.compile("^(?:" + "|".join(map(re.escape, NAME_LEAD_FILLERS)) + ")+")
+_LEAD_RE = re.compile(
+    "^(?:[-—–·•]+|[一二三四五六七八九十]+是|" + "|".join(map(re.escape, NAME_LEAD_FILLERS)) + ")+")
 _TAIL_RE = re.compile("(?:" + "|".join(map(re.escape, NAME_TAIL_FILLERS)) + ")+$")
 _STEADY_TAIL_RE = re.compile(r"(?:保持稳定)?并$")
 _LIST_SEP = "、和及与"
