@@ -192,6 +192,8 @@ def fill_synthetic(plan: Plan, seed: int = 2030) -> int:
             note=_text(rec.get("note")) or "合成演示数据", synthetic=True,
         ))
     Observation.objects.bulk_create(rows, ignore_conflicts=True)
+    from tianping.web.monitoring.services import assess_plan_region  # dashboard reads stored results
+    assess_plan_region(plan, plan.region, trigger="demo", notify=False)
     return len(rows)
 
 
