@@ -1,0 +1,188 @@
+"""Reports through the web layer: generation (huey immediate mode), the review →
+approval → publication workflow by role and region, escaping of the office's text,
+immutability once published, the snapshot, department self-evaluations."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+from django.urls import reverse
+
+from tianping.web.observations.models import Observation
+from tianping.web.publishing import services
+from tianping.web.publishing.models import (Approval, DepartmentSelfEvaluation, GenerationJob, ImmutableReport,
+                                            Report, reports_dir)
+
+SCRIPT = '<script>alert("x")</script>妇幼保健机构标准化建设滞后'
+
+
+def post(client, name, pk, data=None, **kwargs):
+    return client.post(reverse(f"publishing:{name}", kwargs={"pk": pk, **kwargs}), data or {})
+
+
+def test_draft_to_published_by_role_and_then_immutable(demo_plan, office, expert, leader, reporter, viewer,
+                                                       other_office, client_of, client,
+                                                       django_capture_on_commit_callbacks):
+    c_office, c_expert, c_leader = client_of(office), client_of(expert), client_of(leader)
+    # the office creates a draft and writes its sections (with markup in them)
+    response = c_office.post(reverse("publishing:report_new"), {"plan": demo_plan.pk, "kind": "annual", "year": 2024})
+    report = Report.objects.get()
+    assert response.status_code == 302 and report.state == "draft" and report.created_by == office
+    post(c_office, "sections", report.pk, {"problems": SCRIPT, "recommendations": "加大投入。\n完善监测。"})
+    report.refresh_from_db()
+    assert report.problems == SCRIPT and report.needs_generation
+
+    # nobody can review what was never generated
+    post(c_expert, "step", report.pk, {"comment": "好"}, action="review")
+    report.refresh_from_db()
+    assert report.state == "draft"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post(c_office, "generate", report.pk)
+    report.refresh_from_db()
+    job = GenerationJob.objects.get(report=report)
+    assert (job.state, job.progress, job.attempts) == ("done", 100, 1)
+    assert not report.needs_generation and report.files.count() == 3
+    for f in report.files.all():
+        assert f.full_path.read_bytes()[:4] in (b"PK\x03\x04", b"%PDF", b"<!DO")
+        assert hashlib.sha256(f.full_path.read_bytes()).hexdigest() == f.sha256
+    assert report.snapshot_sha256 == services.sha256_of(report.snapshot)
+    html = report.files.get(format="html").full_path.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;妇幼保健机构标准化建设滞后" in html
+    assert "<script>" not in html
+    page = c_office.get(reverse("publishing:report", args=[report.pk])).content.decode()
+    assert "&lt;script&gt;" in page and SCRIPT not in page
+
+    # wrong roles and wrong regions
+    assert post(client_of(reporter), "step", report.pk, action="review").status_code == 403
+    assert post(client_of(viewer), "step", report.pk, action="review").status_code == 403
+    assert post(c_leader, "step", report.pk, action="review").status_code == 403
+    assert client_of(other_office).get(reverse("publishing:report", args=[report.pk])).status_code == 404
+    assert client_of(reporter).get(reverse("publishing:reports")).status_code == 403
+    assert post(client_of(viewer), "sections", report.pk, {"problems": "x"}).status_code == 403
+
+    # approval out of order does nothing
+    post(c_leader, "step", report.pk, action="approve")
+    report.refresh_from_db()
+    assert report.state == "draft"
+
+    post(c_expert, "step", report.pk, {"comment": "数据核对无误"}, action="review")
+    report.refresh_from_db()
+    assert report.state == "reviewed"
+    post(c_leader, "step", report.pk, {"comment": "同意发布"}, action="approve")
+    report.refresh_from_db()
+    assert report.state == "approved"
+    assert client.get(reverse("publishing:public_file", args=[report.pk, "pdf"])).status_code == 404  # not yet public
+    post(c_office, "step", report.pk, action="publish")
+    report.refresh_from_db()
+    assert report.state == "published" and report.published_at is not None
+    steps = list(report.approvals.values_list("step", "user__username", "comment"))
+    assert ("reviewed", "expert1", "数据核对无误") in steps and ("approved", "leader1", "同意发布") in steps
+    assert ("published", "office1", "") in steps
+
+    # published: immutable through the pages and the models
+    files_before = {f.format: (f.sha256, f.full_path.read_bytes()) for f in report.files.all()}
+    assert post(c_office, "sections", report.pk, {"problems": "改写"}).status_code == 403
+    post(c_office, "generate", report.pk)
+    assert report.jobs.count() == 1
+    assert post(c_expert, "step", report.pk, {"comment": "撤回"}, action="return").status_code == 403
+    report = Report.objects.get(pk=report.pk)
+    assert report.problems == SCRIPT and report.state == "published"
+    report.problems = "改写"
+    with pytest.raises(ImmutableReport):
+        report.save()
+    with pytest.raises(ImmutableReport):
+        report.files.first().delete()
+    with pytest.raises(ImmutableReport):
+        Report.objects.get(pk=report.pk).delete()
+    with pytest.raises(services.WorkflowError):
+        services.request_generation(report, office)
+    assert {f.format: (f.sha256, f.full_path.read_bytes()) for f in report.files.all()} == files_before
+
+    # anyone, without logging in, finds and downloads it on the public portal
+    listing = client.get(reverse("publishing:public")).content.decode()
+    assert report.title in listing
+    pdf = client.get(reverse("publishing:public_file", args=[report.pk, "pdf"]))
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content) == files_before["pdf"][1]
+
+
+def test_return_for_revision_needs_a_reason_and_goes_back_to_draft(generated, expert, leader, office):
+    report = generated("annual")
+    services.review(report, expert)
+    with pytest.raises(services.WorkflowError):
+        services.send_back(report, leader, "  ")
+    services.send_back(report, leader, "请补充预警分析")
+    report.refresh_from_db()
+    assert report.state == "draft"
+    services.edit_sections(report, office, "问题", "建议")
+    report.refresh_from_db()
+    with pytest.raises(services.WorkflowError):     # edited: files are out of date until generated again
+        services.review(report, expert)
+    assert list(report.approvals.values_list("step", flat=True)) == ["generated", "reviewed", "returned", "edited"]
+
+
+def test_published_snapshot_reproduces_the_report_after_the_data_changes(published, tmp_path):
+    report = published("annual")
+    stored_html = report.files.get(format="html").full_path.read_bytes()
+    obs = Observation.objects.filter(indicator__plan=report.plan, region=report.region, year=2024,
+                                     value__isnull=False).first()
+    old = obs.value
+    obs.value = old + 7.5
+    obs.save()
+    assert services.data_changed(report)          # the data moved on ...
+    out = tmp_path / "again.html"
+    services.reproduce(report, "html", out)         # ... the published report does not
+    assert out.read_bytes() == stored_html
+    assert report.snapshot_sha256 == services.sha256_of(report.snapshot)
+    snap = services.observations_of(report.snapshot)
+    key = next(k for k, ind in services.monitoring.indicator_keys(report.plan).items() if ind.pk == obs.indicator_id)
+    row = snap[(snap["indicator"] == key) & (snap["year"] == 2024) & (snap["sex"] == obs.sex)
+               & (snap["age"] == obs.age) & (snap["residence"] == obs.residence)]
+    assert row["value"].tolist() == [old]
+    assert report.snapshot["synthetic"] is True and report.synthetic
+
+
+def test_failed_generation_keeps_nothing_half_written_and_is_retried(new_report, office):
+    report = new_report("annual")
+    job = GenerationJob.objects.create(report=report, requested_by=office)
+    blocker = reports_dir() / str(report.pk)
+    reports_dir().mkdir(parents=True, exist_ok=True)
+    blocker.write_text("not a folder")            # the report's folder cannot be made: a real failure
+    with pytest.raises(OSError):
+        services.run_job(job.pk, last_attempt=False)
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == ("queued", 1) and "Error" in job.error   # the worker retries it
+    with pytest.raises(OSError):
+        services.run_job(job.pk, last_attempt=True)
+    job.refresh_from_db()
+    report.refresh_from_db()
+    assert (job.state, job.attempts) == ("failed", 2) and job.message.startswith("生成失败")
+    assert report.files.count() == 0 and report.snapshot is None and report.needs_generation
+    blocker.unlink()
+    services.run_job(job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.progress, job.attempts) == ("done", 100, 3)
+    names = sorted(p.name for p in (reports_dir() / str(report.pk)).iterdir())
+    assert names == sorted(f.full_path.name for f in report.files.all()) and len(names) == 3   # no .part left
+
+
+def test_self_evaluation_feeds_the_midterm_report(demo_plan, reporter, office, client_of, generated):
+    c = client_of(reporter)
+    url = reverse("publishing:self_evaluation", args=[demo_plan.pk, 2025])
+    assert c.get(url).status_code == 200
+    text = "完成孕产妇系统管理全覆盖<img src=x onerror=alert(1)>"
+    response = c.post(url, {"progress": text, "problems": "基层人员不足", "next_steps": "补充人员", "submit": "1"})
+    assert response.status_code == 302
+    item = DepartmentSelfEvaluation.objects.get()
+    assert (item.department.name, item.state, item.year) == ("卫健局", "submitted", 2025)
+    listing = c.get(reverse("publishing:self_evaluations")).content.decode()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in listing and "<img src=x" not in listing
+    assert client_of(office).post(url, {"progress": "代写"}).status_code == 403   # only the department itself
+
+    report = generated("midterm")
+    assert report.snapshot["inputs"]["department_reports"]["卫健局"].startswith("完成孕产妇系统管理全覆盖")
+    html = report.files.get(format="html").full_path.read_text(encoding="utf-8")
+    assert "卫健局：完成孕产妇系统管理全覆盖&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "存在问题：基层人员不足" in html
