@@ -30,3 +30,11 @@ def test_demo_imports_six_plans_creates_users_and_is_idempotent(transactional_db
     run_demo()
     assert Plan.objects.count() == 6 and Observation.objects.count() == synthetic
     assert User.objects.count() == len(User.Role.values) + 1
+
+
+def test_manage_passes_arguments_to_django(db, capsys):
+    from tianping.cli import main
+
+    result = CliRunner().invoke(main, ["manage", "showmigrations", "orgs"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "[X] 0001_initial" in result.output + capsys.readouterr().out
