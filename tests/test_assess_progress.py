@@ -85,3 +85,12 @@ def test_sign_change_falls_back_to_linear_pace():
 def test_no_ratio_without_a_year_between_base_and_latest():
     r, _, _, method = ratio(5.0, 6.0, 9.0, +1, latest_year=2020)
     assert np.isnan(r[0]) and METHODS[method[0]] == ""
+
+
+@pytest.mark.parametrize("latest, expected", [(5.0, 1.0), (4.6, 1.0), (5.4, -1.0)])
+def test_base_already_at_the_goal_is_on_pace_or_moving_away(latest, expected):
+    # 婴儿死亡率 5.0‰ in the base year against ≤5‰: no growth is required, so the
+    # compound ratio is undefined (it used to divide by ~0 and print 7e10).
+    r, _, required, method = ratio(5.0, latest, 5.0, -1)
+    assert np.isnan(required[0]) and METHODS[method[0]] == "linear"
+    assert r[0] == expected

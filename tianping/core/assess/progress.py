@@ -45,12 +45,14 @@ def progress_ratio(base, base_year, latest, latest_year, goal, target_year, sign
     valid = (years_done >= 1) & ~np.isnan(goal) & (sign_direction != 0)
     same_sign = ~(((base > 0) & (latest < 0)) | ((base < 0) & (latest > 0)))
     observed = np.where(valid & same_sign, growth(latest, base, latest_year, base_year), np.nan)
-    required = np.where(valid, growth(goal, base, target_year, base_year), np.nan)
+    # A base already at the goal needs no growth: the compound ratio would divide by
+    # zero, so such series take the linear rule below (holding on counts as on pace).
+    required = np.where(valid & (goal != base), growth(goal, base, target_year, base_year), np.nan)
     sign = np.where(base < 0, -1.0, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = sign * sign_direction * observed / np.maximum(np.abs(required), 1e-12)
         pace = (latest - base) / (goal - base) * (target_year - base_year) / years_done
-        linear = np.where(goal == base, np.sign(sign_direction * (latest - base)), pace)
+        linear = np.where(goal == base, np.where(sign_direction * (latest - base) >= 0, 1.0, -1.0), pace)
     use_linear = valid & np.isnan(ratio)
     ratio = np.where(use_linear, linear, ratio)
     ratio = np.where(valid, ratio, np.nan)
