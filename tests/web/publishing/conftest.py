@@ -28,10 +28,11 @@ def reports_in_tmp(settings, tmp_path):
 def huey_immediate():
     from huey.contrib.djhuey import HUEY
 
-    before = HUEY.immediate
+    before, storage = HUEY.immediate, HUEY.storage
     HUEY.immediate = True
     yield HUEY
     HUEY.immediate = before
+    HUEY.storage = storage
 
 
 @pytest.fixture
