@@ -54,6 +54,7 @@ def report(kind, plan_file, data, region, year, fmt, output, plan_kind, inputs_f
     document = build_report(kind, assessment, plan=plan, region=region, year=year,
                             observations=observations, inputs=inputs, synthetic=synthetic)
     output = output or Path(f"{region}{year}年{KIND_NAMES[kind]}.{fmt}")
+    output.parent.mkdir(parents=True, exist_ok=True)
     render(document, fmt, output)
     click.echo(f"已生成 {output}（{KIND_NAMES[kind]}，{fmt}，{time.perf_counter() - started:.1f} 秒）")
 

@@ -165,6 +165,14 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
+def title_parts(title: str, longest: int = 20) -> list[str]:
+    """A long title in two lines, broken after the plan's name: "…（2021—2030年）" / "2024年统计监测报告"."""
+    cut = title.rfind("）") + 1
+    if len(title) <= longest or not 0 < cut < len(title):
+        return [title]
+    return [title[:cut], title[cut:]]
+
+
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 

@@ -23,13 +23,13 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from tianping.reports.document import Chart, Heading, PageBreak, Paragraph, Report, Table
+from tianping.reports.document import Chart, Heading, PageBreak, Paragraph, Report, Table, title_parts
 
 REFERENCE_DOCX = Path(__file__).parent / "templates" / "reference.docx"
 
 # style name -> (east-Asian font, size pt, bold, alignment, first-line indent in chars)
 STYLE_SPECS = {
-    "Title": ("宋体", 22, True, WD_ALIGN_PARAGRAPH.CENTER, 0),
+    "Title": ("宋体", 18, True, WD_ALIGN_PARAGRAPH.CENTER, 0),      # 小二: a plan name fits one line
     "Subtitle": ("楷体_GB2312", 16, False, WD_ALIGN_PARAGRAPH.CENTER, 0),
     "Heading 1": ("黑体", 16, False, WD_ALIGN_PARAGRAPH.LEFT, 2),
     "Heading 2": ("黑体", 16, False, WD_ALIGN_PARAGRAPH.LEFT, 2),
@@ -78,11 +78,20 @@ def ensure_styles(document, *, overwrite: bool = False) -> None:
         set_run_fonts(style.element, east_asian)
         fmt = style.paragraph_format
         fmt.alignment = align
-        fmt.first_line_indent = Pt(size * indent_chars) if indent_chars else None
+        fmt.first_line_indent = Pt(size * indent_chars)     # 0, not None: None inherits Normal's
         fmt.space_before = Pt(6 if name.startswith("Heading") else 0)
         fmt.space_after = Pt(6 if name in ("Title", "Subtitle") else 0)
         fmt.line_spacing = 1.5 if name == "Normal" else None
+        drop_borders(style.element)
     add_font_substitutes(document)
+
+
+def drop_borders(style_element) -> None:
+    """python-docx's default Title has a blue rule under it; official titles do not."""
+    ppr = style_element.find(qn("w:pPr"))
+    border = ppr.find(qn("w:pBdr")) if ppr is not None else None
+    if border is not None:
+        ppr.remove(border)
 
 
 def add_font_substitutes(document) -> None:
@@ -132,7 +141,11 @@ def render_docx(report: Report, out: Path | str | io.BytesIO) -> None:
         paragraph._p.style = style_ids[style]
         return paragraph
 
-    add(report.title, "Title")
+    title = add("", "Title")
+    for index, part in enumerate(title_parts(report.title)):
+        if index:
+            title.add_run().add_break()
+        title.add_run(part)
     if report.subtitle:
         add(report.subtitle, "Subtitle")
     for block in report.blocks:

@@ -15,7 +15,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
-from tianping.reports.document import Chart, Heading, PageBreak, Paragraph, Report, Table
+from tianping.reports.document import Chart, Heading, PageBreak, Paragraph, Report, Table, title_parts
 from tianping.reports.fonts import cjk_font_file
 
 INDENT = "\u3000\u3000"        # two ideographic spaces: the Chinese first-line indent
@@ -81,11 +81,7 @@ def write_title(pdf: FPDF, report: Report) -> None:
 
 
 def title_lines(pdf: FPDF, title: str) -> list[str]:
-    """A long title breaks after the plan's name, "…（2021—2030年）/ 2024年统计监测报告"."""
-    cut = title.rfind("）") + 1
-    if pdf.get_string_width(title) <= pdf.epw or not 0 < cut < len(title):
-        return [title]
-    return [title[:cut], title[cut:]]
+    return [title] if pdf.get_string_width(title) <= pdf.epw else title_parts(title)
 
 
 def write_heading(pdf: FPDF, block: Heading) -> None:
