@@ -305,3 +305,11 @@ def test_opening_deadline_governs_the_whole_period():
     assert [g for g in got if g[1] == 2030] == [("孕产妇死亡率", 2030, "<=", 12, "1/10万")]
     assert ("适龄儿童免疫规划疫苗接种率", 2025, ">=", 90, "%") in got
     assert len(got) == 6
+
+
+def test_verb_keeps_its_to_before_a_year():
+    # "提高到2020年的85.2%": "到" belongs to 提高, the year is when the figure is due
+    inds = extract_indicators("学前教育毛入园率从1950年0.4%提高到2020年的85.2%。", end_year=2030)
+    t = inds[0].targets[0]
+    assert (t.year, t.op, t.value) == (2020, "=", 85.2)
+    assert [(b.year, b.value) for b in inds[0].baselines] == [(1950, 0.4)]

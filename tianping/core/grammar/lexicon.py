@@ -65,10 +65,11 @@ POST_OP_RE = re.compile(
     "^(?:" + "|".join(re.escape(w) for op in POST_OPS.values() for w in op) + ")"
 )
 
-# Deadline: "到2025年", "到2025年和2030年", "2025年底前".
+# Deadline: "到2025年", "到2025年和2030年", "2025年底前". In "提高到2020年的85.2%" the
+# "到" belongs to the verb, so it is left for the operator.
 YEAR = r"(?<![\d.])(?:19[5-9]\d|20\d\d|2100)(?!\d)"
 DEADLINE_RE = re.compile(
-    rf"(?:力争)?(?:到|至|在|于)?(?P<y1>{YEAR})年(?:底|末)?(?:前)?"
+    rf"(?:力争)?(?:(?<![高降增升低少加长制])(?:到|至)|在|于)?(?P<y1>{YEAR})年(?:底|末)?(?:前)?"
     rf"(?:(?:和|、|及|与|至|到)(?P<y2>{YEAR})年(?:底|末)?)?(?:前)?"
 )
 # "到“十四五”末" is a deadline of 2025 in a 2021-2030 plan.

@@ -124,7 +124,7 @@ def _value(m: re.Match) -> Value:
 
 def _pre_op(masked: str, start: int) -> tuple[str, int, str, bool]:
     """(operator, where it starts, change direction, annual) for the words before a value."""
-    prefix = masked[:start].rstrip(" ")
+    prefix = masked[:start].rstrip(" " + MASK + "的")    # "提高到2020年的85.2%"
     for candidate in (prefix, _FILLER_RE.sub("", prefix)):
         for word, op in PRE_OP_WORDS:
             if candidate.endswith(word):
