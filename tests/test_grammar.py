@@ -313,3 +313,14 @@ def test_verb_keeps_its_to_before_a_year():
     t = inds[0].targets[0]
     assert (t.year, t.op, t.value) == (2020, "=", 85.2)
     assert [(b.year, b.value) for b in inds[0].baselines] == [(1950, 0.4)]
+
+
+def test_words_after_a_count_name_what_is_counted():
+    text = from_seed("002", "每个社区卫生服务中心至少配备1名提供规范儿童基本医疗服务的全科医生，至少配备2名专业从事儿童保健的医生。")
+    got = numeric(extract_indicators(text, end_year=2030, directional=False))
+    assert got == [("每个社区卫生服务中心专业从事儿童保健的医生人数", 2030, ">=", 2, "名"),
+                   ("每个社区卫生服务中心全科医生人数", 2030, ">=", 1, "名")]
+    text = from_seed("002", "每千名儿童拥有儿科执业（助理）医生达1.12名、床位增至3.17张。")
+    got = numeric(extract_indicators(text, end_year=2030, directional=False))
+    assert [(g[0], g[3], g[4]) for g in got] == [("床位数量", 3.17, "张"),
+                                                 ("每千名儿童拥有儿科执业（助理）医生人数", 1.12, "名")]

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from ..model import Baseline, Indicator, SourceRef, Target
 from .clauses import MASK, Clause, split_clauses
 from .directional import find_direction, is_vague
-from .lexicon import FULL_COVERAGE_RE
-from .names import clean_name, complete_name, distribute, has_head, noun_after_value, split_if_complete
+from .lexicon import FULL_COVERAGE_RE, RATE_UNITS
+from .names import (
+    clean_name, complete_name, distribute, has_head, head_of, noun_after_value, split_if_complete,
+)
 from .numeric import Group, find_groups
 
 _LAST_AND_RE = re.compile("以及|和|与")   # "A以及B实现“两个全覆盖”"
@@ -32,6 +34,7 @@ class _Reading:
     text: str
     directional: bool
     subject: str = ""                  # last subject, for clauses that omit it
+    base: str = ""                     # last subject before completion ("每个社区卫生服务中心")
     context: str = ""                  # "区储备的优秀年轻干部队伍中" before "女干部均不少于20%"
     period_no: int = -1
     carried_years: list[int] = field(default_factory=list)
@@ -77,7 +80,7 @@ def _remember(r: _Reading, clause: Clause, own_subject: str, had_targets: bool) 
     if had_targets or own_subject:
         r.subject, r.context = own_subject or r.subject, ""
     elif bare and not clause.leading_deadline:
-        r.subject = bare
+        r.subject, r.base = bare, ""
         r.context = bare if bare.endswith(("中", "里")) else ""
 
 
@@ -91,7 +94,8 @@ def _numeric(r: _Reading, clause: Clause, groups: list[Group]) -> str:
     for k, g in enumerate(groups):
         next_start = groups[k + 1].op_start if k + 1 < len(groups) else len(clause.masked)
         last = k + 1 == len(groups)
-        name = _group_name(r, clause, seg_start, g, next_start, last) or subject or r.subject
+        name = _group_name(r, clause, seg_start, g, next_start, last)
+        name = _elliptic(name, subject or r.subject, g) if name else subject or r.subject
         if r.context and not name.startswith(r.context):
             name = r.context + name
         if not g.change:
@@ -104,6 +108,16 @@ def _numeric(r: _Reading, clause: Clause, groups: list[Group]) -> str:
                 r.found.append((ind_name, target))
         seg_start = g.end
     return subject
+
+
+def _elliptic(name: str, previous: str, g: Group) -> str:
+    """"市区…入园率达到98%以上，县（市）达到30%以上": a short qualifier borrows the rate
+    just named ("县（市）入园率"). Counts are left alone ("床位增至3.17张")."""
+    head = head_of(previous)
+    shares = head.endswith(("率", "比例", "比重", "占比")) and g.values[-1].unit in RATE_UNITS
+    if shares and not has_head(name) and len(name) <= 6:
+        return name + head
+    return name
 
 
 def _start_value(r: _Reading, clause: Clause, name: str, g: Group) -> None:
@@ -121,9 +135,12 @@ def _group_name(r: _Reading, clause: Clause, seg_start: int, g: Group, next_star
     if not name and trailing.startswith("的"):   # "100%的城市社区建立家长学校"
         return noun_after_value(clean_name(trailing[1:]))
     tail = clean_name(trailing) if last else ""
-    subject = name or r.subject
-    if _completes(subject, tail):
-        return subject + tail    # "确保适龄儿童100%入学", "至少配备1名女干部"
+    if len(tail) > _MAX_TRAILING:        # "1名提供规范儿童基本医疗服务的全科医生" -> 全科医生
+        tail = tail.rsplit("的", 1)[-1]
+    base = name or r.base or r.subject   # what the words after the value complete
+    r.base = base
+    if _completes(base, tail):
+        return base + tail       # "确保适龄儿童100%入学", "至少配备1名女干部"
     return name
 
 
