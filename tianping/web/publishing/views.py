@@ -111,7 +111,7 @@ def report_generate(request, pk):
     except (services.WorkflowError, ImmutableReport) as err:
         messages.error(request, str(err))
     if request.htmx:
-        return report_job(request, pk)
+        return _job_bar(request, report)
     return redirect("publishing:report", pk=pk)
 
 
@@ -119,9 +119,11 @@ def report_generate(request, pk):
 @require_GET
 def report_job(request, pk):
     """The progress bar (polled by htmx while a job is queued or running)."""
-    report = _report(request, pk)
-    job = report.jobs.first()
-    return render(request, "publishing/_job.html", {"report": report, "job": job})
+    return _job_bar(request, _report(request, pk))
+
+
+def _job_bar(request, report):
+    return render(request, "publishing/_job.html", {"report": report, "job": report.jobs.first()})
 
 
 @role_required(*READERS)
