@@ -127,4 +127,8 @@ def noun_after_value(phrase: str) -> str:
     m = _VERB_IN_PHRASE_RE.search(phrase)
     if not m or m.start() == 0:
         return phrase
-    return f"{phrase[m.start():]}的{phrase[: m.start()]}"
+    noun = phrase[: m.start()]
+    where = re.match(r"(.+?)在(.+)$", noun)      # "妇女在35~45岁" -> "35~45岁妇女"
+    if where:
+        noun = where.group(2) + where.group(1)
+    return f"{phrase[m.start():]}的{noun}"
