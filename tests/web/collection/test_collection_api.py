@@ -142,3 +142,24 @@ def test_no_writes_in_a_closed_round(reporter, office, sub_of, framework, round_
     r = api(reporter).post(f"/api/submissions/{sub.pk}/observations/", {"observations": rows(framework)}, format="json")
     assert r.status_code == 403 and not Entry.objects.exists()
     assert Submission.objects.get(pk=sub.pk).state == "draft"
+
+
+def test_malformed_payloads_are_refused_by_row(reporter, sub_of, framework):
+    sub = sub_of("卫健局")
+    endpoint = f"/api/submissions/{sub.pk}/observations/"
+    c = api(reporter)
+    ind = framework["mgmt"].pk
+    for payload, words in [
+        ({"observations": []}, "非空数组"),
+        ([1, 2], "JSON对象"),
+        ({"observations": [{"indicator": "x"}]}, "第1条：indicator"),
+        ({"observations": [{"indicator": ind, "value": 1}, {"indicator": ind, "sex": "F", "value": "abc"}]}, "第2条"),
+        ({"observations": [{"indicator": ind, "value": True}]}, "须为数字"),
+        ({"observations": [{"indicator": ind, "value": 1, "colour": "red"}]}, "未知字段colour"),
+        ({"dry_run": "yes", "observations": [{"indicator": ind, "value": 1}]}, "dry_run"),
+    ]:
+        r = c.post(endpoint, payload, format="json")
+        assert r.status_code == 400 and words in str(r.json()["errors"]), (payload, r.json())
+    # numbers as text and full-width digits are accepted, as in the Excel template
+    r = c.post(endpoint, {"observations": [{"indicator": ind, "value": "９６"}]}, format="json")
+    assert r.status_code == 200 and Entry.objects.get().value == 96.0

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from tianping.core.validation import Cell
 from tianping.web.collection import services
@@ -20,8 +21,8 @@ def test_the_write_guard_refuses_a_row_changed_meanwhile(sub_of, reporter, frame
     assert services.save_rows(sub, [RowIn(ind.pk, Cell(), value=90.0, version=0)], reporter, "form").ok
     stale = Entry.objects.get()                       # read at version 1
     assert services.save_rows(sub, [RowIn(ind.pk, Cell(), value=91.0, version=1)], reporter, "api").ok
-    stale.value, stale.version = 92.0, 2              # an edit based on version 1
-    assert services._update_if_unchanged([stale]) is False
+    edit = (stale.pk, 92.0, None, None, "", 2)        # an edit based on version 1, written as version 2
+    assert services._update_if_unchanged([edit], reporter, timezone.now()) is False
     entry = Entry.objects.get()
     assert (entry.value, entry.version) == (91.0, 2)
 

@@ -20,7 +20,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tianping.core.errors import TianpingError
-from tianping.core.validation import Cell
 from tianping.web.collection import services
 from tianping.web.collection.models import EntryChange
 from tianping.web.collection.permissions import (
@@ -31,6 +30,7 @@ from tianping.web.orgs.permissions import PLAN_READERS, Role, scoped, user_has_r
 from tianping.web.plans.models import Indicator, Plan
 
 from . import serializers as s
+from .bulk import parse_bulk
 
 
 def HasRole(*roles):
@@ -142,13 +142,11 @@ class SubmissionObservations(Base, APIView):
         sub = _submission(request, pk)
         if not can_edit(request.user, sub):
             raise PermissionDenied("您现在不能修改此填报（只有本单位联络员可以在轮次开放、草稿或退回状态时填报）")
-        data = s.BulkImportIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        rows = [services.RowIn(o["indicator"], Cell(o["sex"], o["age"].strip(), o["residence"]), o["value"],
-                               o["numerator"], o["denominator"], o["note"], o["version"], o["unit"],
-                               where=f"第{i}条") for i, o in enumerate(data.validated_data["observations"], 1)]
-        summary = services.save_rows(sub, rows, request.user, EntryChange.Channel.API,
-                                     dry_run=data.validated_data["dry_run"])
+        dry_run, rows, errors = parse_bulk(request.data)
+        if errors:
+            summary = services.Summary(dry_run=dry_run, errors=errors)
+            return Response(summary.as_dict(), status=status.HTTP_400_BAD_REQUEST)
+        summary = services.save_rows(sub, rows, request.user, EntryChange.Channel.API, dry_run=dry_run)
         return Response(summary.as_dict(), status=status.HTTP_200_OK if summary.ok else status.HTTP_400_BAD_REQUEST)
 
 
