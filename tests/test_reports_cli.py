@@ -63,3 +63,14 @@ def test_bad_input_exits_2_with_a_chinese_message(plan_file, tmp_path, args, mes
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_region_without_results_is_refused_in_chinese(plan_file, tmp_path):
+    data = tmp_path / "observations.csv"
+    data.write_text("地区,指标,年份,数值\n西岗区,孕产妇死亡率,2023,10.5\n西岗区,孕产妇死亡率,2024,9.8\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["report", "annual", str(plan_file), str(data), "--region", "中山区",
+                                       "--format", "html", "-o", str(tmp_path / "x.html")])
+    assert result.exit_code == 2, result.output
+    assert "没有“中山区”的数据" in result.output and "西岗区" in result.output
+    assert not (tmp_path / "x.html").exists()

@@ -51,8 +51,11 @@ def report(kind, plan_file, data, region, year, fmt, output, plan_kind, inputs_f
         assessment = assess(observations, targets_from_plan(plan), year=year)
     except TianpingError as err:
         raise ReportInputError(str(err)) from None
-    document = build_report(kind, assessment, plan=plan, region=region, year=year,
-                            observations=observations, inputs=inputs, synthetic=synthetic)
+    try:
+        document = build_report(kind, assessment, plan=plan, region=region, year=year,
+                                observations=observations, inputs=inputs, synthetic=synthetic)
+    except TianpingError as err:
+        raise ReportInputError(str(err)) from None
     output = output or Path(f"{region}{year}年{KIND_NAMES[kind]}.{fmt}")
     output.parent.mkdir(parents=True, exist_ok=True)
     render(document, fmt, output)

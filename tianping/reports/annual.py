@@ -41,7 +41,7 @@ def build_annual(results: pd.DataFrame, *, region: str, year: int, plan=None,
     """``progress(fraction, message)`` is called as each area is drafted (for a progress bar)."""
     progress = progress or (lambda fraction, message: None)
     frame = res.prepare(results, targets, observations)
-    frame = frame[frame["region"].isin([region, ""])] if region else frame
+    frame = res.for_region(frame, region)
     order = [i.name for i in plan.indicators()] if plan is not None else list(frame["indicator"].unique())
     frame = res.in_plan_order(frame, order)
     current = res.in_plan_order(res.for_milestone(res.totals(frame), year), order)

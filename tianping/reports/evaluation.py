@@ -51,7 +51,7 @@ def build_evaluation(results: pd.DataFrame, *, stage: str, region: str, plan=Non
         raise ValueError(f"评估阶段应为 midterm 或 final，收到 {stage!r}")
     inputs = inputs or EvaluationInputs()
     frame = res.prepare(results, targets)
-    frame = frame[frame["region"].isin([region, ""])] if region else frame
+    frame = res.for_region(frame, region)
     order = [i.name for i in plan.indicators()] if plan is not None else list(frame["indicator"].unique())
     frame = res.in_plan_order(frame, order)
     milestone = evaluation_milestone(stage, plan)

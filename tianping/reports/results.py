@@ -13,6 +13,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from tianping.core.errors import TianpingError
+
 RESULT_COLUMNS = [
     "region", "indicator", "area", "sex", "age", "residence", "headline", "milestone", "kind",
     "status", "latest_value", "latest_year", "previous_value", "previous_year",
@@ -56,6 +58,17 @@ def prepare(results: pd.DataFrame, targets: pd.DataFrame | None = None,
     if observations is not None and frame["previous_value"].isna().all():
         frame = add_previous(frame, observations)
     return frame
+
+
+def for_region(frame: pd.DataFrame, region: str) -> pd.DataFrame:
+    """The rows of one region; a clear Chinese error when the assessment has none."""
+    if not region:
+        return frame
+    rows = frame[frame["region"].isin([region, ""])]
+    if rows.empty:
+        known = "、".join(sorted(set(frame["region"]) - {""})[:10]) or "无"
+        raise TianpingError(f"评估结果中没有“{region}”的数据（现有地区：{known}）；请检查 --region 或数据文件的地区列")
+    return rows
 
 
 def add_previous(frame: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
