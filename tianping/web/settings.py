@@ -5,6 +5,8 @@ SECRET_KEY    default: generated once and kept in var/secret_key
 DEBUG         "1"/"true" to enable; off by default
 ALLOWED_HOSTS comma separated; default 127.0.0.1,localhost
 TIANPING_VAR  folder for the SQLite file, the secret key and uploads; default <repo>/var
+CSRF_TRUSTED_ORIGINS  comma separated, e.g. https://tianping.example.gov.cn (behind a proxy)
+HTTPS         "1" behind HTTPS: secure cookies and the proxy's X-Forwarded-Proto trusted
 
 To add an app: append it to INSTALLED_APPS below and include its urls in tianping/web/urls.py.
 """
@@ -155,6 +157,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+if _env_bool("HTTPS"):
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Background jobs (report generation), run by `tianping worker`: a SQLite queue file in var/,
 # or Redis when REDIS_URL is set. TIANPING_HUEY_IMMEDIATE=1 runs jobs inside the web process.
