@@ -73,6 +73,11 @@ def test_a_year_of_collection(session, reporter, stats, office, framework, round
     download.value.save_as(path)
     refs = edit_template(path, {(mgmt.pk, "城镇", "value"): "九十七", (mgmt.pk, "农村", "value"): "95",
                                 (mmr.pk, "合计", "numerator"): "３", (mmr.pk, "合计", "denominator"): 30000})
+    rp.get_by_role("link", name="孕产妇死亡率").click()      # the rate is computed as counts are typed
+    rp.fill("input[name=numerator_0]", "2")
+    rp.fill("input[name=denominator_0]", "40000")
+    assert rp.input_value("input[name=value_0]") == "5"
+    rp.go_back()
     rp.get_by_role("link", name="上传Excel模板").click()
     rp.set_input_files("input[name=workbook]", str(path))
     rp.click("#upload-button")

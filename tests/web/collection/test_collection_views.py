@@ -222,3 +222,23 @@ def test_a_reporter_cannot_write_in_a_closed_round(client_of, reporter, sub_of, 
     assert c.get(url("upload", sub.pk)).status_code == 403
     assert c.post(url("submit", sub.pk)).status_code == 403
     assert not Entry.objects.exists()
+
+
+def test_a_large_change_is_flagged_and_must_be_explained(client_of, reporter, sub_of, framework, round_2024):
+    sub = sub_of("卫健局")
+    mmr = framework["mmr"]
+    for year, value in ((2020, 10.2), (2021, 9.9), (2022, 9.7), (2023, 9.4)):
+        Observation.objects.create(indicator=mmr, region=round_2024.region, year=year, value=value)
+    c = client_of(reporter)
+    page = c.get(url("indicator", sub.pk, mmr.pk)).content.decode()
+    assert "9.4" in page and "2021" in page          # previous years beside the cell
+    r = c.post(url("indicator", sub.pk, mmr.pk), form_data({0: ("", "9", "30000", "")}), follow=True)
+    assert "请在备注中说明" in r.content.decode()     # 30 per 100,000 after 9.4: saved, flagged
+    assert "稳健z" in c.get(url("submission", sub.pk)).content.decode()
+    c.post(url("indicator", sub.pk, framework["mgmt"].pk), form_data({0: ("96", "", "", ""), 1: ("97", "", "", ""), 2: ("95", "", "", "")}))
+    c.post(url("work_report", sub.pk), {"work_progress": "已落实"})
+    r = c.post(url("submit", sub.pk), follow=True)
+    assert "未说明，不能提交" in r.content.decode() and Submission.objects.get(pk=sub.pk).state == "draft"
+    c.post(url("indicator", sub.pk, mmr.pk), form_data({0: ("", "9", "30000", "今年发生9例，已逐例核实")}, {0: 1}))
+    c.post(url("submit", sub.pk))
+    assert Submission.objects.get(pk=sub.pk).state == "submitted"

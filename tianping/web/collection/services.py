@@ -405,6 +405,24 @@ def final_check(sub: Submission) -> list[str]:
     return problems
 
 
+def quality_flags(sub: Submission, indicators=None) -> list[str]:
+    """Warnings and errors of the stored values as they stand (explained warnings are not listed)."""
+    indicators = indicators if indicators is not None else indicators_for(sub.department, sub.round.region)
+    entries = defaultdict(list)
+    for e in sub.entries.filter(indicator__in=indicators):
+        entries[e.indicator_id].append(EntryValue(Cell(e.sex, e.age, e.residence), e.value, e.numerator,
+                                                  e.denominator, e.note))
+    past = history(sub.round.region, indicators, sub.round.year)
+    flags = []
+    for ind in indicators:
+        if not entries[ind.pk]:
+            continue
+        cells = grid(ind)
+        flags += [str(i) for i in validate_indicator(rule_for(ind, cells), entries[ind.pk], year=sub.round.year,
+                                                     history={c: past.get((ind.pk, c), {}) for c in cells})]
+    return flags
+
+
 @transaction.atomic
 def submit(submission: Submission, user, work_report: dict | None = None) -> Submission:
     sub = _locked(submission)

@@ -130,6 +130,7 @@ def submission_detail(request, pk):
     sub = _submission(request, pk)
     return render(request, "collection/submission.html", {
         "sub": sub, "rows": _entries_table(sub), "editable": can_edit(request.user, sub),
+        "flags": services.quality_flags(sub),
         "reviewer": can_review(request.user), "unlocker": can_unlock(request.user),
         "comments": sub.comments.select_related("author"), "timeliness": sub.timeliness,
     })
@@ -189,28 +190,16 @@ def indicator_form(request, pk, indicator):
         years, cells = _form_cells(sub, ind)  # show the current versions beside the refused input
     past_warnings = []
     if request.method == "GET" and sub.entries.filter(indicator=ind).exists():
-        past_warnings = _indicator_warnings(sub, ind)
+        past_warnings = services.quality_flags(sub, [ind])
     for c in cells:
         for field in ("value", "numerator", "denominator", "note"):
             key = f"{field}_{c['i']}"
             c[field] = posted[key] if key in posted else (getattr(c["entry"], field) if c["entry"] else None)
     return render(request, "collection/indicator_form.html", {
         "sub": sub, "ind": ind, "cells": cells, "years": years, "editable": editable,
-        "has_counts": services.has_counts(ind), "errors": parse_errors + (summary.errors if summary else []),
+        "has_counts": services.has_counts(ind), "scale": services.rule_for(ind).scale or 1, "errors": parse_errors + (summary.errors if summary else []),
         "warnings": (summary.warnings if summary else past_warnings),
     }, status=400 if parse_errors or (summary and not summary.ok) else 200)
-
-
-def _indicator_warnings(sub, ind) -> list[str]:
-    from tianping.core.validation import EntryValue, validate_indicator
-
-    entries = [EntryValue(Cell(e.sex, e.age, e.residence), e.value, e.numerator, e.denominator, e.note)
-               for e in sub.entries.filter(indicator=ind)]
-    cells = services.grid(ind)
-    past = services.history(sub.round.region, [ind], sub.round.year)
-    issues = validate_indicator(services.rule_for(ind, cells), entries, year=sub.round.year,
-                                history={c: past.get((ind.pk, c), {}) for c in cells})
-    return [str(i) for i in issues]
 
 
 @role_required(*READERS)
