@@ -96,6 +96,12 @@ def test_accepted_data_raises_warnings_for_the_responsible_department(
     assert labour.post(f"/monitoring/warnings/{red.pk}/", {"action": "acknowledge", "explanation": "x",
                                                             "measure": "y"}).status_code == 404
 
+    # the indicator page is served from cache until the region's data changes
+    office_client = client_of(office)
+    url = f"/monitoring/indicator/{framework['mmr'].pk}/"
+    assert "X-Monitoring-Cache" not in office_client.get(url).headers
+    assert office_client.get(url).headers["X-Monitoring-Cache"] == "hit"
+
     # acknowledgement: stored, in the history, shown (escaped) on the warning and indicator pages
     answer = {"action": "acknowledge", "explanation": "流动人口增加<script>alert(1)</script>",
               "measure": "高危孕产妇专案管理，每月随访"}
@@ -105,7 +111,9 @@ def test_accepted_data_raises_warnings_for_the_responsible_department(
     assert red.events.filter(action="acknowledged", user=reporter).exists()
     shown = health.get(f"/monitoring/warnings/{red.pk}/").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "<script>alert(1)" not in shown
-    ind_page = client_of(office).get(f"/monitoring/indicator/{framework['mmr'].pk}/").content.decode()
+    ind_page = office_client.get(url)
+    assert "X-Monitoring-Cache" not in ind_page.headers     # acknowledging bumped the region's data version
+    ind_page = ind_page.content.decode()
     assert "高危孕产妇专案管理，每月随访" in ind_page and "已说明" in ind_page
 
     # a reporter may not resolve; the office resolves

@@ -208,3 +208,11 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+
+class DataStamp(models.Model):
+    """Bumped whenever a region's stored results, warnings or judgements change; part of
+    the key of cached monitoring pages (cache.py), so a cached page is never stale."""
+
+    region_code = models.CharField(max_length=6, unique=True)
+    version = models.PositiveBigIntegerField(default=0)

@@ -28,6 +28,7 @@ from tianping.web.observations.models import Observation
 from tianping.web.orgs.models import Department, Region, User
 from tianping.web.plans.models import Indicator, Plan, Target
 
+from .cache import touch
 from .models import AssessmentRun, Notification, QualitativeJudgement, Result, Warning, WarningEvent
 
 log = logging.getLogger(__name__)
@@ -151,11 +152,8 @@ def _bool(x):
 
 def applicable_plans(region: Region):
     """Confirmed plans of the region or of a region above it (a city plan applies to its districts)."""
-    codes = {region.code}
-    parent = region.parent
-    while parent is not None:
-        codes.add(parent.code)
-        parent = parent.parent
+    # GB/T 2260: the city of 210203 is 210200, its province 210000 (no walk up the tree).
+    codes = {region.code, region.code[:4] + "00", region.code[:2] + "0000"}
     return Plan.objects.filter(region__code__in=codes, status=Plan.Status.CONFIRMED)
 
 
@@ -200,6 +198,7 @@ def assess_plan_region(plan: Plan, region: Region, year: int | None = None, trig
                              data_warnings) if latest else []
         run.summary = {**run.summary, "warnings": _warning_counts(plan, region)}
         run.save(update_fields=["summary"])
+        touch(region)
     if notify and new:
         transaction.on_commit(lambda: notify_new_warnings(plan, region, new))
     return run
@@ -347,6 +346,7 @@ def acknowledge(warning: Warning, user, explanation: str, measure: str) -> Warni
         raise WorkflowError("请填写原因说明和已采取的措施")
     warning.state, warning.explanation, warning.measure_taken = Warning.State.ACKNOWLEDGED, explanation, measure
     warning.save(update_fields=["state", "explanation", "measure_taken", "updated_at"])
+    touch(warning.region)
     WarningEvent.objects.create(warning=warning, action=WarningEvent.Action.ACKNOWLEDGED, user=user,
                                 text=f"原因：{explanation}\n措施：{measure}")
     notify(User.objects.filter(region=warning.region, role=User.Role.OFFICE),
@@ -365,6 +365,7 @@ def close(warning: Warning, user, action: str, text: str) -> Warning:
     warning.state = action
     warning.save(update_fields=["state", "updated_at"])
     WarningEvent.objects.create(warning=warning, action=action, user=user, text=text)
+    touch(warning.region)
     if action == Warning.State.ESCALATED:
         notify(User.objects.filter(region=warning.region, role=User.Role.LEADERSHIP),
                f"预警上报：{warning.reason}", reverse("monitoring:warning", args=[warning.pk]))

@@ -8,7 +8,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, When
+from django.db.models import Case, Q, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +23,7 @@ from tianping.web.orgs.permissions import (Role, departments_visible_to, get_sco
 from tianping.web.plans.models import Indicator
 
 from . import charts, compare, services
+from .cache import cached_page
 from .forms import AcknowledgeForm, CloseForm, JudgementForm
 from .models import AssessmentRun, Notification, QualitativeJudgement, Result, Warning
 
@@ -48,6 +49,17 @@ def _region(request) -> Region:
     if region is None:
         raise Http404(_("No region to show."))
     return region
+
+
+def _region_choices(user, region):
+    """(code, label) for the region picker: the user's region, the current region's parent,
+    siblings and children — a handful, not every county of a province."""
+    near = Q(parent=region) | Q(pk=region.pk)
+    if region.parent_id:
+        near |= Q(parent_id=region.parent_id) | Q(pk=region.parent_id)
+    if user.region_id:
+        near |= Q(pk=user.region_id)
+    return list(regions_visible_to(user).filter(near).order_by("code").values_list("code", "name"))
 
 
 def _int(value):
@@ -96,10 +108,11 @@ def _query(run, region, **extra) -> str:
 # ------------------------------------------------------------------ dashboard
 
 @role_required(*READERS)
+@cached_page
 def dashboard(request):
     region = _region(request)
     run, plans, years = _run(request, region)
-    context = {"region": region, "regions": regions_visible_to(request.user).select_related("parent__parent").order_by("code"),
+    context = {"region": region, "regions": _region_choices(request.user, region),
                "plans": plans, "years": years, "run": run}
     if run is None:
         return render(request, "monitoring/dashboard.html", context)
@@ -116,7 +129,8 @@ def dashboard(request):
     for lv in warnings.values_list("level", flat=True):
         level_counts[lv] += 1
     context.update({
-        "department": department, "departments": departments_visible_to(request.user).filter(region=region),
+        "department": department,
+        "departments": list(departments_visible_to(request.user).filter(region=region).values_list("pk", "name")),
         "milestone": milestone, "milestones": sorted(int(k) for k in run.summary if k.isdigit()),
         "current": current, "areas": _in_plan_order(run.plan, current.get("areas", [])), "statuses": [(st, services.LIGHT[st]) for st in services.STATUS_ORDER],
         "lights": services.LIGHT, "level_counts": level_counts, "levels": services.LEVEL_ORDER,
@@ -146,6 +160,7 @@ def _completeness(region):
 
 
 @role_required(*READERS)
+@cached_page
 def area(request):
     """Drill-down: one area's goals, each with its indicators' status per milestone."""
     region = _region(request)
@@ -196,6 +211,7 @@ def _observations(indicator, region, run):
 
 
 @role_required(*WARNING_READERS)
+@cached_page
 def indicator(request, pk):
     region, ind = _indicator(request, pk)
     runs = AssessmentRun.objects.filter(plan=ind.plan, region=region).order_by("-year")
@@ -344,6 +360,7 @@ def attachment(request, pk):
 # ------------------------------------------------------------------ gender statistics
 
 @role_required(*READERS)
+@cached_page
 def gender(request):
     region = _region(request)
     run, plans, years = _run(request, region)
@@ -361,7 +378,8 @@ def regions(request):
     region = _region(request)
     context = compare.city_view(region, request.user, year=_int(request.GET.get("year")))
     context["region"] = region
-    context["regions"] = regions_visible_to(request.user).exclude(level=Region.Level.DISTRICT).select_related("parent__parent").order_by("code")
+    context["regions"] = [(code, name) for code, name in _region_choices(request.user, region)
+                          if code[4:] == "00"]   # provinces and cities (GB/T 2260: ..00)
     return render(request, "monitoring/regions.html", context)
 
 
