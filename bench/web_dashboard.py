@@ -134,7 +134,10 @@ def targets(args):
                      .values_list("code", flat=True))
     indicators = sorted(set(Result.objects.filter(headline=True, run__region__code=districts[0])
                             .values_list("indicator_id", flat=True)))
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}", districts, indicators
+    from django.middleware.csrf import _get_new_csrf_string
+
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}"
+    return cookie, districts, indicators
 
 
 def free_port() -> int:
@@ -158,6 +161,21 @@ def serve(args, port: int) -> subprocess.Popen:
             time.sleep(0.2)
     server.kill()
     raise SystemExit("gunicorn did not start")
+
+
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """User + system CPU time of the gunicorn workers so far (Linux /proc): the cost of
+    the requests themselves, whatever else the machine is doing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+    for pid in [str(server.pid), *children]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def load(args, port, cookie, districts, indicators) -> dict[str, list[float]]:
@@ -237,7 +255,9 @@ def main() -> None:
     port = free_port()
     server = serve(args, port)
     try:
+        cpu_before = server_cpu_seconds(server)
         out = load(args, port, cookie, districts, indicators)
+        cpu = server_cpu_seconds(server) - cpu_before
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -251,6 +271,9 @@ def main() -> None:
         if values:
             print(f"{page:<10} {len(values):>6} {pct(values, 50):>8.0f} {pct(values, 95):>8.0f} "
                   f"{pct(values, 99):>8.0f} {max(values) * 1000:>8.0f}")
+    if total:
+        print(f"server CPU {cpu * 1000 / total:.1f} ms per request (incl. warm-up); load average now "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine inflates latency)")
     for error in out["errors"][:5]:
         print("error:", error)
     p95 = pct([v for vs in times.values() for v in vs], 95) if total else float("inf")

@@ -39,9 +39,10 @@ def cached_page(view):
     def wrapped(request, *args, **kwargs):
         user = request.user
         code = request.GET.get("region") or (user.region.code if user.region_id else "")
-        if request.method != "GET" or not code or len(messages.get_messages(request)):
-            return view(request, *args, **kwargs)
         csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+        # no CSRF cookie yet: render, so the response sets one matching the page's forms
+        if request.method != "GET" or not code or not csrf or len(messages.get_messages(request)):
+            return view(request, *args, **kwargs)
         raw = f"{view.__name__}|{user.pk}|{request.LANGUAGE_CODE}|{csrf}|{code}|{_version(code)}|{request.get_full_path()}"
         key = "monitoring:" + hashlib.sha256(raw.encode()).hexdigest()
         hit = cache.get(key)
