@@ -13,7 +13,8 @@ from tianping.web.plans.models import Area, Indicator, Plan, Target
 def upload(client, name, data, region):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post("/plans/import/", {"document": SimpleUploadedFile(name, data), "region": region.pk})
+    return client.post("/plans/import/", {"document": SimpleUploadedFile(name, data),
+                                          "region": region.pk if region else ""})
 
 
 def alert_text(page: str) -> str:
@@ -110,3 +111,23 @@ def test_a_plan_can_only_be_imported_into_the_users_own_regions(client_of, offic
     response = upload(client_of(office), path.name, path.read_bytes(), regions["220113"])
     assert response.status_code == 200 and "选择一个有效的选项" in response.content.decode()
     assert nothing_stored() and not Observation.objects.exists()
+
+
+def test_a_city_office_imports_its_districts_plan_by_title(client_of, regions, seed_file):
+    from tianping.web.orgs.models import User
+
+    city = User.objects.create_user("dalian", password="x", role="office", region=regions["210200"])
+    path = seed_file("000")
+    page = client_of(city).get("/plans/import/").content.decode()
+    assert "按规划标题自动识别" in page
+    upload(client_of(city), path.name, path.read_bytes(), None)
+    assert Plan.objects.get().region.code == "210203"  # 大连市西岗区…: the district, not the city
+
+
+def test_a_plan_of_a_region_outside_the_users_is_refused_when_told_from_the_title(client_of, regions, seed_file):
+    from tianping.web.orgs.models import User
+
+    city = User.objects.create_user("dalian", password="x", role="office", region=regions["210200"])
+    path = seed_file("001")  # 九台区, in 长春市
+    response = upload(client_of(city), path.name, path.read_bytes(), None)
+    assert "无法从标题确定" in alert_text(response.content.decode()) and nothing_stored()

@@ -113,14 +113,6 @@ def seed_users() -> list[DemoUser]:
     return created
 
 
-def region_for_plan(plan_region: str) -> Region | None:
-    """The seeded district a parsed plan names (“西岗区”, “大连市西岗区”)."""
-    for region in Region.objects.filter(level=Region.Level.DISTRICT):
-        if region.name in plan_region:
-            return region
-    return None
-
-
 def find_seeds(explicit: str | Path | None = None) -> Path:
     """--seeds, $TIANPING_SEEDS, then ../shared/seeds beside the repository or the working directory."""
     from django.conf import settings
@@ -144,10 +136,7 @@ def import_seed_file(path: Path, importer: User | None) -> list[Plan]:
     stored = []
     with transaction.atomic():
         for core_plan in parse_document(path, data=data):
-            region = region_for_plan(core_plan.region + core_plan.title)
-            if region is None:
-                raise ValueError(f"{path.name}：无法确定“{core_plan.title}”所属地区")
-            plan = services.store_plan(core_plan, region, importer)
+            plan = services.import_plans([core_plan], None, importer, candidates=Region.objects.all())[0]
             assign_demo_departments(plan)
             services.confirm_plan(plan, importer)
             stored.append(plan)

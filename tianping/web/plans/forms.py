@@ -9,7 +9,8 @@ from .models import Indicator, Measure, Target
 
 class ImportForm(forms.Form):
     document = forms.FileField(label=_("Plan document (.txt, .docx or .pdf)"))
-    region = forms.ModelChoiceField(label=_("Region of the plan"), queryset=None, empty_label=None)
+    region = forms.ModelChoiceField(label=_("Region of the plan"), queryset=None, required=False,
+                                    empty_label=_("Tell from the plan's title"))
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)

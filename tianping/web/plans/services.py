@@ -53,10 +53,34 @@ def parse_upload(name: str, data: bytes) -> list[core.Plan]:
 
 
 @transaction.atomic
-def import_plans(core_plans: list[core.Plan], region, user=None) -> list[Plan]:
-    """Store every parsed plan as a draft, all or nothing. A draft for the same
-    region and kind as a confirmed plan becomes its revision."""
-    return [store_plan(core_plan, region, user) for core_plan in core_plans]
+def import_plans(core_plans: list[core.Plan], region=None, user=None, candidates=None) -> list[Plan]:
+    """Store every parsed plan as a draft, all or nothing. Without ``region`` each plan's
+    region is told from its title among ``candidates``. A draft for the same region
+    and kind as a confirmed plan becomes its revision."""
+    return [store_plan(core_plan, region or _region_from_title(core_plan, candidates), user)
+            for core_plan in core_plans]
+
+
+LEVEL_ORDER = {"district": 0, "city": 1, "province": 2}
+
+
+def guess_region(core_plan: core.Plan, candidates):
+    """The most specific region named in the plan's title ("大连市西岗区…" → 西岗区), if only one is."""
+    text = f"{core_plan.region}{core_plan.title}"
+    named = [r for r in candidates if r.name and r.name in text]
+    if not named:
+        return None
+    best = min(LEVEL_ORDER.get(r.level, 9) for r in named)
+    most_specific = [r for r in named if LEVEL_ORDER.get(r.level, 9) == best]
+    return most_specific[0] if len(most_specific) == 1 else None
+
+
+def _region_from_title(core_plan: core.Plan, candidates):
+    region = guess_region(core_plan, candidates if candidates is not None else [])
+    if region is None:
+        raise DocumentError(_("Could not tell the region of “%(title)s” from its title; choose the region")
+                            % {"title": core_plan.title}, Location(file=core_plan.source_file))
+    return region
 
 
 def store_plan(core_plan: core.Plan, region, user=None) -> Plan:

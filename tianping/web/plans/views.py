@@ -55,14 +55,14 @@ def plan_list(request):
 @role_required(*PLAN_MANAGERS)
 def plan_import(request):
     regions = regions_visible_to(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None, regions=regions,
-                      initial={"region": request.user.region_id})
+    own_district = request.user.region if request.user.region and request.user.region.level == "district" else None
+    form = ImportForm(request.POST or None, request.FILES or None, regions=regions, initial={"region": own_district})
     error = ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["document"]
         try:
             core_plans = services.parse_upload(upload.name, upload.read())
-            plans = services.import_plans(core_plans, form.cleaned_data["region"], request.user)
+            plans = services.import_plans(core_plans, form.cleaned_data["region"], request.user, candidates=regions)
         except TianpingError as err:
             error = str(err)
         else:
