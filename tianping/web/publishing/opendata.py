@@ -8,6 +8,7 @@ import csv
 import io
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from .services import observations_of
 
@@ -59,7 +60,7 @@ def to_xlsx(snapshot: dict, title: str = "") -> bytes:
     for row in rows(snapshot):
         sheet.append([safe(v) for v in row])
     for cell in sheet[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
     note = book.create_sheet("说明")
     note.append([safe(title or "天平开放数据")])
     note.append([safe(f"数据快照 SHA-256：{snapshot.get('sha256', '')}")])
