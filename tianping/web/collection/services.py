@@ -388,39 +388,31 @@ def _locked(submission: Submission) -> Submission:
     return Submission.objects.select_for_update().select_related("round__region", "department").get(pk=submission.pk)
 
 
-def final_check(sub: Submission) -> list[str]:
-    """Blocking problems at submission: required cells, unexplained warnings, parts vs totals."""
-    indicators = indicators_for(sub.department, sub.round.region)
-    entries = defaultdict(list)
-    for e in sub.entries.all():
-        entries[e.indicator_id].append(EntryValue(Cell(e.sex, e.age, e.residence), e.value, e.numerator,
-                                                  e.denominator, e.note))
-    past = history(sub.round.region, indicators, sub.round.year)
-    problems = []
-    for ind in indicators:
-        cells = grid(ind)
-        issues = validate_indicator(rule_for(ind, cells), entries[ind.pk], year=sub.round.year,
-                                    history={c: past.get((ind.pk, c), {}) for c in cells}, final=True)
-        problems += [str(i) for i in issues if i.level == ERROR]
-    return problems
-
-
-def quality_flags(sub: Submission, indicators=None) -> list[str]:
-    """Warnings and errors of the stored values as they stand (explained warnings are not listed)."""
-    indicators = indicators if indicators is not None else indicators_for(sub.department, sub.round.region)
+def _stored_issues(sub: Submission, indicators, final: bool):
+    """Every check of the stored values, indicator by indicator (``final``: as at submission)."""
     entries = defaultdict(list)
     for e in sub.entries.filter(indicator__in=indicators):
         entries[e.indicator_id].append(EntryValue(Cell(e.sex, e.age, e.residence), e.value, e.numerator,
                                                   e.denominator, e.note))
     past = history(sub.round.region, indicators, sub.round.year)
-    flags = []
     for ind in indicators:
-        if not entries[ind.pk]:
+        if not final and not entries[ind.pk]:
             continue
         cells = grid(ind)
-        flags += [str(i) for i in validate_indicator(rule_for(ind, cells), entries[ind.pk], year=sub.round.year,
-                                                     history={c: past.get((ind.pk, c), {}) for c in cells})]
-    return flags
+        yield from validate_indicator(rule_for(ind, cells), entries[ind.pk], year=sub.round.year,
+                                      history={c: past.get((ind.pk, c), {}) for c in cells}, final=final)
+
+
+def final_check(sub: Submission) -> list[str]:
+    """Blocking problems at submission: required cells, unexplained warnings, parts vs totals."""
+    indicators = indicators_for(sub.department, sub.round.region)
+    return [str(i) for i in _stored_issues(sub, indicators, final=True) if i.level == ERROR]
+
+
+def quality_flags(sub: Submission, indicators=None) -> list[str]:
+    """Warnings and errors of the stored values as they stand (explained warnings are not listed)."""
+    indicators = indicators if indicators is not None else indicators_for(sub.department, sub.round.region)
+    return [str(i) for i in _stored_issues(sub, indicators, final=False)]
 
 
 @transaction.atomic
