@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tianping.core.grammar import (
-    extract_baselines, extract_indicators, parse_target_phrase, parse_target_phrases,
+    extract_baselines, extract_indicators, infer_direction, parse_target_phrase, parse_target_phrases,
 )
 from tianping.core.normalize import normalize_text
 
@@ -324,3 +324,13 @@ def test_words_after_a_count_name_what_is_counted():
     got = numeric(extract_indicators(text, end_year=2030, directional=False))
     assert [(g[0], g[3], g[4]) for g in got] == [("床位数量", 3.17, "张"),
                                                  ("每千名儿童拥有儿科执业（助理）医生人数", 1.12, "名")]
+
+
+def test_direction_from_operators_then_from_the_name():
+    text = from_seed("004", "孕产妇贫血患病率保持在9%以下。")
+    assert extract_indicators(text, end_year=2030)[0].direction == "down"
+    text = from_seed("002", "学前教育毛入园率达到 96%。")
+    assert extract_indicators(text, end_year=2030)[0].direction == ""      # bare "达到": read as up
+    t = parse_target_phrase("＜7", year=2025, indicator_name="孕产妇死亡率（1/10万）")
+    assert infer_direction("孕产妇死亡率", [t]) == "down"
+    assert infer_direction("孕产妇死亡率", []) == "down"

@@ -8,6 +8,8 @@ Public entry points (everything else in this package is internal):
   "＜7", "相适应"); ``parse_target_phrases`` when a cell states several.
 - ``extract_baselines(text, default_year=)`` -- figures a preface reports as reached
   ("截至2020年底…孕产妇系统管理率达到95.32%").
+- ``infer_direction(name, targets)`` -- "up"/"down"/"" for ``Indicator.direction``
+  (table rows: "孕产妇死亡率（1/10万）" with "＜7" -> "down").
 
 The grammar reads *normalised* text (tianping.core.normalize.normalize_text). What it
 understands, module by module:
@@ -30,8 +32,8 @@ understands, module by module:
 """
 
 from .baselines import extract_baselines
-from .extract import extract_indicators, merge
+from .extract import extract_indicators, infer_direction, merge
 from .phrase import parse_target_phrase, parse_target_phrases, unit_from_name
 
-__all__ = ["extract_baselines", "extract_indicators", "merge", "parse_target_phrase",
+__all__ = ["extract_baselines", "extract_indicators", "infer_direction", "merge", "parse_target_phrase",
            "parse_target_phrases", "unit_from_name"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..model import Baseline, Indicator, SourceRef, Target
 from .clauses import MASK, Clause, split_clauses
 from .directional import find_direction, is_vague
-from .lexicon import FULL_COVERAGE_RE, RATE_UNITS
+from .lexicon import FULL_COVERAGE_RE, LOWER_IS_BETTER_MARKS, RATE_UNITS
 from .names import (
     clean_name, complete_name, distribute, has_head, head_of, noun_after_value, split_if_complete,
 )
@@ -253,11 +253,20 @@ def merge(found: list[tuple[str, Target | Baseline]]) -> list[Indicator]:
         elif not any(_same(t, target) for t in ind.targets):
             ind.targets.append(target)
     by_name = {n: i for n, i in by_name.items() if i.targets}   # a start figure alone is no target
-    for ind in by_name.values():
+    for name, ind in by_name.items():
         _drop_weaker_duplicates(ind)
         ind.unit = next((t.unit for t in ind.targets if t.unit), "")
-        ind.direction = next((_DIRECTION_OF[t.op] for t in ind.targets if t.op in _DIRECTION_OF), "")
+        ind.direction = infer_direction(name, ind.targets)
     return list(by_name.values())
+
+
+def infer_direction(name: str, targets: list[Target]) -> str:
+    """"up"/"down" (which way is better) from the targets' operators, else from the name
+    ("…死亡率" is better lower), else "" -- for a bare "达到X" the assessment reads "up"."""
+    for t in targets:
+        if t.op in _DIRECTION_OF:
+            return _DIRECTION_OF[t.op]
+    return "down" if any(mark in name for mark in LOWER_IS_BETTER_MARKS) else ""
 
 
 def _same(a: Target, b: Target) -> bool:
