@@ -121,3 +121,8 @@ def test_004_wrapped_lines_and_full_width_slash(parsed):
     assert (mmr.op, mmr.value, mmr.unit) == ("~", 10, "1/10万")
     screening = [t for name, ind in by_name.items() if "筛查覆盖率" in name for t in ind.targets]
     assert [(t.op, t.value) for t in screening] == [(">=", 90)]
+
+
+def test_003_table_rows_know_which_way_is_better(parsed):
+    table = {ind.name: ind for ind in parsed("003")[0].indicator_table}
+    assert table and table["孕产妇死亡率"].direction == "down"

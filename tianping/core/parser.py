@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 
 from .errors import DocumentError, Location
-from .grammar import extract_indicators
+from .grammar import extract_indicators, infer_direction
 from .grammar.baselines import extract_baselines, same_indicator
 from .model import Indicator, Plan
 from .normalize import normalize_text
@@ -42,13 +42,16 @@ def parse_plan_text(raw_text: str, source_file: str = "") -> list[Plan]:
 
 
 def fill_targets(plan: Plan) -> None:
-    """Run the target grammar on every goal (all targets) and measure (numeric only)."""
+    """Run the target grammar on every goal (all targets) and measure (numeric only);
+    give indicator-table rows the direction their name or operators imply."""
     for area in plan.areas:
         for goal in area.goals:
             goal.indicators = extract_indicators(goal.text, end_year=plan.end_year, line=_line(goal))
         for measure in area.measures:
             measure.indicators = extract_indicators(measure.text, end_year=plan.end_year,
                                                     line=_line(measure), directional=False)
+    for ind in plan.indicator_table:      # rows of a table such as 奉化区's 表1
+        ind.direction = ind.direction or infer_direction(ind.name, ind.targets)
 
 
 def _line(item) -> int | None:
