@@ -70,7 +70,7 @@ def previous_observation(observations, row):
     return same.sort_values("year").iloc[-1]
 
 
-def expected_result_value(fact, row, observations):
+def expected_result_value(fact, row, observations, results):
     if fact.field in RESULT_COLUMN:
         return float(row[RESULT_COLUMN[fact.field]])
     if fact.field in ("previous_value", "previous_year"):
@@ -78,6 +78,12 @@ def expected_result_value(fact, row, observations):
     latest = round(float(row["latest_value"]), 1)
     if fact.field == "change":
         return abs(round(latest - round(float(previous_observation(observations, row)["value"]), 1), 1))
+    if fact.field == "sex_gap":                                 # female − male, the male row named in members
+        male = results.loc[fact.members[0]]
+        assert row["sex"] == "女" and male["sex"] == "男" and male["indicator"] == row["indicator"]
+        difference = round(latest - round(float(male["latest_value"]), 1), 1)
+        assert np.sign(fact.value) == np.sign(difference)
+        return abs(difference)
     if fact.field == "gap":                                     # to the value the target requires
         return abs(round(round(float(row["goal_value"]), 1) - latest, 1))
     raise AssertionError(f"unknown field {fact.field}")
@@ -120,7 +126,7 @@ def assert_facts_equal_stored_values(generated, plan):
             if fact.field == "target_text":                        # the plan's words, e.g. 比2020年提高10%
                 assert fact.shown in numbers_in(str(row["target_text"])), fact
             else:
-                assert_shown(fact, expected_result_value(fact, row, observations))
+                assert_shown(fact, expected_result_value(fact, row, observations, results))
         elif fact.source == "count":
             check_count(fact, headline)
         elif fact.source == "report":
@@ -246,6 +252,7 @@ def test_structure_follows_the_national_form(generated, plan):
         assert all(any(name in h for h in headings) for name in areas_with_rows)
         assert any(re.search(r"比上年(提高|下降)\d+(\.\d)?个百分点", p) for p in paragraphs)
         assert any(isinstance(b, Chart) for b in report.blocks)
+        assert "三、分性别统计" in headings
     else:
         assert re.search(r"在可监测的\d+项指标中，有\d+项\S+，达标率\d+\.\d%", "".join(paragraphs))
         assert any(DEPARTMENTS["区卫生健康局"] in p for p in paragraphs)

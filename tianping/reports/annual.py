@@ -8,6 +8,7 @@ table and charts; a warnings section; an appendix of all indicators with status.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 import pandas as pd
@@ -19,8 +20,8 @@ from tianping.reports.document import (Chart, Fact, Heading, PageBreak, Paragrap
                                        numbers_in)
 from tianping.reports.facts import (change_value, count_fact, plain_fact, result_fact, target_part,
                                     value_part, year_part)
-from tianping.reports.phrases import (change_phrase, compose, fmt_count, status_clause, with_unit,
-                                      wording)
+from tianping.reports.phrases import (change_phrase, compose, fmt_count, fmt_number, shown_value,
+                                      status_clause, with_unit, wording)
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
 STATUS_GROUPS = {"attained": ["已达标"], "on_track": ["预计达标"], "accelerate": ["需加快"],
@@ -56,7 +57,12 @@ def build_annual(results: pd.DataFrame, *, region: str, year: int, plan=None,
     for number, (area, rows) in enumerate(areas, start=1):
         progress(number / (len(areas) + 1), f"正在撰写：{area}")
         add_area(report, number, area, rows, frame, observations, region, year, charts_per_area)
-    report.add(Heading("三、监测预警", 1))
+    by_sex = sex_table(current, frame, year)
+    if by_sex is not None:
+        report.add(Heading("三、分性别统计", 1))
+        report.add(Paragraph("纳入分性别统计的指标本年度女性、男性数值及差值如下表。"))
+        report.add(by_sex)
+    report.add(Heading(f"{'四' if by_sex is not None else '三'}、监测预警", 1))
     add_warnings(report, warnings, region)
     report.add(PageBreak())
     report.add(Heading("附录  监测指标及评估结果", 1))
@@ -190,20 +196,47 @@ def status_part(row) -> tuple[str, list[Fact]]:
     return clause, facts
 
 
-def sex_clause(row, frame: pd.DataFrame) -> tuple[str, list[Fact]]:
-    """"其中女性为…，男性为…" when both sexes are reported for the same year."""
+def sex_rows(row, frame: pd.DataFrame):
+    """The female and male rows for the same indicator, target and latest year, or None."""
     same = frame[(frame["indicator"] == row["indicator"]) & (frame["milestone"] == row["milestone"])
                  & (frame["age"] == "") & (frame["residence"] == "")
-                 & (frame["latest_year"] == row["latest_year"])]
+                 & (frame["latest_year"] == row["latest_year"]) & frame["latest_value"].map(res.present)]
+    female, male = same[same["sex"] == "女"], same[same["sex"] == "男"]
+    if female.empty or male.empty:
+        return None
+    return female.iloc[0], male.iloc[0]
+
+
+def sex_clause(row, frame: pd.DataFrame) -> tuple[str, list[Fact]]:
+    """"其中女性为…，男性为…" when both sexes are reported for the same year."""
+    pair = sex_rows(row, frame)
+    if pair is None:
+        return "", []
     pieces, facts = [], []
-    for sex in ("女", "男"):
-        match = same[same["sex"] == sex]
-        if match.empty or not res.present(match.iloc[0]["latest_value"]):
-            return "", []
-        text, fact = value_part(match.iloc[0])
-        pieces.append(f"{res.SEX_LABEL[sex]}为{text}")
+    for sex_row in pair:
+        text, fact = value_part(sex_row)
+        pieces.append(f"{res.SEX_LABEL[sex_row['sex']]}为{text}")
         facts += fact
     return "其中" + "，".join(pieces), facts
+
+
+def sex_table(current: pd.DataFrame, frame: pd.DataFrame, year: int) -> Table | None:
+    """分性别统计: female and male values this year and the gap (女−男), in printed precision."""
+    table = Table(header=["指标", "单位", "女性", "男性", "差值（女－男）"], rows=[],
+                  caption=f"主要指标分性别情况（{year}年）", widths=[5, 1.3, 1.4, 1.4, 1.9],
+                  facts=[plain_fact("report", "year", year, fmt_count(year))])
+    for _, row in current[current["latest_year"] == year].iterrows():
+        pair = sex_rows(row, frame)
+        if pair is None:
+            continue
+        female, male = (result_fact(r, "latest_value") for r in pair)
+        gap = round(shown_value(pair[0]["latest_value"]) - shown_value(pair[1]["latest_value"]), 1)
+        gap_fact = result_fact(pair[0], "sex_gap", gap, fmt_number(abs(gap)))
+        gap_fact = replace(gap_fact, members=(pair[1].name,))         # the male row it is measured against
+        sign = "+" if gap > 0 else "－" if gap < 0 else ""
+        table.rows.append([row["indicator"], row["unit"] or "—", female.shown, male.shown, sign + gap_fact.shown])
+        table.facts += [female, male, gap_fact]
+    return table if table.rows else None
 
 
 def cell(row, field: str) -> tuple[str, list[Fact]]:
