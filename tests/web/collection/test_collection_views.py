@@ -178,7 +178,20 @@ def test_who_reaches_which_page(request, who, client_of, sub_of, framework, roun
     c = client_of(user)
     health = sub_of("卫健局")
     mgmt = framework["mgmt"].pk
+    owner = request.getfixturevalue("reporter")
+    from tianping.core.validation import Cell
+    services.save_rows(health, [services.RowIn(framework["mmr"].pk, Cell(), numerator=1.0, denominator=1e4, version=0)],
+                       owner, "form")
+    entry = Entry.objects.get()
+    comments_before = health.comments.count()
     pages = {
+        "history": c.get(url("history", entry.pk)).status_code,
+        "report": c.post(url("work_report", health.pk), {"work_progress": "x"}).status_code,
+        "comment": c.post(url("comment", health.pk), {"text": "意见"}).status_code,
+        "return": c.post(url("return", health.pk), {"reason": "r"}).status_code,
+        "unlock": c.post(url("unlock", health.pk), {"reason": "r"}).status_code,
+        "round_open": c.post(url("round_open"), {"region": round_2024.region_id, "year": 2023,
+                                                 "deadline": "2030-01-01"}).status_code,
         "tasks": c.get(url("tasks")).status_code,
         "health": c.get(url("submission", health.pk)).status_code,
         "health_form": c.get(url("indicator", health.pk, mgmt)).status_code,
@@ -190,6 +203,15 @@ def test_who_reaches_which_page(request, who, client_of, sub_of, framework, roun
         "accept": c.post(url("accept", health.pk)).status_code,
         "close": c.post(url("round_close", round_2024.pk + 999)).status_code,
     }
+    common = {
+        "reporter": dict(history=200, report=302, comment=302, **{"return": 403}, unlock=403, round_open=403),
+        "hr_reporter": dict(history=404, report=404, comment=404, **{"return": 403}, unlock=403, round_open=403),
+        "stats": dict(history=200, report=403, comment=302, **{"return": 302}, unlock=302, round_open=403),
+        "office": dict(history=200, report=403, comment=302, **{"return": 403}, unlock=302, round_open=302),
+        "other_office": dict(history=404, report=403, comment=404, **{"return": 403}, unlock=404, round_open=404),
+        "viewer": dict(history=403, report=403, comment=403, **{"return": 403}, unlock=403, round_open=403),
+        "expert": dict(history=403, report=403, comment=403, **{"return": 403}, unlock=403, round_open=403),
+    }[who]
     expected = {
         "reporter": dict(tasks=200, health=200, health_form=200, health_post=302, template=200, upload=200,
                          round=403, completeness=403, accept=403, close=403),
@@ -206,11 +228,15 @@ def test_who_reaches_which_page(request, who, client_of, sub_of, framework, roun
         "expert": dict(tasks=403, health=403, health_form=403, health_post=403, template=403, upload=403,
                        round=403, completeness=403, accept=403, close=403),
     }[who]
-    assert pages == expected
+    assert pages == {**common, **expected}
     # the other department's indicator is not reachable through the own submission either
     if who == "reporter":
         assert c.get(url("indicator", health.pk, framework["count"].pk)).status_code == 404
     assert not Entry.objects.exclude(submission=health).exists()
+    if who in ("hr_reporter", "other_office", "viewer", "expert"):   # nothing changed by those refused
+        health.refresh_from_db()
+        assert health.comments.count() == comments_before and health.work_progress == ""
+        assert Entry.objects.get().version == 1 and health.state == "draft"
 
 
 def test_a_reporter_cannot_write_in_a_closed_round(client_of, reporter, sub_of, framework, round_2024, office):
