@@ -186,3 +186,19 @@ def test_self_evaluation_feeds_the_midterm_report(demo_plan, reporter, office, c
     html = report.files.get(format="html").full_path.read_text(encoding="utf-8")
     assert "卫健局：完成孕产妇系统管理全覆盖&lt;img src=x onerror=alert(1)&gt;" in html
     assert "存在问题：基层人员不足" in html
+
+
+def test_a_job_lost_by_a_dead_worker_is_replaced(new_report, office, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    report = new_report("annual")
+    lost = GenerationJob.objects.create(report=report, requested_by=office, state="running", progress=40)
+    assert services.request_generation(report, office) == lost        # still within the time limit
+    GenerationJob.objects.filter(pk=lost.pk).update(started_at=timezone.now() - timedelta(minutes=11))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.request_generation(report, office)
+    lost.refresh_from_db()
+    job.refresh_from_db()
+    assert job != lost and lost.state == "failed" and (job.state, job.progress) == ("done", 100)

@@ -22,6 +22,7 @@ import json
 import logging
 import math
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 FORMATS = ("docx", "pdf", "html")
 SNAPSHOT_VERSION = 1
 BUILDABLE = (Report.Kind.ANNUAL, Report.Kind.MIDTERM, Report.Kind.FINAL)
+STALE_AFTER = timedelta(minutes=10)   # a queued or running job older than this is taken as lost
 
 
 class WorkflowError(Exception):
@@ -221,8 +223,12 @@ def request_generation(report: Report, user) -> GenerationJob:
         if report.kind not in BUILDABLE:
             raise WorkflowError("此类报告暂不能自动生成")
         active = report.jobs.filter(state__in=[GenerationJob.State.QUEUED, GenerationJob.State.RUNNING]).first()
-        if active:
+        if active and timezone.now() - (active.started_at or active.created_at) < STALE_AFTER:
             return active
+        if active:   # a worker that died mid-job (or never ran): give up on it, start afresh
+            GenerationJob.objects.filter(pk=active.pk).update(
+                state=GenerationJob.State.FAILED, finished_at=timezone.now(),
+                message="超时未完成，已重新排队", error="no progress within the time limit")
         job = GenerationJob.objects.create(report=report, requested_by=user, message="排队等待生成")
         transaction.on_commit(lambda: generate_report(job.pk))
     return job
