@@ -1,8 +1,6 @@
 """`tianping report …` from the command line, on a real seed plan and real files."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
@@ -57,11 +55,11 @@ def test_bad_input_exits_2_with_a_chinese_message(plan_file, tmp_path, args, mes
     bad_inputs = tmp_path / "inputs.json"
     bad_inputs.write_text('{"problem": "typo"}', encoding="utf-8")
     args = [a.replace("{inputs}", str(bad_inputs)) for a in args]
-    result = subprocess.run([sys.executable, "-m", "tianping.cli", "report", "midterm", str(plan_file), *args,
-                             "-o", str(tmp_path / "x.pdf"), "--format", "pdf"],
-                            capture_output=True, text=True)
-    assert result.returncode == 2, result.stderr
-    assert message in result.stderr and "Traceback" not in result.stderr
+    result = CliRunner().invoke(main, ["report", "midterm", str(plan_file), *args, "-o", str(tmp_path / "x.pdf"),
+                                       "--format", "pdf"])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert isinstance(result.exception, SystemExit)          # a clean exit, not a traceback
     assert not (tmp_path / "x.pdf").exists()
 
 
