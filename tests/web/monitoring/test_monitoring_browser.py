@@ -88,3 +88,49 @@ def test_escaped_indicator_name_reaches_the_chart_as_text(page, login, office, a
     chart_option(page)
     assert page.evaluate("() => window.pwned === undefined")
     assert page.evaluate("() => JSON.parse(document.getElementById('indicator-chart-data').textContent).title") == ind.name
+
+
+def test_reporter_answers_a_warning_in_the_browser_and_the_office_sees_it(page, login, office, reporter, assessed,
+                                                                          browser, live_server, artifacts):
+    from tianping.web.monitoring.models import Warning
+
+    run = assessed("000")
+    warning = Warning.objects.filter(region=run.region, department__name="卫健局").order_by("level").first()
+    assert warning is not None
+    services.notify_new_warnings(run.plan, run.region, [warning])
+    login(page, reporter)
+    page.get_by_role("link", name="通知").click()
+    page.get_by_role("link", name=re.compile("条新预警待本单位说明")).click()
+    page.wait_for_url(re.compile(r"/monitoring/warnings/$"))
+    page.screenshot(path=str(artifacts / "monitoring-warnings-reporter.png"), full_page=True)
+    page.locator(f"a[href='/monitoring/warnings/{warning.pk}/']").first.click()
+    page.get_by_label("原因说明").fill("2024年流动人口增加，高危孕产妇转入")
+    page.get_by_label("已采取的措施").fill("建立高危孕产妇专案，每月随访")
+    page.get_by_role("button", name="提交说明").click()
+    assert "说明已保存" in page.locator("#messages").inner_text()
+    assert page.locator("#warning-state").inner_text() == "已说明"
+    page.screenshot(path=str(artifacts / "monitoring-warning-acknowledged.png"), full_page=True)
+
+    office_page = browser.new_context(base_url=live_server.url, locale="zh-CN",
+                                      viewport={"width": 1400, "height": 1000}).new_page()
+    login(office_page, office)
+    office_page.goto(f"/monitoring/warnings/{warning.pk}/")
+    assert "建立高危孕产妇专案，每月随访" in office_page.locator("#measure").inner_text()
+    office_page.get_by_label("办理意见").fill("措施可行，继续跟踪")
+    office_page.get_by_role("button", name="办结").click()
+    assert office_page.locator("#warning-state").inner_text() == "已办结"
+    assert [e.action for e in Warning.objects.get(pk=warning.pk).events.all()] == ["raised", "acknowledged", "resolved"]
+    office_page.context.close()
+
+
+def test_gender_and_region_views_render(page, login, office, assessed, artifacts):
+    run = assessed("000")
+    run.plan.indicators.filter(name__contains="预期寿命").update(by_sex=True)
+    login(page, office)
+    page.goto("/monitoring/gender/")
+    assert "分性别统计" in page.locator("h1").inner_text()
+    assert page.locator("#gaps tbody tr").count() >= 1
+    page.screenshot(path=str(artifacts / "monitoring-gender.png"), full_page=True)
+    page.goto("/monitoring/regions/")
+    assert "多地区比较" in page.locator("h1").inner_text()
+    page.screenshot(path=str(artifacts / "monitoring-regions.png"), full_page=True)

@@ -21,7 +21,7 @@ class AcknowledgeForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    text = forms.CharField(label=_("Office note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

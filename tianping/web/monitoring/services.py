@@ -422,7 +422,9 @@ def gender_view(run: AssessmentRun) -> dict:
         change = None if sf is None or sm is None else sf - sm   # yearly change of F−M
         trend = ""
         if change is not None and g["gap"] is not None:
-            trend = "缩小" if g["gap"] * change < 0 else ("扩大" if g["gap"] * change > 0 else "持平")
+            product = g["gap"] * change
+            trend = ("缩小" if product < 0 else "扩大" if product > 0 else
+                     "持平" if abs(change) < 1e-9 else "扩大")          # from no gap, any change opens one
         items.append({"indicator": names.get(g["indicator"]), "age": g["age"], "residence": g["residence"],
                       "unit": g["unit"], "year": _int(g["year"]), "female": _num(g["female"]), "male": _num(g["male"]),
                       "gap": _num(g["gap"]), "ratio": _num(g["ratio"]), "gap_change": _num(change), "trend": trend,
