@@ -105,9 +105,14 @@ def test_excel_round_trip_dry_run_then_commit(client_of, reporter, sub_of, frame
     assert r.status_code == 302
     assert Entry.objects.get(indicator_id=mgmt, residence="城镇").value == 97.0
     assert set(EntryChange.objects.values_list("channel", flat=True)) == {"excel"}
-    # the same file again: nothing new, nothing changed (idempotent), but its versions are now stale
+    # the same file again: nothing new, nothing changed (idempotent)
     r = upload(c, sub, good)
     assert r.status_code == 200 and r.context["summary"].new == 0 and r.context["summary"].changed == 0
+    from django.conf import settings
+    pending = settings.VAR_DIR / "uploads" / f"{r.context['token']}.xlsx"
+    assert pending.exists()
+    upload(c, sub, good)                     # a newer upload replaces the unconfirmed one
+    assert not pending.exists()
 
 
 def test_bad_uploads_leave_the_database_as_it_was(client_of, reporter, sub_of, framework):

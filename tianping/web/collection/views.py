@@ -5,6 +5,7 @@ completeness and timeliness, the history of a cell. Thin: the work is in service
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import date
 
 from django.conf import settings
@@ -252,6 +253,17 @@ def rows_from_workbook(sub, data: bytes, filename: str):
     return rows, errors
 
 
+def _forget_pending(request) -> None:
+    """Drop the user's previous unconfirmed upload and any left for more than a day."""
+    pending = request.session.pop("collection_upload", None)
+    if pending:
+        _upload_path(pending["token"]).unlink(missing_ok=True)
+    cutoff = time.time() - 86400
+    for old in (settings.VAR_DIR / "uploads").glob("*.xlsx"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+
+
 def _upload_path(token: str):
     folder = settings.VAR_DIR / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
@@ -304,6 +316,7 @@ def upload(request, pk):
             summary = services.save_rows(sub, rows, request.user, EntryChange.Channel.EXCEL, dry_run=True)
             errors = summary.errors
         context.update(errors=errors, summary=summary, filename=upload_file.name)
+        _forget_pending(request)
         if not errors:
             token = secrets.token_urlsafe(16)
             _upload_path(token).write_bytes(data)
