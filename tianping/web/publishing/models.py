@@ -30,6 +30,12 @@ def reports_dir():
     return settings.VAR_DIR / "reports"
 
 
+def refuse_if_published(report_id, message: str) -> None:
+    """Checked in the database, so a stale in-memory copy cannot slip past."""
+    if report_id and Report.objects.filter(pk=report_id, state=Report.State.PUBLISHED).exists():
+        raise ImmutableReport(message)
+
+
 class Report(models.Model):
     class Kind(models.TextChoices):
         ANNUAL = "annual", _("Annual statistical monitoring report")
@@ -76,13 +82,11 @@ class Report(models.Model):
         return self.state == self.State.PUBLISHED
 
     def save(self, *args, **kwargs):
-        if self.pk and Report.objects.filter(pk=self.pk, state=self.State.PUBLISHED).exists():
-            raise ImmutableReport("已发布的报告不能修改")
+        refuse_if_published(self.pk, "已发布的报告不能修改")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if Report.objects.filter(pk=self.pk, state=self.State.PUBLISHED).exists():
-            raise ImmutableReport("已发布的报告不能删除")
+        refuse_if_published(self.pk, "已发布的报告不能删除")
         return super().delete(*args, **kwargs)
 
 
@@ -108,13 +112,11 @@ class ReportFile(models.Model):
         return reports_dir() / self.path
 
     def save(self, *args, **kwargs):
-        if Report.objects.filter(pk=self.report_id, state=Report.State.PUBLISHED).exists():
-            raise ImmutableReport("已发布报告的文件不能修改")
+        refuse_if_published(self.report_id, "已发布报告的文件不能修改")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if Report.objects.filter(pk=self.report_id, state=Report.State.PUBLISHED).exists():
-            raise ImmutableReport("已发布报告的文件不能删除")
+        refuse_if_published(self.report_id, "已发布报告的文件不能删除")
         return super().delete(*args, **kwargs)
 
 
