@@ -329,12 +329,12 @@ def target_cell(row) -> tuple[str, list[Fact]]:
 
 def appendix_table(frame: pd.DataFrame) -> Table:
     table = Table(header=["领域", "指标", "目标年份", "目标", "最新年份", "最新值", "状态"], rows=[],
-                  widths=[2.2, 4.6, 1.4, 1.8, 1.4, 1.4, 1.5])
+                  widths=[2.2, 4.0, 1.7, 1.8, 1.7, 1.4, 1.5])
     for _, row in frame.iterrows():
         milestone = result_fact(row, "milestone")
         latest_year, latest_value = cell(row, "latest_year"), cell(row, "latest_value")
         target, target_facts = target_cell(row)
-        table.rows.append([row["area"] or "—", row["indicator"], milestone.shown, target,
+        table.rows.append([row["area"] or "主要指标", row["indicator"], milestone.shown, target,
                            latest_year[0], with_unit(latest_value[0], row["unit"]) if latest_value[1] else "—",
                            row["status"]])
         table.facts += [milestone, *target_facts, *latest_year[1], *latest_value[1]]

@@ -177,7 +177,8 @@ def add_table(document, block: Table, style_ids: dict) -> None:
     text_style = style_ids["Tianping Table Text"]
     for index, (cell, text) in enumerate(zip(cells, [*block.header, *(c for r in block.rows for c in r)])):
         header, column = index < n_columns, index % n_columns
-        fill_cell(cell, text, text_style, bold=header, align_left=column == 0 and not header)
+        is_name = column == 0 or block.header[column] in ("指标", "领域")
+        fill_cell(cell, text, text_style, bold=header, align_left=is_name and not header)
         if widths:
             cell.width = widths[column]
     mark_header_row(table.rows[0])

@@ -21,6 +21,7 @@ from tianping.reports.fonts import cjk_font_file
 INDENT = "\u3000\u3000"        # two ideographic spaces: the Chinese first-line indent
 BODY_PT, LINE_MM = 12, 7.2
 CELL_PADDING = 1.2
+NAME_COLUMNS = {"指标", "领域"}
 HEADING_PT = {0: 18, 1: 15, 2: 13}
 
 
@@ -71,8 +72,9 @@ def render_pdf(report: Report, out: Path | str | io.BytesIO) -> None:
 def write_title(pdf: FPDF, report: Report) -> None:
     pdf.ln(12)
     pdf.set_font("sans", size=HEADING_PT[0])
-    for line in title_lines(pdf, report.title):
-        pdf.multi_cell(0, 11, line, align="C", wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for part in title_lines(pdf, report.title):
+        for line in break_lines(pdf, part, pdf.epw):        # never a lone "）" on a line
+            pdf.cell(0, 11, line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if report.subtitle:
         pdf.set_font("serif", size=13)
         pdf.multi_cell(0, 8, report.subtitle, align="C", wrapmode=WrapMode.CHAR,
@@ -86,7 +88,7 @@ def title_lines(pdf: FPDF, title: str) -> list[str]:
 
 def write_heading(pdf: FPDF, block: Heading) -> None:
     size = HEADING_PT.get(block.level, 12)
-    if pdf.will_page_break(size * 2):      # keep a heading with what follows it
+    if pdf.will_page_break(40):             # keep a heading with a few lines of what follows
         pdf.add_page()
     pdf.ln(3)
     pdf.set_font("sans", size=size)
@@ -146,7 +148,8 @@ def write_table(pdf: FPDF, block: Table) -> None:
         pdf.multi_cell(0, 7, block.caption, align="C", wrapmode=WrapMode.CHAR,
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     heading_face = FontFace(family="sans", emphasis="", fill_color=(228, 234, 242))
-    align = ("LEFT", *["CENTER"] * (len(block.header) - 1))      # names left, figures centred
+    align = tuple("LEFT" if index == 0 or name in NAME_COLUMNS else "CENTER"   # names left, figures centred
+                  for index, name in enumerate(block.header))
     shares = block.widths or [1] * len(block.header)
     room = [pdf.epw * share / sum(shares) - 2 * CELL_PADDING - 0.8 for share in shares]
     # Cells are broken here, by break_lines, so that no number is split inside a cell either.
