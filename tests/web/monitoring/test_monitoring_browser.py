@@ -131,6 +131,19 @@ def test_gender_and_region_views_render(page, login, office, assessed, artifacts
     assert "分性别统计" in page.locator("h1").inner_text()
     assert page.locator("#gaps tbody tr").count() >= 1
     page.screenshot(path=str(artifacts / "monitoring-gender.png"), full_page=True)
+
+
+def test_city_office_compares_its_districts(page, login, two_districts, artifacts):
+    from tianping.web.orgs.models import User
+
+    _a, _b, city = two_districts
+    city_office = User.objects.create_user(username="dalian", password="Tianping-test-2030", role="office", region=city)
+    login(page, city_office)
     page.goto("/monitoring/regions/")
-    assert "多地区比较" in page.locator("h1").inner_text()
-    page.screenshot(path=str(artifacts / "monitoring-regions.png"), full_page=True)
+    assert "多地区比较" in page.locator("h1").inner_text() and "大连市" in page.locator("h1").inner_text()
+    assert page.locator("#compare thead").inner_text().split()[1:] == ["中山区", "西岗区"]
+    assert "孕产妇死亡率" in page.locator("#rollup").inner_text()
+    weaker = page.locator("#weaker").inner_text()
+    assert "中山区" in weaker and "≤15/10万" in weaker and "国家纲要：≤12/10万" in weaker
+    assert "6/10万" in page.locator("#rollup").inner_text()
+    page.screenshot(path=str(artifacts / "monitoring-regions.png"))

@@ -100,27 +100,6 @@ def test_gender_statistics(assessed, office, client_of):
     assert "分性别统计" in text and "75%" in text
 
 
-@pytest.fixture
-def two_districts(demo_plan, regions):
-    """西岗区 and a second 大连 district (中山区) with the same seed plan; 中山区's 2030
-    maternal mortality target weakened to 15/10万 (the national outline says 12)."""
-    city = regions["210200"]
-    zhongshan = Region.objects.create(code="210202", name="中山区", level=Region.Level.DISTRICT, parent=city)
-    setup.seed_departments(zhongshan)
-    a = demo_plan("000", "210203")
-    b = demo_plan("000", "210203")
-    b.region = zhongshan
-    b.save()
-    Target.objects.filter(indicator__plan=b, indicator__name="孕产妇死亡率", year=2030).update(value=15.0)
-    for plan, (deaths, births) in ((a, (2.0, 20000.0)), (b, (1.0, 30000.0))):
-        mmr = plan.indicators.get(name="孕产妇死亡率")
-        for year in (2023, 2024):
-            Observation.objects.create(indicator=mmr, region=plan.region, year=year, numerator=deaths,
-                                       denominator=births, value=deaths / births * 1e5)
-        services.assess_plan_region(plan, plan.region, trigger="test")
-    return a, b, city
-
-
 def test_city_compares_its_districts_rolls_up_and_flags_weaker_targets(two_districts, client_of, regions):
     from tianping.web.orgs.models import User
     a, b, city = two_districts

@@ -24,6 +24,17 @@ from tianping.web.plans.models import Plan, Target
 from .models import AssessmentRun, Result
 from .services import LIGHT
 
+OP_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+def value_label(value, unit: str) -> str:
+    """"12/10万", "95%": a number as a plan writes it (the unit 1/10万 reads /10万 after a number)."""
+    if value is None:
+        return "—"
+    unit = unit[1:] if unit and unit.startswith("1/") else (unit or "")
+    return f"{round(float(value), 2):g}{unit}"
+
+
 UP = {">=", ">"}
 DOWN = {"<=", "<"}
 
@@ -69,7 +80,9 @@ def weaker_targets(district_plans) -> list[dict]:
                 if weaker_than(t.op, t.value, ref_op, ref_value):
                     flags.append({"region": plan.region, "plan": plan, "indicator": t.indicator, "year": t.year,
                                   "target": t, "source": source, "ref_op": ref_op, "ref_value": ref_value,
-                                  "ref_unit": ref_unit})
+                                  "ref_unit": ref_unit,
+                                  "target_label": OP_SYMBOLS.get(t.op, t.op) + value_label(t.value, t.unit),
+                                  "ref_label": OP_SYMBOLS.get(ref_op, ref_op) + value_label(ref_value, ref_unit)})
     return flags
 
 
@@ -96,6 +109,8 @@ def city_view(region: Region, user, year: int | None = None) -> dict:
                                               "target": text, "unit": unit, "milestone": milestone, "indicator_id": ind_id}
     rows = [{"kind": kind, "name": name, "cells": [by_region.get(d.pk) for d in districts]}
             for (kind, name), by_region in sorted(cells.items()) if len(by_region) >= 2]
+    # indicators with values in the most districts first
+    rows.sort(key=lambda r: -sum(1 for c in r["cells"] if c and c["value"] is not None))
     return {"districts": districts, "rows": rows, "rollup": _rollup(region, districts, latest),
             "weaker": weaker_targets({r.plan for r in latest.values() if r.plan.region.level == Region.Level.DISTRICT}),
             "kinds": dict(Plan.Kind.choices)}
@@ -119,5 +134,6 @@ def _rollup(region: Region, districts, latest) -> list[dict]:
     out = out[(out["sex"] == "") & (out["age"] == "") & (out["residence"] == "")]
     out = out.sort_values("year").groupby("indicator").tail(1)
     return [{"indicator": r["indicator"], "year": int(r["year"]), "value": r["value"], "unit": r["unit"],
+             "label": value_label(r["value"], r["unit"]),
              "numerator": r["numerator"], "denominator": r["denominator"], "districts": int(r["districts"]),
              "complete": bool(r["complete"])} for r in out.to_dict("records")]

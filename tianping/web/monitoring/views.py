@@ -379,7 +379,7 @@ def regions(request):
     context = compare.city_view(region, request.user, year=_int(request.GET.get("year")))
     context["region"] = region
     context["regions"] = [(code, name) for code, name in _region_choices(request.user, region)
-                          if code[4:] == "00"]   # provinces and cities (GB/T 2260: ..00)
+                          if code[4:] == "00" or code == region.code]   # provinces and cities (GB/T 2260: ..00)
     return render(request, "monitoring/regions.html", context)
 
 
