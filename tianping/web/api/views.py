@@ -13,7 +13,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -55,6 +55,20 @@ class Base:
     pagination_class = Pages
 
 
+def _int_param(request, key: str):
+    """An integer filter parameter, or None; anything else is a 400 with a Chinese message (not a 500)."""
+    raw = request.query_params.get(key)
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+        if abs(value) >= 2**31:
+            raise ValueError(raw)
+        return value
+    except ValueError:
+        raise ValidationError({key: f"参数 {key} 须为整数"}) from None
+
+
 def _reporter(user) -> bool:
     return not user.is_superuser and user.role == Role.REPORTER
 
@@ -81,8 +95,8 @@ class IndicatorList(Base, generics.ListAPIView):
                     "plan__region").order_by("plan_id", "position", "pk")
         if _reporter(user):
             qs = qs.filter(responsible_department_id=user.department_id)
-        if self.request.query_params.get("plan"):
-            qs = qs.filter(plan_id=self.request.query_params["plan"])
+        if _int_param(self.request, "plan") is not None:
+            qs = qs.filter(plan_id=_int_param(self.request, "plan"))
         return qs
 
 
@@ -107,8 +121,8 @@ class SubmissionList(Base, generics.ListAPIView):
 
     def get_queryset(self):
         qs = submissions_visible_to(self.request.user).prefetch_related("comments__author").order_by("pk")
-        if self.request.query_params.get("round"):
-            qs = qs.filter(round_id=self.request.query_params["round"])
+        if _int_param(self.request, "round") is not None:
+            qs = qs.filter(round_id=_int_param(self.request, "round"))
         return qs
 
 
@@ -191,7 +205,7 @@ class ObservationList(Base, generics.ListAPIView):
             qs = qs.filter(indicator__responsible_department_id=user.department_id)
         params = self.request.query_params
         for key in ("indicator", "year"):
-            if params.get(key):
-                qs = qs.filter(**{key: params[key]})
+            if _int_param(self.request, key) is not None:
+                qs = qs.filter(**{key: _int_param(self.request, key)})
         return qs
 
