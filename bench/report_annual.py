@@ -17,6 +17,7 @@ import argparse
 import statistics
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from tianping.core.assess import assess, targets_from_plan
@@ -48,7 +49,7 @@ def bench_plan(seed_file: Path, kind: str, runs: int, out: Path) -> None:
     first_build = timed(build)                  # includes font registration, matplotlib warm-up
     report = build()
     builds = [timed(build) for _ in range(runs)]
-    renders = {fmt: [timed(lambda: render(report, fmt, out / f"annual.{fmt}")) for _ in range(runs)]
+    renders = {fmt: [timed(partial(render, report, fmt, out / f"annual.{fmt}")) for _ in range(runs)]
                for fmt in FORMATS}
     build_s = statistics.median(builds)
     print(f"{seed_file.name[:3]} {plan.title}：{len(assessment.results)} 行结果，"

@@ -14,7 +14,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 from docx import Document
 from PIL import Image

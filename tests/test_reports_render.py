@@ -5,7 +5,6 @@ import subprocess
 import zipfile
 from html.parser import HTMLParser
 
-import pytest
 from docx import Document
 
 from tianping.reports.charts import series_chart

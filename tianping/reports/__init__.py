@@ -13,8 +13,6 @@ can trace every printed number to the results row it came from.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tianping.reports.annual import build_annual
 from tianping.reports.document import Fact, Report, report_from_dict, report_to_dict
 from tianping.reports.docx import render_docx

@@ -20,7 +20,7 @@ from tianping.reports.annual import (appendix_table, assessable_rows, by_area, o
 from tianping.reports.document import Fact, Heading, PageBreak, Paragraph, Report, Table, numbers_in
 from tianping.reports.facts import (count_fact, plain_fact, rate_fact, result_fact, target_part, value_part,
                                     year_part)
-from tianping.reports.phrases import compose, spoken_unit, fmt_count, fmt_number, shown_value, wording
+from tianping.reports.phrases import compose, spoken_unit, fmt_number, shown_value, wording
 
 STAGES = {"midterm": ("中期", "已实现目标"), "final": ("终期", "实现目标")}
 ON_COURSE = ("已达标", "预计达标")
