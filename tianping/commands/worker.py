@@ -6,7 +6,10 @@ and writes their progress to the database, which the pages poll."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import subprocess
+import sys
 
 import click
 
@@ -27,3 +30,20 @@ def worker(workers, verbose):
     if verbose:
         options["verbose"] = True
     call_command("run_huey", **options)
+
+
+def spawn(extra_env: dict | None = None) -> subprocess.Popen:
+    """Start `tianping worker` as a child process of the caller (e.g. `tianping demo`), with
+    the caller's environment; it is stopped when the caller exits."""
+    child = subprocess.Popen([sys.executable, "-m", "tianping.cli", "worker"], env={**os.environ, **(extra_env or {})})
+
+    def stop():
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    atexit.register(stop)
+    return child
