@@ -202,3 +202,20 @@ def test_a_job_lost_by_a_dead_worker_is_replaced(new_report, office, django_capt
     lost.refresh_from_db()
     job.refresh_from_db()
     assert job != lost and lost.state == "failed" and (job.state, job.progress) == ("done", 100)
+
+
+def test_progress_bar_polls_while_the_job_runs_and_stops_when_done(new_report, office, viewer, other_office,
+                                                                   client_of):
+    report = new_report("annual")
+    job = GenerationJob.objects.create(report=report, requested_by=office, state="running", progress=47,
+                                       message="正在撰写：妇女与健康")
+    url = reverse("publishing:job", args=[report.pk])
+    bar = client_of(viewer).get(url).content.decode()
+    assert 'hx-trigger="every 1s"' in bar and f'hx-get="{url}"' in bar
+    assert 'value="47"' in bar and "正在撰写：妇女与健康" in bar and "生成中" in bar
+    GenerationJob.objects.filter(pk=job.pk).update(state="queued", progress=0)
+    assert "tianping worker" in client_of(office).get(url).content.decode()
+    GenerationJob.objects.filter(pk=job.pk).update(state="done", progress=100)
+    bar = client_of(office).get(url).content.decode()
+    assert "hx-get" not in bar and 'value="100"' in bar
+    assert client_of(other_office).get(url).status_code == 404
