@@ -27,6 +27,7 @@ import openpyxl
 import pandas as pd
 
 from tianping.core.errors import InputErrors, Location, TianpingError
+from tianping.core.safezip import check_zip
 from tianping.core.normalize import normalize_line
 
 COLUMNS = ["region", "indicator", "year", "sex", "age", "residence",
@@ -312,6 +313,7 @@ def _read_csv(path: Path) -> list[RawTable]:
 def _read_excel(path: Path) -> list[RawTable]:
     # openpyxl itself, not pandas.read_excel: pandas turns formula errors (#DIV/0!) into
     # blanks, which would pass a broken cell off as "no data".
+    check_zip(path, Location(file=path.name))  # zip bombs are refused before anything is inflated
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         sheets = {sheet.title: pd.DataFrame(list(sheet.iter_rows(values_only=True)), dtype=object)

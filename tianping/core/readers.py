@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tianping.core.errors import DocumentError, Location, TianpingError
+from tianping.core.safezip import check_zip
 from tianping.core.model import Plan
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -224,6 +225,7 @@ def _newlines(text: str) -> str:
 # --- .docx -----------------------------------------------------------------------
 
 def _read_docx(data: bytes, where: Location) -> str:
+    check_zip(data, where, DocumentError)  # zip bombs are refused before anything is inflated
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())

@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tianping.core.errors import Location, TianpingError
+from tianping.core.safezip import check_zip
 from tianping.core.validation import Cell, parse_cell
 
 FORMAT = "tianping-collection-1"
@@ -230,6 +231,7 @@ def check_upload(filename: str, data: bytes, max_bytes: int = MAX_BYTES) -> None
         raise TianpingError(f"文件大小{len(data) / 1048576:.1f} MB，超过上限{max_bytes / 1048576:.0f} MB", Location(file=name))
     if not data.startswith(b"PK"):
         raise TianpingError("文件已损坏或不是Excel工作簿", Location(file=name))
+    check_zip(data, Location(file=name))  # zip bombs: declared sizes and ratios, nothing inflated
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
@@ -241,6 +243,17 @@ def check_upload(filename: str, data: bytes, max_bytes: int = MAX_BYTES) -> None
         raise TianpingError("文件已损坏或不是Excel工作簿", Location(file=name)) from None
     if any(n.endswith("vbaproject.bin") for n in names) or b"macroEnabled" in content_types:
         raise TianpingError("工作簿含有宏，不予接收，请另存为不含宏的 .xlsx 后上传", Location(file=name))
+
+
+def _sheet_xml(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:  # sizes already bounded by check_zip
+        return b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def _formula_cells(data: bytes) -> set[tuple[int, int]]:
+    """(row, column) of every formula cell of the data sheet."""
+    ws = load_workbook(io.BytesIO(data))[DATA_SHEET]
+    return {(c.row, c.column) for row in ws.iter_rows() for c in row if c.data_type == "f"}
 
 
 def _merged_values(ws) -> tuple[dict[tuple[int, int], object], dict[tuple[int, int], str]]:
@@ -294,6 +307,8 @@ def read_template(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> Rea
     if errors:
         return ReadResult(meta, [], errors)
     fill, merged = _merged_values(ws)
+    xml = _sheet_xml(data)
+    formulas = _formula_cells(data) if (b"<f>" in xml or b"<f " in xml) else set()
 
     def get(r, key):
         return fill.get((r, col[key]), ws.cell(row=r, column=col[key]).value)
@@ -308,6 +323,9 @@ def read_template(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> Rea
         def where(key, r=r):
             return Location(file=filename, sheet=DATA_SHEET, row=r, column=get_column_letter(col[key]))
 
+        for key in EDITABLE:  # a formula is not a reported figure (and never runs here)
+            if (r, col[key]) in formulas:
+                errors.append(TianpingError("单元格含公式，请直接填写数值（可复制后“选择性粘贴—数值”）", where(key)))
         indicator_id = _int(raw_id)
         if indicator_id is None:
             errors.append(TianpingError("指标编号缺失或被改动（请勿增删行或修改隐藏列）", where("indicator_id")))
