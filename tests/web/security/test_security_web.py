@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from test_security_matrix import RULES, _url  # same folder (rootdir-relative import mode)
+from .test_security_matrix import RULES, _url
 
 ROLES = ("office", "statistics", "reporter", "evaluation", "leadership", "readonly")
 XSS = '<script>alert("{m}")</script>"><img src=x onerror=alert("{m}")>'
