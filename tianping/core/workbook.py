@@ -175,7 +175,7 @@ def write_template(meta: TemplateMeta, rows: list[TemplateRow], password: str = 
     for i, row in enumerate(rows):
         values = {
             "indicator_id": row.indicator_id, "version": row.version, "number": row.number,
-            "name": _safe_text(row.name), "unit": row.unit, "sex": row.cell.sex or "合计",
+            "name": _safe_text(row.name), "unit": _safe_text(row.unit), "sex": row.cell.sex or "合计",
             "age": row.cell.age or "合计", "residence": row.cell.residence or "合计", "previous": row.previous,
             "value": row.value, "numerator": row.numerator, "denominator": row.denominator,
             "note": _safe_text(row.note),

@@ -243,7 +243,7 @@ def indicator_csv(request, pk):
     writer.writerow(["指标", "地区", "年份", "性别", "年龄组", "城乡", "数值", "单位", "分子", "分母", "备注", "合成数据"])
     for o in _observations(ind, region, runs.first()):
         writer.writerow([_csv_safe(ind.name), region.name, o.year, o.sex or "合计", o.age, o.residence, o.value,
-                         ind.unit, o.numerator, o.denominator, _csv_safe(o.note), "是" if o.synthetic else "否"])
+                         _csv_safe(ind.unit), o.numerator, o.denominator, _csv_safe(o.note), "是" if o.synthetic else "否"])
     return response
 
 
