@@ -105,6 +105,9 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if os.environ.get("TIANPING_TEST_DB"):
+    # A test database name of its own, so two test runs on one server don't collide.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TIANPING_TEST_DB"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"
