@@ -130,3 +130,20 @@ def test_assess_plans_command(assessed, regions, capsys):
     call_command("assess_plans", "--region", "210203")
     assert AssessmentRun.objects.get(plan=run.plan, region=run.region, year=2024).trigger == "command"
     assert "西岗区" in capsys.readouterr().out
+
+
+def test_csv_download_is_scoped_and_safe_in_a_spreadsheet(assessed, office, other_office, client_of):
+    run = assessed("000")
+    row = Observation.objects.filter(region=run.region, sex="", age="", residence="").select_related("indicator").first()
+    row.note = "=HYPERLINK(\"http://x\")"
+    row.save()
+    response = client_of(office).get(f"/monitoring/indicator/{row.indicator_id}/csv/")
+    text = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    import csv
+    import io
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == Observation.objects.filter(indicator=row.indicator, region=run.region).count()
+    notes = [r["备注"] for r in rows if "HYPERLINK" in r["备注"]]
+    assert notes == ["'=HYPERLINK(\"http://x\")"]       # a leading quote: text, not a formula
+    assert client_of(other_office).get(f"/monitoring/indicator/{row.indicator_id}/csv/?region=210203").status_code == 404
