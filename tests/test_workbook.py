@@ -116,3 +116,11 @@ def test_uploads_are_checked(tmp_path):
     Workbook().save(other)
     with pytest.raises(TianpingError, match="不是天平生成的填报模板"):
         read_template(other.getvalue(), "other.xlsx")
+
+
+def test_formulas_are_refused_by_cell():
+    data = edit(write_template(META, rows()), {f"{LETTER['value']}{FIRST_ROW + 1}": "=1+1",
+                                               f"{LETTER['note']}{FIRST_ROW + 2}": "=cmd|' /C calc'!A0"})
+    errors = [str(e) for e in read_template(data, "t.xlsx").errors]
+    assert len(errors) == 2 and all("含公式" in e for e in errors)
+    assert f"{LETTER['value']}列" in errors[0] and f"{LETTER['note']}列" in errors[1]
