@@ -170,3 +170,14 @@ def test_who_reaches_which_monitoring_page(framework, office, reporter, leader, 
     assert client_of(reporter).get(f"/monitoring/indicator/{mmr.pk}/").status_code == 200
     assert client_of(reporter).get(f"/monitoring/indicator/{framework['count'].pk}/").status_code == 403
     assert client_of(office).get("/anything-not-there/").status_code == 404
+
+
+def test_a_round_closed_with_no_accepted_data_raises_missing_data_warnings(framework, office,
+                                                                           django_capture_on_commit_callbacks):
+    Observation.objects.all().delete()
+    round_ = collection.open_round(framework["plan"].region, 2024, date.today() + timedelta(days=30), office)
+    with django_capture_on_commit_callbacks(execute=True):
+        collection.close_round(round_, office)
+    missing = Warning.objects.filter(kind="missing_data")
+    assert {w.indicator for w in missing} >= {framework["mmr"], framework["count"]}
+    assert missing.get(indicator=framework["mmr"]).department == framework["health"]

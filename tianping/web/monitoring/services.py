@@ -184,6 +184,11 @@ def assess_plan_region(plan: Plan, region: Region, year: int | None = None, trig
         if obs.empty:
             return None
         year = int(obs["year"].max())
+    if obs.empty:   # a round closed with nothing accepted: one blank cell names the region to core,
+        # so every numeric target is reported as missing data rather than silently skipped
+        obs = pd.DataFrame([{"indicator": targets["indicator"].iloc[0], "year": year, "sex": "", "age": "",
+                             "residence": "", "value": np.nan, "numerator": np.nan, "denominator": np.nan,
+                             "unit": "", "region": region.code}])
     assessment = assess(obs, targets, year=year, judgements=judgements_frame(plan, region, keys))
     results = assessment.results
     departments = _departments_in(region, keys)
