@@ -273,3 +273,19 @@ def test_a_large_change_is_flagged_and_must_be_explained(client_of, reporter, su
     c.post(url("indicator", sub.pk, mmr.pk), form_data({0: ("", "9", "30000", "今年发生9例，已逐例核实")}, {0: 1}))
     c.post(url("submit", sub.pk))
     assert Submission.objects.get(pk=sub.pk).state == "submitted"
+
+
+def test_reminders_reach_departments_that_have_not_submitted(client_of, reporter, hr_reporter, office, sub_of,
+                                                             framework, round_2024):
+    health = sub_of("卫健局")
+    rc = client_of(reporter)
+    rc.post(url("indicator", health.pk, framework["mgmt"].pk), form_data({0: ("96", "", "", ""), 1: ("97", "", "", ""), 2: ("95", "", "", "")}))
+    rc.post(url("indicator", health.pk, framework["mmr"].pk), form_data({0: ("", "3", "30000", "")}))
+    rc.post(url("work_report", health.pk), {"work_progress": "已落实"})
+    rc.post(url("submit", health.pk))
+    assert client_of(reporter).post(url("round_remind", round_2024.pk)).status_code == 403
+    r = client_of(office).post(url("round_remind", round_2024.pk), follow=True)
+    assert "已向1个单位发出催报提醒" in r.content.decode()
+    tasks = client_of(hr_reporter).get(url("tasks")).content.decode()
+    assert "催报" in tasks and f"{round_2024.year}年度监测数据填报" in tasks
+    assert "催报" not in client_of(reporter).get(url("tasks")).content.decode()   # already submitted

@@ -178,6 +178,7 @@ class Comment(models.Model):
         ACCEPT = "accept", _("Accepted")
         LOCK = "lock", _("Locked")
         UNLOCK = "unlock", _("Unlocked")
+        REMIND = "remind", _("Reminder")
 
     submission = models.ForeignKey(Submission, verbose_name=_("submission"), on_delete=models.CASCADE,
                                    related_name="comments")

@@ -509,6 +509,17 @@ def save_work_report(submission: Submission, user, data: dict) -> Submission:
     return sub
 
 
+def remind(round_: ReportingRound, user) -> int:
+    """催报: a reminder on every submission not yet submitted; shown on the department's task list."""
+    if round_.state != ReportingRound.State.OPEN:
+        raise WorkflowError("轮次已关闭，无需催报")
+    pending = list(round_.submissions.filter(state__in=Submission.EDITABLE))
+    text = f"请于{round_.deadline:%Y年%m月%d日}前完成{round_.year}年度监测数据填报和年度工作报告，并提交审核。"
+    Comment.objects.bulk_create([Comment(submission=sub, author=user, kind=Comment.Kind.REMIND, text=text)
+                                 for sub in pending])
+    return len(pending)
+
+
 # ---------------------------------------------------------------- completeness and timeliness
 
 def completeness(round_: ReportingRound) -> list[dict]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("rounds/open/", views.round_open, name="round_open"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
+    path("rounds/<int:pk>/remind/", views.round_remind, name="round_remind"),
     path("rounds/<int:pk>/completeness/", views.completeness, name="completeness"),
     path("submissions/<int:pk>/", views.submission_detail, name="submission"),
     path("submissions/<int:pk>/indicators/<int:indicator>/", views.indicator_form, name="indicator"),

@@ -59,8 +59,10 @@ def tasks(request):
             indicators = services.indicators_for(sub.department, sub.round.region)
             required = sum(len(services.grid(i)) for i in indicators)
             filled = sub.entries.exclude(value__isnull=True, note="").count()
+            reminder = sub.comments.filter(kind="remind").order_by("-at").first()
             rows.append({"submission": sub, "indicators": len(indicators), "required": required,
-                         "filled": min(filled, required)})
+                         "filled": min(filled, required),
+                         "reminder": reminder if reminder and sub.state in sub.EDITABLE else None})
         return render(request, "collection/tasks.html", {"rows": rows})
     return render(request, "collection/rounds.html", {
         "rounds": rounds, "can_open": request.user.is_superuser or user.role in ROUND_MANAGERS,
@@ -101,6 +103,19 @@ def round_close(request, pk):
         messages.error(request, str(err))
     else:
         messages.success(request, _("Round closed; %(n)d accepted submissions locked.") % {"n": n})
+    return redirect("collection:round", round_.pk)
+
+
+@role_required(*OVERSEERS)
+@require_POST
+def round_remind(request, pk):
+    round_ = _round(request, pk)
+    try:
+        n = services.remind(round_, request.user)
+    except TianpingError as err:
+        messages.error(request, str(err))
+    else:
+        messages.success(request, _("Reminder sent to %(n)d departments.") % {"n": n})
     return redirect("collection:round", round_.pk)
 
 
