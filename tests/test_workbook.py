@@ -24,6 +24,7 @@ def rows():
         TemplateRow(12, 2, "参保人数", "人", Cell("女")),
         TemplateRow(12, 2, "参保人数", "人", Cell("男")),
         TemplateRow(13, 3, "=HYPERLINK(\"x\")", "%", Cell(residence="农村"), note="@cmd"),
+        TemplateRow(14, 4, "儿童近视率", "%", Cell(age="7-14岁")),
     ]
 
 
@@ -60,7 +61,7 @@ def test_round_trip_with_excel_habits():
         f"{LETTER['numerator']}{FIRST_ROW}": "３", f"{LETTER['denominator']}{FIRST_ROW}": "30000",
         f"{LETTER['value']}{FIRST_ROW + 1}": "1,200", f"{LETTER['value']}{FIRST_ROW + 2}": 600,
         f"{LETTER['value']}{FIRST_ROW + 3}": "—", f"{LETTER['value']}{FIRST_ROW + 4}": "**",
-        f"{LETTER['note']}{FIRST_ROW + 3}": "男性数据暂缺",
+        f"{LETTER['note']}{FIRST_ROW + 3}": "男性数据暂缺", f"{LETTER['value']}{FIRST_ROW + 5}": "35.5",
     })
     result = read_template(data, "卫健局.xlsx")
     assert result.errors == []
@@ -72,6 +73,7 @@ def test_round_trip_with_excel_habits():
     assert by_key[(12, Cell("男"))].value is None and by_key[(12, Cell("男"))].note == "男性数据暂缺"
     assert by_key[(13, Cell(residence="农村"))].value is None
     assert by_key[(12, Cell("女"))].row == FIRST_ROW + 2   # merged names filled down: the key still right
+    assert by_key[(14, Cell(age="7-14岁"))].value == 35.5
 
 
 def test_a_bad_cell_is_named_by_sheet_row_and_column():
