@@ -68,11 +68,14 @@ def test_a_judgement_with_evidence_counts_in_the_attainment_rate(assessed, exper
 def test_dashboard_filtered_by_department_counts_only_its_indicators(assessed, office, client_of):
     run = assessed("000")
     health = Department.objects.get(region=run.region, name="卫健局")
-    own = run.results.filter(headline=True, department=health, milestone=2030).count()
-    assert 0 < own < run.results.filter(headline=True, milestone=2030).count()
+    own = services.summarise_rows(run.results.filter(department=health))["2030"]
     page = client_of(office).get(f"/monitoring/?department={health.pk}&milestone=2030")
-    assert page.context["current"]["targets"] == own
-    assert page.context["current"]["targets"] < run.summary["2030"]["targets"]
+    current = page.context["current"]
+    assert current == own and 0 < current["targets"] < run.summary["2030"]["targets"]
+    # every row counted belongs to the department: the areas hold only its indicators
+    health_areas = set(run.results.filter(department=health).values_list("area", flat=True))
+    assert {a["area"] for a in current["areas"]} <= health_areas | {"其他"}
+    assert sum(sum(a["status"].values()) for a in current["areas"]) == current["targets"]
     other = Department.objects.get(region=Region.objects.get(code="220113"), name="卫健局")
     assert client_of(office).get(f"/monitoring/?department={other.pk}").status_code == 404
 

@@ -107,7 +107,7 @@ def summarise(results: pd.DataFrame) -> dict:
     per_area = attainment_rate(results, by=("area",))
     head = results[results["headline"]]
     for milestone in sorted(int(m) for m in head["milestone"].unique()):
-        rows = head[head["milestone"] == milestone]
+        rows = _counted_rows(results, head, milestone)
         o = overall[overall["milestone"] == milestone].iloc[0]
         areas = []
         for area in dict.fromkeys(rows["area"].astype(object)):
@@ -119,6 +119,17 @@ def summarise(results: pd.DataFrame) -> dict:
         out[str(milestone)] = {"targets": int(o["targets"]), "assessable": int(o["assessable"]),
                                "attained": int(o["attained"]), "rate": _num(o["rate"]), "areas": areas}
     return out
+
+
+def _counted_rows(results: pd.DataFrame, head: pd.DataFrame, milestone: int) -> pd.DataFrame:
+    """The headline rows core's 达标率 counts at ``milestone``, so the status counts per
+    area add up to its figures: core's ``applicable_targets`` (one target per indicator,
+    the national rule) where core has it, else every headline row of that milestone."""
+    from tianping.core.assess import aggregate
+
+    if hasattr(aggregate, "applicable_targets"):
+        return aggregate.applicable_targets(results, milestone)
+    return head[head["milestone"] == milestone]
 
 
 def results_from_db(rows) -> pd.DataFrame:
