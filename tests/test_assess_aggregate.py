@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tianping.core.assess import assess, attainment_rate, rollup
+from tianping.core.assess import applicable_targets, assess, attainment_rate, rollup
 from tianping.core.assess.series import one_series
 
 
@@ -84,3 +84,72 @@ def test_rolled_up_city_series_can_be_assessed():
     row = assess(city, targets).results.iloc[0]
     assert row["latest_value"] == pytest.approx(5 / 51000 * 1e5)
     assert not np.isnan(row["progress_ratio"])
+
+
+def two_rule_frame():
+    """Where the two old rules differed. 住院分娩率 has 2025 and 2030 targets; the others
+    only 2030; 保健品抽检合格率 states a binding and an aspirational 2030 target; 制度建设
+    is qualitative and judged 达标. Hand count at mid-term (2025): 住院分娩率 96 ≥ 95 yes,
+    产前检查率 92 ≥ 90 yes, 母乳喂养率 40 < 50 no, 制度建设 yes, 抽检合格率 99 ≥ 98 yes → 4 of 5.
+    At 2030: 住院分娩率 96 < 98 no → 3 of 5. The old per-target count gave 1 of 1 (2025)
+    and 3 of 6 (2030: the 力争100% row counted as a sixth target, missed)."""
+    obs = pd.concat([
+        one_series({2020: 90.0, 2024: 96.0}, indicator="住院分娩率", region="甲区", unit="%"),
+        one_series({2020: 85.0, 2024: 92.0}, indicator="产前检查率", region="甲区", unit="%"),
+        one_series({2020: 38.0, 2024: 40.0}, indicator="母乳喂养率", region="甲区", unit="%"),
+        one_series({2020: 97.0, 2024: 99.0}, indicator="保健品抽检合格率", region="甲区", unit="%"),
+    ], ignore_index=True)
+    health, other = "妇女与健康", "妇女与环境"
+    targets = pd.DataFrame([
+        {"indicator": "住院分娩率", "area": health, "year": 2025, "op": ">=", "value": 95.0, "unit": "%"},
+        {"indicator": "住院分娩率", "area": health, "year": 2030, "op": ">=", "value": 98.0, "unit": "%"},
+        {"indicator": "产前检查率", "area": health, "year": 2030, "op": ">=", "value": 90.0, "unit": "%"},
+        {"indicator": "母乳喂养率", "area": health, "year": 2030, "op": ">=", "value": 50.0, "unit": "%"},
+        {"indicator": "制度建设", "area": other, "year": 2030, "op": "qualitative"},
+        {"indicator": "保健品抽检合格率", "area": other, "year": 2030, "op": ">=", "value": 98.0, "unit": "%"},
+        {"indicator": "保健品抽检合格率", "area": other, "year": 2030, "op": "=", "value": 100.0, "unit": "%"},
+    ])
+    judgements = pd.DataFrame({"indicator": ["制度建设"], "judgement": ["达标"]})
+    return assess(obs, targets, judgements=judgements)
+
+
+def counts(frame, **where):
+    for column, value in where.items():
+        frame = frame[frame[column] == value]
+    assert len(frame) == 1
+    return frame[["targets", "assessable", "attained"]].iloc[0].tolist()
+
+
+def test_attainment_rate_counts_indicators_at_the_milestone_that_applies():
+    result = two_rule_frame()
+    overall = result.attainment_rate(by=())
+    assert counts(overall, milestone=2025) == [5, 5, 4]
+    assert counts(overall, milestone=2030) == [5, 5, 3]
+    assert overall.set_index("milestone")["rate"].to_dict() == {2025: 0.8, 2030: 0.6}
+    per_area = result.attainment_rate(by=("area",), milestone=2025)
+    assert counts(per_area, area="妇女与健康") == [3, 3, 2]
+    assert counts(per_area, area="妇女与环境") == [2, 2, 2]
+    # an evaluation year between milestones (annual report 2024) takes the 2025 targets
+    assert counts(result.attainment_rate(by=(), milestone=2024), milestone=2024) == [5, 5, 4]
+    # the rows counted: one per indicator, the binding (first stated) target of 抽检合格率
+    chosen = applicable_targets(result.results, 2025).set_index("indicator")
+    assert chosen["milestone"].to_dict() == {"住院分娩率": 2025, "产前检查率": 2030, "母乳喂养率": 2030,
+                                             "保健品抽检合格率": 2030, "制度建设": 2030}
+    assert chosen.loc["保健品抽检合格率", "target_value"] == 98.0
+    # the per-target variant keeps the old count
+    by_target = result.attainment_rate(by=(), per="target")
+    assert counts(by_target, milestone=2025) == [1, 1, 1]
+    assert counts(by_target, milestone=2030) == [6, 6, 3]
+
+
+def test_attainment_rate_reads_a_stored_frame_keyed_by_indicator_id():
+    """The web stores results without the indicator's name: indicator_id stands in."""
+    results = two_rule_frame().results
+    ids = {name: k for k, name in enumerate(results["indicator"].astype(object).unique())}
+    stored = pd.DataFrame({"area": results["area"].astype(object), "headline": results["headline"],
+                           "milestone": results["milestone"], "status": results["status"].astype(object),
+                           "judgement": results["judgement"].astype(object),
+                           "indicator_id": results["indicator"].astype(object).map(ids)})
+    assert counts(attainment_rate(stored, by=()), milestone=2025) == [5, 5, 4]
+    with pytest.raises(ValueError, match="indicator"):
+        attainment_rate(stored.drop(columns="indicator_id"), by=())

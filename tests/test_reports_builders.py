@@ -90,3 +90,19 @@ def test_office_wording_file_changes_the_sentences(results, observed, tmp_path, 
     monkeypatch.setenv("TIANPING_REPORT_WORDING", str(custom))
     said = texts(build_annual(results, region="西岗区", year=2024, observations=observed))
     assert "全区孕产妇系统管理率2024年为96.2%，比上年提高0.8个百分点，已实现2030年目标（目标≥95%）。" in said
+
+
+def test_evaluation_rate_is_cores_one_rule():
+    """The evaluation report states the 达标率 core computes (one target per indicator):
+    mid-term 4 of 5, final 3 of 5 on the frame worked out in test_assess_aggregate."""
+    from test_assess_aggregate import two_rule_frame
+
+    result = two_rule_frame()
+    for stage, year, sentence in (("midterm", 2025, "在可监测的5项指标中，有4项已实现目标，达标率80.0%。"),
+                                  ("final", 2030, "在可监测的5项指标中，有3项实现目标，达标率60.0%。")):
+        report = build_evaluation(result.results, stage=stage, region="甲区")
+        assert sentence in texts(report)
+        core = result.attainment_rate(by=(), milestone=year).iloc[0]
+        assert f"{int(core['attained'])}项" in sentence and f"{core['rate']:.1%}" in sentence
+    report = build_evaluation(result.results, stage="midterm", region="甲区")
+    assert "妇女与健康领域可监测的3项指标中，2项已实现目标，达标率66.7%。" in texts(report)

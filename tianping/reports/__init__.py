@@ -36,7 +36,7 @@ def build_report(kind: str, assessment, *, region: str, year: int | None = None,
                             progress=progress)
     if kind in ("midterm", "final"):
         return build_evaluation(assessment.results, stage=kind, region=region, plan=plan, inputs=inputs,
-                                synthetic=synthetic)
+                                synthetic=synthetic, config=getattr(assessment, "config", None))
     raise ValueError(f"未知的报告类型 {kind!r}，应为 {'、'.join(KINDS)} 之一")
 
 

@@ -13,6 +13,7 @@ from typing import Callable
 
 import pandas as pd
 
+from tianping.core.assess.aggregate import assessable_mask, attained_mask
 from tianping.core.assess.warnings import KIND_NAMES, LEVEL_NAMES
 from tianping.reports import results as res
 from tianping.reports.charts import series_chart
@@ -86,8 +87,13 @@ def status_members(rows: pd.DataFrame, statuses: list[str]) -> pd.DataFrame:
 
 
 def assessable_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows with a judgement: not 数据不足, not 待评估."""
-    return rows[~rows["status"].isin(["数据不足", "待评估"])]
+    """Rows counted in 达标率's denominator by core's rule: not 数据不足, not 待评估."""
+    return rows[assessable_mask(rows)]
+
+
+def attained_rows(rows: pd.DataFrame, config=None) -> pd.DataFrame:
+    """Rows counted in 达标率's numerator by core's rule (基本达标 as configured)."""
+    return rows[attained_mask(rows, config)]
 
 
 def opening(current: pd.DataFrame, plan, region: str, year: int) -> Paragraph:

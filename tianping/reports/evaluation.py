@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from tianping.reports import results as res
-from tianping.reports.annual import (appendix_table, assessable_rows, by_area, ordinal, plan_name,
+from tianping.reports.annual import (appendix_table, assessable_rows, attained_rows, by_area, ordinal, plan_name,
                                      status_members)
 from tianping.reports.document import Fact, Heading, PageBreak, Paragraph, Report, Table, numbers_in
 from tianping.reports.facts import (count_fact, plain_fact, rate_fact, result_fact, target_part, value_part,
@@ -46,7 +46,8 @@ def evaluation_milestone(stage: str, plan) -> int:
 
 def build_evaluation(results: pd.DataFrame, *, stage: str, region: str, plan=None,
                      targets: pd.DataFrame | None = None, inputs: EvaluationInputs | None = None,
-                     synthetic: bool = False) -> Report:
+                     synthetic: bool = False, config=None) -> Report:
+    """``config``: the assessment's AssessConfig (whether 基本达标 counts in 达标率)."""
     if stage not in STAGES:
         raise ValueError(f"评估阶段应为 midterm 或 final，收到 {stage!r}")
     inputs = inputs or EvaluationInputs()
@@ -66,8 +67,8 @@ def build_evaluation(results: pd.DataFrame, *, stage: str, region: str, plan=Non
         report.add(Paragraph(wording("synthetic_notice"), style="note"))
 
     sections = [
-        ("总体评估", lambda: overall(rows, plan, verb)),
-        ("目标实现情况", lambda: attainment(rows, plan)),
+        ("总体评估", lambda: overall(rows, plan, verb, config)),
+        ("目标实现情况", lambda: attainment(rows, plan, config)),
     ]
     if stage == "midterm":
         final_rows = res.totals(frame)
@@ -89,9 +90,11 @@ def build_evaluation(results: pd.DataFrame, *, stage: str, region: str, plan=Non
     return report
 
 
-def overall(rows: pd.DataFrame, plan, verb: str) -> list:
+def overall(rows: pd.DataFrame, plan, verb: str, config=None) -> list:
+    """达标率 overall and per area: ``rows`` are core's applicable targets (one per
+    indicator), counted with core's masks (annual.assessable_rows / attained_rows)."""
     assessable = assessable_rows(rows)
-    attained = status_members(assessable, ["已达标"])
+    attained = attained_rows(assessable, config)
     text, facts = compose(wording("eval_overall"), assessable=count_fact("assessable", assessable),
                           attained=count_fact("status:已达标", attained), attained_verb=verb,
                           rate=rate_fact(attained, assessable))
@@ -100,7 +103,7 @@ def overall(rows: pd.DataFrame, plan, verb: str) -> list:
                   caption="各领域目标达标情况", widths=[4, 1.5, 1.5, 1.5, 2])
     for area, area_rows in by_area(rows, plan):
         area_assessable = assessable_rows(area_rows)
-        area_attained = status_members(area_assessable, ["已达标"])
+        area_attained = attained_rows(area_assessable, config)
         counts = [count_fact("indicators", area_rows, area), count_fact("assessable", area_assessable, area),
                   count_fact("status:已达标", area_attained, area)]
         share = rate_fact(area_attained, area_assessable, area) if len(area_assessable) else None
@@ -114,9 +117,9 @@ def overall(rows: pd.DataFrame, plan, verb: str) -> list:
     return blocks
 
 
-def attainment(rows: pd.DataFrame, plan) -> list:
+def attainment(rows: pd.DataFrame, plan, config=None) -> list:
     blocks: list = [Heading("（一）已实现目标的指标", 2)]
-    attained = status_members(rows, ["已达标"])
+    attained = attained_rows(assessable_rows(rows), config)
     if attained.empty:
         blocks.append(Paragraph("暂无已实现目标的指标。"))
     for area, area_rows in by_area(attained, plan):
@@ -127,7 +130,8 @@ def attainment(rows: pd.DataFrame, plan) -> list:
             facts += piece_facts
         blocks.append(Paragraph(f"{area}：" + "；".join(pieces) + "。", facts))
     blocks.append(Heading("（二）尚未实现目标的指标", 2))
-    missing = rows[~rows["status"].isin(["已达标", "数据不足", "待评估"])]
+    assessable = assessable_rows(rows)
+    missing = assessable.drop(index=attained.index)
     if missing.empty:
         blocks.append(Paragraph("可监测指标均已实现目标。"))
     for _, row in missing.iterrows():

@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from tianping.core.assess.aggregate import applicable_targets
 from tianping.core.errors import TianpingError
 
 RESULT_COLUMNS = [
@@ -111,11 +112,10 @@ def totals(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def for_milestone(frame: pd.DataFrame, year: int) -> pd.DataFrame:
-    """One row per indicator: the nearest milestone at or after ``year``, else the last one."""
-    frame = frame.assign(_ahead=(frame["milestone"] < year).astype(int),
-                         _distance=(frame["milestone"] - year).abs())
-    frame = frame.sort_values(["_ahead", "_distance"], kind="stable")
-    return frame.drop_duplicates("indicator", keep="first").drop(columns=["_ahead", "_distance"])
+    """One row per indicator: the target that applies at ``year`` by core's one rule
+    (``core.assess.applicable_targets``: the nearest milestone at or after ``year``,
+    else the last; the first stated target of that milestone)."""
+    return applicable_targets(frame, year, headline=False)
 
 
 def in_plan_order(frame: pd.DataFrame, indicator_order: list[str]) -> pd.DataFrame:

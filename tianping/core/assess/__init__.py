@@ -3,7 +3,8 @@ warnings, aggregates. Pure Python + numpy/pandas; see engine.py for the result c
 and warnings.py for the warning columns.
 """
 
-from .aggregate import attainment_rate, development_index, gender_gaps, rollup
+from .aggregate import (applicable_targets, assessable_mask, attained_mask, attainment_rate, development_index,
+                        gender_gaps, rollup)
 from .config import DEFAULT_CONFIG, AssessConfig
 from .engine import RESULT_COLUMNS, Assessment, assess
 from .status import STATUS_RANK, STATUSES
@@ -13,5 +14,6 @@ from .warnings import KIND_NAMES, LEVEL_NAMES, WARNING_COLUMNS
 __all__ = [
     "assess", "Assessment", "AssessConfig", "DEFAULT_CONFIG", "RESULT_COLUMNS", "WARNING_COLUMNS",
     "TARGET_COLUMNS", "STATUSES", "STATUS_RANK", "LEVEL_NAMES", "KIND_NAMES", "targets_from_plan",
-    "normalise_targets", "attainment_rate", "gender_gaps", "development_index", "rollup",
+    "normalise_targets", "attainment_rate", "applicable_targets", "assessable_mask", "attained_mask",
+    "gender_gaps", "development_index", "rollup",
 ]

@@ -1,8 +1,26 @@
 """Aggregates over assessment results, and the city roll-up of district data.
 
-* 达标率 attainment rate = attained ÷ assessable, counting each headline series ×
-  target once; assessable = every status but 数据不足 and 待评估 (a qualitative
-  target counts once the evaluation group has judged it).
+* 达标率 attainment rate = attained ÷ assessable, counted over INDICATORS, as the
+  national evaluations do ("在可监测的33项指标中，有31项提前实现目标，总达标率93.9%").
+  The one rule (``applicable_targets``), at an evaluation year Y, per region ×
+  indicator, on the headline series only:
+    - the target that applies is the one at the nearest milestone at or after Y;
+      when the indicator has none (Y after its last milestone), its last one.
+      Mid-term (Y = 2025): the 2025 target where the plan sets one, otherwise the
+      2030 target — attained then means "提前实现目标", which is how the national
+      mid-term evaluations of the outlines (whose targets are all final-year
+      targets) count; an indicator not yet at its 2030 target stays in the
+      denominator (可监测) but not in the numerator. Final (Y = 2030): the 2030 target.
+    - when the plan states several targets for that milestone (a restatement in
+      the indicator table, "不低于98%" with "力争实现100%"), the first stated one
+      counts (results keep plan order: goal text before the indicator table), so
+      an aspiration never replaces the binding target and nothing is counted twice;
+    - assessable (可监测) = every status but 数据不足 and 待评估, so a qualitative
+      target counts once the evaluation group has judged it (达标 and, unless
+      ``AssessConfig.basically_attained_counts`` is False, 基本达标 are attained);
+    - numerator / denominator / rate per area and overall (``by``).
+  ``attainment_rate(..., per="target")`` keeps the older count over every headline
+  series × target row of a milestone, for anyone who needs target-level counts.
 * Gender gaps on the latest values of the female and male series: F − M and F / M.
 * Development index (发展指数), 0–100, transparent on purpose: each target scores
   its ``progress_index`` — 100 when attained; otherwise the share of the way from
@@ -24,7 +42,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from .config import AssessConfig
+from .config import DEFAULT_CONFIG, AssessConfig
 from .status import ATTAINED, C_ATTAINED, C_NO_DATA, C_PENDING, C_SLOW, NO_DATA, PENDING
 
 OVERALL = "全部"
@@ -42,25 +60,91 @@ def progress_index(status, base, latest, goal, is_numeric):
     return np.where((status == C_NO_DATA) | (status == C_PENDING), np.nan, out)
 
 
-def _counted_attained(results: pd.DataFrame, config: AssessConfig) -> pd.Series:
-    attained = results["status"] == ATTAINED
-    if not config.basically_attained_counts:
+def attained_mask(results: pd.DataFrame, config: AssessConfig | None = None) -> pd.Series:
+    """Rows counted as attained in 达标率 (status 已达标; 基本达标 only if configured)."""
+    config = config or DEFAULT_CONFIG
+    attained = results["status"].astype(object) == ATTAINED
+    if not config.basically_attained_counts and "judgement" in results:
         attained &= results["judgement"].astype(object) != "基本达标"
     return attained
 
 
+def assessable_mask(results: pd.DataFrame) -> pd.Series:
+    """Rows counted in the denominator of 达标率 (可监测): not 数据不足, not 待评估."""
+    return ~results["status"].astype(object).isin([NO_DATA, PENDING])
+
+
+_counted_attained = attained_mask
+
+
+def _indicator_key(results: pd.DataFrame) -> np.ndarray:
+    """One integer per region × indicator ('indicator_id' stands in for a frame without
+    an 'indicator' column, such as the web's stored results; no 'region': one region)."""
+    columns = [c for c in ("region", "indicator") if c in results]
+    if "indicator" not in results:
+        if "indicator_id" not in results:
+            raise ValueError("达标率按指标计算，结果表需要 indicator（或 indicator_id）列")
+        columns.append("indicator_id")
+    key = np.zeros(len(results), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(results[column], use_na_sentinel=False)
+        key = key * (len(uniques) + 1) + codes
+    return key
+
+
+def applicable_targets(results: pd.DataFrame, year: int, *, headline: bool = True) -> pd.DataFrame:
+    """The rows 达标率 counts at evaluation year ``year``: one per region × indicator
+    (see the module docstring). The results' index and row order are kept.
+    ``headline=False``: the caller has already chosen the series (one per indicator)."""
+    rows = results[results["headline"].fillna(False).astype(bool)] if headline else results
+    if rows.empty:
+        return rows
+    key = _indicator_key(rows)
+    milestone = pd.to_numeric(rows["milestone"]).to_numpy(np.float64)
+    ahead = pd.Series(np.where(milestone >= year, milestone, np.inf)).groupby(key).transform("min").to_numpy()
+    last = pd.Series(milestone).groupby(key).transform("max").to_numpy()
+    chosen = np.where(np.isinf(ahead), last, ahead)
+    candidates = np.flatnonzero(milestone == chosen)
+    _, first = np.unique(key[candidates], return_index=True)   # first stated at that milestone
+    return rows.iloc[np.sort(candidates[first])]
+
+
 def attainment_rate(results: pd.DataFrame, by: Iterable[str] = ("region", "area"),
-                    milestone: int | None = None, config: AssessConfig | None = None) -> pd.DataFrame:
-    """Columns: *by, milestone, targets, assessable, attained, rate (NaN when none assessable)."""
-    config = config or AssessConfig()
-    rows = results[results["headline"]]
-    if milestone is not None:
-        rows = rows[rows["milestone"] == milestone]
-    frame = pd.DataFrame({k: rows[k] for k in by})
-    frame["milestone"] = rows["milestone"].to_numpy()
+                    milestone: int | None = None, config: AssessConfig | None = None,
+                    per: str = "indicator") -> pd.DataFrame:
+    """Columns: *by, milestone, targets, assessable, attained, rate (NaN when none assessable).
+
+    ``per="indicator"`` (default, the national rule): ``milestone`` is the evaluation
+    year (None: each milestone in the results in turn), ``targets`` the indicators
+    counted, one applicable target each (``applicable_targets``).
+    ``per="target"``: every headline series × target of that milestone, as before.
+    """
+    config = config or DEFAULT_CONFIG
+    by = list(by)
+    if per == "target":
+        rows = results[results["headline"].fillna(False).astype(bool)]
+        if milestone is not None:
+            rows = rows[rows["milestone"] == milestone]
+        return _counts(rows, by, rows["milestone"].to_numpy(), config)
+    if per != "indicator":
+        raise ValueError(f"per 应为 'indicator' 或 'target'，收到 {per!r}")
+    head = results[results["headline"].fillna(False).astype(bool)]
+    years = [milestone] if milestone is not None else sorted(pd.unique(head["milestone"]))
+    parts = []
+    for year in years:
+        rows = applicable_targets(head, int(year), headline=False)
+        parts.append(_counts(rows, by, np.full(len(rows), year), config))
+    if not parts:
+        return _counts(head, by, head["milestone"].to_numpy(), config)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _counts(rows: pd.DataFrame, by: list[str], milestone: np.ndarray, config: AssessConfig) -> pd.DataFrame:
+    frame = pd.DataFrame({k: rows[k] for k in by}, index=rows.index)
+    frame["milestone"] = milestone
     frame["targets"] = 1
-    frame["assessable"] = ~rows["status"].isin([NO_DATA, PENDING])
-    frame["attained"] = _counted_attained(rows, config)
+    frame["assessable"] = assessable_mask(rows)
+    frame["attained"] = attained_mask(rows, config)
     # Grouping on the categoricals themselves (observed only) is ~10× faster than on strings.
     out = frame.groupby([*by, "milestone"], sort=True, observed=True).sum().reset_index()
     out = out.astype({k: object for k in by})

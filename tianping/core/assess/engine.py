@@ -5,7 +5,8 @@ Results columns (stable; the dashboard and reports read them):
 
     region, indicator, sex, age, residence   the series ('' = total)
     headline      True for the series that stands for the indicator (the total; the
-                  female series when a region reports no total) — 达标率 counts these
+                  female series when a region reports no total) — 达标率 counts these,
+                  one target per indicator (aggregate.applicable_targets)
     area, goal, milestone, op, target_value, target_upper, target_text,
     target_unit   unit of the target's number as stated ('个百分点', '%' of a relative change)
     unit          unit of the observed values (the data's; else the target's for level targets)
@@ -65,8 +66,11 @@ class Assessment:
     year: int
     config: AssessConfig = field(default_factory=AssessConfig)
 
-    def attainment_rate(self, by=("region", "area"), milestone: int | None = None) -> pd.DataFrame:
-        return aggregate.attainment_rate(self.results, by=by, milestone=milestone, config=self.config)
+    def attainment_rate(self, by=("region", "area"), milestone: int | None = None,
+                        per: str = "indicator") -> pd.DataFrame:
+        """达标率 per indicator at each evaluation year (aggregate.py's one rule);
+        ``per="target"`` counts every headline series × target row instead."""
+        return aggregate.attainment_rate(self.results, by=by, milestone=milestone, config=self.config, per=per)
 
     def gender_gaps(self) -> pd.DataFrame:
         return aggregate.gender_gaps(self.results)
