@@ -153,6 +153,6 @@ def render_table(result) -> str:
         rate = rate[rate["region"] == region]
         for r in rate.itertuples():
             share = "—" if pd.isna(r.rate) else f"{r.rate:.1%}"
-            out.append(f"\n{r.milestone}年目标达标率：{share}（已达标{r.attained}项 / 可评估{r.assessable}项，"
-                       f"共{r.targets}项）")
+            out.append(f"\n{r.milestone}年评估 目标达标率：{share}（按指标计：已达标{r.attained}项 / "
+                       f"可评估{r.assessable}项，共{r.targets}项）")
     return "\n".join(out)
