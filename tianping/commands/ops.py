@@ -168,6 +168,34 @@ def _pg_args():
     return args, s["NAME"], env
 
 
+def _dump_json(stream) -> None:
+    """dumpdata, but datetimes keep their microseconds (DjangoJSONEncoder cuts them to milliseconds)."""
+    import datetime as dt
+
+    from django.apps import apps
+    from django.core import serializers
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    class Exact(DjangoJSONEncoder):
+        def default(self, o):
+            if isinstance(o, (dt.datetime, dt.time)):
+                return o.isoformat()
+            return super().default(o)
+
+    skip_apps = {e for e in DUMP_EXCLUDE if "." not in e}
+    skip_models = {e.lower() for e in DUMP_EXCLUDE if "." in e}
+    app_list = [(a, None) for a in apps.get_app_configs() if a.label not in skip_apps and a.models_module]
+    models = [m for m in serializers.sort_dependencies(app_list, allow_cycles=True)
+              if m._meta.label_lower not in skip_models and m._meta.managed and not m._meta.proxy]
+
+    def objects():
+        for model in models:
+            yield from model._base_manager.order_by(model._meta.pk.name).iterator()
+
+    serializers.serialize("json", objects(), stream=stream, cls=Exact, use_natural_foreign_keys=True,
+                          use_natural_primary_keys=True)
+
+
 def backup_to(out: Path, use_pg_dump: bool = True) -> dict:
     from django.conf import settings
     from django.core.management import call_command
@@ -177,8 +205,7 @@ def backup_to(out: Path, use_pg_dump: bool = True) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         with open(tmp / "db.json", "w", encoding="utf-8") as f:
-            call_command("dumpdata", natural_foreign=True, natural_primary=True, exclude=DUMP_EXCLUDE,
-                         stdout=f, verbosity=0)
+            _dump_json(f)
         pg = connection.vendor == "postgresql" and use_pg_dump and shutil.which("pg_dump")
         if pg:
             args, name, env = _pg_args()

@@ -1,0 +1,106 @@
+"""Helper run as a separate process by the ops tests (DATABASE_URL / TIANPING_VAR set):
+
+    python tests/ops/instance.py populate   a populated instance: regions, departments, a user per role,
+                                             seed 000 confirmed with synthetic data and its assessment,
+                                             a 2024 round with reported values and a note, a comment,
+                                             a report with a generated file, evidence with an attachment
+    python tests/ops/instance.py snapshot   every row of every table and every data file, as JSON on stdout
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tianping.web.settings")
+import django  # noqa: E402
+
+django.setup()
+
+SHARED = Path(os.environ.get("TIANPING_SHARED", Path(__file__).resolve().parents[3] / "shared"))
+
+
+def populate():
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from tianping.web import demo as setup
+    from tianping.web.collection import services as coll
+    from tianping.web.monitoring.models import Attachment, QualitativeJudgement
+    from tianping.web.orgs.models import User
+    from tianping.web.plans.models import Plan
+    from tianping.web.publishing import services as pub
+    from tianping.web.publishing.models import ReportFile, reports_dir
+
+    call_command("migrate", verbosity=0)
+    regions = setup.seed_regions()
+    setup.seed_departments(regions["210203"])
+    setup.seed_users()
+    office = User.objects.get(username="office")
+    path = sorted((SHARED / "seeds").glob("000_*.txt"))[0]
+    plan = setup.import_seed_file(path, office)[0]
+    setup.assign_demo_departments(plan)
+    plan.status = Plan.Status.CONFIRMED
+    plan.save()
+    setup.fill_synthetic(plan)
+    rnd = coll.open_round(plan.region, 2024, date.today() + timedelta(days=30), office)
+    sub = rnd.submissions.order_by("pk").first()
+    reporter = User.objects.filter(role="reporter", department=sub.department).first() or \
+        User.objects.create_user("rep-x", password="Tianping-test-2030", role="reporter", region=plan.region,
+                                 department=sub.department)
+    inds = coll.indicators_for(sub.department, plan.region)[:3]
+    rows = [coll.RowIn(i.pk, coll.grid(i)[0], value=10.0 + n, note=f"备注{n}：数据来源于年报", version=0)
+            for n, i in enumerate(inds)]
+    summary = coll.save_rows(sub, rows, reporter, "form")
+    assert summary.committed, summary.errors
+    coll.add_comment(sub, office, "请核对第二项")
+    report = pub.create_report(plan, plan.region, "annual", 2024, office)
+    folder = reports_dir() / str(report.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    body = "<h1>西岗区妇女发展规划2024年统计监测报告</h1>".encode()
+    (folder / "report.html").write_bytes(body)
+    ReportFile.objects.create(report=report, format="html", path=f"{report.pk}/report.html", size=len(body),
+                              sha256=hashlib.sha256(body).hexdigest(), generated_at=timezone.now())
+    ind = plan.indicators.order_by("position").first()
+    j = QualitativeJudgement.objects.create(indicator=ind, region=plan.region, verdict="达标", evidence="见附件",
+                                            judged_by=office)
+    a = Attachment(judgement=j, name="证明材料.pdf", size=8)
+    a.file.save("evidence.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    print(json.dumps({"plan": plan.pk, "submission": sub.pk, "report": report.pk}))
+
+
+def _plain(v):
+    if isinstance(v, (int, float, bool, type(None))):
+        return v
+    if isinstance(v, (dict, list)):  # JSON columns: PostgreSQL's jsonb keeps no key order
+        return json.dumps(v, sort_keys=True, ensure_ascii=False)
+    return str(v)
+
+
+def snapshot():
+    from django.apps import apps
+    from django.conf import settings
+
+    from tianping.commands.ops import VAR_SKIP
+
+    tables = {}
+    for model in apps.get_models():
+        if model._meta.app_label in ("sessions", "admin", "contenttypes") or model._meta.label == "auth.Permission":
+            continue
+        rows = []
+        for row in model.objects.order_by("pk").values():
+            rows.append({k: _plain(v) for k, v in row.items()})
+        tables[model._meta.label] = rows
+    var = Path(settings.VAR_DIR)
+    files = {str(p.relative_to(var)): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sorted(var.rglob("*")) if p.is_file() and p.relative_to(var).parts[0] not in VAR_SKIP}
+    json.dump({"tables": tables, "files": files}, sys.stdout, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    {"populate": populate, "snapshot": snapshot}[sys.argv[1]]()
