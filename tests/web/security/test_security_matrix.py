@@ -83,6 +83,7 @@ RULES: dict[str, Rule] = {
     "collection:round_open": Rule(OFFICE, post=True),
     "collection:round": Rule(OVERSEERS, P("round")),
     "collection:round_close": Rule(OFFICE, P("round"), post=True),
+    "collection:round_remind": Rule(OVERSEERS, P("round"), post=True),
     "collection:completeness": Rule(OVERSEERS, P("round")),
     "collection:submission": Rule(COLLECTION, P("submission"), dept=True),
     "collection:indicator": Rule(COLLECTION, {"pk": "submission", "indicator": "indicator"}, dept=True),
