@@ -150,3 +150,19 @@ def test_csv_download_is_scoped_and_safe_in_a_spreadsheet(assessed, office, othe
     notes = [r["备注"] for r in rows if "HYPERLINK" in r["备注"]]
     assert notes == ["'=HYPERLINK(\"http://x\")"]       # a leading quote: text, not a formula
     assert client_of(other_office).get(f"/monitoring/indicator/{row.indicator_id}/csv/?region=210203").status_code == 404
+
+
+def test_dashboard_status_columns_line_up_with_their_headings(assessed, office, client_of):
+    """The status counts are stored as JSON; PostgreSQL's jsonb does not keep key order."""
+    import re
+
+    run = assessed("000")
+    html = client_of(office).get("/monitoring/?milestone=2030").content.decode()
+    table = html[html.index('id="areas"'):html.index("</table>", html.index('id="areas"'))]
+    headings = re.findall(r'</span>([^<]+)</th>', table.split("</thead>")[0])
+    assert headings == list(services.STATUS_ORDER)
+    for area in run.summary["2030"]["areas"]:
+        row = table[table.index(f">{area['area']}</a>"):]
+        row = row[:row.index("</tr>")]
+        cells = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', row)]
+        assert cells == [area["status"][s] for s in services.STATUS_ORDER], area["area"]

@@ -142,7 +142,10 @@ def dashboard(request):
 
 
 def _in_plan_order(plan, areas):
+    """Areas in the plan's order, each with ``cells``: its status counts in the column order
+    (a JSON object's key order is not kept by PostgreSQL's jsonb)."""
     order = {name: i for i, name in enumerate(plan.areas.order_by("number").values_list("name", flat=True))}
+    areas = [{**a, "cells": [a["status"].get(st, 0) for st in services.STATUS_ORDER]} for a in areas]
     return sorted(areas, key=lambda a: order.get(a["area"], len(order)))
 
 
