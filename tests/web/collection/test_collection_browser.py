@@ -4,7 +4,6 @@ submits; the statistics bureau returns it with a reason; the reporter corrects a
 resubmits; the bureau accepts; the office closes the round and the value is locked.
 Screenshots go to test-artifacts/collection-*.png."""
 
-import io
 import re
 
 import pytest

@@ -203,9 +203,9 @@ class ObservationList(Base, generics.ListAPIView):
         qs = scoped(Observation.objects.select_related("region"), user).order_by("pk")
         if _reporter(user):
             qs = qs.filter(indicator__responsible_department_id=user.department_id)
-        params = self.request.query_params
         for key in ("indicator", "year"):
-            if _int_param(self.request, key) is not None:
-                qs = qs.filter(**{key: _int_param(self.request, key)})
+            value = _int_param(self.request, key)
+            if value is not None:
+                qs = qs.filter(**{key: value})
         return qs
 
