@@ -40,6 +40,13 @@ class AssessConfig:
     poisson_alpha: float = 0.01            # rare events: change beyond the two-sided 99 % Poisson interval
     late_years: int = 1                    # latest value older than the assessment year → late data
 
+    # Rare events (engine.py, "Rare events"): a series with numerator and denominator whose
+    # latest year counts fewer than rare_event_count events (NCHS: a rate on < 20 events is
+    # unreliable) is judged attained or not on the events and denominators of its last
+    # pool_years reported years pooled; pool_years < 2 turns pooling off.
+    rare_event_count: float = 20.0
+    pool_years: int = 3
+
     # Qualitative judgements: 基本达标 counts as attained in 达标率 when True.
     basically_attained_counts: bool = True
 

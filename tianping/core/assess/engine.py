@@ -27,6 +27,21 @@ Results columns (stable; the dashboard and reports read them):
     progress_index  0–100, share of the way from base to goal (aggregate.py)
     judgement     evaluation group's word for qualitative targets ('' if none)
     sentence      Chinese sentence a report can quote (phrases.py; '' when not written)
+    pooled_value, pooled_years, pooled_events   rare events (below): the pooled rate the
+                  attainment was judged on, how many years and events it pools (0 / NaN
+                  when the latest single-year value was used)
+
+Rare events. A rate built from few events (孕产妇死亡率 in a district with ~3,000 births:
+one death is 33/10万, none is 0) swings between "attained" and "far off" from one year
+to the next by chance alone. Where a series has numerator and denominator and its latest
+year counts fewer than ``config.rare_event_count`` events (20, the usual threshold below
+which a rate is flagged unreliable), attainment — and with it the status — is judged on the
+pooled rate Σevents ÷ Σdenominator over the last ``config.pool_years`` (3) reported years
+up to the latest, scaled as the series' values are (100 for %, 1e5 for 1/10万). Both ways:
+a lucky zero year does not make the target attained, an unlucky death does not unmake it.
+At least two years must be pooled; otherwise the single year stands. The single-year value
+stays in latest_value (reports quote it), trend, projection and progress ratio still use the
+annual values, and the status sentence names the pooled figure it relied on.
 """
 
 from __future__ import annotations
@@ -56,6 +71,7 @@ RESULT_COLUMNS = [
     "cagr_observed", "cagr_required", "progress_ratio", "progress_method", "progress_label",
     "trend_slope", "trend_method", "projected", "projected_low", "projected_high",
     "projected_attained", "status", "progress_index", "judgement", "sentence",
+    "pooled_value", "pooled_years", "pooled_events",
 ]
 
 
@@ -300,6 +316,11 @@ def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, c
     sign = _effective_sign(ta.sign[t], r.base_value, r.latest, lo, hi)
     goal = np.where(r.is_numeric, np.where(sign > 0, lo, np.where(sign < 0, hi, np.nan)), np.nan)
     attained = r.is_numeric & meets(r.latest, lo_now, hi_now, lo_strict, hi_strict)
+    pooled, pooled_years, pooled_events = _pooled(matrix, trend, config)
+    pooled, pooled_years, pooled_events = pooled[s], pooled_years[s], pooled_events[s]
+    use_pool = r.is_numeric & (pooled_years > 0)
+    single_attained = attained
+    attained = np.where(use_pool, meets(pooled, lo_now, hi_now, lo_strict, hi_strict), attained)
     projected, p_low, p_high = _projection(matrix, trend, ta, r, config)
     projected_attained = meets(projected, lo, hi, lo_strict, hi_strict)
     ratio, cagr_o, cagr_r, method = progress_ratio(
@@ -314,7 +335,7 @@ def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, c
     attained = np.where(r.is_directional, status == C_ATTAINED, attained)
     assessable = (status != C_NO_DATA) & (status != C_PENDING)
     previously = _previously_met(matrix.values, s, r.latest_col, lo, hi, lo_strict, hi_strict,
-                                 r.is_numeric & ~attained & r.has_latest & ~ta.pace[t])
+                                 r.is_numeric & ~attained & ~single_attained & r.has_latest & ~ta.pace[t])
     return {
         "goal_value": goal, "tolerance": ta.tolerance[t], "direction": np.where(sign > 0, 0, np.where(sign < 0, 1, 2)),
         "n_points": r.count, "base_year": pd.arrays.IntegerArray(r.base_year.astype(np.int64), ~r.has_base),
@@ -331,7 +352,39 @@ def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, c
         "projected_attained": projected_attained, "status": status,
         "progress_index": aggregate.progress_index(status, r.base_value, r.latest, goal, r.is_numeric),
         "judgement": judgement,
+        "pooled_value": np.where(use_pool, pooled, np.nan), "pooled_years": np.where(use_pool, pooled_years, 0),
+        "pooled_events": np.where(use_pool, pooled_events, np.nan),
     }
+
+
+def _pooled(matrix: SeriesMatrix, trend: Trend, config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per series: the pooled rate, years and events of its last ``pool_years`` counted
+    years when its latest year has counts with fewer than ``rare_event_count`` events
+    (module docstring, "Rare events"); NaN / 0 / NaN elsewhere."""
+    n = len(matrix)
+    value, years, events = np.full(n, np.nan), np.zeros(n, dtype=np.int64), np.full(n, np.nan)
+    num, den = matrix.numerators, matrix.denominators
+    if num is None or den is None or config.pool_years < 2 or n == 0:
+        return value, years, events
+    with np.errstate(invalid="ignore"):
+        counted = ~np.isnan(num) & ~np.isnan(den) & (den > 0) & ~np.isnan(matrix.values)
+    rows, cols = np.arange(n), np.arange(num.shape[1])
+    last = trend.last
+    latest_counted = (trend.count > 0) & counted[rows, last]
+    rare = latest_counted & (np.where(latest_counted, num[rows, last], np.inf) < config.rare_event_count)
+    window = counted & (cols <= last[:, None]) & (cols > last[:, None] - config.pool_years) & rare[:, None]
+    k = np.where(window, num, 0.0).sum(axis=1)
+    d = np.where(window, den, 0.0).sum(axis=1)
+    n_years = window.sum(axis=1)
+    # The series' scale (value ÷ rate) from a year with events: 100 for %, 1e5 for 1/10万.
+    with_events = counted & (np.nan_to_num(num) > 0)
+    c = with_events.argmax(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        raw = matrix.values[rows, c] * den[rows, c] / num[rows, c]
+        scale = np.where(with_events.any(axis=1) & (raw > 0), np.power(10.0, np.round(np.log10(raw))), 1.0)
+        use = rare & (n_years >= 2)
+        value = np.where(use, k / d * scale, np.nan)
+    return value, np.where(use, n_years, 0), np.where(use, k, np.nan)
 
 
 def _directional_status(matrix, trend, r: _Rows, sign, status, config):

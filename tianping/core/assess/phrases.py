@@ -70,10 +70,19 @@ def _side(r) -> str:
     return "高于" if r.direction == "down" else "低于"
 
 
+def _pooled_note(r) -> str:
+    """Rare events: the pooled rate attainment was judged on (engine.py, "Rare events")."""
+    years = getattr(r, "pooled_years", 0)
+    if _nan(years) or not years:
+        return ""
+    return (f"（例数少，单年数值波动大；按近{int(years)}年合计{number(r.pooled_events)}例计算为"
+            f"{with_unit(r.pooled_value, r.unit)}，据此评判是否达标）")
+
+
 def status_sentence(r) -> str:
     label = series_label(str(r.indicator), str(r.sex), str(r.age), str(r.residence))
     goal = f"'{target_phrase(r.op, r.target_value, r.target_upper, r.target_unit, r.base_year, r.target_text)}'"
-    now = f"{label}{r.latest_year}年为{with_unit(r.latest_value, r.unit)}"
+    now = f"{label}{r.latest_year}年为{with_unit(r.latest_value, r.unit)}" + _pooled_note(r)
     since = f"较{r.base_year}年的{with_unit(r.base_value, r.unit)}"
     ratio = "" if _nan(r.progress_ratio) else f"，进展速度为所需速度的{r.progress_ratio:.0%}"
     directional = r.op in ("increase", "decrease")

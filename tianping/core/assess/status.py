@@ -1,7 +1,8 @@
 """Status of a series against one milestone target.
 
 Numeric targets, in this order:
-    已达标   the latest value meets the target (band at the latest year for pace targets)
+    已达标   the latest value meets the target (band at the latest year for pace targets;
+             for a rate on few events, the last 3 years pooled: engine.py "Rare events")
     数据不足 fewer than 2 observations (or no base value where the target needs one)
     预计达标 the milestone is still ahead and the projection (projection.py) meets it
     需加快   R ≥ 0.6 (Open SDG "moderate"): moving the right way, not fast enough

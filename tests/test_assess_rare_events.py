@@ -1,0 +1,63 @@
+"""Rare events: attainment of a rate on few events is judged on the last three years pooled
+(engine.py, "Rare events"). Worked by hand for a district of ~3,000 births a year."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tianping.core.assess import AssessConfig, assess
+from tianping.core.assess.series import one_series
+
+TARGET = pd.DataFrame([{"indicator": "孕产妇死亡率", "area": "妇女与健康", "year": 2025, "op": "<=",
+                        "value": 12.0, "unit": "1/10万"}])
+
+
+def mmr(counts: dict[int, tuple[float, float]]) -> pd.DataFrame:
+    values = {y: k / n * 1e5 for y, (k, n) in counts.items()}
+    return one_series(values, indicator="孕产妇死亡率", region="甲区", unit="1/10万", counts=counts)
+
+
+def row(counts, config=None):
+    return assess(mmr(counts), TARGET, config=config).results.iloc[0]
+
+
+def test_a_lucky_zero_year_does_not_attain_the_target():
+    # 2024 alone: 0 deaths → 0/10万 ≤ 12; pooled 2022–2024: 2 deaths / 9,100 births = 21.98/10万 > 12
+    counts = {2020: (1, 3000), 2021: (0, 3000), 2022: (1, 3100), 2023: (1, 3000), 2024: (0, 3000)}
+    r = row(counts)
+    assert r["latest_value"] == 0.0
+    assert r["pooled_years"] == 3 and r["pooled_events"] == 2
+    assert r["pooled_value"] == pytest.approx(2 / 9100 * 1e5)
+    assert not r["attained"] and r["status"] != "已达标"
+    assert "按近3年合计2例计算为22/10万" in r["sentence"]
+    # pooling off: the single zero year counts as attained, as before
+    assert row(counts, AssessConfig(pool_years=1))["status"] == "已达标"
+
+
+def test_one_death_after_two_clean_years_does_not_unmake_it():
+    # 2024 alone: 1 death / 3,000 = 33.3/10万 > 12; pooled 1 / 9,000 = 11.1/10万 ≤ 12
+    r = row({2020: (1, 3000), 2022: (0, 3000), 2023: (0, 3000), 2024: (1, 3000)})
+    assert r["latest_value"] == pytest.approx(33.33, abs=0.01)
+    assert r["pooled_value"] == pytest.approx(1 / 9000 * 1e5) and r["pooled_years"] == 3
+    assert bool(r["attained"]) and r["status"] == "已达标"
+
+
+def test_enough_events_keep_the_single_year():
+    # 100× the births: 100 deaths in 2024 is not rare; the single year decides
+    r = row({2020: (100, 300_000), 2022: (0, 300_000), 2023: (0, 300_000), 2024: (100, 300_000)})
+    assert r["pooled_years"] == 0 and np.isnan(r["pooled_value"])
+    assert not r["attained"]
+    assert "合计" not in r["sentence"]
+
+
+def test_a_series_without_counts_is_not_pooled():
+    r = assess(one_series({2020: 30.0, 2024: 0.0}, indicator="孕产妇死亡率", region="甲区", unit="1/10万"),
+               TARGET).results.iloc[0]
+    assert r["pooled_years"] == 0 and r["status"] == "已达标"
+
+
+def test_a_lucky_zero_year_is_not_reported_as_falling_back():
+    counts = {2020: (1, 3000), 2021: (0, 3000), 2022: (1, 3100), 2023: (1, 3000), 2024: (0, 3000)}
+    result = assess(mmr(counts), TARGET, year=2024)
+    assert not result.results.iloc[0]["previously_attained"]
+    assert "fell_back" not in set(result.warnings["kind"].astype(str))
