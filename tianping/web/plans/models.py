@@ -195,6 +195,12 @@ class Target(SourceMixin):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.NUMERIC)
     text = models.CharField(_("target phrase"), max_length=300, blank=True)
     borderline = models.BooleanField(_("borderline"), default=False)
+    # What the parser read from the document, stored at import ({"year": 2030, "op": "<=", ...},
+    # the CORRECTABLE fields): the review page shows the office's corrections beside it.
+    # None for a target the office added.
+    extracted = models.JSONField(_("as extracted from the document"), null=True, blank=True, editable=False)
+
+    CORRECTABLE = ("year", "op", "value", "upper", "unit", "base_year", "tolerance", "kind")
 
     class Meta:
         verbose_name = _("target")
@@ -207,11 +213,48 @@ class Target(SourceMixin):
     @property
     def value_label(self) -> str:
         """"9/10万", "95%", "60–70%": the number as the plan writes it."""
-        if self.value is None:
+        return value_label(self.op, self.value, self.upper, self.unit)
+
+    def as_extracted(self) -> dict:
+        """The CORRECTABLE fields as they are now, for ``extracted``."""
+        return {name: getattr(self, name) for name in self.CORRECTABLE}
+
+    @property
+    def corrected(self) -> bool:
+        """The office changed what the parser extracted (numbers compared as numbers)."""
+        return self.extracted is not None and any(
+            not _same(getattr(self, name), self.extracted.get(name)) for name in self.CORRECTABLE)
+
+    @property
+    def correction_label(self) -> str:
+        """"已修改（原：2030 ≤ 9/10万）", "办公室添加", or "" for a target as extracted."""
+        if self.extracted is None:
+            return str(_("added by the office"))
+        if not self.corrected:
             return ""
-        unit = self.unit[1:] if self.unit.startswith("1/") else self.unit
-        upper = f"–{self.upper:g}" if self.op == "range" and self.upper is not None else ""
-        return f"{self.value:g}{upper}{unit}"
+        was = {name: self.extracted.get(name) for name in self.CORRECTABLE}
+        phrase = " ".join(str(part) for part in (
+            was["year"], OP_LABELS.get(was["op"], was["op"]),
+            value_label(was["op"], was["value"], was["upper"], was["unit"] or "")) if part not in (None, ""))
+        if was["tolerance"] is not None:
+            phrase += str(_(", tolerance %(t)s") % {"t": f"{was['tolerance']:g}"})
+        if was["kind"] != self.kind:
+            phrase += f"（{self.Kind(was['kind']).label if was['kind'] in self.Kind.values else was['kind']}）"
+        return str(_("corrected (originally: %(original)s)") % {"original": phrase})
+
+
+def value_label(op: str, value: float | None, upper: float | None, unit: str) -> str:
+    if value is None:
+        return ""
+    unit = unit[1:] if unit.startswith("1/") else unit
+    upper_part = f"–{upper:g}" if op == "range" and upper is not None else ""
+    return f"{value:g}{upper_part}{unit}"
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+    return (a if a is not None else "") == (b if b is not None else "")
 
 
 class Baseline(SourceMixin):

@@ -122,11 +122,12 @@ def store_indicator(plan: Plan, ind: core.Indicator, position: int, **where) -> 
         plan=plan, position=position, name=ind.name[:200], unit=ind.unit[:30], direction=ind.direction or "",
         data_source=ind.data_source[:200], **where, **_src(ind),
     )
-    Target.objects.bulk_create(
-        Target(indicator=indicator, year=t.year, op=t.op, value=t.value, upper=t.upper, unit=t.unit[:30],
-               base_year=t.base_year, kind=t.kind, text=t.text[:300], borderline=t.borderline, **_src(t))
-        for t in ind.targets
-    )
+    targets = [Target(indicator=indicator, year=t.year, op=t.op, value=t.value, upper=t.upper, unit=t.unit[:30],
+                      base_year=t.base_year, kind=t.kind, text=t.text[:300], borderline=t.borderline, **_src(t))
+               for t in ind.targets]
+    for target in targets:
+        target.extracted = target.as_extracted()  # kept, so the office's corrections show
+    Target.objects.bulk_create(targets)
     Baseline.objects.bulk_create(
         Baseline(indicator=indicator, year=b.year, value=b.value, unit=b.unit[:30], **_src(b))
         for b in ind.baselines

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Prefetch, ProtectedError, Q
+from django.db.models import ProtectedError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,9 +16,9 @@ from tianping.web.orgs.permissions import (
     PLAN_MANAGERS, PLAN_READERS, get_scoped_or_404, regions_visible_to, role_required,
 )
 
-from . import revisions, services
+from . import pages, revisions, services
 from .forms import ImportForm, IndicatorForm, MeasureForm, TargetFormSet
-from .models import Goal, Indicator, Measure, Plan, Target
+from .models import Indicator, Measure, Plan, Target
 
 
 def _plan(request, pk) -> Plan:
@@ -28,23 +28,6 @@ def _plan(request, pk) -> Plan:
 def _indicator(request, pk) -> Indicator:
     return get_scoped_or_404(Indicator.objects.select_related("plan__region"), request.user,
                              region_field="plan__region", pk=pk)
-
-
-def _tree(plan: Plan):
-    """Areas with goals, measures and indicators prefetched for the tree pages."""
-    indicators = Indicator.objects.select_related("responsible_department").prefetch_related(
-        "targets", "baselines").annotate(
-        data_count=Count("observations"), synthetic_count=Count("observations", filter=Q(observations__synthetic=True)))
-    return plan.areas.prefetch_related(
-        Prefetch("goals", queryset=Goal.objects.prefetch_related(Prefetch("indicators", queryset=indicators))),
-        Prefetch("measures", queryset=Measure.objects.select_related("lead_department").prefetch_related(
-            "cooperating_departments", Prefetch("indicators", queryset=indicators))),
-    )
-
-
-def _table_indicators(plan: Plan):
-    return plan.indicators.filter(area=None).prefetch_related("targets", "baselines").annotate(
-        data_count=Count("observations"), synthetic_count=Count("observations", filter=Q(observations__synthetic=True)))
 
 
 @role_required(*PLAN_READERS)
@@ -76,17 +59,13 @@ def plan_import(request):
 @role_required(*PLAN_READERS)
 def plan_detail(request, pk):
     plan = _plan(request, pk)
-    return render(request, "plans/plan_detail.html", {
-        "plan": plan, "areas": _tree(plan), "editable": False,
-        "table_indicators": _table_indicators(plan)})
+    return render(request, "plans/plan_detail.html", {"plan": plan, "editable": False, **pages.plan_tree(plan)})
 
 
 @role_required(*PLAN_MANAGERS)
 def plan_review(request, pk):
     plan = _plan(request, pk)
-    context = {"plan": plan, "areas": _tree(plan), "editable": True,
-               "table_indicators": _table_indicators(plan)}
-    return render(request, "plans/plan_review.html", context)
+    return render(request, "plans/plan_review.html", {"plan": plan, "editable": True, **pages.plan_tree(plan)})
 
 
 @role_required(*PLAN_MANAGERS)
