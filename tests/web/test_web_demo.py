@@ -38,3 +38,71 @@ def test_manage_passes_arguments_to_django(db, capsys):
     result = CliRunner().invoke(main, ["manage", "showmigrations", "orgs"], catch_exceptions=False)
     assert result.exit_code == 0
     assert "[X] 0001_initial" in result.output + capsys.readouterr().out
+
+
+def _children(pid: int) -> list[int]:
+    from pathlib import Path
+
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in children.read_text().split()] if children.exists() else []
+
+
+def _cmdline(pid: int) -> list[str]:
+    from pathlib import Path
+
+    try:
+        return [a for a in Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0") if a]
+    except FileNotFoundError:
+        return []
+
+
+def test_demo_serves_with_the_worker_and_ctrl_c_stops_both(tmp_path, seed_file):
+    """`tianping demo` as a user runs it: the server answers, `tianping worker` runs as its
+    child, and Ctrl+C (SIGINT to the demo process alone) stops the worker too."""
+    import os
+    import shutil
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(seed_file("003"), seeds)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "TIANPING_VAR": str(tmp_path / "var"),
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}", "TIANPING_HUEY_IMMEDIATE": "0"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    demo_process = subprocess.Popen(
+        [sys.executable, "-m", "tianping.cli", "demo", "--seeds", str(seeds), "--address", f"127.0.0.1:{port}"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    worker = None
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and demo_process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        assert demo_process.poll() is None, demo_process.stdout.read()
+        workers = [c for c in _children(demo_process.pid) if "worker" in _cmdline(c)]
+        assert len(workers) == 1, [_cmdline(c) for c in _children(demo_process.pid)]
+        worker = workers[0]
+        assert _cmdline(worker)[-2:] == ["tianping.cli", "worker"]
+
+        demo_process.send_signal(signal.SIGINT)
+        output, _ = demo_process.communicate(timeout=60)
+        assert "后台任务进程" in output and "已停止" in output, output
+        assert not _cmdline(worker), "the worker outlived the demo"
+    finally:
+        if demo_process.poll() is None:
+            demo_process.kill()
+            demo_process.wait()
+        if worker and _cmdline(worker):
+            os.kill(worker, signal.SIGKILL)

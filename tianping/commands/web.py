@@ -4,6 +4,7 @@ the command line. The demo set-up itself is tianping.web.demo."""
 from __future__ import annotations
 
 import os
+import subprocess
 
 import click
 
@@ -24,12 +25,42 @@ def _serve(address: str) -> None:
     call_command("runserver", address, use_reloader=False, use_threading=True)
 
 
+def _serve_with_worker(address: str) -> None:
+    """Serve, with `tianping worker` (the report generation queue's consumer) as a child
+    process; Ctrl+C stops both. Not started when jobs run in the web process
+    (TIANPING_HUEY_IMMEDIATE=1)."""
+    from django.conf import settings
+
+    if settings.HUEY.get("immediate"):
+        _serve(address)
+        return
+    from tianping.commands.worker import spawn
+
+    child = spawn()
+    click.echo(f"» 后台任务进程（报告生成）已随服务启动，进程号 {child.pid}")
+    try:
+        _serve(address)
+    finally:
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # still running after 10 s: stop it for good
+                child.kill()
+                child.wait()
+        click.echo("» 服务和后台任务进程已停止")
+
+
 @click.command("demo")
 @click.option("--seeds", type=click.Path(file_okay=False), help="种子规划文件夹（默认 ../shared/seeds）")
 @click.option("--address", default=DEFAULT_ADDRESS, show_default=True, help="服务地址")
 @click.option("--no-serve", is_flag=True, help="只准备演示数据，不启动服务")
-def demo(seeds, address, no_serve):
-    """建库、导入种子规划、创建演示用户和合成数据，然后启动服务。"""
+@click.option("--no-worker", is_flag=True, help="不启动后台任务进程（报告生成需另行运行 tianping worker）")
+def demo(seeds, address, no_serve, no_worker):
+    """建库、导入种子规划、创建演示用户和合成数据，然后启动服务。
+
+    服务启动时，后台任务进程（tianping worker，负责生成报告）作为子进程一同启动；
+    按 Ctrl+C 同时停止服务和后台任务进程。"""
     _django()
     from django.core.management import call_command
 
@@ -60,7 +91,7 @@ def demo(seeds, address, no_serve):
     for user in users:
         click.echo(f"  {user.role_label:<10} 用户名 {user.username:<9} 密码 {user.password}")
     if not no_serve:
-        _serve(address)
+        _serve(address) if no_worker else _serve_with_worker(address)
 
 
 @click.command("serve")
