@@ -70,7 +70,8 @@ def test_table_cell_with_two_targets():
     cell = "换届后当年达到100%，平时保持在85%以上"
     assert cell in seed_text("003")
     targets = parse_target_phrases(cell, year=2025)
-    assert [(t.op, t.value) for t in targets] == [("=", 100), (">=", 85)]
+    assert [(t.year, t.op, t.value, t.text) for t in targets] == [
+        (2025, "=", 100, "换届后当年达到100%"), (2025, ">=", 85, "平时保持在85%以上")]
 
 
 def test_directional_cell():

@@ -216,6 +216,19 @@ def test_003_table_targets_come_from_the_grammar(plans):
     assert (target.year, target.op, target.value, target.unit) == (2025, "<", 7, "1/10万")
 
 
+def test_003_a_cell_with_two_targets_keeps_both(plans):
+    """表1 row 9: 100% in the year after an election, and the standing level 85% the rest of the time."""
+    cell = "换届后当年达到100%，平时保持在85%以上"
+    assert any(cell in row for row in raw_table_rows())
+    table = plans["003"][0].indicator_table
+    row = next(i for i in table if i.name == "区党委领导班子中配有女干部的班子比例")
+    assert [(t.year, t.op, t.value, t.unit, t.text) for t in row.targets] == [
+        (2025, "=", 100, "%", "换届后当年达到100%"),
+        (2025, ">=", 85, "%", "平时保持在85%以上"),
+    ]
+    assert all(t.source.line == row.source.line for t in row.targets)
+
+
 def test_003_empty_merged_cells_reuse_the_row_above_with_a_warning(plans):
     plan = plans["003"][0]
     second = next(i for i in plan.indicator_table if i.name == "区政府工作部门领导班子中配有女干部的班子比例")

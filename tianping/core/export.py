@@ -212,8 +212,21 @@ def _area_markdown(area: Area) -> list[str]:
 
 
 def _indicator_lines(indicators: list[Indicator], indent: str) -> list[str]:
-    return [f"{indent}- {_md(indicator.name)}：{'；'.join(describe_target(t, indicator) for t in indicator.targets)}"
+    return [f"{indent}- {_md(indicator.name)}：{'；'.join(_targets_in_words(indicator))}"
             for indicator in indicators if indicator.targets]
+
+
+def _targets_in_words(indicator: Indicator) -> list[str]:
+    """Each target in words; two targets for one year also say which is which by their
+    phrase ("2025年 = 100%（换届后当年达到100%）；2025年 ≥ 85%（平时保持在85%以上）")."""
+    years = [t.year for t in indicator.targets]
+    words = []
+    for t in indicator.targets:
+        said = describe_target(t, indicator)
+        if years.count(t.year) > 1 and t.text and len(t.text) <= 40:
+            said += f"（{_md(t.text)}）"
+        words.append(said)
+    return words
 
 
 def describe_target(target: Target, indicator: Indicator | None = None) -> str:

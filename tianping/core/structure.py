@@ -586,16 +586,16 @@ def _baseline(cell: str, year: int, unit: str, source: SourceRef) -> Baseline | 
 
 
 def _table_targets(text: str, year: int, name: str, unit: str, source: SourceRef, plan: Plan) -> list[Target]:
+    """Every target of the cell: "换届后当年达到100%，平时保持在85%以上" keeps both."""
     try:
-        from tianping.core.grammar import parse_target_phrase
+        from tianping.core.grammar import parse_target_phrases
     except ImportError:      # the target grammar is not installed yet: keep the row, no targets
         return []
     try:
-        found = parse_target_phrase(text, year=year, indicator_name=name)
+        targets = parse_target_phrases(text, year=year, indicator_name=name)
     except TianpingError as err:
         plan.warnings.append(f"第{source.line}行：指标“{name}”的目标“{text}”无法识别：{err.message}")
         return []
-    targets = [found] if isinstance(found, Target) else list(found or [])
     for target in targets:
         if target.value is not None and not target.unit:
             target.unit = unit          # "＜7" in the column of 孕产妇死亡率（1/10万）

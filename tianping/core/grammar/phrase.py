@@ -22,20 +22,28 @@ def unit_from_name(indicator_name: str) -> str:
 
 
 def parse_target_phrases(phrase: str, *, year: int, indicator_name: str = "") -> list[Target]:
-    """Every target a cell states: "换届后当年达到100%，平时保持在85%以上" gives two."""
+    """Every target a cell states: "换届后当年达到100%，平时保持在85%以上" gives two, =100
+    in the year after an election and the standing level >=85 for the other years, both
+    for the column's year. When the targets come from different clauses each one's
+    ``text`` is its own clause; otherwise it is the whole cell."""
     text = (phrase or "").translate(_FULLWIDTH).strip()
     if not text:
         return []
     unit = unit_from_name(indicator_name)
-    targets: list[Target] = []
+    found: list[tuple[str, Target]] = []
     for clause in split_clauses(text):
         for g in find_groups(clause.masked, allow_unitless=True):
             for v in g.values:
-                targets.append(Target(year=clause.years[0] if clause.years else year, op=g.op_for(v),
-                                      value=v.value, upper=v.upper, unit=v.unit or unit,
-                                      kind="numeric", text=text))
-    if targets:
-        return targets
+                found.append((clause.text.strip(), Target(
+                    year=clause.years[0] if clause.years else year, op=g.op_for(v), value=v.value,
+                    upper=v.upper, unit=v.unit or unit, kind="numeric", text=text)))
+    if len({clause for clause, _ in found}) > 1:
+        # several clauses, several targets: each keeps the clause that states it, so its
+        # condition stays visible ("换届后当年达到100%" beside the standing "平时保持在85%以上")
+        for clause, target in found:
+            target.text = clause
+    if found:
+        return [target for _, target in found]
     return [t for t in [_non_numeric_cell(text, year)] if t]
 
 
