@@ -168,6 +168,17 @@ def test_count_qualifying_a_noun_is_not_a_target():
     assert numeric(extract_indicators("在人口相对集聚1万人以上的镇建设康复站点", end_year=2025)) == []
 
 
+def test_size_of_each_thing_counted_is_not_a_target():
+    """002 measure 9: the centres are to be 1000 m² or larger; the size is not a target of its own."""
+    text = from_seed("002", "建设两处1000平方米以上公建民营形式的大型综合养老服务中心，日托养老机构达到社区全覆盖")
+    got = numeric(extract_indicators(text, end_year=2030, directional=False))
+    assert not [g for g in got if g[4] == "平方米" or "建设两处" in g[0]], got
+    # a count with its operator still is one: 003, "至少建设1家以上区域性居家养老服务中心"
+    text = from_seed("003", "各镇（街道）至少建设1家以上区域性居家养老服务中心")
+    got = numeric(extract_indicators(text, end_year=2025, directional=False))
+    assert [(g[2], g[3], g[4]) for g in got] == [(">=", 1, "家")]
+
+
 def test_fraction_and_half():
     got = targets_of("000", "区党政工作部门，保证1/2以上的领导班子配备女干部，其中要有一定数量的正职。")
     assert got == [("配备女干部的领导班子比例", 2030, ">=", 0.5, "")]

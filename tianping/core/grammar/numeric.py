@@ -23,6 +23,9 @@ _FILLER_RE = re.compile(r"(?:各|均|都|配备|有|建成|建立|设立|拥有|
 _CHANGE_RE = re.compile("(?P<verb>" + "|".join(CHANGE_UP + CHANGE_DOWN) + ")了?$")
 _ANNUAL_END_RE = re.compile("(?:年均|每年|年平均|逐年)$")
 _POST_OP_OF = {w: op for op, words in POST_OPS.items() for w in words}
+# A number and a classifier just before a value: the value describes each thing counted
+# ("两处1000平方米以上…养老服务中心"), it is not a target of its own.
+_COUNTED_BEFORE_RE = re.compile(r"(?:\d+|[一二两三四五六七八九十百千]+)(?:处|所|个|家|座|栋|间|批)$")
 
 
 @dataclass
@@ -88,6 +91,8 @@ def _make_group(masked: str, members: list[re.Match], allow_unitless: bool) -> G
         return Group(values, "from", start, end)   # "由2020年的95%": a start, not a target
     if values[-1].unit in COUNT_UNITS and masked[end:end + 1] == "的":
         return None                                # "1万人以上的镇": a condition, not a target
+    if values[-1].unit in COUNT_UNITS and _COUNTED_BEFORE_RE.search(masked[:start]):
+        return None                                # "建设两处1000平方米以上…的中心": the size of what is counted
     pre_op, op_start, change, annual = _pre_op(masked, start)
     at_end = not masked[end:].strip(MASK + " ")
     if not _is_target(values[-1], bool(pre_op or change), bool(post_op), at_end, allow_unitless):
