@@ -39,10 +39,10 @@ def grow(plan, n: int) -> None:
                                                     synthetic=y % 2 == 0) for y in (2021, 2022))
 
 
-@pytest.mark.parametrize("page", ["review", "overview"])
+@pytest.mark.parametrize("page", ["review/", "", "framework/"])
 def test_queries_do_not_grow_with_the_number_of_indicators(plan, client_of, office, django_assert_max_num_queries,
                                                           page):
-    url = f"/plans/{plan.pk}/review/" if page == "review" else f"/plans/{plan.pk}/"
+    url = f"/plans/{plan.pk}/{page}"
     client = client_of(office)
     client.get(url)  # session and caches warm
     with CaptureQueriesContext(connection) as before:
@@ -52,6 +52,11 @@ def test_queries_do_not_grow_with_the_number_of_indicators(plan, client_of, offi
     assert plan.indicators.count() == indicators + 60
     with django_assert_max_num_queries(len(before)):
         html = client.get(url).content.decode()
+    if page == "framework/":
+        row = re.search(r'<tr id="framework-\d+"><td>[^<]*</td><td>增长指标0</td>.*?</tr>', html, re.S).group(0)
+        assert "80%" in row and "基期2020年：70%" in row and re.search(r'<option value="\d+" selected>卫健局', row)
+        assert html.count('id="framework-') == indicators + 60
+        return
     # ...and the new rows are all there, with their targets, baseline, department and data.
     assert len(re.findall(r'<tr id="indicator-\d+">', html)) >= 40  # goal and table rows (measure ones are inline)
     assert html.count("增长指标") == 60 and "增长测试措施" in html

@@ -123,3 +123,19 @@ def plan_tree(plan: Plan) -> dict:
         else:
             table.append(rows[i.pk])
     return {"areas": areas, "table_indicators": table}
+
+
+def framework_rows(plan: Plan, departments: list) -> list[dict]:
+    """The indicator framework table: each indicator with its targets written out and the
+    <option>s of its department select (the selected one marked), from three queries."""
+    indicators = list(plan.indicators.select_related("area", "responsible_department", "proxy_for")
+                      .order_by("position", "pk"))
+    targets = targets_by_indicator(plan, [i.pk for i in indicators])
+    options = [(d.pk, format_html('<option value="{}">{}</option>', d.pk, d.name),
+                format_html('<option value="{}" selected>{}</option>', d.pk, d.name)) for d in departments]
+    rows = []
+    for i in indicators:
+        chosen = i.responsible_department_id
+        rows.append({"indicator": i, "targets": targets[i.pk],
+                     "options": mark_safe("".join(selected if pk == chosen else plain for pk, plain, selected in options))})
+    return rows

@@ -104,12 +104,13 @@ def plan_changes(request, pk):
 @role_required(*PLAN_READERS)
 def plan_framework(request, pk):
     plan = _plan(request, pk)
-    indicators = plan.indicators.select_related("area", "responsible_department", "proxy_for").prefetch_related(
-        "targets", "baselines")
+    departments = list(_departments_of(plan))
+    indicators = pages.framework_rows(plan, departments)
     measures = Measure.objects.filter(area__plan=plan).select_related("area", "lead_department").prefetch_related(
         "cooperating_departments")
-    return render(request, "plans/plan_framework.html", {"plan": plan, "indicators": indicators, "measures": measures,
-                                                         "departments": _departments_of(plan)})
+    can_assign = request.user.is_superuser or request.user.role in PLAN_MANAGERS
+    return render(request, "plans/plan_framework.html", {"plan": plan, "rows": indicators, "measures": measures,
+                                                         "departments": departments, "can_assign": can_assign})
 
 
 @role_required(*PLAN_MANAGERS)
