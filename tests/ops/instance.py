@@ -102,5 +102,16 @@ def snapshot():
     json.dump({"tables": tables, "files": files}, sys.stdout, ensure_ascii=False)
 
 
+def generate():
+    """Queue the generation of the populated instance's report (committed: the task is in the queue)."""
+    from tianping.web.orgs.models import User
+    from tianping.web.publishing import services
+    from tianping.web.publishing.models import Report
+
+    report = Report.objects.order_by("pk").first()
+    job = services.request_generation(report, User.objects.get(username="office"))
+    print(json.dumps({"report": report.pk, "job": job.pk}))
+
+
 if __name__ == "__main__":
-    {"populate": populate, "snapshot": snapshot}[sys.argv[1]]()
+    {"populate": populate, "snapshot": snapshot, "generate": generate}[sys.argv[1]]()
