@@ -179,6 +179,19 @@ def test_size_of_each_thing_counted_is_not_a_target():
     assert [(g[2], g[3], g[4]) for g in got] == [(">=", 1, "家")]
 
 
+def test_things_to_build_counted_in_measures():
+    """Counts after a building verb are targets: 003 成人学校 (by the end of 十四五), 000 接种门诊."""
+    text = from_seed("003", "“十四五”期间，创建省级现代化成人学校2所，建成市级特色示范成人学校3所，打造一批终身教育品牌")
+    got = numeric(extract_indicators(text, end_year=2025, directional=False))
+    assert got == [("创建省级现代化成人学校数量", 2025, "=", 2, "所"),
+                   ("建成市级特色示范成人学校数量", 2025, "=", 3, "所")]
+    text = from_seed("000", "完善疫苗预防接种全程追溯系统，建设1所省级示范预防接种门诊。")
+    got = numeric(extract_indicators(text, end_year=2030, directional=False))
+    assert got == [("建设省级示范预防接种门诊数量", 2030, "=", 1, "所")]
+    # a count in the middle of a clause with its noun before it is not one ("建设一批…")
+    assert numeric(extract_indicators("建设社区服务站3个点位的试点工作", end_year=2030, directional=False)) == []
+
+
 def test_fraction_and_half():
     got = targets_of("000", "区党政工作部门，保证1/2以上的领导班子配备女干部，其中要有一定数量的正职。")
     assert got == [("配备女干部的领导班子比例", 2030, ">=", 0.5, "")]

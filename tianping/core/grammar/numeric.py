@@ -25,6 +25,9 @@ _ANNUAL_END_RE = re.compile("(?:年均|每年|年平均|逐年)$")
 _POST_OP_OF = {w: op for op, words in POST_OPS.items() for w in words}
 # A number and a classifier just before a value: the value describes each thing counted
 # ("两处1000平方米以上…养老服务中心"), it is not a target of its own.
+# Things a plan says it will build, counted: "创建省级现代化成人学校2所", "建有1家…".
+_BUILT_UNITS = {"所", "个", "家", "处", "座"}
+_BUILT_RE = re.compile(r"(?:创建|建成|新建|建设|建有|打造|培育)(?P<noun>[^，。；、\d]{0,20})$")
 _COUNTED_BEFORE_RE = re.compile(r"(?:\d+|[一二两三四五六七八九十百千]+)(?:处|所|个|家|座|栋|间|批)$")
 
 
@@ -95,6 +98,11 @@ def _make_group(masked: str, members: list[re.Match], allow_unitless: bool) -> G
         return None                                # "建设两处1000平方米以上…的中心": the size of what is counted
     pre_op, op_start, change, annual = _pre_op(masked, start)
     at_end = not masked[end:].strip(MASK + " ")
+    if not (pre_op or change or post_op) and values[-1].unit in _BUILT_UNITS:
+        # "创建省级现代化成人学校2所" (the count ends the clause), "建设1所省级示范预防接种门诊"
+        built = _BUILT_RE.search(masked[:start])
+        if built and (at_end or not built.group("noun")):
+            pre_op = "="
     if not _is_target(values[-1], bool(pre_op or change), bool(post_op), at_end, allow_unitless):
         return None
     op = _combine(pre_op, post_op, masked[op_start:start], values[0])
