@@ -39,12 +39,13 @@ LEVEL_RANK = Case(When(level="red", then=0), When(level="orange", then=1), defau
 # ------------------------------------------------------------------ selection helpers
 
 def _region(request) -> Region:
-    visible = regions_visible_to(request.user)
+    # parents joined: the page heading's full_name (省市区) walks them
+    visible = regions_visible_to(request.user).select_related("parent__parent")
     code = request.GET.get("region")
     if code:
         return get_object_or_404(visible, code=code)
     if request.user.region_id:
-        return request.user.region
+        return visible.get(pk=request.user.region_id)
     region = visible.filter(assessment_runs__isnull=False).order_by("code").first()
     if region is None:
         raise Http404(_("No region to show."))
@@ -130,7 +131,8 @@ def dashboard(request):
         level_counts[lv] += 1
     context.update({
         "department": department,
-        "departments": list(departments_visible_to(request.user).filter(region=region).values_list("pk", "name")),
+        # region is one the user may see (_region), so its departments are visible to a reader
+        "departments": list(Department.objects.filter(region=region).values_list("pk", "name")),
         "milestone": milestone, "milestones": sorted(int(k) for k in run.summary if k.isdigit()),
         "current": current, "areas": _in_plan_order(run.plan, current.get("areas", [])), "statuses": [(st, services.LIGHT[st]) for st in services.STATUS_ORDER],
         "lights": services.LIGHT, "level_counts": level_counts, "levels": services.LEVEL_ORDER,
