@@ -108,6 +108,9 @@ def test_the_review_page_marks_a_corrected_target_with_what_was_extracted(plan, 
         assert f"已修改（原：{target.year} {target.get_op_display()} {extracted}）" in item, url
     # The other targets of the plan are not marked.
     assert len(re.findall(r'class="corrected"', html)) == 1
+    # The edit form shows it beside the target's row too.
+    edit = client.get(f"/plans/indicators/{indicator.pk}/").content.decode()
+    assert f"已修改（原：{target.year} {target.get_op_display()} {extracted}）" in edit
 
     # Put back as extracted: no longer marked (the value compared as a number).
     client.post(f"/plans/indicators/{indicator.pk}/", indicator_form(indicator, **{

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from tianping.web.orgs.permissions import PLAN_READERS, get_scoped_or_404, role_required
 
-from .models import Indicator, Measure, Plan
+from .models import Measure, Plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
