@@ -12,7 +12,7 @@ CORRECTABLE = ("year", "op", "value", "upper", "unit", "base_year", "tolerance",
 def backfill(apps, schema_editor):
     Target = apps.get_model("plans", "Target")
     batch = []
-    for target in Target.objects.filter(extracted=None).iterator(chunk_size=2000):
+    for target in Target.objects.filter(extracted__isnull=True).iterator(chunk_size=2000):
         target.extracted = {name: getattr(target, name) for name in CORRECTABLE}
         batch.append(target)
         if len(batch) >= 2000:
