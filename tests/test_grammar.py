@@ -192,6 +192,19 @@ def test_things_to_build_counted_in_measures():
     assert numeric(extract_indicators("建设社区服务站3个点位的试点工作", end_year=2030, directional=False)) == []
 
 
+def test_time_stated_per_population_is_named_for_each():
+    text = from_seed("002", "合理安排儿童作息，保证每天睡眠时间小学生达到10小时、初中生达到9小时、高中生达到8小时。")
+    got = numeric(extract_indicators(text, end_year=2030, directional=False))
+    assert got == [("初中生每天睡眠时间", 2030, "=", 9, "小时"), ("小学生每天睡眠时间", 2030, "=", 10, "小时"),
+                   ("高中生每天睡眠时间", 2030, "=", 8, "小时")]
+
+
+def test_urging_is_not_part_of_the_name():
+    text = from_seed("002", "督促学生掌握至少1项体育技能，保障中小学生在每天校内体育活动时间不少于1小时。")
+    got = numeric(extract_indicators(text, end_year=2030, directional=False))
+    assert ("学生掌握体育技能数量", 2030, ">=", 1, "项") in got
+
+
 def test_fraction_and_half():
     got = targets_of("000", "区党政工作部门，保证1/2以上的领导班子配备女干部，其中要有一定数量的正职。")
     assert got == [("配备女干部的领导班子比例", 2030, ">=", 0.5, "")]

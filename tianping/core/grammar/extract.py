@@ -96,6 +96,7 @@ def _numeric(r: _Reading, clause: Clause, groups: list[Group]) -> str:
         last = k + 1 == len(groups)
         name = _group_name(r, clause, seg_start, g, next_start, last)
         name = _elliptic(name, subject or r.subject, g) if name else subject or r.subject
+        name = _population_first(name)
         if r.context and not name.startswith(r.context):
             name = r.context + name
         if not g.change:
@@ -110,9 +111,24 @@ def _numeric(r: _Reading, clause: Clause, groups: list[Group]) -> str:
     return subject
 
 
+_WHO = r"[^，。；、的]{0,4}(?:学生|生|儿童|幼儿|婴儿|妇女|女性|老人)"
+_TOPIC_WHO_RE = re.compile(rf"^(?P<topic>[^，。；]*?(?:时间|时长))(?P<who>{_WHO})$")
+_WHO_TOPIC_RE = re.compile(rf"^(?P<who>{_WHO})(?P<topic>[^，。；]*?(?:时间|时长))$")
+
+
+def _population_first(name: str) -> str:
+    """"每天睡眠时间小学生达到10小时": the time is the pupils' -> "小学生每天睡眠时间"."""
+    m = _TOPIC_WHO_RE.match(name)
+    return m.group("who") + m.group("topic") if m else name
+
+
 def _elliptic(name: str, previous: str, g: Group) -> str:
     """"市区…入园率达到98%以上，县（市）达到30%以上": a short qualifier borrows the rate
-    just named ("县（市）入园率"). Counts are left alone ("床位增至3.17张")."""
+    just named ("县（市）入园率"); "小学生…10小时、初中生达到9小时" borrows the time
+    ("初中生每天睡眠时间"). Other counts are left alone ("床位增至3.17张")."""
+    time = _WHO_TOPIC_RE.match(previous)
+    if time and re.fullmatch(_WHO, name):
+        return name + time.group("topic")
     head = head_of(previous)
     shares = head.endswith(("率", "比例", "比重", "占比")) and g.values[-1].unit in RATE_UNITS
     if shares and not has_head(name) and len(name) <= 6:
