@@ -6,6 +6,7 @@ import json
 import pandas as pd
 import pytest
 
+from tianping.core.assess import assess
 from tianping.reports.annual import build_annual
 from tianping.reports.document import Paragraph, Table
 from tianping.reports.evaluation import EvaluationInputs, build_evaluation
@@ -106,3 +107,28 @@ def test_evaluation_rate_is_cores_one_rule():
         assert f"{int(core['attained'])}项" in sentence and f"{core['rate']:.1%}" in sentence
     report = build_evaluation(result.results, stage="midterm", region="甲区")
     assert "妇女与健康领域可监测的3项指标中，2项已实现目标，达标率66.7%。" in texts(report)
+
+
+def test_annual_sentence_names_the_pooled_rate_of_a_rare_event():
+    """A district of ~3,000 births: 0 deaths in 2024, 2 in 2022–2024 (test_assess_rare_events)."""
+    from test_assess_rare_events import TARGET, mmr
+
+    counts = {2020: (1, 3000), 2021: (0, 3000), 2022: (1, 3100), 2023: (1, 3000), 2024: (0, 3000)}
+    obs = mmr(counts)
+    result = assess(obs, TARGET, year=2024)
+    report = build_annual(result.results, region="甲区", year=2024, observations=obs)
+    sentence = next(b for b in report.blocks if isinstance(b, Paragraph) and b.text.startswith("2024年，全区孕产妇死亡率"))
+    assert "例数较少，按近3年合计2例计算为22/10万，" in sentence.text
+    pooled = {f.field: f.value for f in sentence.facts if f.field.startswith("pooled")}
+    assert pooled == {"pooled_years": 3.0, "pooled_events": 2.0, "pooled_value": pytest.approx(2 / 9100 * 1e5)}
+
+
+def test_evaluation_gap_of_a_rare_event_is_to_the_pooled_rate():
+    from test_assess_rare_events import TARGET, mmr
+
+    counts = {2020: (1, 3000), 2021: (0, 3000), 2022: (1, 3100), 2023: (1, 3000), 2024: (0, 3000)}
+    result = assess(mmr(counts), TARGET, year=2024)
+    said = texts(build_evaluation(result.results, stage="midterm", region="甲区"))
+    # 21.98 → 22/10万 against ≤ 12/10万: the gap is 10, not the 12 a single zero year would show
+    assert ("孕产妇死亡率2024年为0/10万，例数较少，按近3年合计2例计算为22/10万，目标≤12/10万，差距10个十万分点，"
+            "评估为“需加快”。") in said

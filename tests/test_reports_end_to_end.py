@@ -28,7 +28,8 @@ SEED = "000_f8529f9a3fcda828.txt"      # 西岗区妇女发展规划
 REGION = "西岗区"
 RESULT_COLUMN = {"latest_value": "latest_value", "latest_year": "latest_year", "target_value": "target_value",
                  "target_upper": "target_upper", "milestone": "milestone", "projection": "projected",
-                 "projection_low": "projected_low", "projection_high": "projected_high"}
+                 "projection_low": "projected_low", "projection_high": "projected_high",
+                 "pooled_years": "pooled_years"}
 NOT_ASSESSABLE = {"数据不足", "待评估"}
 DEPARTMENTS = {"区卫生健康局": "全面落实孕产妇健康管理，推进两癌筛查。"}
 
@@ -69,6 +70,19 @@ def previous_observation(observations, row):
     return same.sort_values("year").iloc[-1]
 
 
+def pooled_from_observations(observations, row):
+    """Σevents ÷ Σdenominator × scale over the row's last pooled_years counted years."""
+    same = observations[(observations["indicator"] == row["indicator"]) & observations["numerator"].notna()
+                        & observations["denominator"].notna() & (observations["year"] <= row["latest_year"])]
+    for column in ("sex", "age", "residence"):
+        same = same[same[column].fillna("").astype(str) == str(row[column])]
+    last = same.sort_values("year").tail(int(row["pooled_years"]))
+    assert last["numerator"].iloc[-1] < 20                      # only rare events are pooled
+    scale = 1e5 if row["unit"] == "1/10万" else 100.0 if row["unit"] == "%" else 1000.0
+    return {"pooled_events": float(last["numerator"].sum()),
+            "pooled_value": float(last["numerator"].sum() / last["denominator"].sum() * scale)}
+
+
 def expected_result_value(fact, row, observations, results):
     if fact.field in RESULT_COLUMN:
         return float(row[RESULT_COLUMN[fact.field]])
@@ -83,8 +97,13 @@ def expected_result_value(fact, row, observations, results):
         difference = round(latest - round(float(male["latest_value"]), 1), 1)
         assert np.sign(fact.value) == np.sign(difference)
         return abs(difference)
+    if fact.field in ("pooled_value", "pooled_events"):        # recounted from the observations
+        return pooled_from_observations(observations, row)[fact.field]
     if fact.field == "gap":                                     # to the value the target requires
-        return abs(round(round(float(row["goal_value"]), 1) - latest, 1))
+        judged = latest
+        if row["pooled_years"] > 0:                             # a rare event: the pooled rate
+            judged = round(pooled_from_observations(observations, row)["pooled_value"], 1)
+        return abs(round(round(float(row["goal_value"]), 1) - judged, 1))
     raise AssertionError(f"unknown field {fact.field}")
 
 
@@ -148,7 +167,8 @@ def label_stripper(generated, plan):
     labels = {plan.title, generated.get("region", REGION), *DEPARTMENTS, *map(str, generated["results"]["indicator"].unique()),
               *(a.name for a in plan.areas)}
     labels = sorted((label for label in labels if label), key=len, reverse=True)
-    pattern = re.compile("|".join(map(re.escape, labels)) + r"|1?/10万(活产)?")
+    # "1/10万" alone is a unit; after a number ("11/10万") only "/10万" is.
+    pattern = re.compile("|".join(map(re.escape, labels)) + r"|(?<![\d.])1/10万(活产)?|/10万(活产)?")
     return lambda text: pattern.sub(" ", text)
 
 

@@ -192,9 +192,24 @@ def phrase_number(phrase: str) -> str:
     return numbers_in(phrase)[-1]
 
 
+def pooled_part(row) -> tuple[str, list[Fact]]:
+    """Rare events: "例数较少，按近3年合计2例计算为22/10万，" — the pooled rate the engine
+    judged attainment on (core engine.py, "Rare events"); "" for other rows."""
+    years = row.get("pooled_years")
+    if not res.present(years) or not years:
+        return "", []
+    text, facts = compose("例数较少，按近{years}年合计{events}例计算为{value}，",
+                          years=result_fact(row, "pooled_years", shown=fmt_count(years)),
+                          events=result_fact(row, "pooled_events"),
+                          value=value_part(row, "pooled_value"))
+    return text, facts
+
+
 def status_part(row) -> tuple[str, list[Fact]]:
+    pooled, facts = pooled_part(row)
     clause = status_clause(row["status"], int(row["milestone"]))
-    facts = [result_fact(row, "milestone")] if str(int(row["milestone"])) in clause else []
+    facts += [result_fact(row, "milestone")] if str(int(row["milestone"])) in clause else []
+    clause = pooled + clause
     target, target_facts = target_part(row)
     if row["status"] in ("已达标", "预计达标", "需加快") and target:
         clause += f"（目标{target}）"

@@ -16,7 +16,7 @@ import pandas as pd
 
 from tianping.reports import results as res
 from tianping.reports.annual import (appendix_table, assessable_rows, attained_rows, by_area, ordinal, plan_name,
-                                     status_members)
+                                     pooled_part, status_members)
 from tianping.reports.document import Fact, Heading, PageBreak, Paragraph, Report, Table, numbers_in
 from tianping.reports.facts import (count_fact, plain_fact, rate_fact, result_fact, target_part, value_part,
                                     year_part)
@@ -161,7 +161,15 @@ def gap(row) -> float:
     """Distance from the latest value to the value the target requires (the engine's goal_value:
     the band edge for "~", the resolved value for relative and annual targets)."""
     goal = row["goal_value"] if res.present(row["goal_value"]) else row["target_value"]
-    return round(abs(shown_value(goal) - shown_value(row["latest_value"])), 1)
+    return round(abs(shown_value(goal) - shown_value(judged_value(row))), 1)
+
+
+def judged_value(row) -> float:
+    """The value attainment was judged on: the pooled rate for a rare event (core
+    engine.py, "Rare events"), else the latest value."""
+    pooled = row.get("pooled_years")
+    return row["pooled_value"] if res.present(pooled) and pooled and res.present(row.get("pooled_value")) \
+        else row["latest_value"]
 
 
 def gap_sentence(row) -> Paragraph:
@@ -176,6 +184,10 @@ def gap_sentence(row) -> Paragraph:
     gap_text = (gap_fact.shown + spoken, [gap_fact]) if gap(row) >= 0.05 else ("甚微", [])   # rounds to 0: not attained, nearly
     text, facts = compose(wording("eval_gap"), indicator=row["indicator"], year=year_part(row),
                           value=value_part(row), target=target_part(row), gap=gap_text)
+    pooled, pooled_facts = pooled_part(row)
+    if pooled and "，目标" in text:   # the gap is to the pooled rate: say so before the target
+        text = text.replace("，目标", "，" + pooled.rstrip("，") + "，目标", 1)
+        facts += pooled_facts
     return Paragraph(text[:-1] + f"，评估为“{row['status']}”。", facts)
 
 
