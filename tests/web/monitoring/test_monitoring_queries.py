@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 # Uncached page, including the session, user and cache-version lookups.
 DASHBOARD_QUERIES = 12
-INDICATOR_QUERIES = 13
+INDICATOR_QUERIES = 12
 
 
 def grow(run, indicator, n: int) -> None:

@@ -8,7 +8,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Q, When
+from django.db.models import Case, Prefetch, Q, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,7 +25,7 @@ from tianping.web.plans.models import Indicator
 from . import charts, compare, services
 from .cache import cached_page
 from .forms import AcknowledgeForm, CloseForm, JudgementForm
-from .models import AssessmentRun, Notification, QualitativeJudgement, Result, Warning
+from .models import AssessmentRun, Notification, QualitativeJudgement, Result, Warning, WarningEvent
 
 READERS = (Role.OFFICE, Role.STATISTICS, Role.EVALUATION, Role.LEADERSHIP, Role.READONLY)
 WARNING_READERS = (*READERS, Role.REPORTER)
@@ -222,16 +222,22 @@ def indicator(request, pk):
     runs = AssessmentRun.objects.filter(plan=ind.plan, region=region).order_by("-year")
     year = _int(request.GET.get("year"))
     run = next((r for r in runs if r.year == year), runs.first())
-    results = list(run.results.filter(indicator=ind).order_by("milestone", "sex", "age", "residence")) if run else []
+    results = list(run.results.filter(indicator=ind).select_related("department")
+                   .order_by("milestone", "sex", "age", "residence")) if run else []
     for r in results:
         r.method_label = " / ".join(METHOD_LABELS.get(m, m) for m in (r.progress_method, r.trend_method) if m) or "—"
     observations = _observations(ind, region, run)
+    # events and their users in one query, whatever the number of warnings
     warnings = (Warning.objects.filter(indicator=ind, region=region).select_related("department")
-                .prefetch_related("events__user").order_by("-created_at"))
+                .prefetch_related(Prefetch("events", queryset=WarningEvent.objects.select_related("user")))
+                .order_by("-created_at"))
+    # the stored run already names the department in this region (services._departments_in)
+    department = results[0].department if results else services.department_in(ind, region)
     return render(request, "monitoring/indicator.html", {
         "region": region, "indicator": ind, "run": run, "results": results, "observations": observations,
-        "targets": ind.targets.all(), "warnings": warnings,
-        "department": services.department_in(ind, region),
+        "target_sources": [(y, text) for y, text in ind.targets.values_list("year", "source_text")
+                           if text and text != ind.source_text],
+        "warnings": warnings, "department": department,
         "chart": charts.indicator_option_data(ind, observations, results),
         "query": f"region={region.code}" + (f"&year={run.year}" if run else ""),
     })
