@@ -360,8 +360,8 @@ def test_words_after_a_count_name_what_is_counted():
                    ("每个社区卫生服务中心全科医生人数", 2030, ">=", 1, "名")]
     text = from_seed("002", "每千名儿童拥有儿科执业（助理）医生达1.12名、床位增至3.17张。")
     got = numeric(extract_indicators(text, end_year=2030, directional=False))
-    assert [(g[0], g[3], g[4]) for g in got] == [("床位数量", 3.17, "张"),
-                                                 ("每千名儿童拥有儿科执业（助理）医生人数", 1.12, "名")]
+    assert [(g[0], g[3], g[4]) for g in got] == [("每千名儿童拥有儿科执业（助理）医生人数", 1.12, "名"),
+                                                 ("每千名儿童拥有床位数量", 3.17, "张")]
 
 
 def test_direction_from_operators_then_from_the_name():

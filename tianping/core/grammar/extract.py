@@ -116,6 +116,10 @@ _TOPIC_WHO_RE = re.compile(rf"^(?P<topic>[^，。；]*?(?:时间|时长))(?P<who
 _WHO_TOPIC_RE = re.compile(rf"^(?P<who>{_WHO})(?P<topic>[^，。；]*?(?:时间|时长))$")
 
 
+# "每千名儿童拥有", "每万人口拥有": a rate per population that a list of counts shares.
+_PER_RE = re.compile(r"^每[十百千万]?[名个位]?[^，。；、]{1,6}?拥有")
+
+
 def _population_first(name: str) -> str:
     """"每天睡眠时间小学生达到10小时": the time is the pupils' -> "小学生每天睡眠时间"."""
     m = _TOPIC_WHO_RE.match(name)
@@ -129,6 +133,9 @@ def _elliptic(name: str, previous: str, g: Group) -> str:
     time = _WHO_TOPIC_RE.match(previous)
     if time and re.fullmatch(_WHO, name):
         return name + time.group("topic")
+    per = _PER_RE.match(previous)
+    if per and len(name) <= 4 and not has_head(name) and not name.startswith("每"):
+        return per.group() + name       # "每千名儿童拥有…医生达1.12名、床位增至3.17张"
     head = head_of(previous)
     shares = head.endswith(("率", "比例", "比重", "占比")) and g.values[-1].unit in RATE_UNITS
     if shares and not has_head(name) and len(name) <= 6:
