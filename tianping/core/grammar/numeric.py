@@ -2,7 +2,9 @@
 
 A *group* is one or more values stated together ("2.8‰、3‰和4‰以下") with one
 operator. Whether a number is a target at all is decided here: a rate or a share
-always is; a count ("1名", "4.5个") needs an operator word; an age ("3岁以下儿童",
+always is; a count ("1名", "4.5个") needs an operator word, or a building verb
+("创建…学校2所" ending the clause, "建设1所…门诊"), and is not one when it only
+describes each thing counted ("建设两处1000平方米以上的…中心"); an age ("3岁以下儿童",
 "0-6个月婴儿") is a target only in "预期寿命达到80岁" form; a bare number only in a
 table cell.
 """
