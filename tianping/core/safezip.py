@@ -30,7 +30,7 @@ def check_zip(source: bytes | str | Path, where: Location | None = None, error: 
     try:
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as z:
             infos = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except Exception:  # BadZipFile, NotImplementedError (bogus version), OSError, ValueError …
         return  # not a ZIP at all: the reader itself says the file is broken, in its own words
     if len(infos) > MAX_ENTRIES:
         raise error(f"文件内部包含{len(infos)}个部件，超过上限{MAX_ENTRIES}，疑似恶意构造，拒绝读取", where)

@@ -239,15 +239,20 @@ def check_upload(filename: str, data: bytes, max_bytes: int = MAX_BYTES) -> None
                 raise TianpingError("文件解压后过大，拒绝读取", Location(file=name))
             names = [i.filename.lower() for i in infos]
             content_types = z.read("[Content_Types].xml") if "[content_types].xml" in names else b""
-    except zipfile.BadZipFile:
+    except TianpingError:
+        raise
+    except Exception:  # BadZipFile, zlib.error, NotImplementedError …: a damaged package, not a 500
         raise TianpingError("文件已损坏或不是Excel工作簿", Location(file=name)) from None
     if any(n.endswith("vbaproject.bin") for n in names) or b"macroEnabled" in content_types:
         raise TianpingError("工作簿含有宏，不予接收，请另存为不含宏的 .xlsx 后上传", Location(file=name))
 
 
-def _sheet_xml(data: bytes) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:  # sizes already bounded by check_zip
-        return b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+def _sheet_xml(data: bytes, filename: str) -> bytes:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:  # sizes already bounded by check_zip
+            return b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+    except Exception:  # zlib.error, NotImplementedError, BadZipFile …: a damaged package
+        raise TianpingError("文件已损坏或不是Excel工作簿", Location(file=filename)) from None
 
 
 def _formula_cells(data: bytes) -> set[tuple[int, int]]:
@@ -307,7 +312,7 @@ def read_template(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> Rea
     if errors:
         return ReadResult(meta, [], errors)
     fill, merged = _merged_values(ws)
-    xml = _sheet_xml(data)
+    xml = _sheet_xml(data, filename)
     formulas = _formula_cells(data) if (b"<f>" in xml or b"<f " in xml) else set()
 
     def get(r, key):
