@@ -219,3 +219,39 @@ def test_progress_bar_polls_while_the_job_runs_and_stops_when_done(new_report, o
     bar = client_of(office).get(url).content.decode()
     assert "hx-get" not in bar and 'value="100"' in bar
     assert client_of(other_office).get(url).status_code == 404
+
+
+def _based_on(response) -> str:
+    import re
+
+    found = re.search(r'name="based_on" value="([^"]*)"', response.content.decode())
+    assert found, "the form carries the version it was loaded from"
+    return found.group(1)
+
+
+def test_saving_a_submitted_self_evaluation_as_draft_takes_it_out_of_the_reports(demo_plan, reporter, client_of):
+    c = client_of(reporter)
+    url = reverse("publishing:self_evaluation", args=[demo_plan.pk, 2025])
+    c.post(url, {"progress": "已提交的内容", "based_on": _based_on(c.get(url)), "submit": "1"})
+    assert DepartmentSelfEvaluation.objects.get().state == "submitted"
+    response = c.post(url, {"progress": "改了一半的草稿", "based_on": _based_on(c.get(url)), "save": "1"})
+    assert response.status_code == 302
+    item = DepartmentSelfEvaluation.objects.get()
+    assert (item.progress, item.state, item.submitted_at) == ("改了一半的草稿", "draft", None)
+    report = services.create_report(demo_plan, demo_plan.region, "midterm", 2025, reporter)
+    assert services.gather(report)["inputs"]["department_reports"] == {}   # a draft never feeds a report
+
+
+def test_a_stale_self_evaluation_form_is_refused_not_overwriting(demo_plan, reporter, client_of):
+    c = client_of(reporter)
+    url = reverse("publishing:self_evaluation", args=[demo_plan.pk, 2025])
+    c.post(url, {"progress": "第一版", "based_on": _based_on(c.get(url)), "save": "1"})
+    stale = _based_on(c.get(url))                        # two tabs open on the same version
+    assert c.post(url, {"progress": "甲的修改", "based_on": stale, "save": "1"}).status_code == 302
+    response = c.post(url, {"progress": "乙的修改", "based_on": stale, "save": "1"})
+    assert response.status_code == 409 and "已被他人修改" in response.content.decode()
+    assert DepartmentSelfEvaluation.objects.get().progress == "甲的修改"
+    new = reverse("publishing:self_evaluation", args=[demo_plan.pk, 2030])   # a new one opened in two tabs
+    assert c.post(new, {"progress": "甲", "based_on": "", "save": "1"}).status_code == 302
+    assert c.post(new, {"progress": "乙", "based_on": "", "save": "1"}).status_code == 409
+    assert DepartmentSelfEvaluation.objects.get(year=2030).progress == "甲"

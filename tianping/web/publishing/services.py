@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -394,10 +394,30 @@ def send_back(report: Report, user, comment: str) -> Report:
     return report
 
 
+def version_of(instance: DepartmentSelfEvaluation) -> str:
+    """The version a self-evaluation form is based on: its last save time ("" = not yet saved)."""
+    return instance.updated_at.isoformat() if instance.pk and instance.updated_at else ""
+
+
 @transaction.atomic
-def save_self_evaluation(instance: DepartmentSelfEvaluation, user, submit: bool) -> DepartmentSelfEvaluation:
+def save_self_evaluation(instance: DepartmentSelfEvaluation, user, submit: bool,
+                         based_on: str | None = None) -> DepartmentSelfEvaluation:
+    """Save (draft) or submit. Only a submitted self-evaluation feeds reports, so saving one
+    without submitting takes it back to draft. ``based_on`` (version_of what the form showed):
+    if the stored one changed meanwhile, nothing is saved (never last-write-wins)."""
+    if based_on is not None:
+        stored = DepartmentSelfEvaluation.objects.select_for_update().filter(
+            plan=instance.plan, region=instance.region, department=instance.department, year=instance.year).first()
+        if (version_of(stored) if stored else "") != based_on:
+            raise WorkflowError("自评报告已被他人修改，未保存；请刷新页面核对后再保存")
     instance.updated_by = user
     if submit:
         instance.state, instance.submitted_at = DepartmentSelfEvaluation.State.SUBMITTED, timezone.now()
-    instance.save()
+    else:
+        instance.state, instance.submitted_at = DepartmentSelfEvaluation.State.DRAFT, None
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:   # created at the same moment in another request
+        raise WorkflowError("自评报告已被他人修改，未保存；请刷新页面核对后再保存") from None
     return instance

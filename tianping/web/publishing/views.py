@@ -192,13 +192,22 @@ def self_evaluation(request, plan_pk, year):
     instance = DepartmentSelfEvaluation.objects.filter(plan=plan, region=region, department=department,
                                                        year=year).first()
     instance = instance or DepartmentSelfEvaluation(plan=plan, region=region, department=department, year=year)
+    based_on = services.version_of(instance)
     form = SelfEvaluationForm(request.POST or None, instance=instance)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.save_self_evaluation(form.save(commit=False), request.user, submit="submit" in request.POST)
-        messages.success(request, _("Self-evaluation saved."))
-        return redirect("publishing:self_evaluations")
-    return render(request, "publishing/self_evaluation.html", {"form": form, "plan": plan, "year": year,
-                                                                 "instance": instance})
+        try:
+            services.save_self_evaluation(form.save(commit=False), request.user, submit="submit" in request.POST,
+                                          based_on=request.POST.get("based_on", ""))
+        except services.WorkflowError as err:
+            messages.error(request, str(err))
+            status = 409
+        else:
+            messages.success(request, _("Self-evaluation saved."))
+            return redirect("publishing:self_evaluations")
+    return render(request, "publishing/self_evaluation.html", {
+        "form": form, "plan": plan, "year": year, "instance": instance,
+        "based_on": request.POST.get("based_on", based_on) if status == 409 else based_on}, status=status)
 
 
 # ------------------------------------------------------------------ public portal (no login)
