@@ -16,6 +16,15 @@ Prints p50/p95/p99 latency and throughput per page.
         [--dir /tmp/tianping-bench-web] [--database-url postgres://postgres@127.0.0.1:5432/bench]
         [--workers 3] [--threads 8] [--rebuild]
 
+A database already built in --dir (or at --database-url) is reused as it is: building
+takes minutes (100 districts × 2 plans assessed), a run afterwards only the load itself.
+--rebuild refuses to overwrite one; remove the folder to start afresh.
+
+Server: gunicorn gthread workers, by default one more process than cores (3 on 2 cores)
+× 8 threads. The pages are CPU-bound Python, so processes, not threads, use the cores;
+the threads keep a worker busy while one of its requests waits on the database or the
+client, and bound how many requests one process takes at once.
+
 The bar (DESIGN.md): p95 < 300 ms with 50 concurrent users.
 """
 
@@ -240,7 +249,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds a user reads a page before the next request (0: back to back)")
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) + 1)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/tianping-bench-web"))
     parser.add_argument("--database-url", default="")
