@@ -289,3 +289,25 @@ def test_reminders_reach_departments_that_have_not_submitted(client_of, reporter
     tasks = client_of(hr_reporter).get(url("tasks")).content.decode()
     assert "催报" in tasks and f"{round_2024.year}年度监测数据填报" in tasks
     assert "催报" not in client_of(reporter).get(url("tasks")).content.decode()   # already submitted
+
+
+def test_a_stale_work_report_form_is_refused_not_overwriting(client_of, reporter, sub_of, framework, round_2024):
+    import re
+
+    sub = sub_of("卫健局")
+    c = client_of(reporter)
+
+    def based_on():
+        found = re.search(r'name="based_on" value="([^"]*)"', c.get(url("submission", sub.pk)).content.decode())
+        assert found, "the work report form carries the version it was loaded from"
+        return found.group(1)
+
+    stale = based_on()                                  # two tabs open on the same (empty) report
+    c.post(url("work_report", sub.pk), {"work_progress": "甲写的落实情况", "based_on": stale})
+    assert Submission.objects.get(pk=sub.pk).work_progress == "甲写的落实情况"
+    r = c.post(url("work_report", sub.pk), {"work_progress": "乙写的落实情况", "based_on": stale}, follow=True)
+    assert "已被他人修改" in r.content.decode()
+    assert Submission.objects.get(pk=sub.pk).work_progress == "甲写的落实情况"
+    c.post(url("indicator", sub.pk, framework["mgmt"].pk), form_data({0: ("96", "", "", "")}))   # values saved meanwhile
+    c.post(url("work_report", sub.pk), {"work_progress": "甲再改", "based_on": based_on()})      # do not conflict
+    assert Submission.objects.get(pk=sub.pk).work_progress == "甲再改"

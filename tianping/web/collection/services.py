@@ -9,6 +9,7 @@ never interleave, and a failing import leaves nothing behind.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from . import signals
 from .models import Comment, Entry, EntryChange, ReportingRound, Submission
 
 Channel = EntryChange.Channel
+WORK_REPORT_FIELDS = ("work_progress", "work_problems", "work_next_year")
 
 # Age groups offered when an indicator is reported by age and no earlier data names
 # its groups (the groups of earlier observations of the indicator win).
@@ -421,7 +423,7 @@ def submit(submission: Submission, user, work_report: dict | None = None) -> Sub
     if not sub.is_editable:
         raise WorkflowError(f"当前状态“{sub.get_state_display()}”不能提交")
     if work_report:
-        for key in ("work_progress", "work_problems", "work_next_year"):
+        for key in WORK_REPORT_FIELDS:
             if key in work_report:
                 setattr(sub, key, work_report[key])
     problems = final_check(sub)
@@ -498,14 +500,26 @@ def add_comment(submission: Submission, user, text: str) -> Comment:
     return Comment.objects.create(submission=submission, author=user, kind=Comment.Kind.COMMENT, text=text.strip())
 
 
+def work_report_version(sub: Submission) -> str:
+    """The version a work report form is based on: a digest of the stored texts (saving
+    values, which bumps ``Submission.version``, does not make the report form stale)."""
+    texts = json.dumps([getattr(sub, key) for key in WORK_REPORT_FIELDS], ensure_ascii=False)
+    return hashlib.sha256(texts.encode("utf-8")).hexdigest()[:16]
+
+
 @transaction.atomic
 def save_work_report(submission: Submission, user, data: dict) -> Submission:
+    """Save the three texts. ``data["based_on"]`` (work_report_version of what the form
+    showed): if the stored report changed meanwhile, nothing is saved (never last-write-wins)."""
     sub = _locked(submission)
     if not sub.is_editable:
         raise WorkflowError(f"当前状态“{sub.get_state_display()}”不能修改工作报告")
-    for key in ("work_progress", "work_problems", "work_next_year"):
+    based_on = data.get("based_on")
+    if based_on is not None and based_on != work_report_version(sub):
+        raise WorkflowError("年度工作报告已被他人修改，未保存；请刷新页面核对后再保存")
+    for key in WORK_REPORT_FIELDS:
         setattr(sub, key, (data.get(key) or "").strip())
-    sub.save(update_fields=["work_progress", "work_problems", "work_next_year"])
+    sub.save(update_fields=list(WORK_REPORT_FIELDS))
     return sub
 
 

@@ -149,6 +149,7 @@ def submission_detail(request, pk):
         "flags": services.quality_flags(sub),
         "reviewer": can_review(request.user), "unlocker": can_unlock(request.user),
         "comments": sub.comments.select_related("author"), "timeliness": sub.timeliness,
+        "work_report_version": services.work_report_version(sub),
     })
 
 
