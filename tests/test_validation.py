@@ -16,6 +16,9 @@ def test_parse_cell_tolerates_excel_habits():
         assert parse_cell(mark) == (None, None)
     value, err = parse_cell("约九十")
     assert value is None and "不是数字" in err and "约九十" in err
+    for huge in (10**400, -10**400, "1e400", float("inf")):   # a number too big for a float is an error, not a crash
+        value, err = parse_cell(huge)
+        assert value is None and "不是有效数字" in err
 
 
 def test_shares_are_0_to_100_and_counts_not_negative():

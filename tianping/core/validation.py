@@ -102,7 +102,10 @@ def fmt(x: float) -> str:
 
 def parse_cell(raw, unit: str = "") -> tuple[float | None, str | None]:
     """(number or None for no data, Chinese error or None). Accepts what Excel users type."""
-    result = parse_number(raw, normalize_unit(unit))
+    try:
+        result = parse_number(raw, normalize_unit(unit))
+    except OverflowError:   # an integer too big for a float (JSON integers have no limit)
+        return None, "数值过大，不是有效数字"
     if isinstance(result, _Missing):
         return None, None
     if isinstance(result, _Bad):

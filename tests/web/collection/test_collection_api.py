@@ -157,6 +157,7 @@ def test_malformed_payloads_are_refused_by_row(reporter, sub_of, framework):
         ({"observations": [{"indicator": ind, "value": True}]}, "须为数字"),
         ({"observations": [{"indicator": ind, "value": 1, "colour": "red"}]}, "未知字段colour"),
         ({"dry_run": "yes", "observations": [{"indicator": ind, "value": 1}]}, "dry_run"),
+        ({"observations": [{"indicator": ind, "value": 10**400}]}, "不是有效数字"),    # JSON integers have no limit
     ]:
         r = c.post(endpoint, payload, format="json")
         assert r.status_code == 400 and words in str(r.json()["errors"]), (payload, r.json())
