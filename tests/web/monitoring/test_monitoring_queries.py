@@ -58,3 +58,31 @@ def test_indicator_page_queries_do_not_grow_with_the_data(assessed, office, clie
     grow(run, indicator, 12)
     html = fetch(client_of, office, url, django_assert_max_num_queries, INDICATOR_QUERIES)
     assert all(f"查询计数预警{i}" in html and f"说明{i}" in html and f"{i}岁组" in html for i in range(12))
+
+
+def test_indicator_page_of_a_city_plan_names_the_district_department(imported_plan, regions, office, client_of,
+                                                                     django_assert_max_num_queries):
+    """A city's plan applies to its districts (the bench's case): the page names the
+    district's own department of that name, read from the stored run, within the limit."""
+    from tianping.web import demo as setup
+    from tianping.web.monitoring import services
+    from tianping.web.plans.models import Plan
+
+    city, district = regions["210200"], regions["210203"]
+    setup.seed_departments(city)
+    plan = imported_plan("000", "210200")[0]
+    setup.assign_demo_departments(plan)
+    plan.status = Plan.Status.CONFIRMED
+    plan.save()
+    indicator = plan.indicators.exclude(responsible_department=None).filter(targets__isnull=False).first()
+    assert indicator.responsible_department.region == city
+    for year in (2021, 2022, 2023, 2024):
+        Observation.objects.create(indicator=indicator, region=district, year=year, value=50.0 + year - 2020)
+    services.assess_plan_region(plan, district, trigger="test")
+    client = client_of(office)
+    with django_assert_max_num_queries(INDICATOR_QUERIES):
+        page = client.get(f"/monitoring/indicator/{indicator.pk}/?region={district.code}")
+    assert page.status_code == 200
+    shown = page.context["department"]
+    assert shown.region == district and shown.name == indicator.responsible_department.name
+    assert f'<strong id="department">{shown.name}</strong>' in page.content.decode()
