@@ -200,6 +200,8 @@ class Run:
         self.acked = defaultdict(list)      # (sub, indicator, i) -> [value, ...] in acknowledgement order
         self.conflicts = 0
         self.refused = 0                    # blocking validation errors (not server errors)
+        self.clashes = []                   # outcomes of each pair of simultaneous saves
+        self.before = {}                    # cell versions before the run
 
     def record(self, kind, status, text, elapsed, ok_statuses=(200,)):
         with self.lock:
@@ -214,7 +216,7 @@ def fill(run, client, r, ind, rng, barrier=None):
     path = f"/collection/submissions/{r['sub']}/indicators/{ind}/"
     status, text, t = client.request(path)
     if not run.record("form GET", status, text, t):
-        return
+        return "error"
     fields = {}
     versions = {}
     for kind, i, value in FIELD.findall(text):
@@ -245,20 +247,26 @@ def fill(run, client, r, ind, rng, barrier=None):
         with run.lock:
             for i, (kind, v) in sent.items():
                 run.acked[(r["sub"], ind, i)].append((kind, v))
-    elif status in (200, 400) and "已被他人修改" in text:
+        return "saved"
+    if status in (200, 400) and "已被他人修改" in text:
         with run.lock:
             run.conflicts += 1
             run.times["form POST (conflict)"].append(t)
-    elif status in (200, 400):
+        return "conflict"
+    if status in (200, 400):
         with run.lock:
             run.refused += 1
             run.times["form POST (refused)"].append(t)
-    else:
-        run.record("form POST", status, text, t)
+        return "refused"
+    run.record("form POST", status, text, t)
+    return "error"
+
+
+RUN_SALT = secrets.token_hex(4)   # new values on every run: a save identical to the stored value changes nothing
 
 
 def reporter_loop(run, port, r, stop_at, think, seed):
-    rng = random.Random(seed)
+    rng = random.Random(f"{RUN_SALT}-{seed}")
     client = Client(port, r["cookie"])
     time.sleep(rng.uniform(0, think * 2))
     for ind in r["indicators"]:
@@ -280,16 +288,27 @@ def office_loop(run, port, o, stop_at, think, seed):
 
 
 def pair_clash(run, port, pair, seed):
-    rng = random.Random(seed)
+    rng = random.Random(f"{RUN_SALT}-{seed}")
     a, b = pair
     ind = a["indicators"][-1]
     barrier = threading.Barrier(2)
-    threads = [threading.Thread(target=fill, args=(run, Client(port, x["cookie"]), x, ind, rng, barrier))
+    outcomes = []
+    threads = [threading.Thread(target=lambda x=x: outcomes.append(fill(run, Client(port, x["cookie"]), x, ind,
+                                                                        random.Random(rng.random()), barrier)))
                for x in (a, b)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    with run.lock:
+        run.clashes.append(tuple(sorted(outcomes)))
+
+
+def entry_versions() -> dict:
+    from tianping.web.collection.models import Entry
+
+    return {(e.submission_id, e.indicator_id, e.sex, e.age, e.residence): e.version
+            for e in Entry.objects.filter(submission__round__region__code__startswith="9801")}
 
 
 def verify(run) -> tuple[int, int]:
@@ -310,8 +329,13 @@ def verify(run) -> tuple[int, int]:
                                      residence=cell.residence).first()
             checked += 1
             kind, last = acks[-1]
-            if e is None or e.version != len(acks) or abs((getattr(e, kind) or 0) - last) > 1e-9:
+            base = run.before.get((sub, ind, cell.sex, cell.age, cell.residence), 0)
+            if e is None or e.version != base + len(acks) or abs((getattr(e, kind) or 0) - last) > 1e-9:
                 lost += 1
+                if os.environ.get("LOAD_DEBUG"):
+                    from tianping.web.collection.models import EntryChange
+                    print("LOST", sub, ind, i, "base", base, "acks", acks, "db", e and (e.version, e.value, e.numerator),
+                          list(EntryChange.objects.filter(entry=e).values_list("version", "old", "new", "at")))
     return checked, lost
 
 
@@ -342,6 +366,8 @@ def main() -> None:
     port = free_port()
     server = serve(args, port)
     run = Run()
+    run.before = entry_versions()
+    connections.close_all()
     try:
         stop_at = time.perf_counter() + args.seconds
         threads = [threading.Thread(target=reporter_loop, args=(run, port, r, stop_at, args.think, n))
@@ -377,6 +403,8 @@ def main() -> None:
     print(f"errors (HTTP 5xx/4xx/connection): {len(run.errors)}")
     for e in run.errors[:5]:
         print("  ", e)
+    from collections import Counter
+    print(f"clashes (two reporters saving the same form at once): {dict(Counter(run.clashes))}")
     print(f"conflicting edits detected and refused: {run.conflicts} of {len(pairs)} clashes; "
           f"saves refused by validation: {run.refused}")
     print(f"lost writes: {lost} of {checked} acknowledged cells checked against the database")
