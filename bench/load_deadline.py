@@ -219,20 +219,26 @@ def fill(run, client, r, ind, rng, barrier=None):
         return "error"
     fields = {}
     versions = {}
+    shown = {}
     for kind, i, value in FIELD.findall(text):
         if kind == "version":
             versions[i] = value or "0"
         else:
             fields.setdefault(i, set()).add(kind)
+            shown[(kind, i)] = value
     data, sent = {}, {}
     for i, kinds in fields.items():
         data[f"version_{i}"] = versions.get(i, "0")
         if "numerator" in kinds:
             num = rng.randint(1, 50)
+            if shown.get(("numerator", i)) in (str(num), f"{num:.1f}"):
+                num += 1                    # always a real change (an identical save changes nothing)
             data[f"numerator_{i}"], data[f"denominator_{i}"] = str(num), "100000"
             sent[i] = ("numerator", float(num))
         else:
             v = round(rng.uniform(40, 60), 1)
+            if shown.get(("value", i)) in (str(v), f"{v:g}"):
+                v = round(v + 0.1, 1)
             data[f"value_{i}"] = str(v)
             sent[i] = ("value", v)
         data[f"note_{i}"] = "截止日前填报"
