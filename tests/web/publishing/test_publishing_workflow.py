@@ -255,3 +255,23 @@ def test_a_stale_self_evaluation_form_is_refused_not_overwriting(demo_plan, repo
     assert c.post(new, {"progress": "甲", "based_on": "", "save": "1"}).status_code == 302
     assert c.post(new, {"progress": "乙", "based_on": "", "save": "1"}).status_code == 409
     assert DepartmentSelfEvaluation.objects.get(year=2030).progress == "甲"
+
+
+def test_a_self_evaluation_belongs_to_the_departments_own_region(demo_plan, regions, client_of, generated):
+    from tianping.web.orgs.models import Department, User
+
+    health = Department.objects.get(region=regions["210203"], name="卫健局")
+    city_reporter = User.objects.create_user(username="cityrep", password="x", role="reporter",
+                                             region=regions["210200"], department=health)   # user region ≠ department's
+    c = client_of(city_reporter)
+    url = reverse("publishing:self_evaluation", args=[demo_plan.pk, 2025])
+    assert c.post(url, {"progress": "西岗区卫健局的自评", "submit": "1"}).status_code == 302
+    assert DepartmentSelfEvaluation.objects.get().region == demo_plan.region            # filed where the plan is
+    assert "西岗区卫健局的自评" in generated("midterm").snapshot["inputs"]["department_reports"]["卫健局"]
+
+    elsewhere = Department.objects.get(region=regions["220113"], name="卫健局")
+    outsider = User.objects.create_user(username="outsider", password="x", role="reporter",
+                                        region=regions["210000"], department=elsewhere)  # sees 西岗区 plans by region
+    assert client_of(outsider).get(url).status_code == 404
+    assert client_of(outsider).post(url, {"progress": "代写", "submit": "1"}).status_code == 404
+    assert DepartmentSelfEvaluation.objects.count() == 1

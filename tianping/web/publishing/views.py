@@ -184,11 +184,13 @@ def self_evaluations(request):
 @role_required(Role.REPORTER)
 @require_http_methods(["GET", "POST"])
 def self_evaluation(request, plan_pk, year):
-    """A reporter writes (and submits) their own department's self-evaluation."""
+    """A reporter writes (and submits) their own department's self-evaluation, for a plan of
+    the department's own region (the one its evaluation report reads), else 404."""
     plan = get_scoped_or_404(_plans(request.user), request.user, pk=plan_pk)
-    if not 2000 <= year <= 2100:
+    department = request.user.department
+    if not 2000 <= year <= 2100 or department is None or plan.region_id != department.region_id:
         raise Http404
-    department, region = request.user.department, request.user.region
+    region = plan.region
     instance = DepartmentSelfEvaluation.objects.filter(plan=plan, region=region, department=department,
                                                        year=year).first()
     instance = instance or DepartmentSelfEvaluation(plan=plan, region=region, department=department, year=year)
