@@ -4,6 +4,7 @@ and a second run changes nothing."""
 from click.testing import CliRunner
 
 from tianping.commands.web import demo
+from tianping.web.collection.models import ReportingRound, Submission
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.models import Region, User
 from tianping.web.plans.models import Plan
@@ -26,9 +27,13 @@ def test_demo_imports_six_plans_creates_users_and_is_idempotent(transactional_db
         assert user.username in output and user.check_password(f"tp-{user.username}-2030")
     synthetic = Observation.objects.count()
     assert synthetic > 100 and not Observation.objects.filter(synthetic=False).exists()
+    reporter = User.objects.get(username="reporter")
+    assert Submission.objects.filter(round__region=reporter.region, round__year=2025,
+                                     department=reporter.department).exists()  # 我的填报任务 is not empty
 
     run_demo()
     assert Plan.objects.count() == 6 and Observation.objects.count() == synthetic
+    assert ReportingRound.objects.count() == 1
     assert User.objects.count() == len(User.Role.values) + 1
 
 

@@ -216,3 +216,18 @@ def _number(value) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if number != number else number
+
+
+def open_demo_round(office: User, year: int = 2025) -> bool:
+    """Open the office's reporting round for ``year`` so the reporter has tasks.
+
+    Idempotent: an existing round is left as it is. Returns whether one was opened."""
+    import datetime
+
+    from tianping.web.collection.models import ReportingRound
+    from tianping.web.collection.services import open_round
+
+    if ReportingRound.objects.filter(region=office.region, year=year).exists():
+        return False
+    open_round(office.region, year, datetime.date(year + 1, 12, 31), office)
+    return True
