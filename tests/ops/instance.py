@@ -113,5 +113,31 @@ def generate():
     print(json.dumps({"report": report.pk, "job": job.pk}))
 
 
+def session():
+    """A logged-in session of a reporter, its submission and indicators (for HTTP clients)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from tianping.web.collection import services as coll
+    from tianping.web.collection.models import Submission
+    from tianping.web.orgs.models import User
+
+    sub = Submission.objects.order_by("pk").first()
+    user = User.objects.filter(role="reporter", department=sub.department).first()
+    s = SessionStore()
+    s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    s.create()
+    inds = [i.pk for i in coll.indicators_for(sub.department, sub.round.region) if not coll.has_counts(i)]
+    print(json.dumps({"session": s.session_key, "submission": sub.pk, "indicators": inds}))
+
+
+def entries():
+    from tianping.web.collection.models import Entry
+
+    print(json.dumps({f"{e.indicator_id}-{e.sex}-{e.age}-{e.residence}": [e.version, e.value]
+                      for e in Entry.objects.all()}))
+
+
 if __name__ == "__main__":
-    {"populate": populate, "snapshot": snapshot, "generate": generate}[sys.argv[1]]()
+    {"populate": populate, "snapshot": snapshot, "generate": generate, "session": session, "entries": entries}[sys.argv[1]]()
