@@ -100,7 +100,8 @@ def ensure_submissions(round_: ReportingRound) -> int:
                    .distinct())
     existing = set(round_.submissions.values_list("department_id", flat=True))
     new = [Submission(round=round_, department=d) for d in departments if d.pk not in existing]
-    Submission.objects.bulk_create(new)
+    # Runs on page views too: two people opening the page at once must not collide.
+    Submission.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
 
 
@@ -108,8 +109,12 @@ def ensure_submissions(round_: ReportingRound) -> int:
 def open_round(region, year: int, deadline, user, opens_on=None) -> ReportingRound:
     if ReportingRound.objects.filter(region=region, year=year).exists():
         raise WorkflowError(f"{region.name}{year}年度的填报轮次已存在")
-    round_ = ReportingRound.objects.create(region=region, year=year, deadline=deadline, created_by=user,
-                                           opens_on=opens_on or timezone.localdate())
+    try:
+        with transaction.atomic():  # a concurrent open of the same round hits the unique constraint
+            round_ = ReportingRound.objects.create(region=region, year=year, deadline=deadline, created_by=user,
+                                                   opens_on=opens_on or timezone.localdate())
+    except IntegrityError:
+        raise WorkflowError(f"{region.name}{year}年度的填报轮次已存在") from None
     ensure_submissions(round_)
     return round_
 
