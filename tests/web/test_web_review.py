@@ -190,3 +190,17 @@ def test_the_department_of_another_region_is_refused_in_the_framework_table(plan
     assert "已保存" in fragment and f'value="{health.pk}" selected' in fragment
     indicator.refresh_from_db()
     assert indicator.responsible_department == health
+
+
+def test_a_garbled_id_in_a_form_gets_a_chinese_message_not_a_server_error(plan, client_of, office):
+    """A hand-edited or truncated POST ("other=abc", "area=1x") is a bad choice, not a 500."""
+    client = client_of(office)
+    keep = plan.indicators.first()
+    count = plan.indicators.count()
+    page = client.post(f"/plans/indicators/{keep.pk}/merge/", {"other": "abc"}, follow=True)
+    assert page.status_code == 200 and "请选择要并入本指标的指标" in page.content.decode()
+    assert plan.indicators.count() == count
+    client.post(f"/plans/{plan.pk}/indicators/new/", {"name": "妇女议事会覆盖率", "area": "1x"})
+    added = plan.indicators.get(name="妇女议事会覆盖率")
+    assert added.area is None and plan.indicators.count() == count + 1
+    assert client.post(f"/plans/indicators/{keep.pk}/department/", {"responsible_department": "²"}).status_code == 400

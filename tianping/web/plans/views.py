@@ -139,7 +139,7 @@ def indicator_department(request, pk):
     indicator = _indicator(request, pk)
     departments = _departments_of(indicator.plan)
     chosen = request.POST.get("responsible_department") or None
-    department = departments.filter(pk=chosen).first() if chosen and chosen.isdigit() else None
+    department = departments.filter(pk=_pk(chosen)).first()
     if chosen is not None and department is None:
         return HttpResponseBadRequest(_("Choose a department of this plan's region."))
     indicator.responsible_department = department
@@ -162,7 +162,7 @@ def indicator_add(request, pk):
     if refused := _refuse_unless_draft(request, plan):
         return refused
     if request.method == "POST":
-        area = plan.areas.filter(pk=request.POST.get("area") or None).first()
+        area = plan.areas.filter(pk=_pk(request.POST.get("area"))).first()
         name = request.POST.get("name", "").strip()[:200]
         if not name:
             messages.error(request, _("An indicator needs a name."))
@@ -195,7 +195,7 @@ def indicator_merge(request, pk):
     indicator = _indicator(request, pk)
     if refused := _refuse_unless_draft(request, indicator.plan):
         return refused
-    other = indicator.plan.indicators.filter(pk=request.POST.get("other") or None).first()
+    other = indicator.plan.indicators.filter(pk=_pk(request.POST.get("other"))).first()
     if other is None:
         messages.error(request, _("Choose the indicator to merge into this one."))
     else:
@@ -240,6 +240,12 @@ def _refuse_unless_draft(request, plan: Plan):
     messages.error(request, _("The plan is confirmed: its indicators and targets change only by importing a "
                               "revised edition."))
     return redirect("plan_review", plan.pk)
+
+
+def _pk(value: str | None) -> int | None:
+    """A posted id, or None when it is missing or not a number (a hand-edited form): the
+    view then says "choose ..." instead of the lookup failing with a server error."""
+    return int(value) if value and value.isdecimal() else None
 
 
 def _review_url(plan: Plan) -> str:
