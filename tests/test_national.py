@@ -93,3 +93,16 @@ def test_national_figures_assess_without_error(national):
     infant = assessed[assessed["indicator"] == "婴儿死亡率"].iloc[0]
     assert infant["latest_year"] == 2024 and infant["latest_value"] == 4.0
     assert bool(infant["attained"]) is True, "4.0‰ meets ≤5.0‰"
+
+
+def test_a_local_target_weaker_than_the_outline_is_told_apart_from_one_that_cannot_be_compared():
+    from tianping.core.national import weaker_than
+
+    targets = national_targets()
+    mmr = targets[(targets["indicator"] == "孕产妇死亡率") & (targets["year"] == 2030)].iloc[0]
+    assert mmr["op"] in ("<=", "<")
+    assert weaker_than("<=", mmr["value"] + 3, mmr["op"], mmr["value"]) is True      # 15/10万 against 12/10万
+    assert weaker_than("<", mmr["value"] - 1, mmr["op"], mmr["value"]) is False
+    assert weaker_than(">=", 95.0, ">", 90.0) is False and weaker_than(">=", 85.0, ">=", 90.0) is True
+    assert weaker_than(">=", 95.0, "<=", 90.0) is None                                # opposite directions
+    assert weaker_than("<=", None, mmr["op"], mmr["value"]) is None                   # a qualitative target

@@ -14,7 +14,9 @@ in the general loader:
   say 城市 where the table's residence groups are 城镇/农村; the note keeps that.
 
 ``national_targets`` gives the targets the national outlines themselves state for
-indicators in that file (package data ``data/national_outline_targets.csv``).
+indicators in that file (package data ``data/national_outline_targets.csv``);
+``weaker_than`` tells whether a local one-sided target asks less than one of those
+(or a higher region's) for the same indicator and year.
 """
 
 from __future__ import annotations
@@ -106,3 +108,20 @@ def national_targets() -> pd.DataFrame:
     targets = pd.read_csv(io.StringIO(text), dtype={"value": float, "year": int}, keep_default_na=False)
     targets["unit"] = targets["unit"].map(normalize_unit)
     return targets
+
+
+UP = frozenset({">=", ">"})
+DOWN = frozenset({"<=", "<"})
+
+
+def weaker_than(op: str, value: float | None, ref_op: str, ref_value: float | None) -> bool | None:
+    """True when a one-sided target (``op value``) asks less than the reference target:
+    "≥90%" against "≥95%", "≤15/10万" against "≤12/10万". None when they cannot be
+    compared (a value missing, or not both rising or both falling targets)."""
+    if value is None or ref_value is None:
+        return None
+    if op in UP and ref_op in UP:
+        return bool(value < ref_value)
+    if op in DOWN and ref_op in DOWN:
+        return bool(value > ref_value)
+    return None

@@ -15,11 +15,12 @@ from __future__ import annotations
 import pandas as pd
 
 from tianping.core.assess import rollup
-from tianping.core.national import national_targets
+from tianping.core.national import DOWN, UP, national_targets, weaker_than
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.models import Region
 from tianping.web.orgs.permissions import regions_visible_to
 from tianping.web.plans.models import Plan, Target
+from tianping.web.plans.models import value_label as target_value_label
 
 from .models import AssessmentRun, Result
 from .services import LIGHT
@@ -31,23 +32,7 @@ def value_label(value, unit: str) -> str:
     """"12/10万", "95%": a number as a plan writes it (the unit 1/10万 reads /10万 after a number)."""
     if value is None:
         return "—"
-    unit = unit[1:] if unit and unit.startswith("1/") else (unit or "")
-    return f"{round(float(value), 2):g}{unit}"
-
-
-UP = {">=", ">"}
-DOWN = {"<=", "<"}
-
-
-def weaker_than(op: str, value: float, ref_op: str, ref_value: float) -> bool | None:
-    """True when the district's one-sided target asks less than the reference."""
-    if value is None or ref_value is None:
-        return None
-    if op in UP and ref_op in UP:
-        return value < ref_value
-    if op in DOWN and ref_op in DOWN:
-        return value > ref_value
-    return None
+    return target_value_label("", round(float(value), 2), None, unit or "")
 
 
 def _reference_targets(region: Region) -> dict:

@@ -23,7 +23,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
-from tianping.core.assess import KIND_NAMES, LEVEL_NAMES, assess, attainment_rate
+from tianping.core.assess import KIND_NAMES, LEVEL_NAMES, applicable_targets, assess, attainment_rate
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.models import Department, Region, User
 from tianping.web.plans.models import Indicator, Plan, Target
@@ -107,7 +107,9 @@ def summarise(results: pd.DataFrame) -> dict:
     per_area = attainment_rate(results, by=("area",))
     head = results[results["headline"]]
     for milestone in sorted(int(m) for m in head["milestone"].unique()):
-        rows = _counted_rows(results, head, milestone)
+        # the rows core's 达标率 counts (one target per indicator, the national rule), so the
+        # status counts per area add up to its figures
+        rows = applicable_targets(results, milestone)
         o = overall[overall["milestone"] == milestone].iloc[0]
         areas = []
         for area in dict.fromkeys(rows["area"].astype(object)):
@@ -119,17 +121,6 @@ def summarise(results: pd.DataFrame) -> dict:
         out[str(milestone)] = {"targets": int(o["targets"]), "assessable": int(o["assessable"]),
                                "attained": int(o["attained"]), "rate": _num(o["rate"]), "areas": areas}
     return out
-
-
-def _counted_rows(results: pd.DataFrame, head: pd.DataFrame, milestone: int) -> pd.DataFrame:
-    """The headline rows core's 达标率 counts at ``milestone``, so the status counts per
-    area add up to its figures: core's ``applicable_targets`` (one target per indicator,
-    the national rule) where core has it, else every headline row of that milestone."""
-    from tianping.core.assess import aggregate
-
-    if hasattr(aggregate, "applicable_targets"):
-        return aggregate.applicable_targets(results, milestone)
-    return head[head["milestone"] == milestone]
 
 
 def results_from_db(rows) -> pd.DataFrame:
