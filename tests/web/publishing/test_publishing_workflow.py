@@ -57,11 +57,14 @@ def test_draft_to_published_by_role_and_then_immutable(demo_plan, office, expert
 
     # wrong roles and wrong regions
     assert post(client_of(reporter), "step", report.pk, action="review").status_code == 403
-    assert post(client_of(viewer), "step", report.pk, action="review").status_code == 403
+    assert post(client_of(viewer), "step", report.pk, action="review").status_code in (403, 404)
     assert post(c_leader, "step", report.pk, action="review").status_code == 403
     assert client_of(other_office).get(reverse("publishing:report", args=[report.pk])).status_code == 404
     assert client_of(reporter).get(reverse("publishing:reports")).status_code == 403
-    assert post(client_of(viewer), "sections", report.pk, {"problems": "x"}).status_code == 403
+    assert post(client_of(viewer), "sections", report.pk, {"problems": "x"}).status_code in (403, 404)
+    # read-only users (third parties) see published reports only
+    assert client_of(viewer).get(reverse("publishing:report", args=[report.pk])).status_code == 404
+    assert f"/reports/{report.pk}/" not in client_of(viewer).get(reverse("publishing:reports")).content.decode()
 
     # approval out of order does nothing
     post(c_leader, "step", report.pk, action="approve")
@@ -81,6 +84,7 @@ def test_draft_to_published_by_role_and_then_immutable(demo_plan, office, expert
     steps = list(report.approvals.values_list("step", "user__username", "comment"))
     assert ("reviewed", "expert1", "数据核对无误") in steps and ("approved", "leader1", "同意发布") in steps
     assert ("published", "office1", "") in steps
+    assert client_of(viewer).get(reverse("publishing:report", args=[report.pk])).status_code == 200
 
     # published: immutable through the pages and the models
     files_before = {f.format: (f.sha256, f.full_path.read_bytes()) for f in report.files.all()}
@@ -204,13 +208,13 @@ def test_a_job_lost_by_a_dead_worker_is_replaced(new_report, office, django_capt
     assert job != lost and lost.state == "failed" and (job.state, job.progress) == ("done", 100)
 
 
-def test_progress_bar_polls_while_the_job_runs_and_stops_when_done(new_report, office, viewer, other_office,
-                                                                   client_of):
+def test_progress_bar_polls_while_the_job_runs_and_stops_when_done(new_report, office, expert, viewer,
+                                                                   other_office, client_of):
     report = new_report("annual")
     job = GenerationJob.objects.create(report=report, requested_by=office, state="running", progress=47,
                                        message="正在撰写：妇女与健康")
     url = reverse("publishing:job", args=[report.pk])
-    bar = client_of(viewer).get(url).content.decode()
+    bar = client_of(expert).get(url).content.decode()
     assert 'hx-trigger="every 1s"' in bar and f'hx-get="{url}"' in bar
     assert 'value="47"' in bar and "正在撰写：妇女与健康" in bar and "生成中" in bar
     GenerationJob.objects.filter(pk=job.pk).update(state="queued", progress=0)
@@ -219,6 +223,7 @@ def test_progress_bar_polls_while_the_job_runs_and_stops_when_done(new_report, o
     bar = client_of(office).get(url).content.decode()
     assert "hx-get" not in bar and 'value="100"' in bar
     assert client_of(other_office).get(url).status_code == 404
+    assert client_of(viewer).get(url).status_code == 404     # a draft is not for read-only users
 
 
 def _based_on(response) -> str:

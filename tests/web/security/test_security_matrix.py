@@ -29,6 +29,7 @@ OVERSEERS = frozenset({"office", "statistics"})
 MON_READERS = frozenset({"office", "statistics", "evaluation", "leadership", "readonly"})
 MON_WARN = ALL
 PUB_READERS = MON_READERS
+PUB_DRAFT_READERS = PUB_READERS - {"readonly"}   # the matrix's report is a draft; third parties see published ones only
 PUB_EDITORS = OVERSEERS
 EVAL = frozenset({"evaluation"})
 SELF_EVAL_LIST = frozenset({"reporter", "office", "evaluation", "leadership"})
@@ -131,12 +132,12 @@ RULES: dict[str, Rule] = {
     # publishing
     "publishing:reports": Rule(PUB_READERS),
     "publishing:report_new": Rule(PUB_EDITORS, post=True),
-    "publishing:report": Rule(PUB_READERS, P("report")),
+    "publishing:report": Rule(PUB_DRAFT_READERS, P("report")),
     "publishing:sections": Rule(PUB_EDITORS, P("report"), post=True),
     "publishing:generate": Rule(PUB_EDITORS, P("report"), post=True),
-    "publishing:job": Rule(PUB_READERS, P("report")),
+    "publishing:job": Rule(PUB_DRAFT_READERS, P("report")),
     "publishing:step": Rule(PUB_READERS, {"pk": "report", "action": "=review"}, post=True),
-    "publishing:file": Rule(PUB_READERS, {"pk": "report", "fmt": "=html"}),
+    "publishing:file": Rule(PUB_DRAFT_READERS, {"pk": "report", "fmt": "=html"}),
     "publishing:self_evaluations": Rule(SELF_EVAL_LIST),
     "publishing:self_evaluation": Rule(REPORTER, {"plan_pk": "plan", "year": "=2024"}),
     # public portal: anyone, but only published reports (the world's reports are drafts → 404)

@@ -32,8 +32,16 @@ CONTENT_TYPES = {
 }
 
 
+def _visible_reports(user):
+    """Reports of the user's regions; read-only users (third parties) see published ones only."""
+    reports = scoped(Report.objects.select_related("plan", "region"), user)
+    if not user.is_superuser and user.role == Role.READONLY:
+        reports = reports.filter(state=Report.State.PUBLISHED)
+    return reports
+
+
 def _report(request, pk) -> Report:
-    return get_scoped_or_404(Report.objects.select_related("plan", "region"), request.user, pk=pk)
+    return get_object_or_404(_visible_reports(request.user), pk=pk)
 
 
 def _plans(user):
@@ -45,7 +53,7 @@ def _plans(user):
 @role_required(*READERS)
 @require_GET
 def report_list(request):
-    reports = scoped(Report.objects.select_related("plan", "region"), request.user)
+    reports = _visible_reports(request.user)
     form = NewReportForm(plans=_plans(request.user)) if user_has_role(request.user, *EDITORS) else None
     return render(request, "publishing/reports.html", {"reports": reports, "form": form})
 
