@@ -46,6 +46,8 @@ def test_gender_gaps_f_minus_m_and_f_over_m():
     assert (row["female"], row["male"], row["gap"]) == (66.0, 72.0, -6.0)
     assert row["ratio"] == pytest.approx(66 / 72)
     assert bool(row["same_year"])
+    # women +1.5 a year (60 → 66), men +0.5 (70 → 72): the gap of −6 closes by 1.0 a year
+    assert row["gap_change"] == pytest.approx(1.0) and row["trend"] == "缩小"
 
 
 def test_development_index_is_progress_toward_target_averaged_per_area():
@@ -153,3 +155,17 @@ def test_attainment_rate_reads_a_stored_frame_keyed_by_indicator_id():
     assert counts(attainment_rate(stored, by=()), milestone=2025) == [5, 5, 4]
     with pytest.raises(ValueError, match="indicator"):
         attainment_rate(stored.drop(columns="indicator_id"), by=())
+
+
+def test_the_trend_of_a_gender_gap_from_the_slopes_of_the_two_series():
+    from tianping.core.assess import gender_gaps
+
+    def pair(indicator, female, male, slope_f, slope_m):
+        return [{"region": "甲区", "indicator": indicator, "age": "", "residence": "", "sex": sex, "latest_year": 2024,
+                 "latest_value": value, "unit": "%", "trend_slope": slope}
+                for sex, value, slope in (("女", female, slope_f), ("男", male, slope_m))]
+
+    frame = pd.DataFrame(pair("甲", 60.0, 70.0, 0.5, 1.5) + pair("乙", 70.0, 70.0, 0.2, 0.0)
+                         + pair("丙", 65.0, 60.0, 1.0, 1.0) + pair("丁", 65.0, 60.0, None, 1.0))
+    trend = gender_gaps(frame).set_index("indicator")["trend"]
+    assert trend.to_dict() == {"甲": "扩大", "乙": "扩大", "丙": "持平", "丁": ""}   # 乙: no gap, a change opens one

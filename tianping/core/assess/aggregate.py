@@ -153,11 +153,14 @@ def _counts(rows: pd.DataFrame, by: list[str], milestone: np.ndarray, config: As
 
 
 def gender_gaps(results: pd.DataFrame) -> pd.DataFrame:
-    """Latest female and male values per region × indicator (× age × residence)."""
+    """Latest female and male values per region × indicator (× age × residence), the gap
+    F−M and ratio F/M; with a ``trend_slope`` column also ``gap_change`` (the yearly change
+    of F−M: female slope − male slope) and ``trend``: 缩小 / 扩大 / 持平, "" when unknown."""
     keys = ["region", "indicator", "age", "residence"]
     series = results.drop_duplicates([*keys, "sex"])
     series = series[series["sex"].isin(["女", "男"]) & series["latest_value"].notna()]
-    cols = [*keys, "latest_year", "latest_value", "unit"]
+    slopes = "trend_slope" in series.columns
+    cols = [*keys, "latest_year", "latest_value", "unit"] + (["trend_slope"] if slopes else [])
     female = series[series["sex"] == "女"][cols].astype({k: object for k in keys})
     male = series[series["sex"] == "男"][cols].astype({k: object for k in keys})
     both = female.merge(male, on=keys, suffixes=("_f", "_m"))
@@ -169,7 +172,22 @@ def gender_gaps(results: pd.DataFrame) -> pd.DataFrame:
     out["gap"] = out["female"] - out["male"]
     out["ratio"] = out["female"] / out["male"].where(out["male"] != 0)
     out["same_year"] = both["latest_year_f"] == both["latest_year_m"]
+    if slopes:
+        change = pd.to_numeric(both["trend_slope_f"], errors="coerce") - pd.to_numeric(
+            both["trend_slope_m"], errors="coerce")
+        out["gap_change"] = change
+        out["trend"] = _gap_trend(pd.to_numeric(out["gap"], errors="coerce"), change)
     return out.reset_index(drop=True)
+
+
+def _gap_trend(gap: pd.Series, change: pd.Series) -> np.ndarray:
+    """缩小 when the gap and its yearly change have opposite signs, 扩大 when the same sign
+    or when there was no gap and any change opens one, 持平 when nothing changes."""
+    product = (gap * change).to_numpy(np.float64)
+    still = (change.abs() < 1e-9).to_numpy()
+    trend = np.select([product < 0, product > 0, still], ["缩小", "扩大", "持平"], default="扩大").astype(object)
+    trend[(gap.isna() | change.isna()).to_numpy()] = ""
+    return trend
 
 
 def development_index(results: pd.DataFrame, milestone: int | None = None) -> pd.DataFrame:

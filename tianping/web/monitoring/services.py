@@ -410,9 +410,10 @@ def record_judgement(form, indicator: Indicator, region: Region, user) -> Qualit
 
 
 def gender_view(run: AssessmentRun) -> dict:
-    """分性别统计: F/M latest values, gap and trend per sex-disaggregated indicator
-    (core.assess.gender_gaps over the stored results), and the share of indicators
-    required by sex whose female and male data were actually reported."""
+    """分性别统计: F/M latest values, gap and its trend per sex-disaggregated indicator
+    (core.assess.gender_gaps over the stored results, the trend from the series' slopes),
+    and the share of indicators required by sex whose female and male data were actually
+    reported."""
     from tianping.core.assess import gender_gaps
 
     fields = ["indicator_id", "sex", "age", "residence", "latest_year", "latest_value", "unit", "trend_slope"]
@@ -420,22 +421,11 @@ def gender_view(run: AssessmentRun) -> dict:
     frame = pd.DataFrame.from_records(rows, columns=fields).drop_duplicates(["indicator_id", "sex", "age", "residence"])
     frame = frame.rename(columns={"indicator_id": "indicator"}).assign(region=run.region.code)
     gaps = gender_gaps(frame) if not frame.empty else pd.DataFrame()
-    slopes = {(r[0], r[1], r[2], r[3]): r[7] for r in rows}
     names = {i.pk: i for i in Indicator.objects.filter(plan=run.plan)}
-    items = []
-    for g in gaps.to_dict("records"):
-        key = (g["indicator"], g["age"], g["residence"])
-        sf, sm = slopes.get((key[0], "女", key[1], key[2])), slopes.get((key[0], "男", key[1], key[2]))
-        change = None if sf is None or sm is None else sf - sm   # yearly change of F−M
-        trend = ""
-        if change is not None and g["gap"] is not None:
-            product = g["gap"] * change
-            trend = ("缩小" if product < 0 else "扩大" if product > 0 else
-                     "持平" if abs(change) < 1e-9 else "扩大")          # from no gap, any change opens one
-        items.append({"indicator": names.get(g["indicator"]), "age": g["age"], "residence": g["residence"],
-                      "unit": g["unit"], "year": _int(g["year"]), "female": _num(g["female"]), "male": _num(g["male"]),
-                      "gap": _num(g["gap"]), "ratio": _num(g["ratio"]), "gap_change": _num(change), "trend": trend,
-                      "same_year": bool(g["same_year"])})
+    items = [{"indicator": names.get(g["indicator"]), "age": g["age"], "residence": g["residence"],
+              "unit": g["unit"], "year": _int(g["year"]), "female": _num(g["female"]), "male": _num(g["male"]),
+              "gap": _num(g["gap"]), "ratio": _num(g["ratio"]), "gap_change": _num(g.get("gap_change")),
+              "trend": g.get("trend", ""), "same_year": bool(g["same_year"])} for g in gaps.to_dict("records")]
     required = [i for i in names.values() if i.by_sex]
     reported_ids = set(Observation.objects.filter(indicator__in=required, region=run.region, synthetic=run.synthetic,
                                                   sex="女", value__isnull=False).values_list("indicator_id", flat=True)) \
