@@ -125,16 +125,6 @@ def build_series(obs: pd.DataFrame, *, first_year: int | None = None,
     return SeriesMatrix(keys, np.arange(y0, y1 + 1), values, numerators, denominators)
 
 
-def first_last(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Column index of each row's first and last observation, and the count (-1 when empty)."""
-    finite = ~np.isnan(values)
-    count = finite.sum(axis=1)
-    n_cols = values.shape[1]
-    first = np.where(count > 0, finite.argmax(axis=1), -1)
-    last = np.where(count > 0, n_cols - 1 - finite[:, ::-1].argmax(axis=1), -1)
-    return first, last, count
-
-
 def next_observed(values: np.ndarray) -> np.ndarray:
     """(n, T+1) array: column of the first observation at or after column j (-1 if none).
 

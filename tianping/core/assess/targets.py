@@ -265,8 +265,3 @@ def plan_namespace(data: dict):
 
     plan.indicators = indicators
     return plan
-
-
-def targets_from_plan_dict(data: dict) -> pd.DataFrame:
-    """The targets table of a plan in its JSON form (docs/plan-schema.json)."""
-    return targets_from_plan(plan_namespace(data))

@@ -113,8 +113,3 @@ def _mask_base_years(masked: str) -> tuple[list[int], str]:
             found += [int(y) for y in (m.group("b1"), m.group("b2")) if y]
             out = out[: m.start()] + MASK * (m.end() - m.start()) + out[m.end():]
     return found, out
-
-
-def unmask(text: str) -> str:
-    """Text with the masked spans removed."""
-    return text.replace(MASK, "")
