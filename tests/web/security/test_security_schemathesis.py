@@ -12,8 +12,22 @@ from hypothesis import HealthCheck, given, settings as hsettings
 EXAMPLES = int(os.environ.get("TIANPING_SCHEMATHESIS_EXAMPLES", "15"))
 
 
+@pytest.fixture
+def keep_test_connection():
+    """Requests through the bare WSGI app must not close the test's database connection at
+    request end (Django's own test client disconnects this signal the same way)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
-def test_api_never_answers_with_a_server_error(world):
+def test_api_never_answers_with_a_server_error(world, keep_test_connection):
     import schemathesis
     from rest_framework.authtoken.models import Token
 
