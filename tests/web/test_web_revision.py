@@ -57,7 +57,14 @@ def test_the_diff_counts_add_up(confirmed_000, imported_plan):
     matched = len(diff.changed) + len(diff.same)
     assert len(diff.removed) + matched == confirmed_000.indicators.count()  # every old indicator once
     assert len(diff.added) + matched == revised.indicators.count()  # every new indicator once
-    assert diff.added and matched > 10
+    # 002 drops indicators 000 had (e.g. 先天梅毒报告发病率) and rewords one (国家和国际 → 国家与国际)
+    assert diff.removed and matched > 10
+    assert "先天梅毒报告发病率" in {c.name for c in diff.removed}
+
+    extra = revised.indicators.first()
+    extra.pk, extra.name = None, "每千人口托位数"          # an indicator 000 never had
+    extra.save()
+    assert [c.name for c in diff_plans(confirmed_000, revised).added] == ["每千人口托位数"]
 
 
 def test_a_reworded_indicator_is_matched_as_renamed(confirmed_000, imported_plan):
