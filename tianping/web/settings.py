@@ -105,6 +105,14 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Writers take the lock when their transaction begins (no deadlock on lock upgrade,
+    # so two concurrent saves queue instead of failing) and readers don't block writers.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 if os.environ.get("TIANPING_TEST_DB"):
     # A test database name of its own, so two test runs on one server don't collide.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TIANPING_TEST_DB"]}
