@@ -18,7 +18,10 @@ PG_ADMIN = os.environ.get("TIANPING_TEST_PG", "postgres://postgres@127.0.0.1:543
 
 
 def run_tianping(args, env, check=True, timeout=600, **kw):
-    full_env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    # The command runs as an operator would: none of the test process's Django settings
+    # (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly refuses).
+    ours = ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "TIANPING_TEST_DB")
+    full_env = {k: v for k, v in os.environ.items() if k not in ours}
     full_env.update(env)
     done = subprocess.run([sys.executable, "-m", "tianping.cli", *args], env=full_env, cwd=REPO,
                           capture_output=True, text=True, timeout=timeout, **kw)
