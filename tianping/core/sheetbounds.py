@@ -25,7 +25,7 @@ from tianping.core.errors import Location, TianpingError
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 200
-MAX_CELLS = 500_000
+MAX_CELLS = 200_000
 MAX_MERGES = 20_000
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

@@ -11,8 +11,8 @@ so an upload of an old template cannot silently overwrite a newer value.
 
 ``read_template(data, filename)`` checks the file (``check_upload``: .xlsx only, no
 macros, size and zip-bomb limits; ``scan_sheets``: every sheet's real and declared extent
-bounded before any row is built, then values read only up to that extent) and returns the rows with every problem as a
-``TianpingError`` naming sheet, row and column. It tolerates merged cells, numbers
+bounded before any row is built, then values read only up to that extent) and returns the
+rows with every problem as a ``TianpingError`` naming sheet, row and column. It tolerates merged cells, numbers
 stored as text, full-width digits, "—"/"**"/blank for no data.
 """
 
