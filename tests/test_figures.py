@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from tests.conftest import SEEDS
@@ -108,17 +109,20 @@ def test_the_reported_defects_are_fixed():
 @pytest.mark.parametrize(("value", "decimals", "said"), [
     (0.1 + 0.2, None, "0.3"), (95.0, None, "95"), (-0.0, None, "0"), (10.50, None, "10.5"),
     (8.666666, 1, "8.7"), (8.666666, 2, "8.67"), (-0.04, 1, "0"), (1234567, None, "1234567"),
-    (None, None, "—"), (math.nan, None, "—"), ("", None, "—"),
+    (None, None, "—"), (math.nan, None, "—"), ("", None, "—"), (pd.NA, None, "—"),
 ])
 def test_number(value, decimals, said):
     assert figures.number(value, decimals) == said
 
 
-def test_computed_figures_keep_the_plans_precision():
-    assert figures.shown_decimals(95) == 1
-    assert figures.shown_decimals(1.12, 1.0) == 2
-    assert figures.figure(1.1349, "名", figures.shown_decimals(1.12)) == "1.13名"
-    assert figures.figure(10.53, "1/10万", figures.shown_decimals(9)) == "10.5/10万"
+@pytest.mark.parametrize(("value", "written", "said"), [
+    (10.53, (9,), "10.5/10万"), (3.14, (), "3.1‰"), (0.784, (), "0.78名"), (0.78, (1,), "0.78‰"),
+    (1.12, (1.12,), "1.12名"), (1.1349, (1.12, 1), "1.13名"), (99.99, (99.99,), "99.99%"),
+    (99.994, (95,), "99.99%"), (-0.02, (), "-0.02"), (0.0, (), "0"), (None, (), "—"),
+])
+def test_computed_figures_keep_the_plans_precision(value, written, said):
+    unit = said.lstrip("-0123456789.") if value is not None else ""
+    assert figures.shown_figure(value, unit, *written) == said
 
 
 @pytest.mark.parametrize(("op", "value", "upper", "unit", "base_year", "said"), [
@@ -128,7 +132,7 @@ def test_computed_figures_keep_the_plans_precision():
     ("range", 5, 6, "%", None, "5%—6%"),
     ("relative_increase", 10, None, "%", 2020, "比2020年提高10%"),
     ("relative_decrease", 20, None, "%", None, "比基期降低20%"),
-    ("annual_decrease", 0.5, None, "个百分点", None, "每年下降0.5个百分点"),
+    ("annual_decrease", 0.5, None, "个百分点", None, "每年降低0.5个百分点"),
     ("annual_increase", 1, None, "个百分点", None, "每年提高1个百分点"),
     ("annual_relative_increase", 6, None, "%", None, "年均提高6%"),
     ("annual_relative_decrease", 3, None, "%", None, "年均降低3%"),

@@ -18,10 +18,10 @@ import pandas as pd
 
 from tianping.commands.plan import PlanInputError, _parse
 from tianping.core.assess import AssessConfig, assess, targets_from_plan
-from tianping.core.assess.phrases import number, series_label, target_phrase, with_unit
 from tianping.core.assess.targets import plan_namespace
 from tianping.core.assess.warnings import KIND_NAMES, LEVEL_NAMES
 from tianping.core.errors import TianpingError
+from tianping.core.figures import series_label, shown, shown_figure, target_phrase
 from tianping.core.synthetic import plan_indicator_units
 
 
@@ -122,14 +122,15 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _row(r) -> list[str]:
-    latest = "—" if np.isnan(r.latest_value) else f"{with_unit(r.latest_value, r.unit)}（{r.latest_year}）"
+    written = (r.target_value, r.target_upper)     # the precision the plan writes
+    latest = "—" if np.isnan(r.latest_value) else f"{shown_figure(r.latest_value, r.unit, *written)}（{r.latest_year}）"
     projected = "—"
     if not np.isnan(r.projected):
-        projected = number(r.projected)
+        projected = shown(r.projected, *written)
         if not np.isnan(r.projected_low) and r.projected_high > r.projected_low:
-            projected += f"（{number(r.projected_low)}–{number(r.projected_high)}）"
+            projected += f"（{shown(r.projected_low, *written)}–{shown(r.projected_high, *written)}）"
     ratio = "—" if np.isnan(r.progress_ratio) else f"{r.progress_ratio:.2f}"
-    target = target_phrase(r.op, r.target_value, r.target_upper, r.target_unit, r.base_year, r.target_text)
+    target = target_phrase(r.op, r.target_value, r.target_unit, r.target_upper, r.base_year, r.target_text, r.unit)
     return [series_label(str(r.indicator), str(r.sex), str(r.age), str(r.residence)), str(r.milestone),
             target, latest, projected, ratio, str(r.status)]
 
