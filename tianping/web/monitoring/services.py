@@ -24,6 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from tianping.core.assess import KIND_NAMES, LEVEL_NAMES, applicable_targets, assess, attainment_rate
+from tianping.core.figures import STATUS_ORDER
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.models import Department, Region, User
 from tianping.web.plans.models import Indicator, Plan, Target
@@ -33,10 +34,6 @@ from .models import AssessmentRun, Notification, QualitativeJudgement, Result, W
 
 log = logging.getLogger(__name__)
 
-STATUS_ORDER = ["已达标", "预计达标", "需加快", "进展缓慢", "退步", "数据不足", "待评估"]
-# Traffic light of each status on the dashboard.
-LIGHT = {"已达标": "green", "预计达标": "green", "需加快": "yellow", "进展缓慢": "orange", "退步": "red",
-         "数据不足": "grey", "待评估": "grey"}
 LEVEL_ORDER = ["red", "orange", "yellow"]
 
 

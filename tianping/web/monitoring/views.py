@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tianping.core.figures import LIGHTS, STATUS_ORDER, status_light
 from tianping.web.collection.models import ReportingRound, Submission
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.models import Department, Region
@@ -134,8 +135,8 @@ def dashboard(request):
         # region is one the user may see (_region), so its departments are visible to a reader
         "departments": list(Department.objects.filter(region=region).values_list("pk", "name")),
         "milestone": milestone, "milestones": sorted(int(k) for k in run.summary if k.isdigit()),
-        "current": current, "areas": _in_plan_order(run.plan, current.get("areas", [])), "statuses": [(st, services.LIGHT[st]) for st in services.STATUS_ORDER],
-        "lights": services.LIGHT, "level_counts": level_counts, "levels": services.LEVEL_ORDER,
+        "current": current, "areas": _in_plan_order(run.plan, current.get("areas", [])), "statuses": [(st, LIGHTS[st]) for st in STATUS_ORDER],
+        "lights": LIGHTS, "level_counts": level_counts, "levels": services.LEVEL_ORDER,
         "top_warnings": warnings.select_related("indicator", "department").order_by(LEVEL_RANK, "-updated_at")[:8],
         "completeness": _completeness(region), "query": _query(run, region, milestone=milestone,
                                                               department=department.pk if department else None),
@@ -147,7 +148,7 @@ def _in_plan_order(plan, areas):
     """Areas in the plan's order, each with ``cells``: its status counts in the column order
     (a JSON object's key order is not kept by PostgreSQL's jsonb)."""
     order = {name: i for i, name in enumerate(plan.areas.order_by("number").values_list("name", flat=True))}
-    areas = [{**a, "cells": [a["status"].get(st, 0) for st in services.STATUS_ORDER]} for a in areas]
+    areas = [{**a, "cells": [a["status"].get(st, 0) for st in STATUS_ORDER]} for a in areas]
     return sorted(areas, key=lambda a: order.get(a["area"], len(order)))
 
 
@@ -184,12 +185,12 @@ def area(request):
         goal = goals.setdefault(key, {"goal": r.goal, "indicators": {}})
         entry = goal["indicators"].setdefault(r.indicator_id, {"indicator": r.indicator, "department": r.department,
                                                               "by_milestone": {}})
-        r.light = services.LIGHT.get(r.status, "grey")
+        r.light = status_light(r.status)
         entry["by_milestone"].setdefault(r.milestone, r)
     milestones = sorted({r.milestone for r in rows})
     return render(request, "monitoring/area.html", {
         "region": region, "run": run, "area": name, "goals": sorted(goals.values(), key=lambda g: g["goal"].number if g["goal"] else 999),
-        "milestones": milestones, "lights": services.LIGHT, "query": _query(run, region)})
+        "milestones": milestones, "lights": LIGHTS, "query": _query(run, region)})
 
 
 # ------------------------------------------------------------------ indicator page
