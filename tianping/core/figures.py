@@ -15,7 +15,8 @@ Rules (a statistician's, written down once):
   that must agree with the printed text.
 * **Units.** A rate unit "1/10万" drops its 1 after the number (9/10万,
   15/10万活产); "1/千" is ‰. 个百分点, 岁, 名, 张, 元 … follow the number as written.
-  A target written as a fraction ("1/2以上": value 0.5, no unit) reads 50%以上.
+  A target written as a fraction ("1/2以上": value 0.5, no unit) of an indicator
+  measured in % reads 50%以上 (``as_written``).
 * **Targets** read one way, as the plan says them: "95%以上", "9/10万以下",
   "40%左右", "5%—6%", "比2020年提高10%", "每年降低0.5个百分点", "逐步提高".
   With a year: "2025年95%以上" (``dated_target``).
@@ -102,6 +103,15 @@ def rounded(value: object, *written: object) -> float | None:
     return None if x is None else round(x, precision(x, *written))
 
 
+def difference(a: object, b: object, *written: object) -> float | None:
+    """a − b as the printed figures say it (a change, a gap, 女−男): each rounded as
+    ``shown`` prints it, the difference to the finer of the two precisions."""
+    x, y = rounded(a, *written), rounded(b, *written)
+    if x is None or y is None:
+        return None
+    return round(x - y, max(precision(a, *written), precision(b, *written)))
+
+
 def shown(value: object, *written: object) -> str:
     """A computed figure at its ``precision``: 10.5, 0.78, 1.13."""
     return number(value, precision(value, *written))
@@ -146,10 +156,11 @@ def spoken_unit(unit: str | None) -> str:
 
 def as_written(value: object, unit: str | None, measured_in: str | None = "") -> tuple[float | None, str]:
     """A target value in the unit its indicator is measured in. A fraction without a unit
-    ("1/2以上": 0.5, "") of an indicator in % or without a unit (配备女干部的领导班子比例)
-    is a share, 50 %: the convention of tianping.core.grammar.expected. Others are unchanged."""
+    ("1/2以上": 0.5, "") of an indicator measured in % is 50 % (the convention of
+    tianping.core.grammar.expected); of an indicator without a unit, whose values are
+    fractions too, it stays 0.5. Others are unchanged."""
     x = as_float(value)
-    if not unit and (measured_in or "") in ("", "%") and x is not None and 0 < x <= 1:
+    if not unit and measured_in == "%" and x is not None and 0 < x <= 1:
         return round(x * 100, WRITTEN_DECIMALS), "%"
     return x, unit or measured_in or ""
 

@@ -14,15 +14,15 @@ from typing import Callable
 import pandas as pd
 
 from tianping.core.assess.aggregate import assessable_mask, attained_mask
+from tianping.core import figures
 from tianping.core.assess.warnings import KIND_NAMES, LEVEL_NAMES
 from tianping.reports import results as res
 from tianping.reports.charts import series_chart
 from tianping.reports.document import (Chart, Fact, Heading, PageBreak, Paragraph, Report, Table,
                                        numbers_in)
-from tianping.reports.facts import (change_value, count_fact, plain_fact, result_fact, target_part,
-                                    value_part, year_part)
-from tianping.reports.phrases import (change_phrase, compose, fmt_count, fmt_number, shown_value,
-                                      status_clause, with_unit, wording)
+from tianping.reports.facts import (change_value, count_fact, difference, plain_fact, result_fact, row_number,
+                                    target_part, value_part, written, year_part)
+from tianping.reports.phrases import compose, status_clause, wording
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
 STATUS_GROUPS = {"attained": ["已达标"], "on_track": ["预计达标"], "accelerate": ["需加快"],
@@ -78,7 +78,7 @@ def plan_name(plan, region: str) -> str:
 def set_title(report: Report, plan, region: str, year: int) -> None:
     plan_title = plan_name(plan, region)
     report.title, report.title_facts = compose(wording("annual_title"), plan_title=plan_title,
-                                               year=plain_fact("report", "year", year, fmt_count(year)))
+                                               year=plain_fact("report", "year", year, figures.number(year)))
     report.title_facts += [plain_fact("plan", "title", float(n), n) for n in numbers_in(plan_title)]
 
 
@@ -102,7 +102,7 @@ def opening(current: pd.DataFrame, plan, region: str, year: int) -> Paragraph:
               for key, s in STATUS_GROUPS.items()}
     text, facts = compose(
         wording("annual_opening"),
-        year=plain_fact("report", "year", year, fmt_count(year)), region=region,
+        year=plain_fact("report", "year", year, figures.number(year)), region=region,
         plan_title=plan_name(plan, region),
         kind_people=KIND_PEOPLE.get(getattr(plan, "kind", ""), "妇女儿童"),
         total=count_fact("indicators", current),
@@ -139,7 +139,7 @@ def late_note(late: pd.DataFrame, year: int) -> Paragraph:
         shown, fact = year_part(row)
         pieces.append(f"{row['indicator']}（最新为{shown}年）")
         facts += fact
-    text, head = compose("以下指标尚无{year}年数据：", year=plain_fact("report", "year", year, fmt_count(year)))
+    text, head = compose("以下指标尚无{year}年数据：", year=plain_fact("report", "year", year, figures.number(year)))
     return Paragraph(text + "、".join(pieces) + "。", head + facts)
 
 
@@ -182,8 +182,8 @@ def change_part(row) -> tuple[str, list[Fact]]:
     if previous_year != int(row["latest_year"]) - 1:
         against = f"{previous_year}年"
         facts.append(result_fact(row, "previous_year"))
-    phrase = change_phrase(change, row["unit"], against=against)
-    if abs(change) >= 0.05:
+    phrase = figures.change_since(change, row["unit"], against, figures.precision(change, *written(row)))
+    if not phrase.endswith("持平"):
         facts.append(result_fact(row, "change", change, phrase_number(phrase)))
     return phrase, facts
 
@@ -199,7 +199,7 @@ def pooled_part(row) -> tuple[str, list[Fact]]:
     if not res.present(years) or not years:
         return "", []
     text, facts = compose("例数较少，按近{years}年合计{events}例计算为{value}，",
-                          years=result_fact(row, "pooled_years", shown=fmt_count(years)),
+                          years=result_fact(row, "pooled_years", shown=figures.number(years, 0)),
                           events=result_fact(row, "pooled_events"),
                           value=value_part(row, "pooled_value"))
     return text, facts
@@ -245,14 +245,14 @@ def sex_table(current: pd.DataFrame, frame: pd.DataFrame, year: int) -> Table | 
     """分性别统计: female and male values this year and the gap (女−男), in printed precision."""
     table = Table(header=["指标", "单位", "女性", "男性", "差值（女－男）"], rows=[],
                   caption=f"主要指标分性别情况（{year}年）", widths=[5, 1.3, 1.4, 1.4, 1.9],
-                  facts=[plain_fact("report", "year", year, fmt_count(year))])
+                  facts=[plain_fact("report", "year", year, figures.number(year))])
     for _, row in current[current["latest_year"] == year].iterrows():
         pair = sex_rows(row, frame)
         if pair is None:
             continue
         female, male = (result_fact(r, "latest_value") for r in pair)
-        gap = round(shown_value(pair[0]["latest_value"]) - shown_value(pair[1]["latest_value"]), 1)
-        gap_fact = result_fact(pair[0], "sex_gap", gap, fmt_number(abs(gap)))
+        gap = difference(pair[0], pair[0]["latest_value"], pair[1]["latest_value"])
+        gap_fact = result_fact(pair[0], "sex_gap", gap, row_number(pair[0], abs(gap)))
         gap_fact = replace(gap_fact, members=(pair[1].name,))         # the male row it is measured against
         sign = "+" if gap > 0 else "－" if gap < 0 else ""
         table.rows.append([row["indicator"], row["unit"] or "—", female.shown, male.shown, sign + gap_fact.shown])
@@ -268,8 +268,8 @@ def cell(row, field: str) -> tuple[str, list[Fact]]:
 
 
 def indicator_table(area: str, rows: pd.DataFrame, frame: pd.DataFrame, year: int) -> Table:
-    header_facts = [plain_fact("report", "year", year - 1, fmt_count(year - 1)),
-                    plain_fact("report", "year", year, fmt_count(year))]
+    header_facts = [plain_fact("report", "year", year - 1, figures.number(year - 1)),
+                    plain_fact("report", "year", year, figures.number(year))]
     table = Table(header=["指标", "单位", f"{year - 1}年", f"{year}年", "目标", "状态"], rows=[],
                   caption=f"{area}领域主要指标", facts=header_facts, widths=[5, 1.3, 1.3, 1.3, 1.8, 1.5])
     for _, row in rows[rows["latest_value"].map(res.present)].iterrows():
@@ -322,7 +322,7 @@ def add_warnings(report: Report, warnings: pd.DataFrame | None, region: str) -> 
         report.add(Paragraph(wording("warnings_none")))
         return
     text, facts = compose(wording("warnings_intro"),
-                          count=plain_fact("warning", "count", len(warnings), fmt_count(len(warnings))))
+                          count=plain_fact("warning", "count", len(warnings), str(len(warnings))))
     report.add(Paragraph(text, facts))
     for index, warning in warnings.iterrows():
         text = warning_text(warning)
@@ -356,7 +356,7 @@ def appendix_table(frame: pd.DataFrame) -> Table:
         latest_year, latest_value = cell(row, "latest_year"), cell(row, "latest_value")
         target, target_facts = target_cell(row)
         table.rows.append([row["area"] or "主要指标", row["indicator"], milestone.shown, target,
-                           latest_year[0], with_unit(latest_value[0], row["unit"]) if latest_value[1] else "—",
+                           latest_year[0], latest_value[0] + figures.unit_suffix(row["unit"]) if latest_value[1] else "—",
                            row["status"]])
         table.facts += [milestone, *target_facts, *latest_year[1], *latest_value[1]]
     return table

@@ -16,7 +16,7 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from tianping.reports.fonts import cjk_font  # noqa: E402
-from tianping.reports.phrases import target_phrase  # noqa: E402
+from tianping.core.figures import target_phrase  # noqa: E402
 
 SERIES_LABEL = {"total": "合计", "": "合计", "female": "女性", "male": "男性",
                 "urban": "城镇", "rural": "农村"}

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from tianping.core import figures
 from tianping.reports import results as res
 from tianping.reports.annual import (appendix_table, assessable_rows, attained_rows, by_area, ordinal, plan_name,
                                      pooled_part, status_members)
 from tianping.reports.document import Fact, Heading, PageBreak, Paragraph, Report, Table, numbers_in
-from tianping.reports.facts import (count_fact, plain_fact, rate_fact, result_fact, target_part, value_part,
-                                    year_part)
-from tianping.reports.phrases import compose, spoken_unit, fmt_number, shown_value, wording
+from tianping.reports.facts import (count_fact, difference, plain_fact, rate_fact, result_fact, row_number,
+                                    target_part, value_part, year_part)
+from tianping.reports.phrases import compose, wording
 
 STAGES = {"midterm": ("中期", "已实现目标"), "final": ("终期", "实现目标")}
 ON_COURSE = ("已达标", "预计达标")
@@ -161,7 +162,7 @@ def gap(row) -> float:
     """Distance from the latest value to the value the target requires (the engine's goal_value:
     the band edge for "~", the resolved value for relative and annual targets)."""
     goal = row["goal_value"] if res.present(row["goal_value"]) else row["target_value"]
-    return round(abs(shown_value(goal) - shown_value(judged_value(row))), 1)
+    return abs(difference(row, goal, judged_value(row)))
 
 
 def judged_value(row) -> float:
@@ -179,9 +180,9 @@ def gap_sentence(row) -> Paragraph:
     if not (res.present(row["goal_value"]) or res.present(row["target_value"])):   # 逐步提高 and the like
         text, facts = attained_piece(row)
         return Paragraph(f"{text}，评估为“{row['status']}”。", facts)
-    spoken = spoken_unit(row["unit"])
-    gap_fact = result_fact(row, "gap", gap(row), fmt_number(gap(row)))
-    gap_text = (gap_fact.shown + spoken, [gap_fact]) if gap(row) >= 0.05 else ("甚微", [])   # rounds to 0: not attained, nearly
+    spoken = figures.spoken_unit(row["unit"])
+    gap_fact = result_fact(row, "gap", gap(row), row_number(row, gap(row)))
+    gap_text = (gap_fact.shown + spoken, [gap_fact]) if gap_fact.shown != "0" else ("甚微", [])   # rounds to 0: not attained, nearly
     text, facts = compose(wording("eval_gap"), indicator=row["indicator"], year=year_part(row),
                           value=value_part(row), target=target_part(row), gap=gap_text)
     pooled, pooled_facts = pooled_part(row)

@@ -1,15 +1,13 @@
-"""Narrative phrases: how numbers, changes, targets and statuses are written.
+"""Narrative phrases: how statuses are written in a report, and the sentence patterns.
 
-One place for the rules so the builders stay consistent and the tests can apply
-the same rule when they check a rendered number against the stored value.
-The sentence patterns themselves live in templates/wording.json, which the
-office may edit without touching code.
+Numbers, units, changes and targets are said by tianping.core.figures (the one place
+for those rules, shared with the pages). The sentence patterns themselves live in
+templates/wording.json, which the office may edit without touching code.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -17,11 +15,6 @@ from pathlib import Path
 from tianping.reports.document import Fact
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-OP_SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "", "~": ""}
-
-# The unit a change is spoken in ("提高0.8个百分点"), by the indicator's unit.
-CHANGE_UNIT = {"%": "个百分点", "‰": "个千分点", "1/10万": "个十万分点", "/10万": "个十万分点"}
 
 STATUS_CLAUSE = {
     "已达标": "已实现{milestone}年目标",
@@ -43,61 +36,6 @@ def wording(key: str) -> str:
     """A sentence pattern; TIANPING_REPORT_WORDING points at an office copy."""
     path = os.environ.get("TIANPING_REPORT_WORDING", str(TEMPLATES / "wording.json"))
     return _load_wording(path)[key]
-
-
-def fmt_number(value: float, decimals: int = 1) -> str:
-    """1 decimal, the way statistical reports print; whole numbers without ".0"."""
-    rounded = round(float(value), decimals)
-    if rounded == int(rounded):
-        return str(int(rounded))
-    return f"{rounded:.{decimals}f}"
-
-
-def fmt_count(value: int) -> str:
-    return str(int(value))
-
-
-def with_unit(shown: str, unit: str) -> str:
-    unit = unit or ""
-    if unit.startswith("1/"):          # "1/10万" is written "15.1/10万"
-        return f"{shown}{unit[1:]}"
-    return f"{shown}{unit}"
-
-
-def shown_value(value: float) -> float:
-    """The value as printed, for arithmetic that must agree with the text."""
-    return round(float(value), 1)
-
-
-def change_phrase(change: float, unit: str, *, against: str = "上年") -> str:
-    """"比上年提高0.8个百分点" / "与上年持平"; ``change`` already in shown precision."""
-    if abs(change) < 0.05:
-        return f"与{against}持平"
-    verb = "提高" if change > 0 else "下降"
-    size = fmt_number(abs(change))
-    spoken = spoken_unit(unit)
-    return f"比{against}{verb}{size}{spoken}"
-
-
-def spoken_unit(unit: str) -> str:
-    """The unit a change or gap is spoken in: 个百分点 for %, 个十万分点 for 1/10万(活产)…"""
-    unit = unit or ""
-    for written, spoken in CHANGE_UNIT.items():
-        if unit.startswith(written):
-            return spoken
-    return unit
-
-
-def target_phrase(op: str, value: float | None, unit: str, upper: float | None = None) -> str:
-    """"≥95%", "≤9/10万", "95%左右", "20%—30%"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    shown = with_unit(fmt_number(value), unit)
-    if op == "range" and upper is not None:
-        return f"{with_unit(fmt_number(value), unit)}—{with_unit(fmt_number(upper), unit)}"
-    if op == "~":
-        return f"{shown}左右"
-    return f"{OP_SYMBOL.get(op, '')}{shown}"
 
 
 def status_clause(status: str, milestone: int | None) -> str:
