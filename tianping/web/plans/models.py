@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tianping.core.figures import OPERATORS, dated_target, target_phrase
+from tianping.core.figures import OPERATORS, dated_target, number, target_phrase
 from tianping.core.model import OPS
 from tianping.web.orgs.models import Department, Region
 
@@ -236,7 +236,7 @@ class Target(SourceMixin):
         phrase = dated_target(was["year"], was["op"], was["value"], was["unit"], was["upper"], was["base_year"],
                               self.text, self.indicator.unit if self.indicator_id else "")
         if was["tolerance"] is not None:
-            phrase += str(_(", tolerance %(t)s") % {"t": f"{was['tolerance']:g}"})
+            phrase += str(_(", tolerance %(t)s") % {"t": number(was["tolerance"])})
         if was["kind"] != self.kind:
             phrase += f"（{self.Kind(was['kind']).label if was['kind'] in self.Kind.values else was['kind']}）"
         return str(_("corrected (originally: %(original)s)") % {"original": phrase})
