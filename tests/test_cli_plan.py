@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from conftest import REPO, SEEDS
+from tests.conftest import REPO, SEEDS
 from tianping.cli import main
 from tianping.core.export import (TARGET_HEADERS, plan_counts, plan_to_json, plan_to_xlsx, plans_to_json,
                                   plans_to_markdown, plans_to_xlsx, safe_cell)

@@ -10,6 +10,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from tianping.web.monitoring import frames
 from tianping.web.observations.models import Observation
 from tianping.web.publishing import services
 from tianping.web.publishing.models import (Approval, DepartmentSelfEvaluation, GenerationJob, ImmutableReport,
@@ -141,7 +142,7 @@ def test_published_snapshot_reproduces_the_report_after_the_data_changes(publish
     assert out.read_bytes() == stored_html
     assert report.snapshot_sha256 == services.sha256_of(report.snapshot)
     snap = services.observations_of(report.snapshot)
-    key = next(k for k, ind in services.monitoring.indicator_keys(report.plan).items() if ind.pk == obs.indicator_id)
+    key = frames.gather(report.plan, report.region).labels()[frames.key(obs.indicator_id)]
     row = snap[(snap["indicator"] == key) & (snap["year"] == 2024) & (snap["sex"] == obs.sex)
                & (snap["age"] == obs.age) & (snap["residence"] == obs.residence)]
     assert row["value"].tolist() == [old]

@@ -88,6 +88,11 @@ class Result(models.Model):
     progress_index = models.FloatField(null=True)
     judgement = models.CharField(max_length=6, blank=True)
     sentence = models.TextField(blank=True)
+    # Rare events (core engine.py): the pooled rate attainment was judged on, over how many
+    # years and events; empty for other series.
+    pooled_value = models.FloatField(null=True)
+    pooled_years = models.PositiveSmallIntegerField(null=True)
+    pooled_events = models.FloatField(null=True)
 
     class Meta:
         ordering = ["run", "indicator__position", "indicator_id", "milestone", "sex"]

@@ -16,79 +16,25 @@ from __future__ import annotations
 import logging
 import math
 
-import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
-from tianping.core.assess import KIND_NAMES, LEVEL_NAMES, applicable_targets, assess, attainment_rate
-from tianping.core.figures import STATUS_ORDER
+from tianping.core.assess import KIND_NAMES, LEVEL_NAMES, applicable_targets, attainment_rate
+from tianping.core.figures import STATUS_ORDER, series_label
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.models import Department, Region, User
-from tianping.web.plans.models import Indicator, Plan, Target
+from tianping.web.plans.models import Indicator, Plan
 
+from . import frames
 from .cache import touch
 from .models import AssessmentRun, Notification, QualitativeJudgement, Result, Warning, WarningEvent
 
 log = logging.getLogger(__name__)
 
 LEVEL_ORDER = ["red", "orange", "yellow"]
-
-
-# ------------------------------------------------------------------ inputs for core
-
-def indicator_keys(plan: Plan) -> dict[str, Indicator]:
-    """The name core sees for each indicator; a name used twice in a plan gets its position."""
-    keys: dict[str, Indicator] = {}
-    for ind in plan.indicators.select_related("area", "goal", "responsible_department").order_by("position", "pk"):
-        key = ind.name if ind.name not in keys else f"{ind.name}（{ind.position}）"
-        keys[key] = ind
-    return keys
-
-
-def targets_frame(plan: Plan, keys: dict[str, Indicator]) -> pd.DataFrame:
-    by_pk = {ind.pk: key for key, ind in keys.items()}
-    rows = []
-    for t in Target.objects.filter(indicator__plan=plan).order_by("indicator_id", "year", "pk"):
-        ind = keys[by_pk[t.indicator_id]]
-        rows.append({"indicator": by_pk[t.indicator_id], "area": ind.area.name if ind.area else "",
-                     "goal": ind.goal.number if ind.goal else None, "year": t.year, "op": t.op, "value": t.value,
-                     "upper": t.upper, "unit": t.unit or ind.unit, "base_year": t.base_year,
-                     "tolerance": t.tolerance, "direction": ind.direction, "text": t.text, "kind": t.kind})
-    frame = pd.DataFrame(rows, columns=["indicator", "area", "goal", "year", "op", "value", "upper", "unit",
-                                        "base_year", "tolerance", "direction", "text", "kind"])
-    # A target the office left without a number (e.g. "不低于本级女党员比例") cannot be
-    # assessed numerically; it is shown on the indicator page but not passed to core.
-    needs_value = ~frame["op"].isin(["increase", "decrease", "qualitative"])
-    broken = (needs_value & frame["value"].isna()) | ((frame["op"] == "range") & frame["upper"].isna())
-    return frame[~broken].drop_duplicates(["indicator", "year", "op", "value", "upper"])
-
-
-def observations_frame(plan: Plan, region: Region, keys: dict[str, Indicator]) -> tuple[pd.DataFrame, bool]:
-    """Accepted observations of the plan's indicators in region (else synthetic ones), as core's frame."""
-    rows = Observation.objects.filter(indicator__plan=plan, region=region)
-    synthetic = not rows.filter(synthetic=False).exists()
-    rows = rows.filter(synthetic=synthetic)
-    by_pk = {ind.pk: key for key, ind in keys.items()}
-    fields = ["indicator_id", "year", "sex", "age", "residence", "value", "numerator", "denominator"]
-    frame = pd.DataFrame.from_records(list(rows.values_list(*fields)), columns=fields)
-    frame["indicator"] = frame.pop("indicator_id").map(by_pk).astype(object)
-    frame["unit"] = [keys[k].unit if k in keys else "" for k in frame["indicator"]]
-    frame["region"] = region.code
-    for column in ("value", "numerator", "denominator"):
-        frame[column] = frame[column].astype(np.float64)
-    frame["year"] = frame["year"].astype(np.int64)
-    return frame[frame["value"].notna()].reset_index(drop=True), synthetic
-
-
-def judgements_frame(plan: Plan, region: Region, keys: dict[str, Indicator]) -> pd.DataFrame:
-    by_pk = {ind.pk: key for key, ind in keys.items()}
-    rows = QualitativeJudgement.objects.filter(indicator__plan=plan, region=region)
-    return pd.DataFrame([{"indicator": by_pk[j.indicator_id], "judgement": j.verdict, "region": region.code,
-                          "evidence": j.evidence} for j in rows if j.indicator_id in by_pk],
-                        columns=["indicator", "judgement", "region", "evidence"])
 
 
 # ------------------------------------------------------------------ summaries
@@ -174,31 +120,22 @@ def assess_plan_region(plan: Plan, region: Region, year: int | None = None, trig
 
     ``data_warnings=False`` (a submission accepted mid-round) leaves late/missing-data
     warnings as they are."""
-    keys = indicator_keys(plan)
-    targets = targets_frame(plan, keys)
-    if targets.empty:
+    inputs = frames.gather(plan, region)
+    year = frames.assessment_year(year, inputs.observations)
+    if inputs.targets.empty or year is None:
         return None
-    obs, synthetic = observations_frame(plan, region, keys)
-    if year is None:
-        if obs.empty:
-            return None
-        year = int(obs["year"].max())
-    if obs.empty:   # a round closed with nothing accepted: one blank cell names the region to core,
-        # so every numeric target is reported as missing data rather than silently skipped
-        obs = pd.DataFrame([{"indicator": targets["indicator"].iloc[0], "year": year, "sex": "", "age": "",
-                             "residence": "", "value": np.nan, "numerator": np.nan, "denominator": np.nan,
-                             "unit": "", "region": region.code}])
-    assessment = assess(obs, targets, year=year, judgements=judgements_frame(plan, region, keys))
+    assessment = frames.assess_inputs(inputs, year)
     results = assessment.results
-    departments = _departments_in(region, keys)
+    indicators = {ind.pk: ind for ind in inputs.indicators.values()}
+    departments = _departments_in(region, indicators.values())
     with transaction.atomic():
         run, _ = AssessmentRun.objects.update_or_create(
             plan=plan, region=region, year=year,
-            defaults={"synthetic": synthetic, "trigger": trigger[:60], "summary": summarise(results)})
+            defaults={"synthetic": inputs.synthetic, "trigger": trigger[:60], "summary": summarise(results)})
         run.results.all().delete()
-        Result.objects.bulk_create(_result_rows(run, results, keys, departments), batch_size=2000)
+        Result.objects.bulk_create(_result_rows(run, results, indicators, departments), batch_size=2000)
         latest = not AssessmentRun.objects.filter(plan=plan, region=region, year__gt=year).exists()
-        new = _sync_warnings(plan, region, year, assessment.warnings, keys, departments,
+        new = _sync_warnings(plan, region, year, assessment.warnings, indicators, departments,
                              data_warnings) if latest else []
         run.summary = {**run.summary, "warnings": _warning_counts(plan, region)}
         run.save(update_fields=["summary"])
@@ -208,39 +145,23 @@ def assess_plan_region(plan: Plan, region: Region, year: int | None = None, trig
     return run
 
 
-def _departments_in(region: Region, keys: dict[str, Indicator]) -> dict[int, Department | None]:
+def _departments_in(region: Region, indicators) -> dict[int, Department | None]:
     """Indicator pk → its responsible department in ``region`` (same name when the plan is a parent's)."""
     local = {d.name: d for d in Department.objects.filter(region=region)}
     out = {}
-    for ind in keys.values():
+    for ind in indicators:
         dept = ind.responsible_department
         out[ind.pk] = dept if dept is None or dept.region_id == region.pk else local.get(dept.name)
     return out
 
 
-def _result_rows(run, results: pd.DataFrame, keys, departments) -> list[Result]:
+def _result_rows(run, results: pd.DataFrame, indicators: dict[int, Indicator], departments) -> list[Result]:
+    """Every column core returned, stored (frames.result_fields); the indicator by its id."""
     rows = []
-    records = results.astype({c: object for c in ("indicator", "sex", "age", "residence", "area", "status")}) \
-        .to_dict("records")
-    for r in records:
-        ind = keys[r["indicator"]]
-        rows.append(Result(
-            run=run, indicator=ind, area=r["area"] or "", goal_id=ind.goal_id, department=departments.get(ind.pk),
-            sex=r["sex"] or "", age=r["age"] or "", residence=r["residence"] or "", headline=bool(r["headline"]),
-            milestone=int(r["milestone"]), op=r["op"], target_value=_num(r["target_value"]),
-            target_upper=_num(r["target_upper"]), target_text=(r["target_text"] or "")[:300],
-            target_unit=r["target_unit"] or "", unit=r["unit"] or "", direction=r["direction"] or "",
-            tolerance=_num(r["tolerance"]), goal_value=_num(r["goal_value"]), n_points=_int(r["n_points"]) or 0,
-            base_year=_int(r["base_year"]), base_value=_num(r["base_value"]), latest_year=_int(r["latest_year"]),
-            latest_value=_num(r["latest_value"]), attained=_bool(r["attained"]),
-            previously_attained=_bool(r["previously_attained"]), cagr_observed=_num(r["cagr_observed"]),
-            cagr_required=_num(r["cagr_required"]), progress_ratio=_num(r["progress_ratio"]),
-            progress_method=r["progress_method"] or "", progress_label=r["progress_label"] or "",
-            trend_slope=_num(r["trend_slope"]), trend_method=r["trend_method"] or "",
-            projected=_num(r["projected"]), projected_low=_num(r["projected_low"]),
-            projected_high=_num(r["projected_high"]), projected_attained=_bool(r["projected_attained"]),
-            status=r["status"], progress_index=_num(r["progress_index"]), judgement=r["judgement"] or "",
-            sentence=r.get("sentence") or ""))
+    for r in results.to_dict("records"):
+        ind = indicators[r["indicator_id"]]
+        rows.append(Result(run=run, indicator=ind, goal_id=ind.goal_id, department=departments.get(ind.pk),
+                           **frames.result_fields(r)))
     return rows
 
 
@@ -248,11 +169,12 @@ def _reason(w: dict, ind: Indicator) -> str:
     sentence = w.get("sentence")
     if isinstance(sentence, str) and sentence:
         return sentence
-    series = {"女": "（女）", "男": "（男）"}.get(w["sex"] or "", "")
-    return f"{ind.name}{series}：{LEVEL_NAMES.get(w['level'], '')}预警，{KIND_NAMES.get(w['kind'], w['kind'])}"
+    label = series_label(ind.name, w["sex"] or "", w.get("age") or "", w.get("residence") or "")
+    return f"{label}：{LEVEL_NAMES.get(w['level'], '')}预警，{KIND_NAMES.get(w['kind'], w['kind'])}"
 
 
-def _sync_warnings(plan, region, year, frame: pd.DataFrame, keys, departments, data_warnings=True) -> list[Warning]:
+def _sync_warnings(plan, region, year, frame: pd.DataFrame, indicators: dict[int, Indicator], departments,
+                   data_warnings=True) -> list[Warning]:
     """Create warnings the run raises, update those still raised, clear those no longer raised."""
     frame = frame.copy()
     for column in ("kind", "level"):
@@ -267,7 +189,7 @@ def _sync_warnings(plan, region, year, frame: pd.DataFrame, keys, departments, d
     existing = {w.key: w for w in existing_rows.select_related("indicator")}
     seen, new, events = set(), [], []
     for w in frame.to_dict("records"):
-        ind = keys.get(w["indicator"])
+        ind = indicators.get(w["indicator_id"])
         if ind is None or not w["level"]:
             continue
         key = (ind.pk, w["sex"] or "", w["age"] or "", w["residence"] or "", int(w["milestone"] or 0), w["kind"])

@@ -31,7 +31,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from tianping.web.monitoring import services as monitoring
+from tianping.web.monitoring import frames
 from tianping.web.monitoring.models import QualitativeJudgement
 
 from .models import (Approval, DepartmentSelfEvaluation, GenerationJob, ImmutableReport, Report, ReportFile,
@@ -93,16 +93,15 @@ def sha256_of(data: dict) -> str:
 def gather(report: Report) -> dict:
     """The inputs of the report as they are now, JSON-safe and deterministic."""
     plan, region = report.plan, report.region
-    keys = monitoring.indicator_keys(plan)
-    targets = monitoring.targets_frame(plan, keys)
-    obs, synthetic = monitoring.observations_frame(plan, region, keys)
-    obs = obs[obs["year"] <= report.year].assign(region=region.name)
+    inputs = frames.gather(plan, region)   # keyed by indicator id; the snapshot says names
+    labels = inputs.labels()
+    targets = inputs.named(inputs.targets)
+    obs = inputs.named(inputs.observations[inputs.observations["year"] <= report.year]).assign(region=region.name)
     obs = obs.sort_values(["indicator", "year", "sex", "age", "residence"], kind="stable").reset_index(drop=True)
-    judgements = monitoring.judgements_frame(plan, region, keys).assign(region=region.name)
-    by_pk = {ind.pk: key for key, ind in keys.items()}
-    judged = {by_pk[j.indicator_id]: f"评估组评定为“{j.verdict}”。{j.evidence.strip()}"
+    judgements = inputs.named(inputs.judgements).assign(region=region.name)
+    judged = {labels[frames.key(j.indicator_id)]: f"评估组评定为“{j.verdict}”。{j.evidence.strip()}"
               for j in QualitativeJudgement.objects.filter(indicator__plan=plan, region=region)
-              if j.indicator_id in by_pk}
+              if frames.key(j.indicator_id) in labels}
     self_evaluations = DepartmentSelfEvaluation.objects.filter(
         plan=plan, region=region, year=report.year, state=DepartmentSelfEvaluation.State.SUBMITTED
     ).select_related("department").order_by("department__name")
@@ -113,9 +112,9 @@ def gather(report: Report) -> dict:
         "plan": {"id": plan.pk, "title": plan.title, "kind": plan.kind, "start_year": plan.start_year,
                  "end_year": plan.end_year, "milestone_years": list(plan.milestone_years or []),
                  "areas": [a.name for a in plan.areas.order_by("number")],
-                 "indicators": [{"key": key, "unit": ind.unit, "area": ind.area.name if ind.area else "",
-                                 "position": ind.position} for key, ind in keys.items()]},
-        "synthetic": bool(synthetic),
+                 "indicators": [{"key": labels[key], "unit": ind.unit, "area": ind.area.name if ind.area else "",
+                                 "position": ind.position} for key, ind in inputs.indicators.items()]},
+        "synthetic": bool(inputs.synthetic),
         "targets": records(targets),
         "observations": records(obs),
         "judgements": records(judgements),
@@ -143,9 +142,7 @@ def assessment_of(snapshot: dict):
     targets = frame_of(snapshot["targets"], numeric=("value", "upper", "tolerance"))
     targets["base_year"] = pd.to_numeric(targets["base_year"], errors="coerce")
     targets["goal"] = pd.to_numeric(targets["goal"], errors="coerce")
-    year = snapshot["report"]["year"]
-    if len(obs):
-        year = min(year, int(obs["year"].max()))
+    year = frames.assessment_year(snapshot["report"]["year"], obs)   # the dashboard's rule
     return assess(obs, targets, year=year, judgements=frame_of(snapshot["judgements"]))
 
 
