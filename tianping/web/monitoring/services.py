@@ -22,8 +22,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
-from tianping.core.assess import KIND_NAMES, LEVEL_NAMES, applicable_targets, attainment_rate
-from tianping.core.figures import STATUS_ORDER, series_label
+from tianping.core.assess import KIND_NAMES, LEVEL_NAMES
+from tianping.core.dashboard import summarise
+from tianping.core.figures import series_label
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.models import Department, Region, User
 from tianping.web.plans.models import Indicator, Plan
@@ -38,33 +39,6 @@ LEVEL_ORDER = ["red", "orange", "yellow"]
 
 
 # ------------------------------------------------------------------ summaries
-
-def summarise(results: pd.DataFrame) -> dict:
-    """Per milestone: 达标率 overall and per area (core.assess.attainment_rate) and status
-    counts per area, over the headline series. ``results`` has core's result columns."""
-    out: dict = {}
-    if results.empty:
-        return out
-    results = results.assign(area=results["area"].astype(object).replace("", "其他"))
-    overall = attainment_rate(results.assign(all="全部"), by=("all",))
-    per_area = attainment_rate(results, by=("area",))
-    head = results[results["headline"]]
-    for milestone in sorted(int(m) for m in head["milestone"].unique()):
-        # the rows core's 达标率 counts (one target per indicator, the national rule), so the
-        # status counts per area add up to its figures
-        rows = applicable_targets(results, milestone)
-        o = overall[overall["milestone"] == milestone].iloc[0]
-        areas = []
-        for area in dict.fromkeys(rows["area"].astype(object)):
-            a = per_area[(per_area["milestone"] == milestone) & (per_area["area"] == area)].iloc[0]
-            counts = rows[rows["area"] == area]["status"].astype(object).value_counts()
-            areas.append({"area": area, "targets": int(a["targets"]), "assessable": int(a["assessable"]),
-                          "attained": int(a["attained"]), "rate": _num(a["rate"]),
-                          "status": {s: int(counts.get(s, 0)) for s in STATUS_ORDER}})
-        out[str(milestone)] = {"targets": int(o["targets"]), "assessable": int(o["assessable"]),
-                               "attained": int(o["attained"]), "rate": _num(o["rate"]), "areas": areas}
-    return out
-
 
 def results_from_db(rows) -> pd.DataFrame:
     """Stored Result rows (a queryset) as a frame with the columns summarise() reads."""
