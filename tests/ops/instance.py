@@ -105,11 +105,11 @@ def snapshot():
 def generate():
     """Queue the generation of the populated instance's report (committed: the task is in the queue)."""
     from tianping.web.orgs.models import User
-    from tianping.web.publishing import services
+    from tianping.web.publishing import tasks
     from tianping.web.publishing.models import Report
 
     report = Report.objects.order_by("pk").first()
-    job = services.request_generation(report, User.objects.get(username="office"))
+    job = tasks.request_generation(report, User.objects.get(username="office"))
     print(json.dumps({"report": report.pk, "job": job.pk}))
 
 

@@ -84,7 +84,7 @@ def demo(seeds, address, no_serve, no_worker):
             click.echo(f"  {path.name} → {plan.region.name} {plan.title}（{plan.indicators.count()}项指标）")
     from tianping.web.plans.models import Plan
 
-    filled = sum(setup.fill_synthetic(plan) for plan in Plan.objects.filter(status=Plan.Status.CONFIRMED))
+    filled = sum(setup.fill_synthetic(plan) for plan in Plan.objects.confirmed())
     if filled:
         click.echo(f"» 合成演示数据（2020—2024年，界面中标注“合成”）：{filled}条")
     if setup.open_demo_round(office):

@@ -15,7 +15,7 @@ from tianping.core.figures import dated_target, operator_words
 from tianping.core.model import Area, Indicator, Plan, Target
 from tianping.core.readers import format_number
 
-KIND_NAMES = {"women": "妇女", "children": "儿童"}
+PLAN_KIND_NAMES = {"women": "妇女", "children": "儿童"}
 
 TARGET_KIND_NAMES = {"numeric": "数值", "directional": "方向", "qualitative": "定性"}
 
@@ -150,7 +150,7 @@ def _fill(sheet, headers: list[str], widths: list[int], rows: Iterable[list]) ->
 
 
 def _info_rows(plan: Plan) -> Iterator[list]:
-    yield [plan.title, "类型", KIND_NAMES.get(plan.kind, plan.kind) + "发展规划"]
+    yield [plan.title, "类型", PLAN_KIND_NAMES.get(plan.kind, plan.kind) + "发展规划"]
     yield [plan.title, "地区", plan.region]
     yield [plan.title, "规划期", f"{plan.start_year}—{plan.end_year}年"]
     yield [plan.title, "评估节点", "、".join(f"{year}年" for year in plan.milestone_years)]
@@ -170,7 +170,7 @@ def plans_to_markdown(plans: Iterable[Plan]) -> str:
 
 def plan_to_markdown(plan: Plan) -> str:
     lines = [f"# {plan.title}", ""]
-    lines.append(f"- 类型：{KIND_NAMES.get(plan.kind, plan.kind)}发展规划")
+    lines.append(f"- 类型：{PLAN_KIND_NAMES.get(plan.kind, plan.kind)}发展规划")
     if plan.region:
         lines.append(f"- 地区：{plan.region}")
     lines.append(f"- 规划期：{plan.start_year}—{plan.end_year}年")

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from tianping.core import entries
 from tianping.core.entries import RowIn, Summary
-from tianping.core.errors import TianpingError
+from tianping.core.errors import WorkflowError
 from tianping.core.validation import ERROR, Cell, EntryValue, IndicatorRule, validate_indicator
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.models import Department
@@ -37,10 +37,6 @@ DEFAULT_AGE_GROUPS = {
     Plan.Kind.CHILDREN: ["0-6岁", "7-14岁", "15-17岁"],
     Plan.Kind.WOMEN: ["18-34岁", "35-59岁", "60岁及以上"],
 }
-
-
-class WorkflowError(TianpingError):
-    """An action that the submission's state or the user's role does not allow."""
 
 
 # ---------------------------------------------------------------- the framework

@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from tianping.core.assess import KIND_NAMES, LEVEL_NAMES
 from tianping.core.dashboard import summarise
+from tianping.core.errors import WorkflowError
 from tianping.core.figures import series_label
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.models import Department, Region, User
@@ -73,7 +74,7 @@ def applicable_plans(region: Region):
     """Confirmed plans of the region or of a region above it (a city plan applies to its districts)."""
     # GB/T 2260: the city of 210203 is 210200, its province 210000 (no walk up the tree).
     codes = {region.code, region.code[:4] + "00", region.code[:2] + "0000"}
-    return Plan.objects.filter(region__code__in=codes, status=Plan.Status.CONFIRMED)
+    return Plan.objects.confirmed().filter(region__code__in=codes)
 
 
 def assess_region(region: Region, year: int | None = None, trigger: str = "",
@@ -232,10 +233,6 @@ def notify_new_warnings(plan: Plan, region: Region, warnings: list[Warning]) -> 
 
 
 # ------------------------------------------------------------------ the workflow
-
-class WorkflowError(Exception):
-    pass
-
 
 @transaction.atomic
 def acknowledge(warning: Warning, user, explanation: str, measure: str) -> Warning:

@@ -14,6 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from tianping.core.figures import OPERATORS, dated_target, number, target_phrase
 from tianping.core.model import OPS
 from tianping.web.orgs.models import Department, Region
+from tianping.web.orgs.permissions import VisibleQuerySet
+
+
+class PlanQuerySet(VisibleQuerySet):
+    def confirmed(self):
+        return self.filter(status=Plan.Status.CONFIRMED)
 
 
 class SourceMixin(models.Model):
@@ -56,6 +62,8 @@ class Plan(models.Model):
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan")

@@ -4,7 +4,7 @@ come from ``tianping.core.assess`` and the documents from ``tianping.reports``.
     gather(report)               the data snapshot (JSON-safe dict) the report is drafted from
     draft(snapshot)              core assessment + tianping.reports document from a snapshot
     reproduce(report, fmt, out)  render a published report again from its stored snapshot
-    request_generation(report, user)  a GenerationJob, sent to the worker (huey) on commit
+    tasks.request_generation(report, user)  a GenerationJob, sent to the worker (huey) on commit
     run_job(job_id, last_attempt)     the worker's work: render to temp names, rename, commit once
     edit_sections / review / approve / publish / send_back   the workflow, one transaction each
 
@@ -31,6 +31,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from tianping.core.errors import WorkflowError
 from tianping.web.monitoring import frames
 from tianping.web.monitoring.models import QualitativeJudgement
 
@@ -42,11 +43,9 @@ log = logging.getLogger(__name__)
 FORMATS = ("docx", "pdf", "html")
 SNAPSHOT_VERSION = 1
 BUILDABLE = (Report.Kind.ANNUAL, Report.Kind.MIDTERM, Report.Kind.FINAL)
-STALE_AFTER = timedelta(minutes=10)   # a queued or running job older than this is taken as lost
-
-
-class WorkflowError(Exception):
-    """A step the report's state does not allow (message in Chinese, shown to the user)."""
+# A queued or running job older than this belongs to a worker that died (killed, machine
+# restarted): tasks.py queues it again, and a new request replaces it.
+JOB_LOST_AFTER = timedelta(seconds=int(os.environ.get("TIANPING_JOB_STALE_SECONDS", "900")))
 
 
 # ------------------------------------------------------------------ snapshot
@@ -209,27 +208,6 @@ def data_changed(report: Report) -> bool:
 
 
 # ------------------------------------------------------------------ generation
-
-def request_generation(report: Report, user) -> GenerationJob:
-    from .tasks import generate_report
-
-    with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report.pk)
-        if report.state != Report.State.DRAFT:
-            raise WorkflowError("只有草稿状态的报告可以生成")
-        if report.kind not in BUILDABLE:
-            raise WorkflowError("此类报告暂不能自动生成")
-        active = report.jobs.filter(state__in=[GenerationJob.State.QUEUED, GenerationJob.State.RUNNING]).first()
-        if active and timezone.now() - (active.started_at or active.created_at) < STALE_AFTER:
-            return active
-        if active:   # a worker that died mid-job (or never ran): give up on it, start afresh
-            GenerationJob.objects.filter(pk=active.pk).update(
-                state=GenerationJob.State.FAILED, finished_at=timezone.now(),
-                message="超时未完成，已重新排队", error="no progress within the time limit")
-        job = GenerationJob.objects.create(report=report, requested_by=user, message="排队等待生成")
-        transaction.on_commit(lambda: generate_report(job.pk))
-    return job
-
 
 def _progress(job_id: int):
     def update(percent: float, message: str) -> None:
