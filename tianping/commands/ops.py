@@ -27,17 +27,12 @@ from pathlib import Path
 
 import click
 
+from tianping.commands.common import setup_django
+
 FORMAT = "tianping-backup-1"
 VAR_SKIP = {"static", "huey.sqlite3", "secret_key", "tianping.sqlite3", "tianping.sqlite3-journal",
             "tianping.sqlite3-wal", "tianping.sqlite3-shm"}
 DUMP_EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
-
-
-def _django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tianping.web.settings")
-    import django
-
-    django.setup()
 
 
 # ------------------------------------------------------------------ check
@@ -120,7 +115,7 @@ def _checks() -> list[tuple[bool, str, str, bool]]:
 @click.command("check")
 def check():
     """检查生产环境配置（调试关闭、密钥、主机名、HTTPS、部署检查、数据库、后台任务）。"""
-    _django()
+    setup_django()
     results = _checks()
     for ok, what, detail, advisory in results:
         mark = "✓" if ok else ("!" if advisory else "✗")
@@ -294,7 +289,7 @@ def restore_from(archive: Path, force: bool = False) -> dict:
 @click.option("--no-pg-dump", is_flag=True, help="PostgreSQL 也只用可移植的 JSON 备份")
 def backup(out, no_pg_dump):
     """备份数据库和数据文件（报告、附件）到一个 .tar.gz 文件。"""
-    _django()
+    setup_django()
     start = time.monotonic()
     try:
         manifest = backup_to(Path(out), use_pg_dump=not no_pg_dump)
@@ -312,7 +307,7 @@ def backup(out, no_pg_dump):
 @click.option("--force", is_flag=True, help="目标数据库已有数据时仍然覆盖")
 def restore(archive, force):
     """从备份文件恢复数据库和数据文件。"""
-    _django()
+    setup_django()
     start = time.monotonic()
     manifest = restore_from(Path(archive), force=force)
     click.echo(f"» 已恢复：{sum(manifest['rows'].values())}行数据，{len(manifest['files'])}个文件"

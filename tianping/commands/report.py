@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from tianping.commands.plan import PlanInputError as ReportInputError
+from tianping.commands.common import InputError
 from tianping.core.errors import TianpingError
 
 KIND_NAMES = {"annual": "年度统计监测报告", "midterm": "中期评估报告", "final": "终期评估报告"}
@@ -43,19 +43,19 @@ def report(kind, plan_file, data, region, year, fmt, output, plan_kind, inputs_f
     plan = choose_plan(plan_file, plan_kind)
     region = region or plan.region
     if not region:
-        raise ReportInputError("规划中没有识别出地区名称，请用 --region 指定")
+        raise InputError("规划中没有识别出地区名称，请用 --region 指定")
     observations, synthetic = load_data(data, plan, region, seed)
     year = year or int(observations["year"].max())
     observations = observations[observations["year"] <= year]
     try:
         assessment = assess(observations, targets_from_plan(plan), year=year)
     except TianpingError as err:
-        raise ReportInputError(str(err)) from None
+        raise InputError(str(err)) from None
     try:
         document = build_report(kind, assessment, plan=plan, region=region, year=year,
                                 observations=observations, inputs=inputs, synthetic=synthetic)
     except TianpingError as err:
-        raise ReportInputError(str(err)) from None
+        raise InputError(str(err)) from None
     output = output or Path(f"{region}{year}年{KIND_NAMES[kind]}.{fmt}")
     output.parent.mkdir(parents=True, exist_ok=True)
     render(document, fmt, output)
@@ -68,11 +68,11 @@ def choose_plan(path: Path, kind: str | None):
     try:
         plans = parse_document(path)
     except TianpingError as err:
-        raise ReportInputError(str(err)) from None
+        raise InputError(str(err)) from None
     if kind:
         plans = [p for p in plans if p.kind == kind] or plans[:0]
     if not plans:
-        raise ReportInputError(f"{path.name}：没有找到{'妇女' if kind == 'women' else '儿童' if kind else ''}发展规划")
+        raise InputError(f"{path.name}：没有找到{'妇女' if kind == 'women' else '儿童' if kind else ''}发展规划")
     return plans[0]
 
 
@@ -85,11 +85,11 @@ def load_data(data: str, plan, region: str, seed: int):
     from tianping.core.observations import load_observations
 
     if not Path(data).is_file():
-        raise ReportInputError(f"找不到数据文件 {data}（或用 demo 生成演示数据）")
+        raise InputError(f"找不到数据文件 {data}（或用 demo 生成演示数据）")
     try:
         return load_observations(Path(data), region=region), False
     except TianpingError as err:
-        raise ReportInputError(str(err)) from None
+        raise InputError(str(err)) from None
 
 
 def read_inputs(path: Path) -> dict:
@@ -97,8 +97,8 @@ def read_inputs(path: Path) -> dict:
     try:
         content = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as err:
-        raise ReportInputError(f"{path.name}：不是有效的 UTF-8 JSON 文件（{err}）") from None
+        raise InputError(f"{path.name}：不是有效的 UTF-8 JSON 文件（{err}）") from None
     unknown = set(content) - allowed
     if unknown:
-        raise ReportInputError(f"{path.name}：未知的项目 {'、'.join(sorted(unknown))}；可用项目为 {'、'.join(sorted(allowed))}")
+        raise InputError(f"{path.name}：未知的项目 {'、'.join(sorted(unknown))}；可用项目为 {'、'.join(sorted(allowed))}")
     return content
