@@ -85,3 +85,29 @@ def test_district_code_with_its_city_named_elsewhere():
 ])
 def test_plan_period(title, head, period):
     assert plan_period(title, head) == period
+
+
+def _children_plan_with_goals(goals: str) -> str:
+    from plan_openings import _doc
+
+    text = _doc("某区儿童发展规划（2021—2030年）\n前言\n全区儿童事业发展。", ("儿童与健康", "儿童与教育"))
+    return text.replace("1.婴儿和5岁以下儿童死亡率分别控制在3‰和4‰以下。\n2.儿童青少年总体近视率力争每年降低0.5个百分点。", goals)
+
+
+def test_goal_number_glued_to_an_age_is_read_by_the_expected_sequence():
+    """"1.5岁以下儿童死亡率…" when goal 1 is due: goal 1 about children under 5."""
+    plan, = parse_plan_text(_children_plan_with_goals(
+        "1.5岁以下儿童死亡率控制在4‰以下。\n2.婴儿死亡率控制在3‰以下。\n3.3岁以下儿童系统管理率达到90%以上。"))
+    goals = plan.areas[0].goals
+    assert [g.number for g in goals] == [1, 2, 3]
+    assert [i.name for g in goals for i in g.indicators] == ["5岁以下儿童死亡率", "婴儿死亡率", "3岁以下儿童系统管理率"]
+    assert [(t.op, t.value, t.unit) for t in goals[0].indicators[0].targets] == [("<=", 4.0, "‰")]
+    assert not any("编号" in w for w in plan.warnings)
+
+
+def test_a_decimal_out_of_sequence_stays_part_of_the_goal_before():
+    plan, = parse_plan_text(_children_plan_with_goals(
+        "1.婴儿死亡率控制在3‰以下。\n2.儿童贫血率控制在\n1.5%以下。"))
+    goals = plan.areas[0].goals
+    assert [g.number for g in goals] == [1, 2]
+    assert goals[1].text.endswith("1.5%以下。")

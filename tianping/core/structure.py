@@ -334,16 +334,37 @@ def _read_area_line(reader: _Reader, line: str, line_no: int) -> None:
     if reader.area is None:
         plan.warnings.append(f"第{line_no}行：发展领域部分出现在任何领域标题之前的内容，已忽略：“{_short(line)}”。")
         return
-    item = _ITEM_RE.match(line)
+    item = _numbered_item(reader, line)
     if item:
-        number = int(item.group(1) or item.group(2))
+        number, text = item
         _check_number(reader, number, line_no)
-        reader.items.append(_Item(number, line_no, [item.group(3)]))
+        reader.items.append(_Item(number, line_no, [text]))
     elif reader.items and any(i.numbered for i in reader.items):
         reader.items[-1].parts.append(line)      # a further paragraph of the numbered item
     else:
         # unnumbered lines before any numbered one: one item per line
         reader.items.append(_Item(len(reader.items) + 1, line_no, [line], numbered=False))
+
+
+_DECIMAL_START_RE = re.compile(r"^(\d{1,2})\.(\d)")
+
+
+def _numbered_item(reader: _Reader, line: str) -> tuple[int, str] | None:
+    """(number, text) of a numbered goal or measure. "1.5岁以下儿童死亡率…" where item 1 is
+    due is item 1 about 5岁以下儿童, not a paragraph starting with the number 1.5: the
+    expected sequence decides."""
+    item = _ITEM_RE.match(line)
+    if item:
+        return int(item.group(1) or item.group(2)), item.group(3)
+    decimal = _DECIMAL_START_RE.match(line)
+    if decimal and int(decimal.group(1)) == _next_number(reader):
+        return int(decimal.group(1)), line[decimal.end(1) + 1:]
+    return None
+
+
+def _next_number(reader: _Reader) -> int:
+    numbered = [item for item in reader.items if item.numbered]
+    return numbered[-1].number + 1 if numbered else 1
 
 
 def _drop_intro(reader: _Reader) -> None:
