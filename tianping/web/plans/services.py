@@ -143,11 +143,15 @@ def current_plan(region, kind: str) -> Plan | None:
     return Plan.objects.filter(region=region, kind=kind, status=Plan.Status.CONFIRMED).order_by("-confirmed_at").first()
 
 
-def confirm_plan(plan: Plan, user) -> None:
+def confirm_plan(plan: Plan, user, dropped_ids=()) -> None:
+    """Confirm a draft. A revision is applied to the confirmed edition; when that would drop
+    indicators holding data, each must be among ``dropped_ids`` (named and ticked by the
+    office), else revisions.DropNotConfirmed is raised and nothing changes."""
     with transaction.atomic():
         if plan.revises_id and plan.revises.status == Plan.Status.CONFIRMED:
-            from .revisions import apply_revision
+            from .revisions import apply_revision, check_drops
 
+            check_drops(plan.revises, plan, dropped_ids)
             apply_revision(plan.revises, plan)
         plan.status = Plan.Status.CONFIRMED
         plan.confirmed_by = user
