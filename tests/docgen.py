@@ -100,6 +100,7 @@ def _table_rows(lines: list[str], start: int) -> tuple[list[list[str]], int]:
 def _add_table(document, rows: list[list[str]]) -> None:
     width = max(map(len, rows))
     table = document.add_table(rows=len(rows), cols=width)
+    table.style = document.styles["Table Grid"]    # ruled, as plan tables are printed
     for r, cells in enumerate(rows):
         row = table.rows[r]
         span = width - len(cells) + 1   # a short row (the header) spans its first cell
