@@ -29,18 +29,34 @@ MAX_BYTES = 20 * 1024 * 1024
 NOT_A_PLAN = "未识别出规划结构（领域、主要目标、策略措施），请确认这是妇女或儿童发展规划文件"
 
 
+@dataclass
+class Reading:
+    """How a document was read: its text, and for a scan the OCR confidence."""
+
+    text: str
+    kind: str                            # "text", "docx", "pdf", "doc" (old Word or WPS)
+    converter: str = ""                  # "LibreOffice", "antiword", "Tesseract"
+    ocr_confidence: float | None = None  # mean word confidence 0-100
+    ocr_pages: int = 0
+
+
 def read_document(path: str | Path, data: bytes | None = None, max_bytes: int = MAX_BYTES) -> str:
     """The document's text, one paragraph per line. ``data`` overrides reading ``path``
     (an upload); ``path`` then only names the file in messages."""
+    return read_with_details(path, data, max_bytes).text
+
+
+def read_with_details(path: str | Path, data: bytes | None = None, max_bytes: int = MAX_BYTES) -> Reading:
+    """``read_document`` telling also how the text was obtained (converter, OCR confidence)."""
     where = Location(file=Path(path).name)
     if data is None:
         data = _read_bytes(Path(path), where, max_bytes)
     _check_size(len(data), where, max_bytes)
     kind = sniff_kind(data, where)
-    text = decode_text(data, where) if kind == "text" else _read_binary(kind, data, where)
-    if not text.strip():
+    reading = Reading(decode_text(data, where), kind) if kind == "text" else _read_binary(kind, data, where)
+    if not reading.text.strip():
         raise DocumentError("文件中没有文字", where)
-    return text
+    return reading
 
 
 def parse_document(path: str | Path, data: bytes | None = None, max_bytes: int = MAX_BYTES) -> list[Plan]:
@@ -50,17 +66,26 @@ def parse_document(path: str | Path, data: bytes | None = None, max_bytes: int =
     name = Path(path).name
     if data is None:
         data = _read_bytes(Path(path), Location(file=name), max_bytes)
-    plans = parse_plan_text(read_document(path, data, max_bytes), source_file=name)
+    reading = read_with_details(path, data, max_bytes)
+    plans = parse_plan_text(reading.text, source_file=name)
     if not any(plan.areas for plan in plans):
         raise DocumentError(NOT_A_PLAN, Location(file=name))
     digest = hashlib.sha256(data).hexdigest()   # of the bytes received, not of the text
     for plan in plans:
         plan.source_file, plan.source_sha256 = name, digest
+        if reading.ocr_confidence is not None:
+            plan.ocr_confidence = reading.ocr_confidence
+            plan.warnings.insert(0, ocr_warning(reading))
     return plans
 
 
-def _read_binary(kind: str, data: bytes, where: Location) -> str:
-    reader = _read_pdf if kind == "pdf" else _read_docx
+def ocr_warning(reading: Reading) -> str:
+    return (f"本文件是扫描件，共{reading.ocr_pages}页，经文字识别（OCR）读取，平均识别置信度{reading.ocr_confidence:.0f}%；"
+            "识别可能有误，请对照原件逐条核对领域、目标和指标数值。")
+
+
+def _read_binary(kind: str, data: bytes, where: Location) -> Reading:
+    reader = {"pdf": _read_pdf, "docx": _docx_reading, "doc": _read_old_word}[kind]
     try:
         return reader(data, where)
     except (TianpingError, NameError):   # our own message; a NameError is our bug, not the file's
@@ -101,13 +126,14 @@ def _megabytes(size: int) -> str:
 
 
 def sniff_kind(data: bytes, where: Location | None = None) -> str:
-    """"pdf", "docx" or "text", by content. Other binary formats are refused here."""
+    """"pdf", "docx", "doc" (old Word or WPS) or "text", by content. Other binary formats
+    are refused here."""
     if b"%PDF-" in data[:1024]:   # a PDF header may follow a little junk
         return "pdf"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return "docx"
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise DocumentError("这是旧版Word（.doc）或WPS格式，请在Word中另存为.docx后再导入", where)
+        return "doc"     # an OLE compound file: Word 97–2003 (.doc) or WPS (.wps)
     if data.startswith(b"{\\rtf"):
         raise DocumentError("这是RTF格式，请在Word中另存为.docx后再导入", where)
     return "text"
@@ -222,7 +248,24 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
 
 
+# --- .doc / .wps ------------------------------------------------------------------
+
+def _read_old_word(data: bytes, where: Location) -> Reading:
+    """Old Word and WPS files through LibreOffice (to .docx, tables and numbering kept),
+    else antiword (plain text)."""
+    from tianping.core.convert import old_word_text, old_word_to_docx
+
+    converted = old_word_to_docx(data, where)
+    if converted is not None:
+        return Reading(_read_docx(converted, where), "doc", "LibreOffice")
+    return Reading(old_word_text(data, where), "doc", "antiword")
+
+
 # --- .docx -----------------------------------------------------------------------
+
+def _docx_reading(data: bytes, where: Location) -> Reading:
+    return Reading(_read_docx(data, where), "docx")
+
 
 def _read_docx(data: bytes, where: Location) -> str:
     check_zip(data, where, DocumentError)  # zip bombs are refused before anything is inflated
@@ -487,8 +530,8 @@ _EARTHLY_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
 
 def format_number(n: int, fmt: str) -> str:
     """A list number in one of Word's numFmt styles (those Chinese documents use)."""
-    if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting",
-               "japaneseCounting", "ideographLegalTraditional"):
+    if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting", "taiwaneseCountingThousand",
+               "japaneseCounting", "ideographLegalTraditional"):   # LibreOffice writes 一、 as taiwaneseCountingThousand
         return _chinese_number(n, _CHINESE_DIGITS, "十百")
     if fmt == "chineseLegalSimplified":
         return _chinese_number(n, _LEGAL_DIGITS, "拾佰")
@@ -563,19 +606,38 @@ class _PdfLine:
     table: list[list[str | None]] | None = None   # a ruled table found by pdfplumber, in place of its lines
 
 
-def _read_pdf(data: bytes, where: Location) -> str:
-    lines = [line for line in _pdf_lines(data, where)
-             if not _PAGE_NUMBER.match(line.text) and not _CONTENTS_LINE.match(line.text)]
-    if not lines:
-        raise DocumentError("PDF中没有可提取的文字，可能是扫描件；请提供Word文档或带文字层的PDF", where)
+def _read_pdf(data: bytes, where: Location) -> Reading:
+    lines, pages = _pdf_lines(data, where)
+    lines = [line for line in lines
+             if line.table is not None or not _PAGE_NUMBER.match(line.text) and not _CONTENTS_LINE.match(line.text)]
+    if _is_scan(lines, pages):
+        return _read_scan(data, where, pages)
     text = "\n".join(_pdf_text(lines))
     if len(_UNMAPPED_GLYPH.sub("", text)) < len(text) / 2:
         raise DocumentError("PDF中的文字使用了无法识别的字体编码（复制出来是乱码），"
                             "请提供Word文档或另存为带正确文字层的PDF", where)
-    return text
+    return Reading(text, "pdf")
 
 
-def _pdf_lines(data: bytes, where: Location) -> list[_PdfLine]:
+SCAN_CHARS_PER_PAGE = 20   # fewer characters than this per page: a scan (maybe with a stamp or page numbers)
+
+
+def _is_scan(lines: list[_PdfLine], pages: int) -> bool:
+    chars = sum(len(line.text.strip()) for line in lines if line.table is None)
+    return not any(line.table for line in lines) and chars < SCAN_CHARS_PER_PAGE * max(pages, 1)
+
+
+def _read_scan(data: bytes, where: Location, pages: int) -> Reading:
+    from tianping.core.convert import ocr_pdf
+
+    result = ocr_pdf(data, where, pages)
+    if len(re.sub(r"\s", "", result.text)) < SCAN_CHARS_PER_PAGE * max(result.pages, 1):
+        raise DocumentError("PDF中没有可提取的文字，可能是扫描件；文字识别（OCR）也未识别出足够的文字，"
+                            "请提供Word文档或带文字层的PDF", where)
+    return Reading(result.text, "pdf", "Tesseract", result.confidence, result.pages)
+
+
+def _pdf_lines(data: bytes, where: Location) -> tuple[list[_PdfLine], int]:
     """Every text line, page by page, top to bottom and left to right; a ruled table is
     one block (see _PdfTables)."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -586,8 +648,10 @@ def _pdf_lines(data: bytes, where: Location) -> list[_PdfLine]:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)   # font warnings mean nothing to the office
     lines: list[_PdfLine] = []
     tables = _PdfTables(data)
+    pages = 0
     try:
         for number, page in enumerate(_raw_pages(data)):
+            pages += 1
             chars, rules = _chars_and_rules(page)
             page_lines = _page_lines(number, page.height, chars)
             if rules >= _MIN_RULES:
@@ -600,7 +664,7 @@ def _pdf_lines(data: bytes, where: Location) -> list[_PdfLine]:
         raise DocumentError("文件已损坏（PDF结构不完整），请重新获取原文件", where) from None
     finally:
         tables.close()
-    return lines
+    return lines, pages
 
 
 def _raw_pages(data: bytes):

@@ -18,7 +18,7 @@ from tianping.web.orgs.permissions import scoped
 from .models import Area, Baseline, Goal, Indicator, Measure, Plan, Target
 
 logger = logging.getLogger(__name__)
-ALLOWED_SUFFIXES = {".txt", ".docx", ".pdf"}
+ALLOWED_SUFFIXES = {".txt", ".docx", ".pdf", ".doc", ".wps"}   # .doc/.wps through LibreOffice
 
 
 def plans_visible_to(user):
@@ -29,7 +29,7 @@ def check_upload(name: str, size: int) -> None:
     """Type by name and size before any byte is parsed; the reader checks the bytes."""
     where = Location(file=Path(name).name)
     if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
-        raise DocumentError(_("Only .txt, .docx and .pdf plan documents can be imported"), where)
+        raise DocumentError(_("Only .txt, .docx, .doc, .wps and .pdf plan documents can be imported"), where)
     if size > settings.UPLOAD_MAX_BYTES:
         raise DocumentError(
             _("The file is %(size).1f MB; at most %(limit).0f MB can be imported")
