@@ -246,23 +246,36 @@ def _key(passphrase: str, salt: bytes) -> bytes:
     return Scrypt(salt=salt, length=32, n=2**15, r=8, p=1).derive(passphrase.encode())
 
 
-def _encrypt_file(plain: Path, out, passphrase: str) -> None:
-    """AES-256-GCM in 1 MiB chunks; the chunk number is in the nonce and the last chunk is marked,
-    so reordering, truncation or any changed byte is detected on restore."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+class _Encrypting(io.RawIOBase):
+    """A write-only stream: AES-256-GCM in 1 MiB chunks; the chunk number is in the nonce and the
+    last chunk is marked, so reordering, truncation or any changed byte is detected on restore."""
 
-    salt, prefix = os.urandom(16), os.urandom(8)
-    aead = AESGCM(_key(passphrase, salt))
-    out.write(ENC_MAGIC + salt + prefix)
-    with open(plain, "rb") as f:
-        chunk, n = f.read(ENC_CHUNK), 0
-        while True:
-            nxt = f.read(ENC_CHUNK)
-            sealed = aead.encrypt(prefix + n.to_bytes(4, "big"), chunk, b"last" if not nxt else b"more")
-            out.write(len(sealed).to_bytes(4, "big") + sealed)
-            if not nxt:
-                break
-            chunk, n = nxt, n + 1
+    def __init__(self, out, passphrase: str):
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        salt, self.prefix = os.urandom(16), os.urandom(8)
+        self.aead, self.out, self.buffer, self.n = AESGCM(_key(passphrase, salt)), out, bytearray(), 0
+        out.write(ENC_MAGIC + salt + self.prefix)
+
+    def writable(self):
+        return True
+
+    def write(self, data) -> int:
+        self.buffer += data
+        while len(self.buffer) > ENC_CHUNK:  # keep at least one byte back: the last chunk is sealed on close
+            self._seal(bytes(self.buffer[:ENC_CHUNK]), b"more")
+            del self.buffer[:ENC_CHUNK]
+        return len(data)
+
+    def _seal(self, chunk: bytes, mark: bytes) -> None:
+        sealed = self.aead.encrypt(self.prefix + self.n.to_bytes(4, "big"), chunk, mark)
+        self.out.write(len(sealed).to_bytes(4, "big") + sealed)
+        self.n += 1
+
+    def close(self):
+        if not self.closed:
+            self._seal(bytes(self.buffer), b"last")
+        super().close()
 
 
 def _decrypt_file(source: Path, plain: Path, passphrase: str) -> None:
@@ -306,6 +319,8 @@ def _snapshot_sqlite(tmp: Path) -> Path:
     dst = sqlite3.connect(copy)
     try:
         src.backup(dst)  # pages=-1: all pages in one step, under one read transaction
+    except sqlite3.OperationalError as exc:  # "database or disk is full" while copying
+        raise OSError(str(exc)) from None
     finally:
         dst.close()
         src.close()
@@ -356,23 +371,24 @@ def backup_to(out: Path, use_pg_dump: bool = True, passphrase: str | None = None
             "files": {str(p.relative_to(var)): {"size": p.stat().st_size, "sha256": _sha256(p)} for p in files},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        plain = tmp / "backup.tar.gz"
-        with _private_file(plain) as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
-            tar.add(tmp / "manifest.json", "manifest.json")
-            tar.add(tmp / "db.json", "db.json")
-            if pg:
-                tar.add(tmp / "db.pgdump", "db.pgdump")
-            for p in files:
-                tar.add(p, "var/" + str(p.relative_to(var)))
         partial = out.with_name(out.name + ".part")
-        with _private_file(partial) as f:
-            if passphrase:
-                _encrypt_file(plain, f, passphrase)
-            else:
-                with open(plain, "rb") as src:
-                    shutil.copyfileobj(src, f, 1 << 20)
-            f.flush()
-            os.fsync(f.fileno())
+        try:
+            with _private_file(partial) as f:
+                sink = _Encrypting(f, passphrase) if passphrase else f
+                with tarfile.open(fileobj=sink, mode="w:gz") as tar:
+                    tar.add(tmp / "manifest.json", "manifest.json")
+                    tar.add(tmp / "db.json", "db.json")
+                    if pg:
+                        tar.add(tmp / "db.pgdump", "db.pgdump")
+                    for p in files:
+                        tar.add(p, "var/" + str(p.relative_to(var)))
+                if sink is not f:
+                    sink.close()  # seals the last chunk
+                f.flush()
+                os.fsync(f.fileno())
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         os.replace(partial, out)  # a backup cut short by a full disk never looks complete
     return manifest
 
