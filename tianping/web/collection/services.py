@@ -467,12 +467,14 @@ def accept(submission: Submission, user) -> Submission:
     region, year = sub.round.region, sub.round.year
     observations = [Observation(indicator_id=e.indicator_id, region=region, year=year, sex=e.sex, age=e.age,
                                 residence=e.residence, value=e.value, numerator=e.numerator,
-                                denominator=e.denominator, note=e.note, synthetic=False)
+                                denominator=e.denominator, note=e.note, synthetic=False,
+                                origin=Observation.Origin.ROUND, source="")
                     for e in sub.entries.all()]
+    # An accepted value of the round's year replaces an imported history value of that cell.
     Observation.objects.bulk_create(
         observations, update_conflicts=True,
         unique_fields=["indicator", "region", "year", "sex", "age", "residence"],
-        update_fields=["value", "numerator", "denominator", "note", "synthetic", "updated_at"])
+        update_fields=["value", "numerator", "denominator", "note", "synthetic", "origin", "source", "updated_at"])
     sub.state = Submission.State.ACCEPTED
     sub.accepted_at = timezone.now()
     sub.accepted_by = user
