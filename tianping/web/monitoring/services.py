@@ -71,11 +71,15 @@ def targets_frame(plan: Plan, keys: dict[str, Indicator]) -> pd.DataFrame:
 
 def observations_frame(plan: Plan, region: Region, keys: dict[str, Indicator]) -> tuple[pd.DataFrame, bool]:
     """The assessed observations of the plan's indicators in region (accepted + history), as core's frame."""
-    rows = assessed_rows(Observation.objects.filter(indicator__plan=plan, region=region))
+    rows = Observation.objects.filter(indicator__plan=plan, region=region)
     by_pk = {ind.pk: key for key, ind in keys.items()}
-    fields = ["indicator_id", "year", "sex", "age", "residence", "value", "numerator", "denominator", "synthetic"]
+    fields = ["indicator_id", "year", "sex", "age", "residence", "value", "numerator", "denominator", "synthetic",
+              "origin"]
     frame = pd.DataFrame.from_records(list(rows.values_list(*fields)), columns=fields)
-    synthetic = bool(frame.pop("synthetic").any()) if len(frame) else True
+    kept = ~frame["synthetic"].astype(bool) | (frame.pop("origin") == Observation.Origin.HISTORY)
+    if kept.any():  # the rule of observations.models.assessed_rows, on rows fetched in one query
+        frame = frame[kept]
+    synthetic = bool(frame.pop("synthetic").astype(bool).any()) if len(frame) else True
     frame["indicator"] = frame.pop("indicator_id").map(by_pk).astype(object)
     frame["unit"] = [keys[k].unit if k in keys else "" for k in frame["indicator"]]
     frame["region"] = region.code

@@ -77,3 +77,10 @@ def assessed_rows(rows):
     not history count only where nothing else exists — never mixed with real data."""
     kept = rows.filter(Q(synthetic=False) | Q(origin=Observation.Origin.HISTORY))
     return kept if kept.exists() else rows
+
+
+def assessed_list(rows) -> list:
+    """``assessed_rows`` for observations already fetched (one query, filtered here)."""
+    rows = list(rows)
+    kept = [o for o in rows if not o.synthetic or o.origin == Observation.Origin.HISTORY]
+    return kept or rows
