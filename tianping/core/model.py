@@ -68,6 +68,7 @@ class Indicator:
     baselines: list[Baseline] = field(default_factory=list)
     source: SourceRef | None = None
     data_source: str = ""           # department named by an indicator table (奉化区 表1)
+    catalogue: dict | None = None   # the catalogue entry it links to (tianping.core.catalogue.link_plan)
 
 
 @dataclass
