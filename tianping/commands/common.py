@@ -31,11 +31,17 @@ class InternalError(InputError):
 
 
 def parse_plan_file(path: Path) -> list:
-    """The plans of a document (core.readers.parse_document), errors as InputError."""
-    from tianping.core.readers import parse_document  # the parser's imports are heavy; only when asked
+    """The plans of a document (core.readers.parse_document), each indicator linked to its
+    catalogue entry (or None); errors as InputError."""
+    # the parser's and the catalogue's imports are heavy: only when a command reads a plan
+    from tianping.core.catalogue import link_plan
+    from tianping.core.readers import parse_document
 
     try:
-        return parse_document(path)
+        plans = parse_document(path)
+        for one in plans:
+            link_plan(one)
+        return plans
     except TianpingError as err:
         raise InputError(str(err)) from None
     except Exception as exc:  # noqa: BLE001 - the office gets a message, not a traceback

@@ -36,7 +36,8 @@ from .models import QualitativeJudgement, Result
 
 TARGET_COLUMNS = ["indicator", "area", "goal", "year", "op", "value", "upper", "unit", "base_year", "tolerance",
                   "direction", "text", "kind"]
-OBSERVATION_FIELDS = ["indicator_id", "year", "sex", "age", "residence", "value", "numerator", "denominator"]
+OBSERVATION_FIELDS = ["indicator_id", "year", "sex", "age", "residence", "value", "numerator", "denominator",
+                      "synthetic", "origin"]
 JUDGEMENT_COLUMNS = ["indicator", "judgement", "region", "evidence"]
 
 # Result columns not stored in a Result field of the same name, and where they are.
@@ -105,12 +106,15 @@ def targets_frame(plan: Plan, indicators: dict[str, Indicator]) -> pd.DataFrame:
 
 
 def observations_frame(plan: Plan, region: Region, indicators: dict[str, Indicator]) -> tuple[pd.DataFrame, bool]:
-    """Accepted observations of the plan's indicators in region (else the labelled synthetic
-    ones, never a mix), as core's frame; and whether they are synthetic."""
+    """The assessed observations of the plan's indicators in region (accepted data with
+    imported history: observations.models.assessed_rows), as core's frame; and whether any
+    synthetic value is among them."""
     rows = Observation.objects.filter(indicator__plan=plan, region=region)
-    synthetic = not rows.filter(synthetic=False).exists()
-    rows = rows.filter(synthetic=synthetic)
     frame = pd.DataFrame.from_records(list(rows.values_list(*OBSERVATION_FIELDS)), columns=OBSERVATION_FIELDS)
+    kept = ~frame["synthetic"].astype(bool) | (frame.pop("origin") == Observation.Origin.HISTORY)
+    if kept.any():  # the rule of observations.models.assessed_rows, on rows fetched in one query
+        frame = frame[kept]
+    synthetic = bool(frame.pop("synthetic").astype(bool).any()) if len(frame) else True
     frame["indicator"] = frame.pop("indicator_id").map(key).astype(object)
     frame["unit"] = [indicators[k].unit if k in indicators else "" for k in frame["indicator"]]
     frame["region"] = region.code

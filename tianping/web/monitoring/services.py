@@ -6,9 +6,9 @@ it returns. Django only reads and writes here; every figure comes from core.
     summarise(results_frame)                                  dashboard figures (used when storing
                                                               and when a page filters by department)
 
-Which observations: data accepted by the statistics bureau (``synthetic=False``). A region
-with no accepted data for a plan is assessed on its labelled synthetic demo data, never a
-mix of both; the run records which (``run.synthetic``).
+Which observations: ``observations.models.assessed_rows`` — data accepted by the statistics
+bureau together with imported history (which may be the demo's labelled synthetic history);
+the run records whether any synthetic value was used (``run.synthetic``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from tianping.core.assess import KIND_NAMES, LEVEL_NAMES
 from tianping.core.dashboard import summarise
 from tianping.core.errors import WorkflowError
 from tianping.core.figures import series_label
-from tianping.web.observations.models import Observation
+from tianping.web.observations.models import Observation, assessed_rows
 from tianping.web.orgs.models import Department, Region, User
 from tianping.web.plans.models import Indicator, Plan
 
@@ -317,10 +317,10 @@ def gender_view(run: AssessmentRun) -> dict:
               "gap": _num(g["gap"]), "ratio": _num(g["ratio"]), "gap_change": _num(g.get("gap_change")),
               "trend": g.get("trend", ""), "same_year": bool(g["same_year"])} for g in gaps.to_dict("records")]
     required = [i for i in names.values() if i.by_sex]
-    reported_ids = set(Observation.objects.filter(indicator__in=required, region=run.region, synthetic=run.synthetic,
-                                                  sex="女", value__isnull=False).values_list("indicator_id", flat=True)) \
-        & set(Observation.objects.filter(indicator__in=required, region=run.region, synthetic=run.synthetic,
-                                         sex="男", value__isnull=False).values_list("indicator_id", flat=True))
+    rows = assessed_rows(Observation.objects.filter(indicator__plan=run.plan, region=run.region))
+    reported_ids = set(rows.filter(indicator__in=required, sex="女", value__isnull=False)
+                       .values_list("indicator_id", flat=True)) \
+        & set(rows.filter(indicator__in=required, sex="男", value__isnull=False).values_list("indicator_id", flat=True))
     missing = [i for i in required if i.pk not in reported_ids]
     return {"gaps": items, "required": len(required), "reported": len(reported_ids),
             "share": round(100 * len(reported_ids) / len(required)) if required else None,
