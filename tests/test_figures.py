@@ -182,3 +182,7 @@ def test_a_difference_agrees_with_the_printed_figures():
     assert figures.difference(0.784, 0.7) == 0.08                  # 0.78 − 0.7
     assert figures.difference(1.13, 1.0, 1.12) == 0.13
     assert figures.difference(None, 1) is None
+
+
+def test_attainment_rate_always_has_one_decimal():
+    assert [figures.rate(v) for v in (80, 66.666, 0, None)] == ["80.0", "66.7", "0.0", "—"]

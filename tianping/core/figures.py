@@ -145,6 +145,13 @@ def figure(value: object, unit: str | None, decimals: int | None = None) -> str:
     return number(value, decimals) + unit_suffix(unit)
 
 
+def rate(value: object) -> str:
+    """达标率 and other per cents of a count: always one decimal (80.0), the way the national
+    monitoring reports print them; "—" for none."""
+    x = as_float(value)
+    return MISSING if x is None else f"{x:.1f}"
+
+
 def spoken_unit(unit: str | None) -> str:
     """The unit a change or gap is spoken in: 个百分点 for %, 个千分点 for ‰, else the unit."""
     unit = unit or ""

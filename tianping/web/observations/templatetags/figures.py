@@ -7,6 +7,7 @@
     {{ r.ratio|number:2 }}                   0.93 (rounded to 2 decimals)
     {{ o.value|number }}                     as typed: 13.333333
     {{ t|target }}                           95%以上 (a stored Target)
+    {{ m.rate|rate }}                        80.0 (达标率, one decimal)
     {{ r.status|light }}                     green
 """
 
@@ -35,6 +36,12 @@ def figure(value, unit="") -> str:
 def shown(value, unit=None) -> str:
     """A computed figure at figures.precision, with ``unit`` when given."""
     return figures.number(value, figures.precision(value)) if unit is None else figures.shown_figure(value, unit)
+
+
+@register.filter
+def rate(value) -> str:
+    """达标率: one decimal, always (80.0)."""
+    return figures.rate(value)
 
 
 @register.filter
