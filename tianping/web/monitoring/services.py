@@ -22,7 +22,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
-from tianping.core.assess import KIND_NAMES, LEVEL_NAMES
+from tianping.core.assess import KIND_NAMES, LEVEL_NAMES, gender_gaps
 from tianping.core.dashboard import summarise
 from tianping.core.errors import WorkflowError
 from tianping.core.figures import series_label
@@ -32,7 +32,8 @@ from tianping.web.plans.models import Indicator, Plan
 
 from . import frames
 from .cache import touch
-from .models import AssessmentRun, Notification, QualitativeJudgement, Result, Warning, WarningEvent
+from .models import (AssessmentRun, Attachment, Notification, QualitativeJudgement, Result, Warning,
+                     WarningEvent)
 
 log = logging.getLogger(__name__)
 
@@ -287,8 +288,6 @@ def department_in(indicator: Indicator, region: Region) -> Department | None:
 @transaction.atomic
 def record_judgement(form, indicator: Indicator, region: Region, user) -> QualitativeJudgement:
     """Store the evaluation group's judgement with its files, then re-assess so it counts in 达标率."""
-    from .models import Attachment
-
     judgement = form.save(commit=False)
     judgement.indicator, judgement.region, judgement.judged_by = indicator, region, user
     judgement.save()
@@ -304,8 +303,6 @@ def gender_view(run: AssessmentRun) -> dict:
     (core.assess.gender_gaps over the stored results, the trend from the series' slopes),
     and the share of indicators required by sex whose female and male data were actually
     reported."""
-    from tianping.core.assess import gender_gaps
-
     fields = ["indicator_id", "sex", "age", "residence", "latest_year", "latest_value", "unit", "trend_slope"]
     rows = list(run.results.filter(sex__in=["女", "男"]).values_list(*fields))
     frame = pd.DataFrame.from_records(rows, columns=fields).drop_duplicates(["indicator_id", "sex", "age", "residence"])

@@ -5,6 +5,7 @@ notifications. Thin: figures are read from stored assessment runs (services.py).
 from __future__ import annotations
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -26,7 +27,7 @@ from tianping.web.plans.models import Indicator
 from . import charts, compare, services
 from .cache import cached_page
 from .forms import AcknowledgeForm, CloseForm, JudgementForm
-from .models import AssessmentRun, Notification, QualitativeJudgement, Result, Warning, WarningEvent
+from .models import AssessmentRun, Attachment, Notification, QualitativeJudgement, Result, Warning, WarningEvent
 
 READERS = (Role.OFFICE, Role.STATISTICS, Role.EVALUATION, Role.LEADERSHIP, Role.READONLY)
 WARNING_READERS = (*READERS, Role.REPORTER)
@@ -102,7 +103,6 @@ def _department(request, region):
 
 
 def _query(run, region, **extra) -> str:
-    from urllib.parse import urlencode
     params = {"region": region.code, "plan": run.plan_id, "year": run.year, **extra}
     return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
@@ -360,7 +360,6 @@ def judge(request, pk):
 
 @role_required(*READERS)
 def attachment(request, pk):
-    from .models import Attachment
     a = get_scoped_or_404(Attachment.objects.select_related("judgement"), request.user,
                           region_field="judgement__region", pk=pk)
     response = HttpResponse(a.file.open("rb").read(), content_type="application/octet-stream")

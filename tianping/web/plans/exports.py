@@ -4,6 +4,7 @@ the appendix a district office circulates to its member departments."""
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
@@ -115,7 +116,5 @@ def export_table(request, pk, table, fmt):
     data = to_xlsx(str(label), header, rows) if fmt == "xlsx" else to_docx(title, header, rows)
     response = HttpResponse(data, content_type=XLSX if fmt == "xlsx" else DOCX)
     filename = f"{plan.region.name}-{label}.{fmt}"
-    from urllib.parse import quote
-
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tianping.core.figures import figure
+from tianping.web.observations.models import Observation
 
 from .models import Area, Baseline, Goal, Indicator, Measure, Plan, Target
 
@@ -62,8 +63,6 @@ def targets_by_indicator(plan: Plan, indicator_ids) -> dict[int, str]:
 
 
 def _data_counts(plan: Plan) -> dict[int, tuple[int, int]]:
-    from tianping.web.observations.models import Observation
-
     rows = (Observation.objects.filter(indicator__plan=plan).order_by().values("indicator")
             .annotate(n=Count("pk"), synthetic=Count("pk", filter=Q(synthetic=True))))
     return {r["indicator"]: (r["n"], r["synthetic"]) for r in rows}

@@ -31,6 +31,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from tianping.core import model as core
+from tianping.core.assess import assess
 from tianping.core.errors import WorkflowError
 from tianping.web.monitoring import frames
 from tianping.web.monitoring.models import QualitativeJudgement
@@ -125,8 +127,6 @@ def gather(report: Report) -> dict:
 
 def core_plan(snapshot: dict):
     """The plan as tianping.reports reads it: title, kind, years, area names, indicator order."""
-    from tianping.core import model as core
-
     p = snapshot["plan"]
     return core.Plan(title=p["title"], kind=p["kind"], region=snapshot["region"]["name"],
                      start_year=p["start_year"], end_year=p["end_year"], milestone_years=list(p["milestone_years"]),
@@ -135,8 +135,6 @@ def core_plan(snapshot: dict):
 
 
 def assessment_of(snapshot: dict):
-    from tianping.core.assess import assess
-
     obs = observations_of(snapshot)
     targets = frame_of(snapshot["targets"], numeric=("value", "upper", "tolerance"))
     targets["base_year"] = pd.to_numeric(targets["base_year"], errors="coerce")
@@ -151,6 +149,8 @@ def observations_of(snapshot: dict) -> pd.DataFrame:
 
 def draft(snapshot: dict, progress=None):
     """(document, assessment) drafted from a snapshot by tianping.reports."""
+    # tianping.reports loads matplotlib and the CJK fonts (about a second): only where a
+    # report is drafted or rendered (the worker), not in every web process at start-up
     from tianping.reports import EvaluationInputs, build_report
     from tianping.reports.document import Heading, PageBreak, Paragraph
 
