@@ -70,7 +70,14 @@ def test_pending_round_does_not_count_timeliness_or_missing_report():
     card = sc.score(facts(submission=sub(timeliness="pending", report=False)))
     assert not card.component("timeliness").applies
     assert not card.component("work_report").applies
-    assert card.component("completeness").applies
+    assert not card.component("completeness").applies       # still reporting: shown, not scored
+    assert "已填30/40" in card.component("completeness").detail
+    assert not card.component("returns").applies
+    submitted = sc.score(facts(submission=sub(timeliness="on_time", report=True)))
+    assert submitted.component("completeness").score == 75.0
+    missing = sc.score(facts(submission=sub(timeliness="missing", report=False)))
+    assert missing.component("timeliness").score == 0 and missing.component("work_report").score == 0
+    assert not missing.component("returns").applies
 
 
 def test_returns_floor_and_penalty_from_rule():

@@ -11,10 +11,12 @@ The score is a weighted mean over the components that apply this year:
 Each component scores 0–100 and carries the facts it counted (``refs``), so every score
 can link to its evidence:
 
-    completeness     cells filled ÷ cells required in the year's reporting round
+    completeness     cells filled ÷ cells required in the year's reporting round (not scored
+                     while the round is still running and nothing was submitted)
     timeliness       first submission by the deadline 100, late ``late_credit``, missing 0
                      (not yet due: does not apply)
-    returns          100 − ``return_penalty`` per return by the statistics bureau (floor 0)
+    returns          100 − ``return_penalty`` per return by the statistics bureau (floor 0;
+                     only once submitted)
     statuses         mean of ``status_points`` over the department's assessable indicators
                      (status codes mapped through STATUS_CLASS; 数据不足/待评估 not assessable)
     warnings         share of due warnings explained within ``warning_days`` of being raised
@@ -291,12 +293,21 @@ def status_counts(indicators) -> dict:
 
 # Each component: (score or None when it does not apply, what was counted, evidence refs).
 
+def _not_yet_due(s: SubmissionFact) -> bool:
+    """Still reporting: not submitted and the deadline not passed. Nothing is scored yet
+    but what the department already did (a submission counts at once)."""
+    return s.timeliness == "pending"
+
+
 def _completeness(f: DepartmentFacts):
     s = f.submission
     if s is None or s.cells_required <= 0:
         return None, "本年度无填报任务", []
     filled = min(s.cells_filled, s.cells_required)
-    return 100 * filled / s.cells_required, f"已填{filled}/{s.cells_required}个单元格", [("填报", s.ref)]
+    detail = f"已填{filled}/{s.cells_required}个单元格"
+    if _not_yet_due(s):
+        return None, detail + "（未到截止日期，暂不计分）", [("填报", s.ref)]
+    return 100 * filled / s.cells_required, detail, [("填报", s.ref)]
 
 
 TIMELINESS_WORDS = {"on_time": "按时提交", "late": "逾期提交", "missing": "未提交", "pending": "未到截止日期"}
@@ -318,6 +329,8 @@ def _returns(f: DepartmentFacts, rule: ScoreRule):
     s = f.submission
     if s is None:
         return None, "本年度无填报任务", []
+    if s.timeliness not in ("on_time", "late"):
+        return None, "未提交，不计退回", [("审核记录", s.ref)]
     return max(0.0, 100 - rule.return_penalty * s.returns), f"被退回{s.returns}次", [("审核记录", s.ref)]
 
 
@@ -363,7 +376,7 @@ def _work_report(f: DepartmentFacts):
     s = f.submission
     if s is None:
         return None, "本年度无填报任务", []
-    if s.timeliness == "pending" and not s.work_report_filed:
+    if _not_yet_due(s) and not s.work_report_filed:
         return None, "未到截止日期，暂不计分", [("年度工作报告", s.ref)]
     return (100 if s.work_report_filed else 0), ("已提交" if s.work_report_filed else "未提交"), \
         [("年度工作报告", s.ref)]
