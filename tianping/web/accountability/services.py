@@ -334,7 +334,7 @@ def open_corrections_for(user):
     rows = Correction.objects.filter(state=Correction.State.OPEN).select_related("inspection", "department")
     if not user.is_authenticated:
         return rows.none()
-    if user.department_id and user.role in (Role.REPORTER, Role.STATISTICS) and not user.is_superuser:
+    if user.department_id and user.role == Role.REPORTER and not user.is_superuser:
         return rows.filter(department_id=user.department_id, inspection__region=user.department.region_id)
     if user_has_role(user, Role.OFFICE, Role.LEADERSHIP):
         return scoped(rows, user, "inspection__region")

@@ -35,12 +35,12 @@ from .forms import CloseForm, InspectionForm, ProgressForm, RuleForm
 from .models import Correction, Inspection, InspectionFile, ScoreRuleChange
 
 BOARD = (Role.OFFICE, Role.LEADERSHIP)                 # every card of their regions
-CARD = (*BOARD, Role.REPORTER, Role.STATISTICS)        # a department user: its own card only
+CARD = (*BOARD, Role.REPORTER)                         # a department's reporter: its own card only
 INSPECTION_READERS = (*BOARD, Role.REPORTER)
 
 
 def _is_department_user(user) -> bool:
-    return not user.is_superuser and user.role in (Role.REPORTER, Role.STATISTICS)
+    return not user.is_superuser and user.role == Role.REPORTER
 
 
 # ------------------------------------------------------------------ choosing region, year, plan
