@@ -347,7 +347,15 @@ def _join(lines: list[str]) -> list[tuple[str, bool]]:
     return [(line, joined) for line, joined in out]
 
 
+# Lines of a notice issuing the plan that stand alone: a date ("2021年12月7日"), a document
+# number ("国发〔2021〕16号"); joined to the title they would make "7日长宁区妇女发展规划".
+_STANDALONE_END_RE = re.compile(r"(?:\d{4}年\d{1,2}月\d{1,2}日|[〔\[［]\d{4}[〕\]］]\d{1,4}号)$")
+_DATE_LINE_RE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+
+
 def _continues(previous: str, line: str) -> bool:
+    if _DATE_LINE_RE.match(line) or _STANDALONE_END_RE.search(previous):
+        return False
     if _PERIOD_LINE_RE.match(line):
         return bool(_TITLE_RE.search(previous)) and not _PERIOD_LINE_RE.search(previous[-12:])
     return not (

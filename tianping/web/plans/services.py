@@ -66,6 +66,10 @@ LEVEL_ORDER = {"district": 0, "city": 1, "province": 2}
 
 def guess_region(core_plan: core.Plan, candidates):
     """The most specific region named in the plan's title ("大连市西岗区…" → 西岗区), if only one is."""
+    candidates = list(candidates)
+    by_code = [r for r in candidates if core_plan.region_code and r.code == core_plan.region_code]
+    if by_code:
+        return by_code[0]
     text = f"{core_plan.region}{core_plan.title}"
     named = [r for r in candidates if r.name and r.name in text]
     if not named:
