@@ -26,7 +26,15 @@ def test_status_table_maps_present_and_planned_codes():
     assert sc.status_class("需加快") == sc.OFF_TRACK and sc.status_class("未实现") == sc.OFF_TRACK
     assert sc.status_class("退步") == sc.REGRESSING
     assert sc.status_class("数据不足") == sc.NOT_ASSESSABLE
+    assert sc.status_class("尚难判断") == sc.UNCERTAIN and sc.status_class("例数过少") == sc.NOT_ASSESSABLE
     assert sc.status_class("全新状态") == sc.UNKNOWN   # never silently good or bad
+
+
+def test_every_status_the_engine_gives_has_a_class():
+    """A status added to tianping.core.assess must be added to STATUS_CLASS too."""
+    from tianping.core.assess.status import STATUSES
+
+    assert [s for s in STATUSES if sc.status_class(s) == sc.UNKNOWN] == []
 
 
 def test_full_card_by_hand():

@@ -33,7 +33,10 @@ def test_demo_imports_six_plans_creates_users_and_is_idempotent(transactional_db
 
     run_demo()
     assert Plan.objects.count() == 6 and Observation.objects.count() == synthetic
-    assert ReportingRound.objects.count() == 1
+    # the open 2025 round, and the closed 2024 round of the synthetic accountability history
+    assert sorted(ReportingRound.objects.values_list("year", flat=True)) == [2024, 2025]
+    from tianping.web.accountability.models import Correction, Inspection
+    assert Inspection.objects.count() == 1 and Correction.objects.count() == 3
     assert User.objects.count() == len(User.Role.values) + 1
 
 

@@ -37,21 +37,21 @@ from tianping.core.errors import TianpingError
 
 # ------------------------------------------------------------------ status classes
 
-ATTAINED, ON_TRACK, OFF_TRACK, REGRESSING = "attained", "on_track", "off_track", "regressing"
+ATTAINED, ON_TRACK, UNCERTAIN, OFF_TRACK, REGRESSING = "attained", "on_track", "uncertain", "off_track", "regressing"
 NOT_ASSESSABLE, UNKNOWN = "not_assessable", "unknown"
-STATUS_CLASSES = (ATTAINED, ON_TRACK, OFF_TRACK, REGRESSING)
-CLASS_NAMES = {ATTAINED: "已达标", ON_TRACK: "进展顺利", OFF_TRACK: "进展滞后", REGRESSING: "退步",
-               NOT_ASSESSABLE: "暂不能评估", UNKNOWN: "未归类状态"}
+STATUS_CLASSES = (ATTAINED, ON_TRACK, UNCERTAIN, OFF_TRACK, REGRESSING)
+CLASS_NAMES = {ATTAINED: "已达标", ON_TRACK: "进展顺利", UNCERTAIN: "尚难判断", OFF_TRACK: "进展滞后",
+               REGRESSING: "退步", NOT_ASSESSABLE: "暂不能评估", UNKNOWN: "未归类状态"}
 
 # The one table from stored status codes (tianping.core.assess, present and planned) to the
-# scorecard's four classes. A code not in this table is counted as UNKNOWN: listed on the
+# scorecard's classes. A code not in this table is counted as UNKNOWN: listed on the
 # card and left out of the score, never silently taken as good or bad.
 STATUS_CLASS = {
     "已达标": ATTAINED, "已实现": ATTAINED, "基本达标": ATTAINED,
-    "预计达标": ON_TRACK, "有望达标": ON_TRACK,
+    "预计达标": ON_TRACK, "有望达标": ON_TRACK, "尚难判断": UNCERTAIN,
     "需加快": OFF_TRACK, "进展缓慢": OFF_TRACK, "未实现": OFF_TRACK, "未达标": OFF_TRACK,
     "退步": REGRESSING,
-    "数据不足": NOT_ASSESSABLE, "待评估": NOT_ASSESSABLE, "事件过少": NOT_ASSESSABLE,
+    "数据不足": NOT_ASSESSABLE, "待评估": NOT_ASSESSABLE, "事件过少": NOT_ASSESSABLE, "例数过少": NOT_ASSESSABLE,
     "样本过少": NOT_ASSESSABLE, "小样本": NOT_ASSESSABLE, "未评估": NOT_ASSESSABLE,
 }
 
@@ -71,7 +71,7 @@ COMPONENT_NAMES = {
 }
 DEFAULT_WEIGHTS = {"completeness": 20, "timeliness": 15, "returns": 10, "statuses": 25, "warnings": 10,
                    "work_report": 10, "self_evaluation": 5, "corrections": 5}
-DEFAULT_STATUS_POINTS = {ATTAINED: 100, ON_TRACK: 80, OFF_TRACK: 40, REGRESSING: 0}
+DEFAULT_STATUS_POINTS = {ATTAINED: 100, ON_TRACK: 80, UNCERTAIN: 60, OFF_TRACK: 40, REGRESSING: 0}
 DEFAULT_GRADES = [(90, "优秀"), (75, "良好"), (60, "合格"), (0, "不合格")]
 
 
@@ -140,8 +140,7 @@ class ScoreRule:
             "completeness": "已填单元格÷应填单元格×100",
             "timeliness": f"截止日前首次提交100分，逾期提交{_g(self.late_credit)}分，未提交0分",
             "returns": f"每被统计局退回一次扣{_g(self.return_penalty)}分，最低0分",
-            "statuses": (f"可评估指标的平均分：已达标{_g(p[ATTAINED])}、进展顺利{_g(p[ON_TRACK])}、"
-                         f"进展滞后{_g(p[OFF_TRACK])}、退步{_g(p[REGRESSING])}"),
+            "statuses": "可评估指标的平均分：" + "、".join(f"{CLASS_NAMES[k]}{_g(p[k])}" for k in STATUS_CLASSES),
             "warnings": f"预警发出后{self.warning_days}天内说明的比例×100（未到期的不计）",
             "work_report": "随年度填报提交工作报告100分，否则0分",
             "self_evaluation": "提交自评报告100分，否则0分（仅中期、终期评估年度）",

@@ -38,9 +38,14 @@ def _record(client, w, files=(), **extra):
     return client.post("/accountability/inspections/new/", data, follow=True)
 
 
-def test_inspection_with_two_corrections_one_closed_one_overdue(world, client_of):
+def test_inspection_with_two_corrections_one_closed_one_overdue(world, client_of, django_capture_on_commit_callbacks):
+    from tianping.web.monitoring.models import Notification
+
     office, reporter = client_of(world["office"]), client_of(world["reporter"])
-    r = _record(office, world, files=[SimpleUploadedFile("检查记录.pdf", PDF)])
+    with django_capture_on_commit_callbacks(execute=True):
+        r = _record(office, world, files=[SimpleUploadedFile("检查记录.pdf", PDF)])
+    notice = Notification.objects.get(user=world["reporter"])      # 卫健局's reporter hears of its correction
+    assert "完善孕产妇健康管理台账" in notice.text and notice.url.startswith("/accountability/inspections/")
     page = r.content.decode()
     assert r.status_code == 200 and Inspection.objects.count() == 1
     assert XSS not in page and "&lt;script&gt;" in page          # free text escaped

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 # The default rule, written out here on purpose (not imported): the test checks the code against it.
 WEIGHTS = {"completeness": 20, "timeliness": 15, "returns": 10, "statuses": 25, "warnings": 10,
            "work_report": 10, "self_evaluation": 5, "corrections": 5}
-POINTS = {"已达标": 100, "预计达标": 80, "需加快": 40, "进展缓慢": 40, "退步": 0}
+POINTS = {"已达标": 100, "已实现": 100, "预计达标": 80, "尚难判断": 60, "需加快": 40, "进展缓慢": 40, "未达标": 40,
+          "未实现": 40, "退步": 0}
 
 
 def _cells(ind: Indicator) -> int:
@@ -130,7 +131,8 @@ def test_rule_change_is_audited_and_rescores(xigang, client_of):
     region, year = xigang["region"], 2024
     health = Department.objects.get(region=region, name="卫健局")
     before = services.scorecard(region, year, health).cards[0]
-    form = {f"w_{k}": v for k, v in WEIGHTS.items()} | {"p_attained": 100, "p_on_track": 80, "p_off_track": 40,
+    form = {f"w_{k}": v for k, v in WEIGHTS.items()} | {"p_attained": 100, "p_on_track": 80, "p_uncertain": 60,
+                                                       "p_off_track": 40,
                                                        "p_regressing": 0, "late_credit": 50, "return_penalty": 25,
                                                        "warning_days": 30, "correction_penalty": 25}
     office = client_of(xigang["office"])

@@ -72,7 +72,7 @@ def to_xlsx(board) -> bytes:
     ws = wb.active
     ws.title = f"{board.year}年度考核"
     head = header(board)
-    ws.append([title(board)])
+    ws.append([_number(title(board))])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(head))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
@@ -88,7 +88,7 @@ def to_xlsx(board) -> bytes:
             if c.row == 2:
                 c.font = Font(bold=True)
     for n, line in enumerate(notes(board), start=last + 2):
-        ws.cell(row=n, column=1, value=line)
+        ws.cell(row=n, column=1, value=_number(line))
         ws.merge_cells(start_row=n, start_column=1, end_row=n, end_column=len(head))
         ws.cell(row=n, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     for i, width in enumerate(XLSX_WIDTHS, 1):
@@ -106,11 +106,12 @@ def to_xlsx(board) -> bytes:
 
 
 def _number(v: str):
-    """Scores as numbers (so the office can sort and sum); words stay words."""
+    """Scores as numbers (so the office can sort and sum); words stay words, and text that
+    Excel would take for a formula (= + - @, e.g. a department named "=1+1") is quoted."""
     try:
         return float(v) if "." in v else int(v)
     except ValueError:
-        return v
+        return "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
 
 
 def to_docx(board) -> bytes:
@@ -151,6 +152,7 @@ def to_docx(board) -> bytes:
             run = paragraph.add_run(text)
             run.bold = bold
     _repeat_header(table.rows[0])
+    doc.add_paragraph()
     for line in notes(board):
         doc.add_paragraph(line).paragraph_format.space_after = Pt(2)
     out = io.BytesIO()

@@ -66,7 +66,7 @@ def set_rule(region: Region, year: int, data: dict, user, reason: str) -> core.S
 # ------------------------------------------------------------------ who answers for what
 
 def _plans(region: Region, plan: Plan | None):
-    plans = list(applicable_plans(region))
+    plans = list(applicable_plans(region).defer("sections", "key_projects", "parse_warnings"))
     return [p for p in plans if plan is None or p.pk == plan.pk]
 
 
@@ -80,12 +80,11 @@ def departments_of(region: Region, plan: Plan | None = None, year: int | None = 
     """Departments responsible for an indicator or leading a measure of the plans in force,
     plus any with a submission in the year's round or a correction (sorted by name)."""
     local, plans = _local(region), _plans(region, plan)
+    ids = set(Indicator.objects.filter(plan__in=plans).values_list("responsible_department_id", flat=True))
+    ids |= set(Measure.objects.filter(area__plan__in=plans).values_list("lead_department_id", flat=True))
     found = {}
-    for ind in Indicator.objects.filter(plan__in=plans).select_related("responsible_department"):
-        if (d := local(ind.responsible_department)) is not None:
-            found[d.pk] = d
-    for m in Measure.objects.filter(area__plan__in=plans).select_related("lead_department"):
-        if (d := local(m.lead_department)) is not None:
+    for dept in Department.objects.filter(pk__in=ids - {None}):
+        if (d := local(dept)) is not None:
             found[d.pk] = d
     if plan is None:
         wanted = Q(corrections__inspection__region=region)
@@ -126,7 +125,7 @@ def _indicator_facts(plans, region, year, local, source: AssessmentSource) -> di
               .values("indicator_id", "milestone", "status")):
         rows[r["indicator_id"]].append(r)
     out = defaultdict(list)
-    indicators = (Indicator.objects.filter(plan__in=plans).select_related("responsible_department", "plan")
+    indicators = (Indicator.objects.filter(plan__in=plans).select_related("responsible_department")
                   .order_by("plan_id", "position", "pk"))
     for ind in indicators:
         dept = local(ind.responsible_department)
@@ -285,7 +284,21 @@ def record_inspection(region: Region, user, *, when: date, inspectors: str, depa
         Correction.objects.create(inspection=inspection, department=c["department"], deadline=c["deadline"],
                                   requirement=_clean(c["requirement"], f"第{n}项整改要求"))
     _attach(inspection, None, files, user)
+    transaction.on_commit(lambda: _notify_departments(inspection))
     return inspection
+
+
+def _notify_departments(inspection: Inspection) -> None:
+    """Each department with a correction hears of it (in-app, e-mail when configured)."""
+    from django.urls import reverse
+
+    from tianping.web.monitoring.services import notify
+    from tianping.web.orgs.models import User
+
+    url = reverse("accountability:inspection", args=[inspection.pk])
+    for c in inspection.corrections.select_related("department"):
+        notify(User.objects.filter(department=c.department, role=User.Role.REPORTER),
+               f"{inspection.date:%Y-%m-%d}督导检查整改要求：{c.requirement[:40]}（期限{c.deadline:%Y-%m-%d}）", url)
 
 
 def _attach(inspection, correction, files, user) -> None:
@@ -308,7 +321,19 @@ def add_progress(correction: Correction, user, text: str, files=()) -> Correctio
         correction.progress = (correction.progress + "\n" if correction.progress else "") + stamp + text[:4000]
         correction.save(update_fields=["progress", "updated_at"])
     _attach(correction.inspection, correction, files, user)
+    transaction.on_commit(lambda: _notify_office(correction))
     return correction
+
+
+def _notify_office(correction: Correction) -> None:
+    from django.urls import reverse
+
+    from tianping.web.monitoring.services import notify
+    from tianping.web.orgs.models import User
+
+    notify(User.objects.filter(region=correction.inspection.region, role=User.Role.OFFICE),
+           f"{correction.department.name}报送了整改情况：{correction.requirement[:40]}",
+           reverse("accountability:inspection", args=[correction.inspection_id]))
 
 
 @transaction.atomic
