@@ -13,4 +13,5 @@ def open_corrections(context):
     user = context["request"].user
     rows = list(open_corrections_for(user)[:20])
     today = timezone.localdate()
-    return {"corrections": rows, "today": today, "overdue": sum(c.deadline < today for c in rows), "user": user}
+    return {"corrections": rows, "today": today, "overdue": sum(c.deadline < today for c in rows), "user": user,
+            "show_department": user.role != "reporter" or user.is_superuser}
