@@ -23,7 +23,8 @@ def test_review_page_shows_the_ocr_confidence(tmp_path, client_of, office, seed_
     scan = write_scanned_pdf(page, tmp_path / "九台区规划扫描件.pdf")
     client = client_of(office)
     with scan.open("rb") as handle:
-        response = client.post("/plans/import/", {"document": handle, "region": office.region.pk}, follow=True)
+        response = client.post("/plans/import/", {"document": handle, "region": office.region.pk,
+                                                   "other_region_ok": "on"}, follow=True)  # 九台区 plan, 西岗区 office
     from tianping.web.plans.models import Plan
 
     plan = Plan.objects.get(source_file="九台区规划扫描件.pdf")
