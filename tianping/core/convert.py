@@ -98,8 +98,8 @@ def ocr_pdf(data: bytes, where: Location, pages: int | None = None, max_pages: i
             "PDF中没有可提取的文字，可能是扫描件；本机未安装文字识别程序（Debian软件包tesseract-ocr、"
             "tesseract-ocr-chi-sim和poppler-utils），无法识别；请安装后重试，或提供Word文档或带文字层的PDF", where)
     if pages is not None and pages > max_pages:
-        raise DocumentError(f"扫描件共{pages}页，超过此处文字识别的上限{max_pages}页；请提供Word文档或带文字层的PDF，"
-                            "或用命令“tianping plan parse 文件”识别", where)
+        raise DocumentError(f"扫描件共{pages}页，超过此处文字识别的上限{max_pages}页；请提供Word文档或带文字层的PDF"
+                            "（扫描件可先在WPS或Word中转换为文字）", where)
     lines: list[str] = []
     weights = confidence_sum = 0.0
     with tempfile.TemporaryDirectory(prefix="tianping-ocr-") as tmp:

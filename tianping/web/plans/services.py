@@ -39,7 +39,7 @@ def check_upload(name: str, size: int) -> None:
 
 
 # OCR takes 3-4 s of CPU per page: a scan read within the upload request must finish well
-# inside gunicorn's 60 s timeout on two cores. Longer scans: `tianping plan parse FILE`.
+# inside gunicorn's 60 s timeout on two cores (`tianping plan parse FILE` reads up to 80 pages).
 OCR_UPLOAD_MAX_PAGES = 20
 
 
