@@ -18,7 +18,8 @@ def result_fact(row, field: str, value=None, shown: str | None = None) -> Fact:
         shown = fmt_count(value) if field.endswith("year") or field == "milestone" else fmt_number(value)
     return Fact(source="result", field=field, value=float(value), shown=shown,
                 indicator=row["indicator"], series=series_label(row),
-                milestone=int(row["milestone"]), area=row["area"], row=row.name)
+                milestone=int(row["milestone"]) if present(row["milestone"]) else None, area=row["area"],
+                row=row.name)
 
 
 def year_part(row, field: str = "latest_year") -> tuple[str, list[Fact]]:
@@ -76,3 +77,8 @@ def rate_fact(attained_rows, assessable_rows, area: str = "") -> Fact:
 def plain_fact(source: str, field: str, value, shown: str | None = None, **where) -> Fact:
     return Fact(source=source, field=field, value=float(value),
                 shown=shown if shown is not None else fmt_number(value), **where)
+
+
+def year_fact(year) -> Fact:
+    """A year the report names (a milestone, the base year, the report year)."""
+    return Fact(source="report", field="year", value=float(year), shown=fmt_count(year))
