@@ -72,7 +72,7 @@ def report(kind, plan_file, data, region, year, fmt, output, plan_kind, inputs_f
         raise ReportInputError(str(err)) from None
     if inputs is None and national:
         inputs = EvaluationInputs(source="国家统计局《中国妇女发展纲要（2021—2030年）》《中国儿童发展纲要（2021—2030年）》"
-                                         "年度统计监测报告", issuer="")
+                                         "年度统计监测报告", issuer="国务院妇女儿童工作委员会办公室")
     try:
         document = build_report(kind, assessment, plan=plan, region=region, year=year,
                                 observations=observations, inputs=inputs, synthetic=synthetic)

@@ -141,7 +141,10 @@ def opening(ev: Evaluation) -> list:
             said.append(words[klass].format(n=c.shown))
             said_facts.append(c)
     a = count_fact("assessable", counted)
-    breakdown = f"可评估的{a.shown}项中，" + "，".join(said) if said else f"可评估的{a.shown}项"
+    if len(counted) == len(targeted):
+        breakdown = f"{a.shown}项均可评估，其中" + "，".join(said)
+    else:
+        breakdown = f"可评估的{a.shown}项中，" + "，".join(said) if said else f"可评估的{a.shown}项"
     rest = []
     for klass in ("few_events", "no_data", "pending"):
         members = ev.in_classes(targeted, (klass,))
@@ -290,20 +293,28 @@ def cell(row, field: str) -> tuple[str, list[Fact]]:
     return fact.shown, [fact]
 
 
+def dated_cell(row, field: str, year_field: str, usual: int) -> tuple[str, list[Fact]]:
+    """The value, with its year when it is not ``usual`` ("41.2（2022年）")."""
+    shown, facts = cell(row, field)
+    if facts and int(row[year_field]) != usual:
+        year = result_fact(row, year_field)
+        return f"{shown}（{year.shown}年）", facts + [year]
+    return shown, facts
+
+
 def indicator_table(ev: Evaluation, area: str, rows: pd.DataFrame) -> Table:
     year = ev.year
-    header_facts = [plain_fact("report", "year", year - 1, fmt_count(year - 1)),
-                    plain_fact("report", "year", year, fmt_count(year))]
-    table = Table(header=["指标", "单位", f"{year - 1}年", f"{year}年", "目标", "状态"], rows=[],
-                  caption=f"{area}领域主要指标", facts=header_facts, widths=[5, 1.3, 1.3, 1.3, 1.8, 1.7])
+    header_facts = [plain_fact("report", "year", year, fmt_count(year))]
+    table = Table(header=["指标", "单位", "上期", f"{year}年", "目标", "状态"], rows=[],
+                  caption=f"{area}领域主要指标", facts=header_facts, widths=[4.6, 1.1, 2.3, 1.3, 1.7, 1.5])
     for index, row in rows.iterrows():
         this_year, last_year = ("—", []), ("—", [])
         if row["latest_year"] == year:
             this_year = cell(row, "latest_value")
-            if row["previous_year"] == year - 1:
-                last_year = cell(row, "previous_value")
-        elif row["latest_year"] == year - 1:
-            last_year = cell(row, "latest_value")
+            if res.present(row["previous_year"]):
+                last_year = dated_cell(row, "previous_value", "previous_year", year - 1)
+        else:
+            last_year = dated_cell(row, "latest_value", "latest_year", year - 1)
         target, target_facts = target_part(row)
         table.rows.append([row["indicator"], row["unit"] or "—", last_year[0], this_year[0], target or "—",
                            ev.verdicts[index].short])

@@ -212,7 +212,8 @@ def overall(ev: Evaluation) -> list:
     rows = ev.rows
     counted, attained = ev.counted(rows), ev.attained(rows)
     missed = counted.drop(index=attained.index)
-    no_data = ev.in_classes(rows, ("no_data", "few_events", "monitored"))
+    no_data = ev.in_classes(rows, ("no_data", "few_events"))
+    monitored = ev.in_classes(rows, ("monitored",))
     pending = ev.in_classes(rows, ("pending",))
     qualitative = rows[rows["kind"] == "qualitative"]
     judged_qualitative = ev.counted(qualitative)
@@ -240,6 +241,9 @@ def overall(ev: Evaluation) -> list:
     if len(no_data):
         c = count_fact("no_data", no_data)
         tail.append((f"另有{c.shown}项指标缺少监测数据", [c]))
+    if len(monitored):
+        c = count_fact("no_data", monitored)
+        tail.append((f"{c.shown}项指标未设定量目标，仅作监测", [c]))
     if len(pending):
         c = count_fact("pending", pending)
         tail.append((f"{c.shown}项定性指标尚待评估组评定", [c]))
@@ -287,16 +291,21 @@ def good_direction(row) -> int:
 
 def area_overview(ev: Evaluation) -> list:
     yes, no = ("已实现", "未实现") if ev.final else ("已达标", "未达标")
-    table = Table(header=["领域", "指标数", "可评估", yes, no, "缺少数据", "待评定", "达标率（%）"], rows=[],
-                  caption="表1  各领域目标实现情况", widths=[3.6, 1.3, 1.3, 1.3, 1.3, 1.5, 1.3, 2.2],
+    with_monitored = (ev.rows["status"] == res.MONITORED).any()
+    table = Table(header=["领域", "指标数", "可评估", yes, no, "缺少数据", "待评定", *(["仅监测"] if with_monitored else []),
+                          "达标率（%）"], rows=[],
+                  caption="表1  各领域目标实现情况",
+                  widths=[3.6, 1.3, 1.3, 1.3, 1.3, 1.5, 1.3, *([1.3] if with_monitored else []), 2.2],
                   facts=[plain_fact("report", "table_number", 1, "1")])
     sayings = []
     for area, rows in by_area(ev.rows, ev.plan):
         counted, attained = ev.counted(rows), ev.attained(rows)
         cells = [count_fact("indicators", rows, area), count_fact("assessable", counted, area),
                  count_fact("attained", attained, area), count_fact("missed", counted.drop(index=attained.index), area),
-                 count_fact("no_data", ev.in_classes(rows, ("no_data", "few_events", "monitored")), area),
+                 count_fact("no_data", ev.in_classes(rows, ("no_data", "few_events")), area),
                  count_fact("pending", ev.in_classes(rows, ("pending",)), area)]
+        if with_monitored:
+            cells.append(count_fact("no_data", ev.in_classes(rows, ("monitored",)), area))
         share = rate_fact(attained, counted, area) if len(counted) else None
         table.rows.append([area, *(c.shown for c in cells), share.shown if share else "—"])
         table.facts += cells + ([share] if share else [])
@@ -320,6 +329,8 @@ def area_judgement(ev: Evaluation, area: str, rows: pd.DataFrame) -> Paragraph:
     counted, attained = ev.counted(rows), ev.attained(rows)
     if counted.empty:
         total = count_fact("indicators", rows, area)
+        if (rows["status"] == res.MONITORED).all():
+            return Paragraph(f"{area}领域的{total.shown}项指标未设定量目标，以下报告其监测数值。", [total], style="lead")
         return Paragraph(f"{area}领域的{total.shown}项指标暂无可评估的数据，本次不作量化评价。", [total], style="lead")
     share = rate(len(attained), len(counted))
     on_course = len(attained) + len(ev.in_classes(counted, ("on_track",)))

@@ -23,6 +23,9 @@ OP_SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "", "~": ""}
 # The unit a change is spoken in ("提高0.8个百分点"), by the indicator's unit.
 CHANGE_UNIT = {"%": "个百分点", "‰": "个千分点", "1/10万": "个十万分点", "/10万": "个十万分点"}
 
+# Units of things counted: a change is 增加/减少, not 提高/下降.
+COUNT_UNITS = {"人", "名", "个", "所", "家", "张", "次", "件", "户", "条", "例"}
+
 STATUS_CLAUSE = {
     "已达标": "已实现{milestone}年目标",
     "预计达标": "预计可如期实现{milestone}年目标",
@@ -73,7 +76,8 @@ def change_phrase(change: float, unit: str, *, against: str = "上年") -> str:
     """"比上年提高0.8个百分点" / "与上年持平"; ``change`` already in shown precision."""
     if abs(change) < 0.05:
         return f"与{against}持平"
-    verb = "提高" if change > 0 else "下降"
+    counted = (unit or "").lstrip("万亿") in COUNT_UNITS
+    verb = ("增加" if change > 0 else "减少") if counted else ("提高" if change > 0 else "下降")
     size = fmt_number(abs(change))
     spoken = spoken_unit(unit)
     return f"比{against}{verb}{size}{spoken}"
