@@ -18,6 +18,7 @@ import pytest
 from docx import Document
 from PIL import Image
 
+from tianping.core import figures
 from tianping.core.assess import assess, targets_from_plan
 from tianping.core.parser import parse_plan_text
 from tianping.core.synthetic import demo_observations
@@ -85,6 +86,8 @@ def pooled_from_observations(observations, row):
 
 
 def expected_result_value(fact, row, observations, results):
+    if fact.field in ("target_value", "target_upper"):     # in the indicator's unit: "1/2以上" is 50%
+        return figures.as_written(row[RESULT_COLUMN[fact.field]], row["target_unit"], row["unit"])[0]
     if fact.field in RESULT_COLUMN:
         return float(row[RESULT_COLUMN[fact.field]])
     if fact.field in ("previous_value", "previous_year"):
@@ -140,7 +143,7 @@ def check_count(fact, headline, final=False):
     if field.startswith("status:"):
         assert set(members) <= set(field.split(":", 1)[1].split("/")), fact
     elif field.startswith("class:"):
-        wanted = field.split(":", 1)[1]
+        wanted = field.split(":")[1]
         for status in members:
             assert wanted in member_classes([status], final) or (wanted == "on_track"
                                                                  and status_class(status) == "uncertain"), fact
@@ -164,6 +167,8 @@ def assert_facts_equal_stored_values(generated, plan):
             assert str(row["indicator"]) == fact.indicator and int(row["milestone"]) == fact.milestone
             if fact.field == "target_text":                        # the plan's words, e.g. 比2020年提高10%
                 assert fact.shown in numbers_in(str(row["target_text"])), fact
+            elif fact.field in ("target_value", "target_upper"):       # as the plan writes it (99.99)
+                assert fact.shown == figures.number(expected_result_value(fact, row, observations, results)), fact
             else:
                 assert_shown(fact, expected_result_value(fact, row, observations, results))
         elif fact.source == "count":

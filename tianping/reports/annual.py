@@ -26,7 +26,8 @@ from tianping.reports.document import Fact, Heading, PageBreak, Paragraph, Repor
 from tianping.reports.drafts import draft_problems, draft_recommendations, draft_section
 from tianping.reports.evaluation import (Evaluation, appendix, area_charts, area_rates, by_area, data_statement,
                                          ordinal, plan_name, signature)
-from tianping.reports.facts import (change_value, count_fact, plain_fact, result_fact, target_part, value_part,
+from tianping.reports.facts import (change_value, count_fact, plain_fact, result_fact, table_target, target_part,
+                                   value_part,
                                    year_fact)
 from tianping.reports.phrases import (change_phrase, compose, fmt_count, fmt_number, shown_value, spoken_unit,
                                       wording)
@@ -137,7 +138,7 @@ def opening(ev: Evaluation) -> list:
     for klass in ("attained", "on_track", "uncertain", "accelerate", "slow", "missed", "regress"):
         members = ev.in_classes(targeted, (klass,))
         if len(members):
-            c = count_fact(f"class:{klass}", members)
+            c = count_fact(f"class:{klass}:appendix", members)
             said.append(words[klass].format(n=c.shown))
             said_facts.append(c)
     a = count_fact("assessable", counted)
@@ -149,7 +150,7 @@ def opening(ev: Evaluation) -> list:
     for klass in ("few_events", "no_data", "pending"):
         members = ev.in_classes(targeted, (klass,))
         if len(members):
-            c = count_fact(f"class:{klass}", members)
+            c = count_fact(f"class:{klass}:appendix", members)
             rest.append(words[klass].format(n=c.shown))
             said_facts.append(c)
     if rest:
@@ -183,7 +184,7 @@ def area_headline(ev: Evaluation, area: str, rows: pd.DataFrame) -> Paragraph:
     if reported.empty:
         return Paragraph(f"{area}领域纳入监测的{total.shown}项指标暂无{ev.year}年数据。", [total, year_fact(ev.year)],
                          style="lead")
-    tone = direction_word(len(better), len(worse))
+    tone = direction_word(len(better), len(worse), len(same))
     r = count_fact("reported", reported, area)
     text = f"{area}领域{tone}。纳入监测的{total.shown}项指标中，{r.shown}项有{ev.year}年数据"
     facts = [total, r, year_fact(ev.year)]
@@ -315,7 +316,7 @@ def indicator_table(ev: Evaluation, area: str, rows: pd.DataFrame) -> Table:
                 last_year = dated_cell(row, "previous_value", "previous_year", year - 1)
         else:
             last_year = dated_cell(row, "latest_value", "latest_year", year - 1)
-        target, target_facts = target_part(row)
+        target, target_facts = table_target(row)
         table.rows.append([row["indicator"], row["unit"] or "—", last_year[0], this_year[0], target or "—",
                            ev.verdicts[index].short])
         table.facts += last_year[1] + this_year[1] + target_facts

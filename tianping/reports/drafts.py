@@ -99,11 +99,11 @@ def draft_problems(rows: pd.DataFrame, verdicts: dict, *, final: bool, area_rate
     pieces: list[str] = []
     facts: list[Fact] = []
     if len(data_gaps):
-        c = count_fact("problem:no_data", data_gaps)
+        c = count_fact("problem:no_data:appendix", data_gaps)
         pieces.append(f"{c.shown}项指标缺少监测数据")
         facts.append(c)
     if len(pending):
-        c = count_fact("problem:pending", pending)
+        c = count_fact("problem:pending:appendix", pending)
         pieces.append(f"{c.shown}项定性目标尚待评估组评定")
         facts.append(c)
     if completeness is not None and completeness.departments_missing:
@@ -112,7 +112,8 @@ def draft_problems(rows: pd.DataFrame, verdicts: dict, *, final: bool, area_rate
         out.append(Paragraph(f"{number.next()}监测数据不够完整。" + "，".join(pieces)
                              + "，部分目标的实现情况难以作出判断（名单见附录）。", facts, editable=True))
     if not out:
-        out.append(Paragraph("监测数据未显示突出问题：可评估指标均已实现目标或按趋势有望如期实现。", editable=True))
+        said = "可评估指标均已实现目标" if final else "可评估指标均已实现目标或按近年变化可如期实现"
+        out.append(Paragraph(f"监测数据未显示突出问题：{said}。", editable=True))
     return out
 
 
@@ -144,16 +145,16 @@ def draft_recommendations(rows: pd.DataFrame, verdicts: dict, plan, *, final: bo
     if len(data_gaps) or (completeness is not None and completeness.departments_missing):
         parts, facts = [], []
         if len(data_gaps):
-            c = count_fact("advice:no_data", data_gaps)
-            parts.append(f"对缺少数据的{c.shown}项指标逐项明确数据来源、统计口径和报送单位")
+            c = count_fact("advice:no_data:appendix", data_gaps)
+            parts.append(f"对缺少数据的{c.shown}项指标（名单见附录）逐项明确数据来源、统计口径和报送单位")
             facts.append(c)
         if completeness is not None and completeness.departments_missing:
             parts.append(f"督促{'、'.join(completeness.departments_missing)}按时报送")
         out.append(Paragraph(f"{number.next()}健全分性别统计监测制度。" + "，".join(parts) + "。", facts, editable=True))
     pending = rows_of(rows, verdicts, lambda v: v.klass == "pending")
     if len(pending):
-        c = count_fact("advice:pending", pending)
-        out.append(Paragraph(f"{number.next()}组织评估组对{c.shown}项定性目标依据佐证材料逐项评定，形成评估意见。",
+        c = count_fact("advice:pending:appendix", pending)
+        out.append(Paragraph(f"{number.next()}组织评估组对{c.shown}项定性目标（名单见附录）依据佐证材料逐项评定，形成评估意见。",
                              [c], editable=True))
     if not out:
         out.append(Paragraph("巩固已取得的成效，保持各项工作力度，持续做好监测评估。", editable=True))

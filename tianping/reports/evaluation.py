@@ -24,7 +24,8 @@ from tianping.reports.charts import ChartSpec, ChartTarget, Projection, indicato
 from tianping.reports.context import (Completeness, EvaluationInputs, completeness_of, responsible_for)
 from tianping.reports.document import Chart, Heading, PageBreak, Paragraph, Report, Table, numbers_in
 from tianping.reports.drafts import bigrams, draft_problems, draft_recommendations, draft_section
-from tianping.reports.facts import count_fact, plain_fact, rate_fact, result_fact, target_part, value_part, year_fact
+from tianping.reports.facts import (count_fact, plain_fact, rate_fact, result_fact, table_target, target_part,
+                                   value_part, year_fact)
 from tianping.reports.phrases import compose, fmt_count, fmt_number, rate, shown_value, spoken_unit, wording
 from tianping.reports.planner import Openings, counted_names, group_sentence
 from tianping.reports.verdicts import CLASSES, LAGGING, verdicts_for
@@ -112,7 +113,7 @@ class Evaluation:
 
     @property
     def attained_word(self) -> str:
-        return "已实现目标"
+        return "已实现目标" if self.final else "已达到目标"
 
 
 def build_evaluation(results: pd.DataFrame, *, stage: str, region: str, plan=None,
@@ -417,7 +418,7 @@ def base_value(ev: Evaluation, row):
 
 
 def target_cell(row) -> tuple[str, list]:
-    target, facts = target_part(row)
+    target, facts = table_target(row)
     if target:
         return target, facts
     return ("定性目标" if row["kind"] == "qualitative" else "—"), []

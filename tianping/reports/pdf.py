@@ -152,7 +152,7 @@ def write_lines(pdf: FPDF, text: str, height: float) -> None:
 
 
 def write_table(pdf: FPDF, block: Table) -> None:
-    if pdf.will_page_break(7 + 6 * min(len(block.rows) + 1, 3)):   # caption, header and two rows together
+    if pdf.will_page_break(9 + 12 * min(len(block.rows) + 1, 3)):  # caption, header and two (wrapped) rows together
         pdf.add_page()
     if block.caption:
         pdf.set_font("sans", size=10.5)

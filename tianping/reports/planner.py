@@ -127,10 +127,10 @@ def counted_names(rows: pd.DataFrame, field_name: str, area: str = "") -> tuple[
     return names.text, names.count
 
 
-def direction_word(improved: int, worsened: int) -> str:
+def direction_word(improved: int, worsened: int, same: int = 0) -> str:
     """The overall tone the data allow: never "持续优化" when as many indicators worsened."""
     if improved == 0 and worsened == 0:
-        return wording("tone_unknown")
+        return wording("tone_steady") if same else wording("tone_unknown")
     if worsened == 0 or improved >= 3 * worsened:
         return wording("tone_good")
     if improved > worsened:

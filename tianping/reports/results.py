@@ -19,7 +19,7 @@ from tianping.core.errors import TianpingError
 RESULT_COLUMNS = [
     "region", "indicator", "area", "sex", "age", "residence", "headline", "milestone", "kind",
     "status", "latest_value", "latest_year", "previous_value", "previous_year",
-    "base_value", "base_year", "op", "target_value", "target_upper", "goal_value", "unit",
+    "base_value", "base_year", "op", "target_value", "target_upper", "target_unit", "goal_value", "unit",
     "projection", "projection_low", "projection_high", "progress_ratio", "sentence", "text",
 ]
 ALIASES = {

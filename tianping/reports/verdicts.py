@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from tianping.core import figures
+
 from tianping.reports.results import present
 
 # Report classes, in reading order (best first). ``counted``: in 达标率's denominator;
@@ -105,7 +107,13 @@ class Verdict:
 
     @property
     def short(self) -> str:
-        word = (SHORT_FINAL if self.final else SHORT)[self.klass]
+        """The table's status word: the engine's label as core.figures says it, or 已实现/未实现
+        where the report judges a passed milestone."""
+        if self.klass == STATUS_CLASS.get(self.status) and not (self.final and self.klass == "attained"):
+            word = figures.status_label(self.status)
+        else:
+            word = (SHORT_FINAL if self.final else SHORT)[self.klass]
+            word = figures.status_label(word)
         return word + ("（需关注）" if self.watch else "")
 
     def phrase(self) -> str:
