@@ -13,7 +13,7 @@ from tianping.reports.docx import render_docx
 from tianping.reports.html import render_html
 from tianping.reports.pdf import break_lines, render_pdf, ReportPDF
 
-SENTENCE = "2024年，全区孕产妇系统管理率为96.2%，比上年提高0.8个百分点，已实现2030年目标（目标95%以上）。" \
+SENTENCE = "2024年，全区孕产妇系统管理率为96.2%，比上年提高0.8个百分点，已实现2030年目标（目标≥95%）。" \
            "孕产妇死亡率为10.3/10万，先天梅毒报告发病率为14.9/10万活产。"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 HOSTILE = '<script>alert("x")</script> & 妇女'

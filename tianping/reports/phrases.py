@@ -1,20 +1,31 @@
-"""Narrative phrases: how statuses are written in a report, and the sentence patterns.
+"""Narrative phrases: how numbers, changes, targets and statuses are written.
 
-Numbers, units, changes and targets are said by tianping.core.figures (the one place
-for those rules, shared with the pages). The sentence patterns themselves live in
-templates/wording.json, which the office may edit without touching code.
+One place for the rules so the builders stay consistent and the tests can apply
+the same rule when they check a rendered number against the stored value.
+The sentence patterns themselves live in templates/wording.json, which the
+office may edit without touching code.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 from functools import lru_cache
 from pathlib import Path
 
+from tianping.core import figures
 from tianping.reports.document import Fact
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+OP_SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "", "~": ""}
+
+# The unit a change is spoken in ("提高0.8个百分点"), by the indicator's unit.
+CHANGE_UNIT = {"%": "个百分点", "‰": "个千分点", "1/10万": "个十万分点", "/10万": "个十万分点"}
+
+# Units of things counted: a change is 增加/减少, not 提高/下降.
+COUNT_UNITS = {"人", "名", "个", "所", "家", "张", "次", "件", "户", "条", "例"}
 
 STATUS_CLAUSE = {
     "已达标": "已实现{milestone}年目标",
@@ -36,6 +47,47 @@ def wording(key: str) -> str:
     """A sentence pattern; TIANPING_REPORT_WORDING points at an office copy."""
     path = os.environ.get("TIANPING_REPORT_WORDING", str(TEMPLATES / "wording.json"))
     return _load_wording(path)[key]
+
+
+def fmt_number(value: float, decimals: int = 1) -> str:
+    """A computed figure to ``decimals`` (core.figures.number: trailing zeros dropped)."""
+    return figures.number(value, decimals)
+
+
+def fmt_count(value: int) -> str:
+    return str(int(value))
+
+
+def with_unit(shown: str, unit: str) -> str:
+    """"15.1" + "1/10万" → "15.1/10万" (core.figures.unit_suffix)."""
+    return f"{shown}{figures.unit_suffix(unit)}"
+
+
+def shown_value(value: float) -> float:
+    """The value as printed, for arithmetic that must agree with the text."""
+    return round(float(value), 1)
+
+
+def change_phrase(change: float, unit: str, *, against: str = "上年") -> str:
+    """"比上年提高0.8个百分点" / "与上年持平" (core.figures.change_since); a headcount or a
+    number of things 增加/减少 rather than 提高/下降."""
+    said = figures.change_since(round(change, 1), unit, against=against)
+    if (unit or "").lstrip("万亿") in COUNT_UNITS:
+        said = said.replace("提高", "增加").replace("下降", "减少")
+    return said
+
+
+def spoken_unit(unit: str) -> str:
+    """The unit a change or gap is spoken in: 个百分点 for %, 个十万分点 for 1/10万 (core.figures)."""
+    return figures.spoken_unit(unit)
+
+
+def target_phrase(op: str, value: float | None, unit: str, upper: float | None = None,
+                  measured_in: str = "") -> str:
+    """The target as the plan says it — "95%以上", "9/10万以下", "45%左右" (core.figures)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return figures.target_phrase(op, value, unit, upper, measured_in=measured_in)
 
 
 def status_clause(status: str, milestone: int | None) -> str:
