@@ -35,7 +35,7 @@ class AssessConfig:
     off_track_probability: float = 0.2
     # A trend counts (退步, directional 已达标/退步, deterioration warning) when its t statistic
     # is beyond the two-sided trend_alpha critical value.
-    trend_alpha: float = 0.05
+    trend_alpha: float = 0.04
 
     # Projection (projection.py): central interval level; residual SD shrunk toward a floor
     # with prior_df pseudo-observations, per model scale (log and logit in model units,
@@ -43,8 +43,10 @@ class AssessConfig:
     interval_level: float = 0.8
     prior_df: float = 2.0
     spread_floor_log: float = 0.03
-    spread_floor_logit: float = 0.06
+    spread_floor_logit: float = 0.07
     spread_floor_relative: float = 0.02
+    share_noise_floor: float = 0.005       # shares: noise σ ≥ 0.005 (SD 0.1 point at 99.8 %, 0.25 at 50 %)
+    damping: float = 0.9                   # log-scale (rate) trends: the h-th year ahead adds 0.9^h
 
     # Warnings (warnings.py)
     warning_horizon: int = 2               # projected miss warned when the milestone is ≤ 2 years ahead

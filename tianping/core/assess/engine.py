@@ -235,7 +235,9 @@ def _concat(parts: list):
 def _series_bounds(n: int, targets, s, t) -> np.ndarray:
     """Per series: the upper bound of a share (100 for %, 1000 for ‰) from its targets' unit."""
     bound = np.full(n, np.inf)
-    bound[s] = upper_bound_for(targets["unit"].to_numpy(str))[t]
+    unit = targets["unit"].to_numpy(str)
+    # only % is fitted as a share: a ‰ figure is a rate (infant mortality 5‰), fitted on the log scale
+    bound[s] = np.where(unit == "%", upper_bound_for(unit), np.inf)[t]
     return bound
 
 
@@ -252,7 +254,7 @@ def _in_chunks(matrix: SeriesMatrix, targets, s, t, year, config, judgements):
     def run(k: int):
         a, b, r0, r1 = bounds[k], bounds[k + 1], row_bounds[k], row_bounds[k + 1]
         block = matrix.rows(a, b)
-        trend = fit_trends(block.values, share_bound[a:b], floor, config.prior_df)
+        trend = fit_trends(block.values, share_bound[a:b], floor, config.prior_df, config.share_noise_floor)
         columns = _evaluate(block, trend, targets, s[r0:r1] - a, t[r0:r1], year, config, judgements)
         return trend, columns, Fluctuation.of(block, config)
 
@@ -345,7 +347,9 @@ def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, y
     ahead = r.is_numeric & ~r.final & r.has_latest & (r.count >= 2)
     proj = _projection(matrix, trend, r, ahead, config)
     lo_z, hi_z = band_to_model(lo, hi, trend.kind[s], trend.bound[s], trend.offset[s])
-    p_attain = np.where(ahead & ~use_pool, probability_in_band(proj, lo_z, hi_z), np.nan)
+    p_attain = np.where(ahead & ~use_pool, probability_in_band(
+        proj, lo_z, hi_z, lo, hi, lambda z: trend.to_level(z, s)), np.nan)
+    _pooled_projection(proj, pool, use_pool & r.is_numeric & ~r.final & r.has_latest, config)
     pace = _model_pace(trend, r, sign, lo_z, hi_z)
     worse = np.where(use_pool, _pooled_worse(pool, sign, config), _trend_worse(trend, r, sign, config))
     ratio, cagr_o, cagr_r, method = progress_ratio(
@@ -394,10 +398,25 @@ def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, y
 
 def _projection(matrix, trend, r: _Rows, ahead, config):
     """Projected value and interval at the milestone, only while it is still ahead."""
-    proj = project(trend, r.s, (r.milestone - matrix.first_year).astype(np.float64), config.interval_level)
+    proj = project(trend, r.s, (r.milestone - matrix.first_year).astype(np.float64), config.interval_level,
+                   config.damping)
     for name in ("point", "low", "high", "z", "se"):
         setattr(proj, name, np.where(ahead, getattr(proj, name), np.nan))
     return proj
+
+
+def _pooled_projection(proj, pool, rows, config):
+    """Rare events: too few events to estimate a trend, so the projection is the pooled rate
+    with its exact Poisson interval at ``interval_level`` (the interval of the rate, not of
+    one year's count)."""
+    if not rows.any():
+        return
+    low, high = rare.garwood(pool.events, config.interval_level)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per = pool.scale / pool.denominator
+    proj.point = np.where(rows, pool.value, proj.point)
+    proj.low = np.where(rows, low * per, proj.low)
+    proj.high = np.where(rows, high * per, proj.high)
 
 
 def _model_pace(trend: Trend, r: _Rows, sign, lo_z, hi_z) -> np.ndarray:
@@ -415,7 +434,7 @@ def _model_pace(trend: Trend, r: _Rows, sign, lo_z, hi_z) -> np.ndarray:
 def _trend_worse(trend: Trend, r: _Rows, sign, config) -> np.ndarray:
     """A trend significantly away from the target (two-sided ``trend_alpha``) and the latest
     value worse than the base: never for an unchanged series or two points."""
-    critical = t_quantile(1 - config.trend_alpha / 2, trend.df[r.s])
+    critical = t_quantile(1 - config.trend_alpha / 2, r.count - 2.0)
     with np.errstate(invalid="ignore"):
         wrong_way = sign * trend.t_stat()[r.s] <= -critical
         return wrong_way & (sign * (r.latest - r.base_value) < 0)
@@ -457,7 +476,7 @@ def _directional_status(trend: Trend, r: _Rows, sign, status, config):
         return status
     with np.errstate(invalid="ignore"):
         t_stat = sign * trend.t_stat()[r.s]
-    return np.where(r.is_directional, directional_status(t_stat, r.count, trend.df[r.s], config), status)
+    return np.where(r.is_directional, directional_status(t_stat, r.count, r.count - 2.0, config), status)
 
 
 def _base_columns(matrix, trend, ta, s, t, latest_col, has_latest, config):

@@ -3,8 +3,9 @@ status, the chart band and the projected-miss warning.
 
 Scale. Each series is fitted on the scale where its change is closest to a straight line
 and cannot cross its bounds:
-    shares (unit % or ‰)          logit(v / bound), v clipped to [0.05 %, 99.95 %] of the bound
-    non-negative values (rates)   log(v + c), c = half the smallest positive value when a
+    shares (unit %)               logit(v / 100), v clipped to [0.05 %, 99.95 %]
+    non-negative values (rates,   log(v + c)
+    ‰ and 1/10万 included), c = half the smallest positive value when a
                                   year is 0 (else 0): mortality-type rates fall by a share
                                   a year, which a straight line on the level overstates
     anything else                 the value itself
@@ -66,6 +67,8 @@ class Trend:
     last: np.ndarray
     last_value: np.ndarray
     level_slope: np.ndarray  # fitted change per year on the level scale (display)
+    noise: np.ndarray       # shares: σ of the year's noise, SD σ·√(p(1 − p))·bound (shrunk); NaN otherwise
+    s_ols: np.ndarray       # plain residual SD (n − 2 df) for significance tests of the trend
 
     def to_model(self, values: np.ndarray, series: np.ndarray) -> np.ndarray:
         """Level values (one per row, or rows × columns) → model scale of their series."""
@@ -75,9 +78,10 @@ class Trend:
         return to_level(z, self.kind[series], self.bound[series], self.offset[series])
 
     def t_stat(self) -> np.ndarray:
-        """t statistic of the slope (NaN below 3 points: two points have no residual)."""
+        """Plain OLS t statistic of the slope, n − 2 df (NaN below 3 points, and for an
+        unchanged series: 0 / 0). Not shrunk: a test must not borrow precision from the prior."""
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(self.count >= 3, self.slope / (self.s / np.sqrt(self.sxx)), np.nan)
+            return np.where(self.count >= 3, self.slope / (self.s_ols / np.sqrt(self.sxx)), np.nan)
 
 
 def _bcast(a, like):
@@ -126,7 +130,8 @@ def series_scale(values: np.ndarray, bound: np.ndarray):
     return kind, np.where(kind == LOGIT, bound, np.inf), offset
 
 
-def fit_trends(values: np.ndarray, bound: np.ndarray, floor: np.ndarray, prior_df: float) -> Trend:
+def fit_trends(values: np.ndarray, bound: np.ndarray, floor: np.ndarray, prior_df: float,
+               share_noise_floor: float = 0.002) -> Trend:
     """OLS on the model scale for every row of ``values`` (n_series × years).
 
     ``bound``: per series, a share's upper bound or inf; ``floor``: s₀ per model kind
@@ -142,19 +147,37 @@ def fit_trends(values: np.ndarray, bound: np.ndarray, floor: np.ndarray, prior_d
     rows = np.arange(n)
     zf = np.where(finite, z, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        x_mean = np.where(finite, x, 0.0).sum(axis=1) / count
-        z_mean = zf.sum(axis=1) / count
+        # Shares: weighted least squares with weights p(1 − p), the inverse variance on the
+        # logit scale of binomial (survey) noise — else the years nearest 100 % (whose logit
+        # swings most) decide the trend. Weights average 1 over a series' years.
+        p = np.clip(values / np.where(np.isfinite(bound), bound, 1.0)[:, None], SHARE_EPS, 1 - SHARE_EPS)
+        w = np.where(kind[:, None] == LOGIT, p * (1 - p), 1.0)
+        w = np.where(finite, w, 0.0)
+        w = w / (w.sum(axis=1) / count)[:, None]
+        x_mean = (w * x).sum(axis=1) / count
+        z_mean = (w * zf).sum(axis=1) / count
         dx = np.where(finite, x - x_mean[:, None], 0.0)
-        sxx = (dx ** 2).sum(axis=1)
-        slope = (dx * (zf - z_mean[:, None])).sum(axis=1) / sxx
+        sxx = (w * dx ** 2).sum(axis=1)
+        slope = (w * dx * (zf - z_mean[:, None])).sum(axis=1) / sxx
         intercept = z_mean - slope * x_mean
         resid = np.where(finite, zf - (intercept[:, None] + slope[:, None] * x), 0.0)
-        rss = (resid ** 2).sum(axis=1)
+        rss = (w * resid ** 2).sum(axis=1)
         level_mean = np.abs(np.where(finite, values, 0.0).sum(axis=1) / count)
         s0 = np.where(kind == IDENTITY, floor[IDENTITY] * np.maximum(level_mean, 1e-9), floor[kind])
         df = np.maximum(count - 2, 0) + prior_df
+        s_ols = np.sqrt(rss / (count - 2))
         s = np.sqrt((np.where(count >= 3, rss, 0.0) + prior_df * s0 ** 2) / df)
         s = np.maximum(s, s0)
+        # Shares: the year's noise is binomial-like, SD = σ·√(p(1 − p)) on the level scale: σ
+        # is estimated from the level residuals standardised that way (shrunk toward a floor),
+        # and the projection applies it at the projected share.
+        fitted = to_level(intercept[:, None] + slope[:, None] * x, kind[:, None], bound[:, None], offset[:, None])
+        b = np.where(np.isfinite(bound), bound, 1.0)[:, None]
+        pf = np.clip(fitted / b, SHARE_EPS, 1 - SHARE_EPS)
+        std_resid = np.where(finite, (values - fitted) / (b * np.sqrt(pf * (1 - pf))), 0.0)
+        n0 = share_noise_floor
+        noise = np.sqrt((np.where(count >= 3, (std_resid ** 2).sum(axis=1), 0.0) + prior_df * n0 ** 2) / df)
+        noise = np.where(kind == LOGIT, np.maximum(noise, n0), np.nan)
         fitted_first = to_level(intercept + slope * first, kind, bound, offset)
         fitted_last = to_level(intercept + slope * last, kind, bound, offset)
         level_slope = (fitted_last - fitted_first) / (last - first)
@@ -162,7 +185,7 @@ def fit_trends(values: np.ndarray, bound: np.ndarray, floor: np.ndarray, prior_d
     level_slope[count < 2] = np.nan
     intercept = np.where(count == 1, z_mean, intercept)
     return Trend(kind, bound, offset, slope, intercept, s, df, x_mean, sxx, count, first, last,
-                 np.where(count > 0, values[rows, last], np.nan), level_slope)
+                 np.where(count > 0, values[rows, last], np.nan), level_slope, noise, s_ols)
 
 
 @dataclass
@@ -171,29 +194,63 @@ class Projection:
     low: np.ndarray
     high: np.ndarray
     z: np.ndarray           # model-scale point
-    se: np.ndarray          # model-scale prediction standard error
+    se: np.ndarray          # model-scale prediction standard error (trend and, but for shares, noise)
     df: np.ndarray
+    noise: np.ndarray       # shares: level-scale noise SD added to the trend's uncertainty
 
 
-def project(trend: Trend, series: np.ndarray, at_col: np.ndarray, level: float) -> Projection:
+def project(trend: Trend, series: np.ndarray, at_col: np.ndarray, level: float, damping: float = 1.0) -> Projection:
     """Projection and central ``level`` interval for result rows (series index, column
-    of the milestone, may lie beyond the data). NaN where the series has < 2 points."""
+    of the milestone, may lie beyond the data). NaN where the series has < 2 points.
+
+    Log-scale series (mortality-type rates) follow a damped trend beyond their last year:
+    the h-th year ahead adds ``damping``^h of the fitted yearly change (declines slow down as
+    rates approach their floor; a straight line on the log scale was 6 % too optimistic by
+    2030 on the calibration bench). Shares: the trend's uncertainty on the logit scale and
+    the year's noise on the level scale are combined on the level scale."""
     n = trend.count[series]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        z = trend.intercept[series] + trend.slope[series] * at_col
-        se = trend.s[series] * np.sqrt(1.0 + 1.0 / n + (at_col - trend.x_mean[series]) ** 2 / trend.sxx[series])
+    kind = trend.kind[series]
+    last = trend.last[series]
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        ahead = np.maximum(at_col - last, 0)
+        damped = damping * (1 - damping ** ahead) / (1 - damping) if damping < 1 else ahead
+        steps = np.where(kind == LOG, last + damped, at_col)
+        z = trend.intercept[series] + trend.slope[series] * steps
+        lever = 1.0 / n + (steps - trend.x_mean[series]) ** 2 / trend.sxx[series]
+        share = kind == LOGIT
+        se = trend.s[series] * np.sqrt(np.where(share, 0.0, 1.0) + lever)
     z = np.where(n >= 2, z, np.nan)
     df = trend.df[series]
-    half = t_quantile(0.5 + level / 2, df) * se
-    return Projection(trend.to_level(z, series), trend.to_level(z - half, series), trend.to_level(z + half, series),
-                      z, se, df)
+    q = t_quantile(0.5 + level / 2, df)
+    point, low, high = trend.to_level(z, series), trend.to_level(z - q * se, series), trend.to_level(z + q * se, series)
+    with np.errstate(invalid="ignore"):
+        bound_ = np.where(share, trend.bound[series], 1.0)
+        pp = np.clip(point / bound_, SHARE_EPS, 1 - SHARE_EPS)
+        noise = np.where(share, trend.noise[series] * np.sqrt(pp * (1 - pp)) * bound_, np.nan)
+    if share.any():
+        bound = trend.bound[series]
+        with np.errstate(invalid="ignore"):
+            qn = q * noise
+            low = np.where(share, np.clip(point - np.hypot(point - low, qn), 0, bound), low)
+            high = np.where(share, np.clip(point + np.hypot(high - point, qn), 0, bound), high)
+    return Projection(point, low, high, z, se, df, noise)
 
 
-def probability_in_band(p: Projection, lo_z: np.ndarray, hi_z: np.ndarray) -> np.ndarray:
-    """P(lo ≤ value at the milestone ≤ hi) under the projection's t distribution."""
+def probability_in_band(p: Projection, lo_z: np.ndarray, hi_z: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                        to_level) -> np.ndarray:
+    """P(lo ≤ value at the milestone ≤ hi) under the projection's t distribution. Shares:
+    on the level scale, the logit trend's spread (by the delta method, from the points one
+    SE either side) combined with the level-scale noise."""
     with np.errstate(invalid="ignore", divide="ignore"):
         upper = np.where(np.isposinf(hi_z), 1.0, t_cdf((hi_z - p.z) / p.se, p.df))
         lower = np.where(np.isneginf(lo_z), 0.0, t_cdf((lo_z - p.z) / p.se, p.df))
+        share = ~np.isnan(p.noise)
+        if share.any():
+            spread = 0.5 * (to_level(p.z + p.se) - to_level(p.z - p.se))
+            total = np.hypot(spread, p.noise)
+            up_s = np.where(np.isposinf(hi_z), 1.0, t_cdf((hi - p.point) / total, p.df))
+            lo_s = np.where(np.isneginf(lo_z), 0.0, t_cdf((lo - p.point) / total, p.df))
+            upper, lower = np.where(share, up_s, upper), np.where(share, lo_s, lower)
         return np.where(np.isnan(p.z), np.nan, np.clip(upper - lower, 0.0, 1.0))
 
 
