@@ -218,11 +218,16 @@ def _scale_per_indicator(obs: pd.DataFrame) -> pd.Series:
     return np.power(10.0, np.round(np.log10(median))).fillna(1.0)
 
 
-def rollup(observations: pd.DataFrame, parents: Mapping[str, str]) -> pd.DataFrame:
+def rollup(observations: pd.DataFrame, parents: Mapping[str, str], incomplete: str = "drop") -> pd.DataFrame:
     """District observations → parent-region observations by summing counts.
 
     ``parents`` maps a district to its city. Returns observation columns plus
     ``districts`` (how many reported) and ``complete`` (all the city's districts did).
+    A city year that some district did not report is not the city's figure (a sum over
+    different districts each year makes jumps that are not changes): ``incomplete="drop"``
+    (default) leaves it out and lists it in ``.attrs['incomplete']`` as (city, indicator,
+    year, districts reported, districts); ``"keep"`` keeps it with ``complete`` False, for a
+    page that says so.
     ``.attrs['not_rollable']`` lists indicators without numerator and denominator.
     """
     obs = observations[observations["region"].astype(object).isin(list(parents))].copy()
@@ -238,8 +243,16 @@ def rollup(observations: pd.DataFrame, parents: Mapping[str, str]) -> pd.DataFra
     children = pd.Series(list(parents.values())).value_counts()
     grouped["value"] = grouped["numerator"] / grouped["denominator"] * grouped["indicator"].map(scale)
     grouped["complete"] = grouped["districts"] == grouped["parent"].map(children)
+    partial = grouped[~grouped["complete"]]
+    incomplete_rows = [(p, i, int(y), int(d), int(children[p])) for p, i, y, d in
+                       zip(partial["parent"], partial["indicator"], partial["year"], partial["districts"])]
+    if incomplete == "drop":
+        grouped = grouped[grouped["complete"]]
+    elif incomplete != "keep":
+        raise ValueError(f"incomplete 应为 'drop' 或 'keep'，收到 {incomplete!r}")
     out = grouped.rename(columns={"parent": "region"})[
         ["region", "indicator", "year", "sex", "age", "residence", "value", "numerator",
          "denominator", "unit", "districts", "complete"]]
     out.attrs["not_rollable"] = not_rollable
-    return out
+    out.attrs["incomplete"] = incomplete_rows
+    return out.reset_index(drop=True)

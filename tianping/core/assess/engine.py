@@ -22,7 +22,10 @@ Results columns (stable; the dashboard and reports read them):
     trend_slope   fitted change per year on the level scale (projection.py; NaN below 2 points)
     trend_method  'theil_sen' (≥3 points), 'cagr' (2 points), '' (no projection)
     projected, projected_low, projected_high   value expected at the milestone
-    projected_attained
+    projected_attained  P(attain) ≥ on_track_probability
+    p_attain      probability that the milestone value meets the target (projection.py)
+    pace          fitted yearly change ÷ the change still needed (the model ratio the status,
+                  the label and the sentence use; progress_ratio is Open SDG's, for comparison)
     status        已达标/预计达标/需加快/进展缓慢/退步/数据不足/待评估 (status.py)
     progress_index  0–100, share of the way from base to goal (aggregate.py)
     judgement     evaluation group's word for qualitative targets ('' if none)
@@ -72,7 +75,7 @@ RESULT_COLUMNS = [
     "base_year", "base_value", "latest_year", "latest_value", "attained", "previously_attained",
     "cagr_observed", "cagr_required", "progress_ratio", "progress_method", "progress_label",
     "trend_slope", "trend_method", "projected", "projected_low", "projected_high",
-    "projected_attained", "p_attain", "status", "progress_index", "judgement", "sentence",
+    "projected_attained", "p_attain", "pace", "status", "progress_index", "judgement", "sentence",
     "pooled_value", "pooled_years", "pooled_events", "pooled_low", "pooled_high", "pooled_first_year",
 ]
 
@@ -385,6 +388,7 @@ def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, y
         "trend_method": np.where(np.isnan(proj.point), 0, trend.kind[s] + 1),
         "projected": proj.point, "projected_low": proj.low, "projected_high": proj.high,
         "projected_attained": p_attain >= config.on_track_probability, "p_attain": p_attain,
+        "pace": np.where(ahead & ~use_pool, pace, np.nan),
         "status": status,
         "progress_index": aggregate.progress_index(status, r.base_value, r.latest, goal, r.is_numeric,
                                                    meets(r.base_value, lo, hi, lo_strict, hi_strict)),

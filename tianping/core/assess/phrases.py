@@ -96,8 +96,8 @@ def status_sentence(r) -> str:
     goal = f"'{target_phrase(r.op, r.target_value, r.target_upper, r.target_unit, r.base_year, r.target_text)}'"
     now = f"{label}{r.latest_year}年为{with_unit(r.latest_value, r.unit)}" + _pooled_note(r)
     since = f"较{r.base_year}年的{with_unit(r.base_value, r.unit)}"
-    ratio = "" if _nan(r.progress_ratio) or getattr(r, "progress_method", "") == "zero_base" \
-        else f"，进展速度为所需速度的{r.progress_ratio:.0%}"
+    pace = getattr(r, "pace", float("nan"))
+    ratio = "" if _nan(pace) else f"，按趋势的进展速度为所需速度的{max(pace, 0):.0%}"
     directional = r.op in ("increase", "decrease")
     status = r.status
     if status == PENDING:

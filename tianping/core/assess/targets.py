@@ -180,8 +180,8 @@ def target_arrays(targets: pd.DataFrame, config: AssessConfig) -> TargetArrays:
     about = op == "~"
     # '左右' of an indicator with a direction binds one way only: "10/10万左右" for a rate
     # where lower is better is met by anything up to 10 + tolerance, 0 included.
-    lo[about & (sign <= 0)] = (value - tolerance)[about & (sign <= 0)]
-    hi[about & (sign >= 0)] = (value + tolerance)[about & (sign >= 0)]
+    lo[about & (sign >= 0)] = (value - tolerance)[about & (sign >= 0)]
+    hi[about & (sign <= 0)] = (value + tolerance)[about & (sign <= 0)]
     rng = op == "range"
     lo[rng] = np.minimum(value[rng], upper[rng])
     hi[rng] = np.maximum(value[rng], upper[rng])
