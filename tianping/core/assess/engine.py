@@ -359,7 +359,8 @@ def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, y
         r.base_value, r.base_year.astype(np.float64), r.latest, r.latest_year.astype(np.float64),
         goal, r.milestone.astype(np.float64), sign.astype(np.float64))
     ratio = np.where(r.is_numeric, ratio, np.nan)
-    has_data = r.has_latest & (r.has_base | ~ta.needs_base[t])
+    # a target defined from a base year needs a value after it (one value is its own base)
+    has_data = r.has_latest & (r.has_base & (r.latest_year > r.base_year) | ~ta.needs_base[t])
     status = numeric_status(Verdict(has_data=has_data, final=r.final, attained=attained, missed=missed,
                                     single=r.count == 1, p_attain=p_attain, pace=pace, worse=worse), config)
     status = _directional_status(trend, r, sign, status, config)
