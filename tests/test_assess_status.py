@@ -163,7 +163,9 @@ def test_trend_uses_only_the_period_from_config():
     assert (period["base_year"], period["n_points"]) == (2020, 3)
     # the whole run (95, 95, 95, then 70 → 78) has no significant trend either way
     assert whole["base_year"] == 2015 and whole["status"] == "进展缓慢"
-    assert period["status"] == "预计达标" and period["projected"] > 90.0
+    # 70 → 78 in four years on the logit scale reaches ~87 by 2030, short of 90 (a straight line on
+    # the level would promise exactly 90): moving the right way, not fast enough
+    assert period["status"] == "需加快" and 85.0 < period["projected"] < 90.0
 
 
 def test_fit_trends_counts_and_ends():
