@@ -449,8 +449,11 @@ def _pooled_worse(pool, sign, config) -> np.ndarray:
     """Rare events: the pooled window's rate significantly worse than the years before it
     (exact conditional test of two Poisson rates)."""
     from .warnings import rate_change_p
+    p = np.full(len(pool.used), np.nan)
+    rows = pool.used & (pool.earlier_denominator > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        p = rate_change_p(pool.events, pool.denominator, pool.earlier_events, pool.earlier_denominator)
+        p[rows] = rate_change_p(pool.events[rows], pool.denominator[rows], pool.earlier_events[rows],
+                                pool.earlier_denominator[rows])
         change = pool.events / pool.denominator - pool.earlier_events / pool.earlier_denominator
         return (p < config.trend_alpha) & (sign * change < 0) & (pool.earlier_denominator > 0)
 

@@ -89,13 +89,18 @@ def _bcast(a, like):
 
 
 def to_model(v, kind, bound, offset):
-    kind, bound, offset = (_bcast(np.asarray(a), np.asarray(v)) for a in (kind, bound, offset))
+    v = np.asarray(v, dtype=np.float64)
+    kind, bound, offset = (np.broadcast_to(_bcast(np.asarray(a), v), v.shape) for a in (kind, bound, offset))
+    out = v.copy()
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        finite_bound = np.where(np.isfinite(bound), bound, 1.0)
-        p = np.clip(v / finite_bound, SHARE_EPS, 1 - SHARE_EPS)
-        logit = np.log(p / (1 - p))
-        log = np.log(np.maximum(v + offset, 0))
-        return np.where(kind == LOGIT, logit, np.where(kind == LOG, log, v))
+        share = kind == LOGIT
+        if share.any():
+            p = np.clip(v[share] / bound[share], SHARE_EPS, 1 - SHARE_EPS)
+            out[share] = np.log(p / (1 - p))
+        rate = kind == LOG
+        if rate.any():
+            out[rate] = np.log(np.maximum(v[rate] + offset[rate], 0))
+    return out
 
 
 def band_to_model(lo, hi, kind, bound, offset):
@@ -109,11 +114,17 @@ def band_to_model(lo, hi, kind, bound, offset):
 
 
 def to_level(z, kind, bound, offset):
-    kind, bound, offset = (_bcast(np.asarray(a), np.asarray(z)) for a in (kind, bound, offset))
+    z = np.asarray(z, dtype=np.float64)
+    kind, bound, offset = (np.broadcast_to(_bcast(np.asarray(a), z), z.shape) for a in (kind, bound, offset))
+    out = z.copy()
     with np.errstate(invalid="ignore", over="ignore"):
-        share = np.where(np.isfinite(bound), bound, 1.0) * special.expit(z)
-        rate = np.maximum(np.exp(z) - offset, 0.0)
-        return np.where(kind == LOGIT, share, np.where(kind == LOG, rate, z))
+        share = kind == LOGIT
+        if share.any():
+            out[share] = bound[share] * special.expit(z[share])
+        rate = kind == LOG
+        if rate.any():
+            out[rate] = np.maximum(np.exp(z[rate]) - offset[rate], 0.0)
+    return out
 
 
 def series_scale(values: np.ndarray, bound: np.ndarray):
@@ -150,10 +161,12 @@ def fit_trends(values: np.ndarray, bound: np.ndarray, floor: np.ndarray, prior_d
         # Shares: weighted least squares with weights p(1 − p), the inverse variance on the
         # logit scale of binomial (survey) noise — else the years nearest 100 % (whose logit
         # swings most) decide the trend. Weights average 1 over a series' years.
-        p = np.clip(values / np.where(np.isfinite(bound), bound, 1.0)[:, None], SHARE_EPS, 1 - SHARE_EPS)
-        w = np.where(kind[:, None] == LOGIT, p * (1 - p), 1.0)
-        w = np.where(finite, w, 0.0)
-        w = w / (w.sum(axis=1) / count)[:, None]
+        w = finite.astype(np.float64)
+        shares = np.flatnonzero(kind == LOGIT)
+        if len(shares):
+            p = np.clip(values[shares] / bound[shares, None], SHARE_EPS, 1 - SHARE_EPS)
+            ws = np.where(finite[shares], p * (1 - p), 0.0)
+            w[shares] = ws / (ws.sum(axis=1) / count[shares])[:, None]
         x_mean = (w * x).sum(axis=1) / count
         z_mean = (w * zf).sum(axis=1) / count
         dx = np.where(finite, x - x_mean[:, None], 0.0)
@@ -171,13 +184,17 @@ def fit_trends(values: np.ndarray, bound: np.ndarray, floor: np.ndarray, prior_d
         # Shares: the year's noise is binomial-like, SD = σ·√(p(1 − p)) on the level scale: σ
         # is estimated from the level residuals standardised that way (shrunk toward a floor),
         # and the projection applies it at the projected share.
-        fitted = to_level(intercept[:, None] + slope[:, None] * x, kind[:, None], bound[:, None], offset[:, None])
-        b = np.where(np.isfinite(bound), bound, 1.0)[:, None]
-        pf = np.clip(fitted / b, SHARE_EPS, 1 - SHARE_EPS)
-        std_resid = np.where(finite, (values - fitted) / (b * np.sqrt(pf * (1 - pf))), 0.0)
-        n0 = share_noise_floor
-        noise = np.sqrt((np.where(count >= 3, (std_resid ** 2).sum(axis=1), 0.0) + prior_df * n0 ** 2) / df)
-        noise = np.where(kind == LOGIT, np.maximum(noise, n0), np.nan)
+        noise = np.full(n, np.nan)
+        sh = np.flatnonzero(kind == LOGIT)
+        if len(sh):
+            b = bound[sh, None]
+            fitted = b * special.expit(intercept[sh, None] + slope[sh, None] * x)
+            pf = np.clip(fitted / b, SHARE_EPS, 1 - SHARE_EPS)
+            std_resid = np.where(finite[sh], (values[sh] - fitted) / (b * np.sqrt(pf * (1 - pf))), 0.0)
+            n0 = share_noise_floor
+            shrunk = np.sqrt((np.where(count[sh] >= 3, (std_resid ** 2).sum(axis=1), 0.0) + prior_df * n0 ** 2)
+                             / df[sh])
+            noise[sh] = np.maximum(shrunk, n0)
         fitted_first = to_level(intercept + slope * first, kind, bound, offset)
         fitted_last = to_level(intercept + slope * last, kind, bound, offset)
         level_slope = (fitted_last - fitted_first) / (last - first)

@@ -147,11 +147,15 @@ def _binomial_two_sided_p(k: np.ndarray, total: np.ndarray, share: np.ndarray) -
     """2·min(P(X ≤ k), P(X ≥ k)) for X ~ Binomial(total, share), elementwise, exact at
     every size (scipy's regularised incomplete beta; no normal approximation)."""
     k, total, share = (np.asarray(a, dtype=np.float64) for a in (k, total, share))
-    with np.errstate(invalid="ignore"):
-        le = special.bdtr(k, total, share)
-        ge = np.where(k >= 1, special.bdtrc(k - 1, total, share), 1.0)
-    p = np.minimum(1.0, 2 * np.minimum(le, ge))
-    return np.where(np.isnan(k) | np.isnan(total) | np.isnan(share), np.nan, p)
+    p = np.full(k.shape, np.nan)
+    ok = ~(np.isnan(k) | np.isnan(total) | np.isnan(share))
+    if ok.any():
+        kk, nn, q = k[ok], total[ok], share[ok]
+        with np.errstate(invalid="ignore"):
+            le = special.bdtr(kk, nn, q)
+            ge = np.where(kk >= 1, special.bdtrc(kk - 1, nn, q), 1.0)
+        p[ok] = np.minimum(1.0, 2 * np.minimum(le, ge))
+    return p
 
 
 def rate_change_p(k_last, n_last, k_prev, n_prev) -> np.ndarray:
