@@ -25,9 +25,11 @@ from tianping.reports.phrases import (change_phrase, compose, fmt_count, fmt_num
                                       status_clause, with_unit, wording)
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
-STATUS_GROUPS = {"attained": ["已达标"], "on_track": ["预计达标"], "accelerate": ["需加快"],
-                 "slow": ["进展缓慢"], "regress": ["退步"], "no_data": ["数据不足"]}
-LAGGING = ["需加快", "进展缓慢", "退步"]
+# statuses: core's table (tianping.core.assess.status); 已实现/未实现 are final verdicts on a
+# passed milestone, 未达标 a single value that misses, 例数过少 a rare-event rate too uncertain to judge
+STATUS_GROUPS = {"attained": ["已达标", "已实现"], "on_track": ["预计达标"], "uncertain": ["尚难判断"], "accelerate": ["需加快"],
+                 "slow": ["进展缓慢", "未达标"], "regress": ["退步", "未实现"], "no_data": ["数据不足", "例数过少"]}
+LAGGING = ["需加快", "进展缓慢", "退步", "未达标", "未实现"]
 KIND_PEOPLE = {"women": "妇女", "children": "儿童"}
 Progress = Callable[[float, str], None]
 
@@ -152,7 +154,7 @@ def area_headline(area: str, rows: pd.DataFrame) -> Paragraph:
     text, facts = compose(
         wording("area_headline"), total=count_fact("indicators", rows, area),
         assessable=count_fact("assessable", assessable, area),
-        attained=count_fact("status:已达标", status_members(rows, ["已达标"]), area),
+        attained=count_fact("status:已达标/已实现", status_members(rows, ["已达标", "已实现"]), area),
         on_track=count_fact("status:预计达标", status_members(rows, ["预计达标"]), area),
         lagging=count_fact("status:" + "/".join(LAGGING), status_members(rows, LAGGING), area))
     return Paragraph(text, facts)

@@ -23,7 +23,7 @@ from tianping.reports.facts import (count_fact, plain_fact, rate_fact, result_fa
 from tianping.reports.phrases import compose, spoken_unit, fmt_number, shown_value, wording
 
 STAGES = {"midterm": ("中期", "已实现目标"), "final": ("终期", "实现目标")}
-ON_COURSE = ("已达标", "预计达标")
+ON_COURSE = ("已达标", "已实现", "预计达标")
 
 
 @dataclass
@@ -96,7 +96,7 @@ def overall(rows: pd.DataFrame, plan, verb: str, config=None) -> list:
     assessable = assessable_rows(rows)
     attained = attained_rows(assessable, config)
     text, facts = compose(wording("eval_overall"), assessable=count_fact("assessable", assessable),
-                          attained=count_fact("status:已达标", attained), attained_verb=verb,
+                          attained=count_fact("status:已达标/已实现", attained), attained_verb=verb,
                           rate=rate_fact(attained, assessable))
     blocks: list = [Paragraph(text, facts, style="lead"), Paragraph(wording("eval_rate_note"), style="note")]
     table = Table(header=["领域", "指标数", "可监测", "达标", "达标率（%）"], rows=[],
@@ -105,7 +105,7 @@ def overall(rows: pd.DataFrame, plan, verb: str, config=None) -> list:
         area_assessable = assessable_rows(area_rows)
         area_attained = attained_rows(area_assessable, config)
         counts = [count_fact("indicators", area_rows, area), count_fact("assessable", area_assessable, area),
-                  count_fact("status:已达标", area_attained, area)]
+                  count_fact("status:已达标/已实现", area_attained, area)]
         share = rate_fact(area_attained, area_assessable, area) if len(area_assessable) else None
         table.rows.append([area, *(c.shown for c in counts), share.shown if share else "—"])
         table.facts += counts + ([share] if share else [])
