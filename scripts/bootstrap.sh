@@ -22,13 +22,31 @@ bootstrap_system_packages() {
     command -v chromium >/dev/null || missing+=(chromium)
     command -v pdftoppm >/dev/null || missing+=(poppler-utils)
     [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
-    if [ ${#missing[@]} -gt 0 ]; then
-        if [ "$(id -u)" = 0 ]; then
-            echo "» 安装系统软件包：${missing[*]}"
-            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-        else
-            echo "缺少系统软件包：${missing[*]}。请以 root 运行：apt-get install ${missing[*]}" >&2
-            return 1
-        fi
+    _apt_install "" "${missing[@]}" || return 1
+    bootstrap_document_converters
+}
+
+# Old Word (.doc) and WPS plans are converted by LibreOffice's headless Writer (antiword
+# as a fallback), scanned PDFs read by Tesseract with the Simplified Chinese model.
+# Without recommends: the converters need no desktop, Java or help files.
+bootstrap_document_converters() {
+    local missing=()
+    command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)
+    command -v antiword >/dev/null || missing+=(antiword)
+    command -v tesseract >/dev/null || missing+=(tesseract-ocr)
+    ls /usr/share/tesseract-ocr/*/tessdata/chi_sim.traineddata >/dev/null 2>&1 || missing+=(tesseract-ocr-chi-sim)
+    _apt_install --no-install-recommends "${missing[@]}"
+}
+
+_apt_install() {
+    local options=$1
+    shift
+    [ $# -gt 0 ] || return 0
+    if [ "$(id -u)" = 0 ]; then
+        echo "» 安装系统软件包：$*"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $options "$@" >/dev/null
+    else
+        echo "缺少系统软件包：$*。请以 root 运行：apt-get install $*" >&2
+        return 1
     fi
 }

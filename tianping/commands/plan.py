@@ -52,10 +52,14 @@ def default_seed_files() -> list[Path]:
 
 
 def _parse(path: Path):
+    from tianping.core.catalogue import link_plan
     from tianping.core.readers import parse_document
 
     try:
-        return parse_document(path)
+        plans = parse_document(path)
+        for one in plans:
+            link_plan(one)       # every indicator carries its catalogue entry (or None)
+        return plans
     except TianpingError as err:
         raise PlanInputError(str(err)) from None
     except Exception as exc:  # noqa: BLE001 - the office gets a message, not a traceback

@@ -68,6 +68,7 @@ class Indicator:
     baselines: list[Baseline] = field(default_factory=list)
     source: SourceRef | None = None
     data_source: str = ""           # department named by an indicator table (奉化区 表1)
+    catalogue: dict | None = None   # the catalogue entry it links to (tianping.core.catalogue.link_plan)
 
 
 @dataclass
@@ -100,7 +101,10 @@ class Area:
 class Plan:
     title: str
     kind: PlanKind
-    region: str = ""                # "西岗区"
+    region: str = ""                # "西岗区", "广东省", "全国" for the national outlines
+    region_code: str = ""           # GB/T 2260 ("210203"), where the region table has it
+    region_level: str = ""          # "national", "province", "city", "district"; "" when unknown
+    combined: bool = False          # one half of a combined 妇女儿童发展规划 (its own areas only)
     start_year: int = 2021
     end_year: int = 2030
     milestone_years: list[int] = field(default_factory=list)   # [2025, 2030]
@@ -111,6 +115,7 @@ class Plan:
     warnings: list[str] = field(default_factory=list)         # Chinese, for the office: unusual numbering, missing sections
     source_file: str = ""
     source_sha256: str = ""
+    ocr_confidence: float | None = None   # mean Tesseract confidence 0-100 when read from a scan
 
     def indicators(self):
         """Every indicator with a target, from goals, measures and the indicator table."""

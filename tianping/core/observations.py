@@ -28,6 +28,7 @@ import pandas as pd
 
 from tianping.core.errors import InputErrors, Location, TianpingError
 from tianping.core.safezip import check_zip
+from tianping.core.sheetbounds import scan_sheets
 from tianping.core.normalize import normalize_line
 
 COLUMNS = ["region", "indicator", "year", "sex", "age", "residence",
@@ -310,13 +311,21 @@ def _read_csv(path: Path) -> list[RawTable]:
     return [table]
 
 
+def _bounded_rows(sheet, extent):
+    if extent is None or not extent.max_row:
+        return []
+    return sheet.iter_rows(max_row=extent.max_row, max_col=extent.max_column, values_only=True)
+
+
 def _read_excel(path: Path) -> list[RawTable]:
     # openpyxl itself, not pandas.read_excel: pandas turns formula errors (#DIV/0!) into
     # blanks, which would pass a broken cell off as "no data".
     check_zip(path, Location(file=path.name))  # zip bombs are refused before anything is inflated
+    extents = scan_sheets(path.read_bytes(), path.name,  # a far-away cell is refused before any row is built
+                          broken="Excel文件无法打开，可能已损坏或不是.xlsx格式")
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        sheets = {sheet.title: pd.DataFrame(list(sheet.iter_rows(values_only=True)), dtype=object)
+        sheets = {sheet.title: pd.DataFrame(list(_bounded_rows(sheet, extents.get(sheet.title))), dtype=object)
                   for sheet in book.worksheets}
         book.close()
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook

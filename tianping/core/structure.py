@@ -23,11 +23,13 @@ Goal and measure indicators are left empty: the target grammar fills them.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from tianping.core.errors import TianpingError
+from tianping.core.metadata import NATIONAL, area_side, find_region, plan_period, region_in_name
 from tianping.core.model import Area, Baseline, Goal, Indicator, Measure, Plan, SourceRef, Target
 
 __all__ = ["parse_structure", "looks_like_plan", "REQUIRED_SECTIONS"]
@@ -47,10 +49,6 @@ _PLAN_NAME_RE = re.compile(r"(?:妇女|儿童)(?:发展)?[“\"]?(?:十四五)?[
 _PERIOD_RE = re.compile(r"(20\d{2})\s*[—–\-~～至到]{1,2}\s*(20\d{2})\s*年")
 _TITLE_LINE_RE = re.compile(r"(?:妇女|儿童).{0,8}(?:规划|纲要)(?:（20\d{2}\D{1,2}20\d{2}年）)?$")
 _NAMED_TITLE_RE = re.compile(r"(?:编制|制定|印发)《([^《》]{4,40}(?:妇女|儿童)[^《》]{0,20}(?:规划|纲要)[^《》]{0,16})》")
-_REGION_RE = re.compile("([\u4e00-\u9fff]{2}(?:区|县|旗))(?=妇女|儿童|政府|人民政府|国民经济|妇儿|积极|历来)")
-_CITY_REGION_RE = re.compile("(?:市|州|盟)([\u4e00-\u9fff]{2,3}?(?:区|县|旗))")
-_NOT_REGION = ("全区", "我区", "本区", "城区", "社区", "各区", "该区", "地区", "辖区", "园区", "山区",
-               "景区", "新区", "市区", "先行区", "示范区", "县区", "区县")
 
 # Section headings that mean the same thing under other words (seed 003: 统计监测和评估督导).
 _SECTION_ALIASES = (
@@ -134,7 +132,7 @@ def parse_structure(text: str, source_file: str = "") -> list[Plan]:
     if not looks_like_plan(text):
         return []
     lines = text.split("\n")
-    return [_parse_plan(lines, start, end, source_file) for start, end in _plan_spans(lines)]
+    return [half for start, end in _plan_spans(lines) for half in _parse_plan(lines, start, end, source_file)]
 
 
 def _plan_spans(lines: list[str]) -> list[tuple[int, int]]:
@@ -153,17 +151,22 @@ def _plan_spans(lines: list[str]) -> list[tuple[int, int]]:
     return list(zip(starts, starts[1:] + [len(lines)]))
 
 
-def _parse_plan(lines: list[str], start: int, end: int, source_file: str) -> Plan:
+def _parse_plan(lines: list[str], start: int, end: int, source_file: str) -> list[Plan]:
+    """The plan in lines[start:end]; a combined 妇女儿童 plan gives its two halves."""
     body = lines[start:end]
     title, title_line = _find_title(body)
     plan = Plan(title=title, kind=_kind(title, body), source_file=source_file)
-    plan.region = _region(title, body)
-    plan.start_year, plan.end_year = _period(title, body)
+    head = _head(body)
+    region = find_region(title, head, body)
+    plan.region, plan.region_code, plan.region_level = region.name, region.code, region.level
+    plan.start_year, plan.end_year = plan_period(title, body[:40]) or (2021, 2030)
     plan.milestone_years = [2025, plan.end_year] if plan.end_year > 2025 else [plan.end_year]
     if not title:
         plan.title = _compose_title(plan, body)
     elif not _PERIOD_RE.search(title):
         plan.title = f"{title}（{plan.start_year}—{plan.end_year}年）"
+    if title and region and not region_in_name(title):
+        plan.title = ("中国" if region.name == NATIONAL else region.name) + plan.title   # "妇女发展规划" of 德清县
     reader = _Reader(plan)
     index = 0
     while index < len(body):
@@ -179,17 +182,26 @@ def _parse_plan(lines: list[str], start: int, end: int, source_file: str) -> Pla
         index += 1
     _close_area(reader)
     _check_sections(plan)
-    return plan
+    return _split_combined(plan)
 
 
 # ------------------------------------------------------------ title, region
 
-def _find_title(body: list[str]) -> tuple[str, int | None]:
-    """An explicit title line before the preface, else one named in the text ("编制《…》")."""
-    for index, line in enumerate(body[:5]):
+def _head(body: list[str]) -> list[str]:
+    """The lines before the preface or the first chapter: notice, issuer, title."""
+    head = []
+    for line in body[:60]:
         if _PREFACE_RE.match(line) or _chapter(line):
             break
-        if _TITLE_LINE_RE.search(line) and len(line) <= 50 and "。" not in line:
+        head.append(line)
+    return head
+
+
+def _find_title(body: list[str]) -> tuple[str, int | None]:
+    """A title line before the preface (after any notice issuing it), else one named in
+    the text ("编制《…》")."""
+    for index, line in enumerate(_head(body)[:30]):
+        if _TITLE_LINE_RE.search(line) and len(line) <= 60 and "。" not in line and not _NOTICE_RE.search(line):
             return line, index
     for line in body[:40]:
         if named := _NAMED_TITLE_RE.search(line):
@@ -197,37 +209,49 @@ def _find_title(body: list[str]) -> tuple[str, int | None]:
     return "", None
 
 
+_NOTICE_RE = re.compile("关于印发|的通知|印发给你们")
+
+
 def _kind(title: str, body: list[str]) -> str:
+    """"women", "children" or "both" (妇女儿童发展规划: split after parsing)."""
+    if "妇女" in title and "儿童" in title:
+        return "both"
     for word, kind in (("儿童", "children"), ("妇女", "women")):
         if word in title:
             return kind
     names = [_SUBHEAD_RE.match(line).group(2) for line in body if _is_area_heading(line)]
-    children = sum(name.startswith("儿童") for name in names)
-    return "children" if children > len(names) / 2 else "women"
+    sides = Counter(area_side(name) for name in names)
+    if sides["children"] and sides["women"] and not title:
+        return "both"
+    return "children" if sides["children"] > len(names) / 2 else "women"
 
 
-def _region(title: str, body: list[str]) -> str:
-    """The district or county: from the title, else the one the text names most."""
-    if match := re.search(r"(?:省|市|州)?([^省市州《]{2,4}?(?:区|县|旗|市))(?:妇女|儿童)", title):
-        return match.group(1)
-    counts: Counter[str] = Counter()
-    for line in body:
-        for name in _CITY_REGION_RE.findall(line):
-            counts[name] += 5            # "福州市晋安区" is the strongest evidence
-        counts.update(_REGION_RE.findall(line))
-    for name in list(counts):
-        if name.endswith(_NOT_REGION) or re.search("[区县市省委]", name[:-1]):
-            del counts[name]
-    return counts.most_common(1)[0][0] if counts else ""
+def _split_combined(plan: Plan) -> list[Plan]:
+    """A combined plan keeps its women's and children's areas apart: two plans, as a
+    file holding two plans gives (seed 002). An area naming neither side (家庭建设)
+    goes by what its goals speak of, else with the area before it."""
+    if plan.kind != "both":
+        return [plan]
+    halves = {"women": [], "children": []}
+    side = "women"
+    for area in plan.areas:
+        text = "".join(goal.text for goal in area.goals) + "".join(m.text for m in area.measures)
+        side = area_side(area.name, text) or side
+        halves[side].append(area)
+    if not halves["children"] or not halves["women"]:
+        plan.kind = "children" if halves["children"] else "women"
+        return [plan]
+    plans = []
+    for kind, areas in halves.items():
+        half = copy.deepcopy(plan)
+        half.kind, half.combined, half.areas = kind, True, copy.deepcopy(areas)
+        half.indicator_table = [row for row in half.indicator_table if _table_side(row.name) == kind]
+        plans.append(half)
+    return plans
 
 
-def _period(title: str, body: list[str]) -> tuple[int, int]:
-    if match := _PERIOD_RE.search(title):
-        return int(match.group(1)), int(match.group(2))
-    head = "\n".join(body[:40])
-    if "十四五" in title or re.search(r"(?:妇女|儿童)发展[“\"]?十四五[”\"]?规划", head):
-        return 2021, 2025
-    return 2021, 2030
+def _table_side(name: str) -> str:
+    return area_side(name) or "women"
 
 
 def _compose_title(plan: Plan, body: list[str]) -> str:
@@ -239,7 +263,8 @@ def _compose_title(plan: Plan, body: list[str]) -> str:
     word = "纲要" if text.count("纲要实施") + text.count("本纲要") > text.count("规划实施") + text.count("本规划") else "规划"
     subject = "儿童" if plan.kind == "children" else "妇女"
     fifth = "“十四五”" if plan.end_year == 2025 else ""
-    return f"{city}{plan.region}{subject}发展{fifth}{word}（{plan.start_year}—{plan.end_year}年）"
+    place = "中国" if plan.region == NATIONAL else plan.region
+    return f"{city}{place}{subject}发展{fifth}{word}（{plan.start_year}—{plan.end_year}年）"
 
 
 # ---------------------------------------------------------------- line walk
@@ -309,16 +334,37 @@ def _read_area_line(reader: _Reader, line: str, line_no: int) -> None:
     if reader.area is None:
         plan.warnings.append(f"第{line_no}行：发展领域部分出现在任何领域标题之前的内容，已忽略：“{_short(line)}”。")
         return
-    item = _ITEM_RE.match(line)
+    item = _numbered_item(reader, line)
     if item:
-        number = int(item.group(1) or item.group(2))
+        number, text = item
         _check_number(reader, number, line_no)
-        reader.items.append(_Item(number, line_no, [item.group(3)]))
+        reader.items.append(_Item(number, line_no, [text]))
     elif reader.items and any(i.numbered for i in reader.items):
         reader.items[-1].parts.append(line)      # a further paragraph of the numbered item
     else:
         # unnumbered lines before any numbered one: one item per line
         reader.items.append(_Item(len(reader.items) + 1, line_no, [line], numbered=False))
+
+
+_DECIMAL_START_RE = re.compile(r"^(\d{1,2})\.(\d)")
+
+
+def _numbered_item(reader: _Reader, line: str) -> tuple[int, str] | None:
+    """(number, text) of a numbered goal or measure. "1.5岁以下儿童死亡率…" where item 1 is
+    due is item 1 about 5岁以下儿童, not a paragraph starting with the number 1.5: the
+    expected sequence decides."""
+    item = _ITEM_RE.match(line)
+    if item:
+        return int(item.group(1) or item.group(2)), item.group(3)
+    decimal = _DECIMAL_START_RE.match(line)
+    if decimal and int(decimal.group(1)) == _next_number(reader):
+        return int(decimal.group(1)), line[decimal.end(1) + 1:]
+    return None
+
+
+def _next_number(reader: _Reader) -> int:
+    numbered = [item for item in reader.items if item.numbered]
+    return numbered[-1].number + 1 if numbered else 1
 
 
 def _drop_intro(reader: _Reader) -> None:

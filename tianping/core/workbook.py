@@ -10,8 +10,9 @@ hidden columns carry each row's indicator id and the value's version at download
 so an upload of an old template cannot silently overwrite a newer value.
 
 ``read_template(data, filename)`` checks the file (``check_upload``: .xlsx only, no
-macros, size and zip-bomb limits) and returns the rows with every problem as a
-``TianpingError`` naming sheet, row and column. It tolerates merged cells, numbers
+macros, size and zip-bomb limits; ``scan_sheets``: every sheet's real and declared extent
+bounded before any row is built, then values read only up to that extent) and returns the
+rows with every problem as a ``TianpingError`` naming sheet, row and column. It tolerates merged cells, numbers
 stored as text, full-width digits, "—"/"**"/blank for no data.
 """
 
@@ -28,6 +29,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tianping.core.errors import Location, TianpingError
 from tianping.core.safezip import check_zip
+from tianping.core.sheetbounds import SheetScan, scan_sheets
 from tianping.core.validation import Cell, parse_cell
 
 FORMAT = "tianping-collection-1"
@@ -247,30 +249,34 @@ def check_upload(filename: str, data: bytes, max_bytes: int = MAX_BYTES) -> None
         raise TianpingError("工作簿含有宏，不予接收，请另存为不含宏的 .xlsx 后上传", Location(file=name))
 
 
-def _sheet_xml(data: bytes, filename: str) -> bytes:
+def _sheet_values(data: bytes, scans: dict[str, SheetScan], names: tuple[str, ...]) -> dict[str, dict]:
+    """{sheet: {(row, column): value}} of the non-empty cells, read only up to each sheet's real extent."""
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:  # sizes already bounded by check_zip
-            return b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
-    except Exception:  # zlib.error, NotImplementedError, BadZipFile …: a damaged package
-        raise TianpingError("文件已损坏或不是Excel工作簿", Location(file=filename)) from None
+        grids = {}
+        for name in names:
+            scan, grid = scans[name], {}
+            if scan.max_row:
+                rows = wb[name].iter_rows(min_row=1, max_row=scan.max_row, max_col=scan.max_column, values_only=True)
+                for r, values in enumerate(rows, start=1):
+                    grid.update(((r, c), v) for c, v in enumerate(values, start=1) if v is not None)
+            grids[name] = grid
+        return grids
+    finally:
+        wb.close()
 
 
-def _formula_cells(data: bytes) -> set[tuple[int, int]]:
-    """(row, column) of every formula cell of the data sheet."""
-    ws = load_workbook(io.BytesIO(data))[DATA_SHEET]
-    return {(c.row, c.column) for row in ws.iter_rows() for c in row if c.data_type == "f"}
-
-
-def _merged_values(ws) -> tuple[dict[tuple[int, int], object], dict[tuple[int, int], str]]:
+def _merged_values(grid: dict, merges) -> tuple[dict[tuple[int, int], object], dict[tuple[int, int], str]]:
     """For every cell inside a merged range: the range's top-left value, and the range."""
     fill, ranges = {}, {}
-    for rng in ws.merged_cells.ranges:
-        top = ws.cell(row=rng.min_row, column=rng.min_col).value
-        for row in range(rng.min_row, rng.max_row + 1):
-            for col in range(rng.min_col, rng.max_col + 1):
+    for min_row, min_col, max_row, max_col in merges:
+        top = grid.get((min_row, min_col))
+        coord = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+        for row in range(min_row, max_row + 1):
+            for col in range(min_col, max_col + 1):
                 fill[(row, col)] = top
-                if rng.max_row > rng.min_row:
-                    ranges[(row, col)] = rng.coord
+                if max_row > min_row:
+                    ranges[(row, col)] = coord
     return fill, ranges
 
 
@@ -284,24 +290,25 @@ def _int(cell) -> int | None:
 def read_template(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> ReadResult:
     """Rows of an uploaded template and every problem found (nothing is half-read)."""
     check_upload(filename, data, max_bytes)
-    try:
-        wb = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken package
-        raise TianpingError(f"无法读取工作簿（{type(exc).__name__}），文件可能已损坏", Location(file=filename)) from None
-    if META_SHEET not in wb.sheetnames or DATA_SHEET not in wb.sheetnames:
+    scans = scan_sheets(data, filename)  # refuses an absurd extent before any row is built
+    if META_SHEET not in scans or DATA_SHEET not in scans:
         raise TianpingError("这不是天平生成的填报模板（缺少“数据填报”或隐藏的标识工作表），请从系统下载模板后填写",
                             Location(file=filename))
-    meta_ws = wb[META_SHEET]
-    meta = {str(meta_ws.cell(row=i, column=1).value): meta_ws.cell(row=i, column=2).value
-            for i in range(1, meta_ws.max_row + 1) if meta_ws.cell(row=i, column=1).value}
+    try:
+        grids = _sheet_values(data, scans, (META_SHEET, DATA_SHEET))
+    except Exception as exc:  # openpyxl raises many kinds for a broken package
+        raise TianpingError(f"无法读取工作簿（{type(exc).__name__}），文件可能已损坏", Location(file=filename)) from None
+    meta_grid, grid = grids[META_SHEET], grids[DATA_SHEET]
+    meta = {str(meta_grid[(r, 1)]): meta_grid.get((r, 2))
+            for r in range(1, scans[META_SHEET].max_row + 1) if meta_grid.get((r, 1))}
     if meta.get("format") != FORMAT:
         raise TianpingError("模板版本不符，请重新下载模板", Location(file=filename, sheet=META_SHEET))
     for key in ("round_id", "department_id", "year"):
         meta[key] = _int(meta.get(key))
 
-    ws = wb[DATA_SHEET]
+    scan = scans[DATA_SHEET]
     errors: list[TianpingError] = []
-    headers = {str(ws.cell(row=HEADER_ROW, column=c).value or "").strip(): c for c in range(1, ws.max_column + 1)}
+    headers = {str(grid.get((HEADER_ROW, c)) or "").strip(): c for c in range(1, scan.max_column + 1)}
     col = {}
     for key, header, _ in COLUMNS:
         if header not in headers:
@@ -311,17 +318,16 @@ def read_template(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> Rea
             col[key] = headers[header]
     if errors:
         return ReadResult(meta, [], errors)
-    fill, merged = _merged_values(ws)
-    xml = _sheet_xml(data, filename)
-    formulas = _formula_cells(data) if (b"<f>" in xml or b"<f " in xml) else set()
+    fill, merged = _merged_values(grid, scan.merges)
+    formulas = scan.formulas
 
     def get(r, key):
-        return fill.get((r, col[key]), ws.cell(row=r, column=col[key]).value)
+        return fill.get((r, col[key]), grid.get((r, col[key])))
 
     rows: list[ReadRow] = []
-    for r in range(FIRST_ROW, ws.max_row + 1):
+    for r in range(FIRST_ROW, scan.max_row + 1):
         raw_id = get(r, "indicator_id")
-        entered = [ws.cell(row=r, column=col[k]).value for k in EDITABLE]
+        entered = [grid.get((r, col[k])) for k in EDITABLE]
         if raw_id in (None, "") and all(v in (None, "") for v in entered):
             continue
 
@@ -352,12 +358,12 @@ def read_template(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> Rea
                 errors.append(TianpingError(f"数值单元格不能跨行合并（{merged[(r, col[key])]}），请拆分后逐行填写", where(key)))
                 bad = True
                 continue
-            number, err = parse_cell(ws.cell(row=r, column=col[key]).value, unit)
+            number, err = parse_cell(grid.get((r, col[key])), unit)
             if err:
                 errors.append(TianpingError(err, where(key)))
                 bad = True
             numbers[key] = number
-        note = ws.cell(row=r, column=col["note"]).value
+        note = grid.get((r, col["note"]))
         note = "" if note is None else str(note).strip()
         if note.startswith("'"):
             note = note[1:]

@@ -1,7 +1,8 @@
 """Status of a series against one milestone target — the one table of status codes.
 
-Every page, report and export reads the labels, traffic lights, ranks and 达标率 rules
-from ``STATUS_TABLE`` (the web and the reports import it; nothing else lists statuses).
+The semantics of each status — rank, whether 达标率 counts it, whether it is final — live
+in ``STATUS_TABLE``; how a page or report shows it (label, traffic light) in
+``tianping.core.figures.STATUSES``, which has a row per code here.
 
 Numeric targets (docs/assessment.md has the method and the thresholds):
     已实现   the milestone has passed (assessment year after it, or data for its year in):
@@ -36,7 +37,6 @@ from .config import AssessConfig
 @dataclass(frozen=True)
 class Status:
     label: str
-    light: str             # dashboard traffic light: green / yellow / orange / red / grey
     rank: int | None       # better is higher; None: not on the scale
     attained: bool         # counts in the numerator of 达标率
     assessable: bool       # counts in the denominator of 达标率 (可监测)
@@ -46,18 +46,18 @@ class Status:
 
 
 STATUS_TABLE: tuple[Status, ...] = (
-    Status("已实现", "green", 7, True, True, True, "target_achieved", "规划节点已过，目标已实现"),
-    Status("已达标", "green", 6, True, True, False, "target_achieved", "最新数据已达到目标"),
-    Status("预计达标", "green", 5, False, True, False, "substantial_progress", "按趋势达标概率不低于80%"),
-    Status("尚难判断", "yellow", 4, False, True, False, "moderate_progress", "按趋势达标概率在20%–80%之间"),
-    Status("需加快", "yellow", 3, False, True, False, "moderate_progress", "方向正确，速度不足"),
-    Status("进展缓慢", "orange", 2, False, True, False, "limited_progress", "进展不明显"),
-    Status("退步", "red", 1, False, True, False, "deterioration", "显著向不利方向变化"),
-    Status("未达标", "orange", 2, False, True, False, "limited_progress", "仅一个年度数据且未达到目标"),
-    Status("未实现", "red", 0, False, True, True, "limited_progress", "规划节点已过，目标未实现"),
-    Status("例数过少", "grey", None, False, False, False, "not_available", "例数少，精确区间包含目标值，尚不能判断"),
-    Status("数据不足", "grey", None, False, False, False, "not_available", "缺少数据"),
-    Status("待评估", "grey", None, False, False, False, "not_available", "定性目标，待专家评估组评判"),
+    Status("已实现", 7, True, True, True, "target_achieved", "规划节点已过，目标已实现"),
+    Status("已达标", 6, True, True, False, "target_achieved", "最新数据已达到目标"),
+    Status("预计达标", 5, False, True, False, "substantial_progress", "按趋势达标概率不低于80%"),
+    Status("尚难判断", 4, False, True, False, "moderate_progress", "按趋势达标概率在20%–80%之间"),
+    Status("需加快", 3, False, True, False, "moderate_progress", "方向正确，速度不足"),
+    Status("进展缓慢", 2, False, True, False, "limited_progress", "进展不明显"),
+    Status("退步", 1, False, True, False, "deterioration", "显著向不利方向变化"),
+    Status("未达标", 2, False, True, False, "limited_progress", "仅一个年度数据且未达到目标"),
+    Status("未实现", 0, False, True, True, "limited_progress", "规划节点已过，目标未实现"),
+    Status("例数过少", None, False, False, False, "not_available", "例数少，精确区间包含目标值，尚不能判断"),
+    Status("数据不足", None, False, False, False, "not_available", "缺少数据"),
+    Status("待评估", None, False, False, False, "not_available", "定性目标，待专家评估组评判"),
 )
 STATUSES = tuple(s.label for s in STATUS_TABLE)
 BY_LABEL = {s.label: s for s in STATUS_TABLE}
@@ -67,7 +67,6 @@ BY_LABEL = {s.label: s for s in STATUS_TABLE}
 (C_ACHIEVED, C_ATTAINED, C_ON_TRACK, C_UNCERTAIN, C_ACCELERATE, C_SLOW, C_REGRESSING, C_NOT_ATTAINED, C_MISSED,
  C_FEW_EVENTS, C_NO_DATA, C_PENDING) = range(len(STATUSES))
 STATUS_RANK = {s.label: s.rank for s in STATUS_TABLE if s.rank is not None}
-LIGHT = {s.label: s.light for s in STATUS_TABLE}
 ATTAINED_STATUSES = tuple(s.label for s in STATUS_TABLE if s.attained)
 UNASSESSABLE_STATUSES = tuple(s.label for s in STATUS_TABLE if not s.assessable)
 PROGRESS_LABEL_CODE = np.array(

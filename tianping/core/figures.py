@@ -1,0 +1,261 @@
+"""The one place that says a figure: a value with its unit, a target, an operator,
+a status and a change. Reports, pages (the ``figures`` template filters), exports,
+the CLI and warning sentences all call these; nothing else formats a number with
+its unit.
+
+Rules (a statistician's, written down once):
+
+* **Precision.** A number the plan or a department wrote is printed as written:
+  1.12名, 99.99%, 82.72岁, 0.78‰ (``number(v)`` keeps up to 6 decimals, drops
+  trailing zeros, so 95.0 → 95). A computed figure (a projection, a change, a
+  pooled rate) is printed with ``shown_decimals`` of the values the plan wrote
+  for that indicator: never fewer than one decimal, more when the plan writes
+  more (1.12名 → latest 1.13名, not 1.1名).
+* **Units.** A rate unit "1/10万" drops its 1 after the number (9/10万,
+  15/10万活产); "1/千" is ‰. 个百分点, 岁, 名, 张, 元 … follow the number as written.
+  A target written as a fraction ("1/2以上": value 0.5, no unit) reads 50%以上.
+* **Targets** read one way, as the plan says them: "95%以上", "9/10万以下",
+  "40%左右", "5%—6%", "比2020年提高10%", "每年下降0.5个百分点", "逐步提高".
+  With a year: "2025年95%以上" (``dated_target``).
+* **Operators** have one table (``OPERATORS``): the symbol for a table cell (≥),
+  the Chinese word (不低于) and an English label for the web's translated forms.
+* **Statuses** have one table (``STATUSES``): label and traffic-light colour per
+  status code of ``tianping.core.assess.status``. Add a row for a new status.
+* **Changes** read "提高2.1个百分点" for a share, "下降12.5%" for a relative change.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from tianping.core.assess import status as engine
+
+MISSING = "—"
+WRITTEN_DECIMALS = 6        # enough for anything typed; removes float noise (0.1 + 0.2)
+
+# Units whose "1/…" form is written differently after a number.
+UNIT_WRITTEN = {"1/千": "‰", "1/万": "/万"}
+# The unit a change or gap is spoken in ("提高0.8个百分点"), by the figure's unit prefix.
+SPOKEN_UNITS = (("%", "个百分点"), ("‰", "个千分点"), ("1/千", "个千分点"), ("1/10万", "个十万分点"),
+                ("/10万", "个十万分点"))
+
+
+def gettext_noop(message: str) -> str:
+    """Marks an English label for Django's makemessages; core itself never translates."""
+    return message
+
+
+# ---------------------------------------------------------------- numbers and units
+
+def as_float(value: object) -> float | None:
+    """The value as a float, or None for None, NaN, pd.NA, "" and text."""
+    if value is None or value == "":
+        return None
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(x) else x
+
+
+def is_missing(value: object) -> bool:
+    return as_float(value) is None
+
+
+def number(value: object, decimals: int | None = None) -> str:
+    """96, 94.5, 1.12, 99.99 as written; ``decimals`` rounds a computed figure (8.67).
+
+    Trailing zeros are dropped (95.0 → 95, 10.50 → 10.5); "—" for no value.
+    """
+    x = as_float(value)
+    if x is None:
+        return MISSING
+    places = WRITTEN_DECIMALS if decimals is None else max(int(decimals), 0)
+    text = f"{x:.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def written_decimals(value: object) -> int:
+    """Decimals of a value as written: 99.99 → 2, 95 → 0, 10.5 → 1."""
+    text = number(value)
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def shown_decimals(*written: object) -> int:
+    """Decimals for computed figures of an indicator whose plan writes ``written``:
+    at least one, more when the plan writes more (1.12名 → 2)."""
+    return max([1] + [written_decimals(v) for v in written if not is_missing(v)])
+
+
+def unit_suffix(unit: str | None) -> str:
+    """What follows the number: "1/10万" → "/10万", "1/千" → "‰", "%" → "%"."""
+    unit = unit or ""
+    unit = UNIT_WRITTEN.get(unit, unit)
+    return unit[1:] if unit.startswith("1/") else unit
+
+
+def figure(value: object, unit: str | None, decimals: int | None = None) -> str:
+    """10.5/10万, 95%, 3.1‰, 82.72岁, 1.12名: the number, then the unit as written."""
+    if is_missing(value):
+        return MISSING
+    return number(value, decimals) + unit_suffix(unit)
+
+
+def spoken_unit(unit: str | None) -> str:
+    """The unit a change or gap is spoken in: 个百分点 for %, 个千分点 for ‰, else the unit."""
+    unit = unit or ""
+    for written, spoken in SPOKEN_UNITS:
+        if unit.startswith(written):
+            return spoken
+    return unit_suffix(unit)
+
+
+def as_written(value: object, unit: str | None, measured_in: str | None = "") -> tuple[float | None, str]:
+    """A target value in the unit its indicator is measured in. A fraction without a unit
+    ("1/2以上": 0.5, "") of an indicator in % or without a unit (配备女干部的领导班子比例)
+    is a share, 50 %: the convention of tianping.core.grammar.expected. Others are unchanged."""
+    x = as_float(value)
+    if not unit and (measured_in or "") in ("", "%") and x is not None and 0 < x <= 1:
+        return round(x * 100, WRITTEN_DECIMALS), "%"
+    return x, unit or measured_in or ""
+
+
+# ---------------------------------------------------------------- operators
+
+@dataclass(frozen=True)
+class Operator:
+    symbol: str     # in a table cell before the value: "≥"
+    words: str      # in Chinese, before the value: "不低于"
+    label: str      # English label for the web's forms (translated by Django i18n)
+
+
+OPERATORS: dict[str, Operator] = {
+    ">=": Operator("≥", "不低于", "≥"),
+    "<=": Operator("≤", "不高于", "≤"),
+    ">": Operator(">", "高于", ">"),
+    "<": Operator("<", "低于", "<"),
+    "=": Operator("=", "达到", "="),
+    "~": Operator("≈", "左右", gettext_noop("about")),
+    "range": Operator("—", "区间", gettext_noop("range")),
+    "relative_increase": Operator("↑", "较基期提高", gettext_noop("increase on base year by")),
+    "relative_decrease": Operator("↓", "较基期降低", gettext_noop("decrease on base year by")),
+    "annual_decrease": Operator("↓", "每年降低", gettext_noop("decrease per year by")),
+    "annual_increase": Operator("↑", "每年提高", gettext_noop("increase per year by")),
+    "annual_relative_increase": Operator("↑", "每年增长", gettext_noop("increase per year by (%)")),
+    "annual_relative_decrease": Operator("↓", "每年下降", gettext_noop("decrease per year by (%)")),
+    "increase": Operator("↑", "逐步提高", gettext_noop("increase (direction only)")),
+    "decrease": Operator("↓", "逐步降低", gettext_noop("decrease (direction only)")),
+    "qualitative": Operator("", "定性", gettext_noop("qualitative")),
+}
+
+
+def operator_words(op: str) -> str:
+    """不低于, 较基期提高, 逐步降低 … (the op itself when unknown)."""
+    return OPERATORS[op].words if op in OPERATORS else op
+
+
+def operator_symbol(op: str) -> str:
+    return OPERATORS[op].symbol if op in OPERATORS else op
+
+
+# ---------------------------------------------------------------- targets
+
+def target_phrase(op: str, value: float | None, unit: str | None, upper: float | None = None,
+                  base_year: object = None, text: str = "", measured_in: str | None = "") -> str:
+    """The target as the plan says it: "95%以上", "9/10万以下", "高于80%", "40%左右",
+    "5%—6%", "比2020年提高10%", "每年下降0.5个百分点", "年均提高6%", "逐步提高".
+
+    ``unit`` is the target's unit; ``measured_in`` the indicator's, used when the target
+    has none (and to read "1/2" as 50 %). ``text`` is said for a qualitative target.
+    """
+    value, unit = as_written(value, unit, measured_in)
+    if op in ("increase", "decrease"):
+        return operator_words(op)
+    if op == "qualitative" or is_missing(value):
+        return text or "定性目标"
+    v = figure(value, unit)
+    base = as_float(base_year)
+    since = f"{int(base)}年" if base else "基期"
+    percent = f"{number(value)}%"
+    phrases = {
+        ">=": f"{v}以上", "<=": f"{v}以下", ">": f"高于{v}", "<": f"低于{v}", "=": f"达到{v}",
+        "~": f"{v}左右", "range": f"{v}—{figure(upper, unit)}",
+        "relative_increase": f"比{since}提高{percent}", "relative_decrease": f"比{since}降低{percent}",
+        "annual_increase": f"每年提高{v}", "annual_decrease": f"每年下降{v}",
+        "annual_relative_increase": f"年均提高{percent}", "annual_relative_decrease": f"年均降低{percent}",
+    }
+    return phrases.get(op, text or "定性目标")
+
+
+def dated_target(year: int | None, op: str, value: float | None, unit: str | None, upper: float | None = None,
+                 base_year: object = None, text: str = "", measured_in: str | None = "") -> str:
+    """"2025年95%以上": the target phrase after its deadline."""
+    phrase = target_phrase(op, value, unit, upper, base_year, text, measured_in)
+    return f"{year}年{phrase}" if year else phrase
+
+
+# ---------------------------------------------------------------- statuses
+
+@dataclass(frozen=True)
+class Status:
+    label: str      # what a page or report says
+    light: str      # traffic-light colour on the dashboard (a CSS class suffix)
+
+
+# In display order, better first; a status the engine gains gets a row here.
+STATUSES: dict[str, Status] = {
+    engine.ACHIEVED: Status("已实现", "green"),        # milestone passed, met (final)
+    engine.ATTAINED: Status("已达标", "green"),
+    engine.ON_TRACK: Status("预计达标", "green"),       # P(attain) ≥ 0.8
+    engine.UNCERTAIN: Status("尚难判断", "yellow"),     # 0.2 ≤ P(attain) < 0.8
+    engine.ACCELERATE: Status("需加快", "yellow"),
+    engine.SLOW: Status("进展缓慢", "orange"),
+    engine.REGRESSING: Status("退步", "red"),
+    engine.NOT_ATTAINED: Status("未达标", "orange"),    # one value that misses; no trend yet
+    engine.MISSED: Status("未实现", "red"),             # milestone passed, missed (final)
+    engine.FEW_EVENTS: Status("例数过少", "grey"),      # rare events: the exact interval holds the target
+    engine.NO_DATA: Status("数据不足", "grey"),
+    engine.PENDING: Status("待评估", "grey"),
+}
+STATUS_ORDER: tuple[str, ...] = tuple(STATUSES)
+LIGHTS: dict[str, str] = {code: status.light for code, status in STATUSES.items()}
+
+
+def status_label(code: str) -> str:
+    return STATUSES[code].label if code in STATUSES else str(code)
+
+
+def status_light(code: str) -> str:
+    """green / yellow / orange / red / grey (grey for a status without a colour)."""
+    return STATUSES[code].light if code in STATUSES else "grey"
+
+
+# ---------------------------------------------------------------- changes
+
+def change(delta: object, unit: str | None, decimals: int = 1) -> str:
+    """"提高2.1个百分点", "下降0.8个千分点"; "持平" when it rounds to zero."""
+    x = as_float(delta)
+    if x is None:
+        return MISSING
+    size = number(abs(x), decimals)
+    if size == "0":
+        return "持平"
+    return f"{'提高' if x > 0 else '下降'}{size}{spoken_unit(unit)}"
+
+
+def change_since(delta: object, unit: str | None, against: str = "上年", decimals: int = 1) -> str:
+    """"比上年提高0.8个百分点" / "与上年持平"."""
+    said = change(delta, unit, decimals)
+    return f"与{against}持平" if said == "持平" else f"比{against}{said}"
+
+
+def relative_change(old: object, new: object, decimals: int = 1) -> str:
+    """"下降12.5%", "提高3%": the change from ``old`` to ``new`` in per cent of ``old``."""
+    before, after = as_float(old), as_float(new)
+    if before is None or after is None or before == 0:
+        return MISSING
+    said = change(100.0 * (after - before) / abs(before), "", decimals)
+    return said if said == "持平" else said + "%"
