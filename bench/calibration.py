@@ -12,6 +12,8 @@ near where the truth will be, so that verdicts are contested):
   small_count_3x      the same at three times the target
   pure_noise          a share with no trend (± 1 point noise) against 逐步提高
   gaps                linear_share with 40 % of years missing at random (≥ 2 kept)
+  worsening_share     a share above its target: half hold steady, half fall 0.3–1.5 points a
+                      year (the deterioration and fell-back warnings' false alarms and misses)
 
 Per scenario: the 80 % interval's coverage at 2025 and 2030 (of the value that will be
 observed; for the small-count scenarios of the underlying rate, which is what the interval
@@ -128,6 +130,18 @@ def small_count(rng, n, multiple, name):
     return Scenario(name, truth, observed, "1/10万", "<=", "down", (np.full(n, target), np.full(n, target)),
                     counts=(deaths[:, :len(YEARS)].astype(float), np.round(births[:, :len(YEARS)])),
                     interval_of="truth")
+
+
+def worsening_share(rng, n):
+    """A share that met its target and now falls 0.3–1.5 points a year (half of the districts)
+    or holds steady above it (the other half): what the deterioration and fell-back
+    warnings are for, with their false alarms counted on the steady half."""
+    start = rng.uniform(80, 90, n)[:, None]
+    slope = np.where(rng.random(n) < 0.5, -rng.uniform(0.3, 1.5, n), 0.0)[:, None]
+    truth = np.clip(start + slope * (ALL_YEARS - 2016), 0, 100)
+    observed = _binomial_share(rng, truth / 100, 2000)
+    goal = start[:, 0] - rng.uniform(1, 4, n)
+    return Scenario("worsening_share", truth, observed, "%", ">=", "up", (goal, goal))
 
 
 def pure_noise(rng, n):
@@ -260,7 +274,7 @@ def main():
     n = args.districts
     scenarios = [linear_share(rng, n), saturating_share(rng, n), falling_rate(rng, n),
                  small_count(rng, n, 1, "small_count_meets"), small_count(rng, n, 3, "small_count_3x"),
-                 pure_noise(rng, n), linear_share(rng, n, "gaps", gaps=True)]
+                 pure_noise(rng, n), linear_share(rng, n, "gaps", gaps=True), worsening_share(rng, n)]
     results = [run(s) for s in scenarios]
     print(f"calibration bench: {n} districts per scenario, seed {args.seed}, data 2016–2024, assessed 2024\n")
     print("| scenario | 80% cover 2025 | 80% cover 2030 | zero-width | bias 2030 | 已达标/预计达标 | 退步 | red/orange or 退步 |")
