@@ -224,7 +224,7 @@ def assess(observations: pd.DataFrame, targets: pd.DataFrame, *, year: int | Non
 
 CHUNK_SERIES = 100_000
 # trend_method: the scale the projection was fitted on (projection.py); '' = no projection
-TREND_METHODS = ["", "linear", "log", "logit"]
+TREND_METHODS = ["", "linear", "log", "logit", "pooled"]   # pooled: rare events, the pooled rate (rare.py)
 assert (IDENTITY, LOG, LOGIT) == (0, 1, 2)
 THREADS = min(2, os.cpu_count() or 1)
 
@@ -386,7 +386,7 @@ def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, y
         "progress_method": _method_with_notes(method, r, goal),
         "progress_label": PROGRESS_LABEL_CODE[status],
         "trend_slope": trend.level_slope[s],
-        "trend_method": np.where(np.isnan(proj.point), 0, trend.kind[s] + 1),
+        "trend_method": np.where(np.isnan(proj.point), 0, np.where(use_pool, 4, trend.kind[s] + 1)),
         "projected": proj.point, "projected_low": proj.low, "projected_high": proj.high,
         "projected_attained": p_attain >= config.on_track_probability, "p_attain": p_attain,
         "pace": np.where(ahead & ~use_pool, pace, np.nan),

@@ -35,7 +35,8 @@ JUDGES = (Role.EVALUATION,)
 PROGRESS_METHOD_LABELS = {"cagr": "年均增速法（进度比）", "linear": "线性法（进度比）",
                           "zero_base": "年均增速法（基期为0，进度比仅供参考）",
                           "early_base": "年均增速法（基期取规划基期前数据）"}
-TREND_METHOD_LABELS = {"linear": "线性趋势（预测）", "log": "对数尺度趋势（预测，率）", "logit": "logit尺度趋势（预测，比例）"}
+TREND_METHOD_LABELS = {"linear": "线性趋势（预测）", "log": "对数尺度趋势（预测，率）", "logit": "logit尺度趋势（预测，比例）",
+                       "pooled": "例数少：近年合并率及精确区间"}
 LEVEL_RANK = Case(When(level="red", then=0), When(level="orange", then=1), default=2)
 
 
