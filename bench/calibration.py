@@ -10,7 +10,7 @@ near where the truth will be, so that verdicts are contested):
   small_count_meets   maternal deaths, 1,000–20,000 births a year, true rate 30–100 % of the
                       ≤10/10万 target (flat or falling slowly)
   small_count_3x      the same at three times the target
-  pure_noise          a share with no trend (± 1 point noise) against 逐步提高
+  pure_noise          a share with no trend (noise SD 0.5–3 points) against 逐步提高
   gaps                linear_share with 40 % of years missing at random (≥ 2 kept)
   worsening_share     a share above its target: half hold steady, half fall 0.3–1.5 points a
                       year (the deterioration and fell-back warnings' false alarms and misses)
@@ -147,7 +147,8 @@ def worsening_share(rng, n):
 def pure_noise(rng, n):
     level = rng.uniform(60, 95, n)[:, None]
     truth = np.repeat(level, len(ALL_YEARS), axis=1)
-    observed = truth + rng.normal(0, 1.0, truth.shape)
+    noise = rng.uniform(0.5, 3.0, n)[:, None]          # survey noise from small to large
+    observed = np.clip(truth + rng.normal(0, 1.0, truth.shape) * noise, 0, 100)
     return Scenario("pure_noise", truth, observed, "%", "increase", "up", (np.full(n, np.nan), np.full(n, np.nan)))
 
 

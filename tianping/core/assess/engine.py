@@ -482,8 +482,13 @@ def _directional_status(trend: Trend, r: _Rows, sign, status, config):
     """逐步提高/降低: the model-scale trend's t statistic, signed the wanted way."""
     if not r.is_directional.any():
         return status
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):
         t_stat = sign * trend.t_stat()[r.s]
+        relative = sign * trend.level_slope[r.s] / np.abs(r.base_value)
+    # a trend must be both real (t test) and big enough to matter (≥ direction_min_change of the
+    # base value a year): with little noise a negligible slope can be "significant"
+    big = np.abs(relative) >= config.direction_min_change
+    t_stat = np.where(big, t_stat, 0.0)
     return np.where(r.is_directional, directional_status(t_stat, r.count, r.count - 2.0, config), status)
 
 

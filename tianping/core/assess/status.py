@@ -19,8 +19,9 @@ Numeric targets (docs/assessment.md has the method and the thresholds):
     退步     P < 0.2 and a significant trend away from the target, latest worse than base
     数据不足 no value (or no base value where the target is defined from one)
 Directional targets (逐步提高/降低): on the log/logit-scale trend and its t statistic:
-    已达标 when the trend is significantly the right way, 退步 when significantly the
-    wrong way, else 进展缓慢; 数据不足 below 3 points.
+    已达标 when the trend is significantly the right way and at least ``direction_min_change``
+    (0.5 %) of the base value a year, 退步 the same the wrong way, else 进展缓慢; 数据不足
+    below 3 points.
 Qualitative targets: 待评估 until the evaluation group records a judgement; then
     达标 → 已达标, 基本达标 → 已达标 (counted in 达标率 unless configured otherwise), 未达标 → 未达标.
 """
