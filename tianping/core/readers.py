@@ -780,8 +780,10 @@ class _PdfTables:
         found = []
         for table in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
             rows = table.extract()
-            # a frame around a paragraph or a one-row box is not a table of indicators
-            if len(rows) >= 2 and max(len(row) for row in rows) >= 2:
+            # a frame around a paragraph is not a table; one row of several cells is a table
+            # continued from the page before
+            columns = max(len(row) for row in rows)
+            if columns >= 3 or (columns == 2 and len(rows) >= 2):
                 found.append((table.bbox, rows))
         page.close()
         return found
