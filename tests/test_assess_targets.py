@@ -159,7 +159,7 @@ def test_targets_from_a_parsed_seed_plan(seed_paths):
 
 
 def test_leaving_an_about_band_the_wrong_way_is_regression():
-    rows = judge({2020: 45.0, 2022: 47.5, 2024: 50.0}, target("~", 45))
+    rows = judge({2020: 45.0, 2021: 46.4, 2022: 47.5, 2023: 48.6, 2024: 50.0}, target("~", 45))
     assert rows["direction"].tolist() == ["down"]          # back toward the band from above
     assert rows["goal_value"].tolist() == [47.0]
     assert rows["status"].tolist() == ["退步"]

@@ -47,6 +47,8 @@ class AssessConfig:
     spread_floor_relative: float = 0.02
     share_noise_floor: float = 0.005       # shares: noise σ ≥ 0.005 (SD 0.1 point at 99.8 %, 0.25 at 50 %)
     damping: float = 0.9                   # log-scale (rate) trends: the h-th year ahead adds 0.9^h
+    floor_share: float = 0.7               # the residual SD is at least floor_share × the floor
+    share_drift: float = 0.012             # shares: logit-scale model error per year ahead
 
     # Warnings (warnings.py)
     warning_horizon: int = 2               # projected miss warned when the milestone is ≤ 2 years ahead

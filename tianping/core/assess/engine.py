@@ -257,7 +257,8 @@ def _in_chunks(matrix: SeriesMatrix, targets, s, t, year, config, judgements):
     def run(k: int):
         a, b, r0, r1 = bounds[k], bounds[k + 1], row_bounds[k], row_bounds[k + 1]
         block = matrix.rows(a, b)
-        trend = fit_trends(block.values, share_bound[a:b], floor, config.prior_df, config.share_noise_floor)
+        trend = fit_trends(block.values, share_bound[a:b], floor, config.prior_df, config.share_noise_floor,
+                           config.floor_share)
         columns = _evaluate(block, trend, targets, s[r0:r1] - a, t[r0:r1], year, config, judgements)
         return trend, columns, Fluctuation.of(block, config)
 
@@ -404,7 +405,7 @@ def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, y
 def _projection(matrix, trend, r: _Rows, ahead, config):
     """Projected value and interval at the milestone, only while it is still ahead."""
     proj = project(trend, r.s, (r.milestone - matrix.first_year).astype(np.float64), config.interval_level,
-                   config.damping)
+                   config.damping, config.share_drift)
     for name in ("point", "low", "high", "z", "se"):
         setattr(proj, name, np.where(ahead, getattr(proj, name), np.nan))
     return proj
@@ -439,10 +440,11 @@ def _model_pace(trend: Trend, r: _Rows, sign, lo_z, hi_z) -> np.ndarray:
 def _trend_worse(trend: Trend, r: _Rows, sign, config) -> np.ndarray:
     """A trend significantly away from the target (two-sided ``trend_alpha``) and the latest
     value worse than the base: never for an unchanged series or two points."""
-    critical = t_quantile(1 - config.trend_alpha / 2, r.count - 2.0)
-    with np.errstate(invalid="ignore"):
+    critical = t_quantile(1 - config.trend_alpha / 2, r.count - 3.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
         wrong_way = sign * trend.t_stat()[r.s] <= -critical
-        return wrong_way & (sign * (r.latest - r.base_value) < 0)
+        big = sign * trend.level_slope[r.s] / np.abs(r.base_value) <= -config.direction_min_change
+        return wrong_way & big & (sign * (r.latest - r.base_value) < 0)
 
 
 def _pooled_worse(pool, sign, config) -> np.ndarray:
@@ -489,7 +491,7 @@ def _directional_status(trend: Trend, r: _Rows, sign, status, config):
     # base value a year): with little noise a negligible slope can be "significant"
     big = np.abs(relative) >= config.direction_min_change
     t_stat = np.where(big, t_stat, 0.0)
-    return np.where(r.is_directional, directional_status(t_stat, r.count, r.count - 2.0, config), status)
+    return np.where(r.is_directional, directional_status(t_stat, r.count, r.count - 3.0, config), status)
 
 
 def _base_columns(matrix, trend, ta, s, t, latest_col, has_latest, config):

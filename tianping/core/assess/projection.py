@@ -68,7 +68,7 @@ class Trend:
     last_value: np.ndarray
     level_slope: np.ndarray  # fitted change per year on the level scale (display)
     noise: np.ndarray       # shares: σ of the year's noise, SD σ·√(p(1 − p))·bound (shrunk); NaN otherwise
-    s_ols: np.ndarray       # plain residual SD (n − 2 df) for significance tests of the trend
+    s_ols: np.ndarray       # residual SD without the latest year (n − 3 df), for significance tests
 
     def to_model(self, values: np.ndarray, series: np.ndarray) -> np.ndarray:
         """Level values (one per row, or rows × columns) → model scale of their series."""
@@ -78,10 +78,11 @@ class Trend:
         return to_level(z, self.kind[series], self.bound[series], self.offset[series])
 
     def t_stat(self) -> np.ndarray:
-        """Plain OLS t statistic of the slope, n − 2 df (NaN below 3 points, and for an
-        unchanged series: 0 / 0). Not shrunk: a test must not borrow precision from the prior."""
+        """t statistic of the slope with the residual SD of the years before the latest
+        (n − 3 df; NaN below 4 points, and for an unchanged series: 0 / 0). Not shrunk: a test
+        must not borrow precision from the prior."""
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(self.count >= 3, self.slope / (self.s_ols / np.sqrt(self.sxx)), np.nan)
+            return np.where(self.count >= 4, self.slope / (self.s_ols / np.sqrt(self.sxx)), np.nan)
 
 
 def _bcast(a, like):
@@ -141,8 +142,23 @@ def series_scale(values: np.ndarray, bound: np.ndarray):
     return kind, np.where(kind == LOGIT, bound, np.inf), offset
 
 
+def _residual_sd_without(zf, w, keep, x) -> np.ndarray:
+    """Residual SD (weighted, n − 2 df over the kept points) of the line through ``keep``."""
+    w = np.where(keep, w, 0.0)
+    k = keep.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sw = w.sum(axis=1)
+        xm = (w * x).sum(axis=1) / sw
+        zm = (w * zf).sum(axis=1) / sw
+        dx = np.where(keep, x - xm[:, None], 0.0)
+        b = (w * dx * (zf - zm[:, None])).sum(axis=1) / (w * dx ** 2).sum(axis=1)
+        r = np.where(keep, zf - (zm[:, None] + b[:, None] * dx), 0.0)
+        # weights average 1 over all points; rescale to the kept ones
+        return np.sqrt((w * r ** 2).sum(axis=1) / sw * k / (k - 2))
+
+
 def fit_trends(values: np.ndarray, bound: np.ndarray, floor: np.ndarray, prior_df: float,
-               share_noise_floor: float = 0.002) -> Trend:
+               share_noise_floor: float = 0.002, floor_share: float = 0.7) -> Trend:
     """OLS on the model scale for every row of ``values`` (n_series × years).
 
     ``bound``: per series, a share's upper bound or inf; ``floor``: s₀ per model kind
@@ -178,9 +194,12 @@ def fit_trends(values: np.ndarray, bound: np.ndarray, floor: np.ndarray, prior_d
         level_mean = np.abs(np.where(finite, values, 0.0).sum(axis=1) / count)
         s0 = np.where(kind == IDENTITY, floor[IDENTITY] * np.maximum(level_mean, 1e-9), floor[kind])
         df = np.maximum(count - 2, 0) + prior_df
-        s_ols = np.sqrt(rss / (count - 2))
+        # For significance tests: the residual SD of the same fit without the latest year
+        # (n − 3 df), so that the test statistic moves one way with the latest value — a worse
+        # latest value can never make a series look less like 退步 than a better one would.
+        s_ols = _residual_sd_without(zf, w, finite & (x[None, :] != last[:, None]), x)
         s = np.sqrt((np.where(count >= 3, rss, 0.0) + prior_df * s0 ** 2) / df)
-        s = np.maximum(s, s0)
+        s = np.maximum(s, s0 * floor_share)
         # Shares: the year's noise is binomial-like, SD = σ·√(p(1 − p)) on the level scale: σ
         # is estimated from the level residuals standardised that way (shrunk toward a floor),
         # and the projection applies it at the projected share.
@@ -216,7 +235,8 @@ class Projection:
     noise: np.ndarray       # shares: level-scale noise SD added to the trend's uncertainty
 
 
-def project(trend: Trend, series: np.ndarray, at_col: np.ndarray, level: float, damping: float = 1.0) -> Projection:
+def project(trend: Trend, series: np.ndarray, at_col: np.ndarray, level: float, damping: float = 1.0,
+            share_drift: float = 0.0) -> Projection:
     """Projection and central ``level`` interval for result rows (series index, column
     of the milestone, may lie beyond the data). NaN where the series has < 2 points.
 
@@ -236,6 +256,9 @@ def project(trend: Trend, series: np.ndarray, at_col: np.ndarray, level: float, 
         lever = 1.0 / n + (steps - trend.x_mean[series]) ** 2 / trend.sxx[series]
         share = kind == LOGIT
         se = trend.s[series] * np.sqrt(np.where(share, 0.0, 1.0) + lever)
+        # shares: a real trend need not stay straight on the logit scale; its drift adds
+        # share_drift per year ahead (model error grows with the horizon, noise does not)
+        se = np.where(share, np.hypot(se, share_drift * ahead), se)
     z = np.where(n >= 2, z, np.nan)
     df = trend.df[series]
     q = t_quantile(0.5 + level / 2, df)

@@ -21,7 +21,7 @@ Numeric targets (docs/assessment.md has the method and the thresholds):
 Directional targets (逐步提高/降低): on the log/logit-scale trend and its t statistic:
     已达标 when the trend is significantly the right way and at least ``direction_min_change``
     (0.5 %) of the base value a year, 退步 the same the wrong way, else 进展缓慢; 数据不足
-    below 3 points.
+    below 4 points (the test needs a residual spread from the years before the latest).
 Qualitative targets: 待评估 until the evaluation group records a judgement; then
     达标 → 已达标, 基本达标 → 已达标 (counted in 达标率 unless configured otherwise), 未达标 → 未达标.
 """
@@ -120,7 +120,7 @@ def directional_status(t_stat, count, df, config: AssessConfig) -> np.ndarray:
     critical = t_quantile(1 - config.trend_alpha / 2, np.maximum(df, 1))
     with np.errstate(invalid="ignore"):
         return np.select(
-            [count < 3, t_stat >= critical, t_stat <= -critical],
+            [count < 4, t_stat >= critical, t_stat <= -critical],
             [C_NO_DATA, C_ATTAINED, C_REGRESSING], default=C_SLOW).astype(np.int8)
 
 
