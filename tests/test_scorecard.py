@@ -142,3 +142,50 @@ def test_pick_status_row_nearest_milestone_ahead():
     assert sc.pick_status_row(rows, 2026)["status"] == "需加快"
     assert sc.pick_status_row(rows, 2031)["status"] == "需加快"
     assert sc.pick_status_row([], 2024) is None
+
+
+# ------------------------------------------------------------------ properties
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+STATUSES = sorted(sc.STATUS_CLASS) + ["奇怪"]
+days = st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 12, 31))
+subs = st.builds(sc.SubmissionFact, st.integers(0, 50), st.integers(0, 60),
+                 st.sampled_from(["on_time", "late", "missing", "pending"]), st.integers(0, 6), st.booleans())
+facts_strategy = st.builds(
+    sc.DepartmentFacts, department=st.just("单位"), year=st.just(2025), as_of=days,
+    indicators=st.lists(st.builds(sc.IndicatorFact, st.just("指标"), st.sampled_from(STATUSES)), max_size=12),
+    submission=st.none() | subs,
+    warnings=st.lists(st.builds(sc.WarningFact, st.just("预警"), days, st.none() | days, st.none() | days), max_size=6),
+    self_evaluation_expected=st.booleans(),
+    self_evaluations=st.lists(st.builds(sc.SelfEvaluationFact, st.just("规划"), st.booleans()), max_size=2),
+    corrections=st.lists(st.builds(sc.CorrectionFact, st.just("整改"), days, st.none() | days), max_size=4))
+weights = st.fixed_dictionaries({k: st.integers(0, 100) for k in sc.COMPONENTS}).filter(lambda w: sum(w.values()) > 0)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(facts_strategy, weights)
+def test_total_is_the_weighted_mean_of_what_applies(f, w):
+    card = sc.score(f, sc.ScoreRule.from_dict({"weights": w}))
+    counted = [c for c in card.components if c.applies and c.weight > 0]
+    for c in card.components:
+        assert c.score is None or 0 <= c.score <= 100
+        assert c.applies == (c.score is not None)
+    if not counted:
+        assert card.total is None and card.grade == ""
+    else:
+        expected = sum(c.weight * c.score for c in counted) / sum(c.weight for c in counted)
+        assert card.total == pytest.approx(expected, abs=0.01) and 0 <= card.total <= 100
+        assert card.grade
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(facts_strategy)
+def test_a_better_status_never_lowers_the_score(f):
+    if not f.indicators:
+        return
+    worse = sc.score(f).total
+    better = sc.score(sc.DepartmentFacts(**{**f.__dict__, "indicators": [
+        sc.IndicatorFact(i.name, "已达标" if sc.status_class(i.status) in sc.STATUS_CLASSES else i.status)
+        for i in f.indicators]})).total
+    assert worse is None or better >= worse - 1e-9

@@ -69,6 +69,18 @@ def test_inspection_walk(page, login, office, reporter, plan, artifacts, setting
     page.goto("/accountability/scorecards/?year=2024")
     assert page.locator("#ranking tbody tr").count() >= 5
     page.screenshot(path=str(artifacts / "accountability-3-ranking.png"), full_page=True)
+    # the office changes the year's rule; the change is kept with its reason, the ranking shows the new weight
+    page.get_by_role("link", name="考核规则及修改记录").click()
+    page.fill("input[name=w_statuses]", "40")
+    page.fill("textarea[name=reason]", "2024年度加重指标进展的权重")
+    page.get_by_role("button", name="保存考核规则").click()
+    page.wait_for_load_state()
+    assert "已修改" in page.locator("#messages").inner_text()
+    change = page.locator("#rule-changes tbody tr")
+    assert change.count() == 1 and "加重指标进展" in change.inner_text() and "指标进展 25" in change.inner_text()
+    page.screenshot(path=str(artifacts / "accountability-3b-rule.png"), full_page=True)
+    page.goto("/accountability/scorecards/?year=2024")
+    assert "权重 40" in page.locator("#ranking thead").inner_text()
     page.get_by_role("button", name="退出").click()
 
     # the department's home: the overdue correction, and only its own

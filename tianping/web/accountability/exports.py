@@ -52,6 +52,8 @@ def notes(board) -> list[str]:
         years = "、".join(str(y) for y in source.years)
         lines.append(f"指标状态取自{years}年评估结果" + ("（合成演示数据）" if source.synthetic else "")
                      + ("" if source.years == [board.year] else f"，{board.year}年数据尚未评估") + "。")
+    if board.plan is not None:
+        lines.append("填报各项（完整性、及时性、退回、工作报告）按本地区整个填报轮次计，其余各项只计本规划。")
     if board.round is None:
         lines.append(f"{board.year}年度未开展填报轮次，填报各项不计。")
     lines.append(f"数据截至{board.as_of:%Y年%m月%d日}，由天平系统根据存储数据计算，非人工录入。")

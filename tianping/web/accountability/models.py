@@ -21,6 +21,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tianping.web.orgs.models import Department, Region
 
@@ -44,7 +45,7 @@ class ScoreRuleChange(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     old = models.JSONField(_("old rule"), null=True, blank=True)   # None: the default was in force
     new = models.JSONField(_("new rule"))
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(pgettext_lazy("rule change", "reason"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
                              on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(_("at"), default=timezone.now)
@@ -77,7 +78,7 @@ class Inspection(models.Model):
 class Correction(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("Being corrected")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("correction state", "Closed")
 
     inspection = models.ForeignKey(Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE,
                                    related_name="corrections")
