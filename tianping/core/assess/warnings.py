@@ -153,7 +153,7 @@ def _binomial_two_sided_p(k: np.ndarray, total: np.ndarray, share: np.ndarray) -
         kk, nn, q = k[ok], total[ok], share[ok]
         with np.errstate(invalid="ignore"):
             le = special.bdtr(kk, nn, q)
-            ge = np.where(kk >= 1, special.bdtrc(kk - 1, nn, q), 1.0)
+            ge = np.where(kk >= 1, special.bdtrc(np.maximum(kk - 1, 0), nn, q), 1.0)
         p[ok] = np.minimum(1.0, 2 * np.minimum(le, ge))
     return p
 
