@@ -186,6 +186,9 @@ HUEY = {
 
 # Where `tianping demo` finds the seed plans when --seeds is not given.
 TIANPING_SEEDS = os.environ.get("TIANPING_SEEDS", "")
+# Separation of duties: a one-person office may let the same person fill and accept, or write and
+# approve; every such action is then recorded as such (tianping.web.orgs.duties).
+TIANPING_ONE_PERSON_OFFICE = _env_bool("TIANPING_ONE_PERSON_OFFICE")
 
 LOGGING = {
     "version": 1,

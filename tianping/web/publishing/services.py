@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from tianping.web.monitoring import services as monitoring
 from tianping.web.monitoring.models import QualitativeJudgement
+from tianping.web.orgs.duties import separate
 
 from .models import (Approval, DepartmentSelfEvaluation, GenerationJob, ImmutableReport, Report, ReportFile,
                      reports_dir)
@@ -355,17 +356,33 @@ def _check_files(report: Report) -> None:
             raise WorkflowError(f"{f.format}文件缺失或已被改动，请重新生成")
 
 
+def _authors(report: Report) -> list:
+    """Who wrote the report: its creator and everyone who edited its text."""
+    return [report.created_by_id, *report.approvals.filter(step=Approval.Step.EDITED).values_list("user", flat=True)]
+
+
+def _duty_note(report: Report, user, step: str) -> str:
+    """Four eyes: an author may not review or approve, the reviewer may not approve."""
+    if step == Approval.Step.REVIEWED:
+        return separate(user, _authors(report), "报告的起草人与审核人", WorkflowError)
+    if step == Approval.Step.APPROVED:
+        reviewer = report.approvals.filter(step=Approval.Step.REVIEWED).order_by("-at", "-pk").values_list("user", flat=True)[:1]
+        return separate(user, [*_authors(report), *reviewer], "报告的起草人或审核人与批准人", WorkflowError)
+    return ""
+
+
 def _step(report: Report, user, comment: str, need: str, to: str, step: str) -> Report:
     with transaction.atomic():
         report = _locked(report)
         if report.state != need:
             raise WorkflowError("报告状态已变化，请刷新页面")
         _check_files(report)
+        note = _duty_note(report, user, step)
         report.state = to
         if to == Report.State.PUBLISHED:
             report.published_at = timezone.now()
         report.save()
-        Approval.objects.create(report=report, step=step, user=user, comment=comment)
+        Approval.objects.create(report=report, step=step, user=user, comment=f"{note}{comment}")
     return report
 
 
