@@ -126,8 +126,8 @@ def test_every_endpoint_applies_the_page_rules(request, who, sub_of, framework, 
                        health_values=200, write=403, accept=403, observations=2),
         "other_office": dict(plans=0, plan=404, indicators=0, other_indicator=404, rounds=0, submissions=0,
                              health=404, health_values=404, write=404, accept=404, observations=0),
-        "viewer": dict(plans=1, plan=200, indicators=n, other_indicator=200, rounds=403, submissions=403, health=403,
-                       health_values=403, write=403, accept=403, observations=2),
+        "viewer": dict(plans=403, plan=403, indicators=403, other_indicator=403, rounds=403, submissions=403,
+                       health=403, health_values=403, write=403, accept=403, observations=403),  # third party
     }[who]
     assert seen == expected
     if who != "reporter":
