@@ -23,7 +23,9 @@ from django.utils.translation import gettext_lazy as _
 WEB_DIR = Path(__file__).resolve().parent
 REPO_DIR = WEB_DIR.parents[1]
 VAR_DIR = Path(os.environ.get("TIANPING_VAR", REPO_DIR / "var")).resolve()
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR.mkdir(parents=True, exist_ok=True, mode=0o750)  # reports, attachments, uploads: not for other users
+# Where the nightly backups go (deploy/systemd/tianping-backup.service); `tianping check` refuses it world-readable.
+TIANPING_BACKUP_DIR = os.environ.get("TIANPING_BACKUP_DIR", "")
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
