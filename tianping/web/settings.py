@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     "tianping.web.plans",
     "tianping.web.observations",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "tianping.web.collection",
     "tianping.web.monitoring",
@@ -192,6 +191,9 @@ TIANPING_SEEDS = os.environ.get("TIANPING_SEEDS", "")
 # Separation of duties: a one-person office may let the same person fill and accept, or write and
 # approve; every such action is then recorded as such (tianping.web.orgs.duties).
 TIANPING_ONE_PERSON_OFFICE = _env_bool("TIANPING_ONE_PERSON_OFFICE")
+# API tokens (tianping.web.orgs.tokens): stored hashed, valid this many hours, void after a password
+# change or logout.
+TIANPING_API_TOKEN_HOURS = int(os.environ.get("TIANPING_API_TOKEN_HOURS", "12"))
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@ summary, all or nothing, idempotent, stale versions refused) and the same
 permissions as the pages for every endpoint."""
 
 import pytest
-from rest_framework.authtoken.models import Token
+from tianping.web.orgs import tokens
 from rest_framework.test import APIClient
 
 from tianping.web.collection.models import Entry, EntryChange, Submission
@@ -15,8 +15,7 @@ pytestmark = pytest.mark.django_db
 def api(user=None):
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(user)[1]}")
     return client
 
 
