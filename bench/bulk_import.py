@@ -124,7 +124,8 @@ def main() -> int:
             f, m = base + rng.uniform(0, 3), base - rng.uniform(0, 3)
             u, r = base + rng.uniform(0, 3), base - rng.uniform(0, 3)
             for (sex, res), value in zip(CELLS, (base, f, m, u, r)):
-                rows.append({"indicator": ind, "sex": sex, "residence": res, "value": round(value, 2), "unit": "%"})
+                rows.append({"indicator": ind, "sex": sex, "residence": res, "value": round(value, 2), "unit": "%",
+                             "version": 0})
         return rows[:left]
 
     payloads = [values_for(i) for i in range(len(submissions))]

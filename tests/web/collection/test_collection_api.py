@@ -19,7 +19,7 @@ def api(user=None):
     return client
 
 
-def rows(framework, mgmt=(96, 97, 95), version=None):
+def rows(framework, mgmt=(96, 97, 95), version=0):
     out = [{"indicator": framework["mmr"].pk, "numerator": 3, "denominator": 30000}]
     for residence, value in zip(("", "城镇", "农村"), mgmt):
         out.append({"indicator": framework["mgmt"].pk, "residence": residence, "value": value, "unit": "%"})
@@ -161,5 +161,5 @@ def test_malformed_payloads_are_refused_by_row(reporter, sub_of, framework):
         r = c.post(endpoint, payload, format="json")
         assert r.status_code == 400 and words in str(r.json()["errors"]), (payload, r.json())
     # numbers as text and full-width digits are accepted, as in the Excel template
-    r = c.post(endpoint, {"observations": [{"indicator": ind, "value": "９６"}]}, format="json")
+    r = c.post(endpoint, {"observations": [{"indicator": ind, "value": "９６", "version": 0}]}, format="json")
     assert r.status_code == 200 and Entry.objects.get().value == 96.0

@@ -201,7 +201,7 @@ def change_deadline(round_: ReportingRound, user, deadline, reason: str = "") ->
 @dataclass
 class RowIn:
     """A value to save, from any channel. ``version``: the entry version the edit was
-    based on (0 = a new cell; None = do not check, only for API clients that say so)."""
+    based on (0 = a new cell). None (not said) is refused: no channel may overwrite blindly."""
 
     indicator_id: int
     cell: Cell
@@ -337,7 +337,12 @@ def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: 
             summary.unchanged += 1
             continue
         base = entry.version if entry else 0
-        if row.version is not None and row.version != base:
+        if row.version is None:  # never last-write-wins: every channel names the version it read
+            where = f"{row.where}：" if row.where else ""
+            summary.errors.append(f"{where}{label}未注明所依据的版本（新单元格为0；Excel模板的隐藏版本列被清空或改动时，"
+                                  "请重新下载模板），未保存")
+            continue
+        if row.version != base:
             where = f"{row.where}：" if row.where else ""
             summary.conflicts.append({"indicator": ind.pk, "cell": row.cell.label, "your_version": row.version,
                                       "current_version": base, "current": old})
