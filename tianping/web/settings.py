@@ -134,6 +134,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tianping.web.orgs.passwords.ComplexityValidator"},   # 等保 2.0: length and character classes
+    {"NAME": "tianping.web.orgs.passwords.HistoryValidator"},      # and no reuse of the last five
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -141,7 +143,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # a user from one address
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # an account from one address (the real one:)
+AXES_CLIENT_IP_CALLABLE = "tianping.web.clientip.client_ip"
+# Our reverse proxies (nginx): only from these is X-Forwarded-For believed (tianping.web.clientip).
+TIANPING_TRUSTED_PROXIES = [p for p in os.environ.get("TIANPING_TRUSTED_PROXIES", "").split(",") if p.strip()]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 
