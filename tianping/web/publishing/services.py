@@ -35,6 +35,7 @@ from tianping.web.monitoring import services as monitoring
 from tianping.web.monitoring.models import QualitativeJudgement
 from tianping.web.orgs.duties import separate
 
+from . import heartbeat
 from .models import (Approval, DepartmentSelfEvaluation, GenerationJob, ImmutableReport, Report, ReportFile,
                      reports_dir)
 
@@ -254,15 +255,23 @@ def run_job(job_id: int, last_attempt: bool = True) -> None:
     and renamed only when all are complete; the report, its files and the job change in
     one transaction. On failure the job says so (and is retried by the worker unless this
     was the last attempt); the report keeps its previous files."""
+
+    # Claim the job: only a queued (or failed, run again) job starts, so a job queued twice (a
+    # re-queue racing a slow worker, two workers on one Redis queue) runs once.
+    now = timezone.now()
+    claimable = [GenerationJob.State.QUEUED, GenerationJob.State.FAILED]
+    if not GenerationJob.objects.filter(pk=job_id, state__in=claimable).update(
+            state=GenerationJob.State.RUNNING, attempts=F("attempts") + 1, started_at=now, heartbeat_at=now,
+            worker=heartbeat.WORKER, error="", progress=1, message="正在汇总数据"):
+        return
+    with heartbeat.beating(job_id):
+        _run_claimed(job_id, last_attempt)
+
+
+def _run_claimed(job_id: int, last_attempt: bool) -> None:
     from tianping.reports import render
 
     job = GenerationJob.objects.select_related("report__plan", "report__region").get(pk=job_id)
-    if job.state == GenerationJob.State.DONE:
-        return
-    GenerationJob.objects.filter(pk=job_id).update(state=GenerationJob.State.RUNNING, attempts=F("attempts") + 1,
-                                                   started_at=timezone.now(), error="", progress=1,
-                                                   message="正在汇总数据")
-    job.refresh_from_db()
     report = job.report
     progress = _progress(job_id)
     folder = reports_dir() / str(report.pk)
