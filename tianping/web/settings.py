@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tianping.web.monitoring",
     "huey.contrib.djhuey",
     "tianping.web.publishing",
+    "tianping.web.accountability",
 ]
 
 MIDDLEWARE = [
