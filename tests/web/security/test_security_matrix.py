@@ -140,7 +140,7 @@ RULES: dict[str, Rule] = {
     "monitoring:regions": Rule(MON_READERS),
     "monitoring:notifications": Rule(MON_WARN),
     "monitoring:notifications_read": Rule(MON_WARN, post=True),
-    "monitoring:notification_settings": Rule(ALL),
+    "monitoring:notification_settings": Rule(STAFF),  # third parties get no notifications
     # publishing
     "publishing:reports": Rule(PUB_READERS),
     "publishing:report_new": Rule(PUB_EDITORS, post=True),
