@@ -37,12 +37,6 @@ def _program(*names: str) -> str | None:
     return next((path for name in names if (path := shutil.which(name))), None)
 
 
-def converters_available() -> dict[str, bool]:
-    """Which converters this machine has (for `tianping check` and test skips)."""
-    return {"libreoffice": bool(_program(*_LIBREOFFICE)), "antiword": bool(_program("antiword")),
-            "tesseract": bool(_program("tesseract")) and _has_chinese_model(), "pdftoppm": bool(_program("pdftoppm"))}
-
-
 # --- .doc / .wps ---------------------------------------------------------------
 
 def old_word_to_docx(data: bytes, where: Location) -> bytes | None:

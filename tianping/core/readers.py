@@ -1,4 +1,5 @@
-"""Plan documents (.txt, .docx, .pdf) → raw text, one paragraph per line.
+"""Plan documents (.txt, .docx, .pdf; .doc/.wps and scanned PDFs through the Debian
+programs in convert.py) → raw text, one paragraph per line.
 
 The type is decided by the bytes, not the name: offices rename files, save GBK
 text as ".txt" and send truncated attachments. Every failure is a
