@@ -160,7 +160,7 @@ def test_who_reaches_which_monitoring_page(framework, office, reporter, leader, 
     mmr = framework["mmr"]
     assert client_of(reporter).get("/monitoring/").status_code == 403
     assert client_of(leader).get("/monitoring/").status_code == 200
-    assert client_of(viewer).get("/monitoring/").status_code == 200
+    assert client_of(viewer).get("/monitoring/").status_code == 403   # third parties: published reports only
     assert client_of(viewer).post(f"/monitoring/warnings/{Warning.objects.first().pk}/",
                                   {"action": "resolved", "text": "x"}).status_code == 403
     # another district's office: not this region, not this plan's indicator
