@@ -45,7 +45,7 @@ def grid(by_sex: bool, by_age: bool, by_residence: bool, ages: list[str]) -> lis
 @dataclass
 class RowIn:
     """A value to save, from any channel. ``version``: the entry version the edit was
-    based on (0 = a new cell; None = do not check, only for API clients that say so)."""
+    based on (0 = a new cell). None (not said) is refused: no channel may overwrite blindly."""
 
     indicator_id: int
     cell: Cell
@@ -154,8 +154,12 @@ def plan_changes(accepted: list[RowIn], rules: dict[int, IndicatorRule], stored:
             continue
         name = rules[row.indicator_id].name
         base = entry.version if entry else 0
-        if row.version is not None and row.version != base:
-            where = f"{row.where}：" if row.where else ""
+        where = f"{row.where}：" if row.where else ""
+        if row.version is None:  # never last-write-wins: every channel names the version it read
+            summary.errors.append(f"{where}指标“{name}”{row.cell.label}未注明所依据的版本（新单元格为0；"
+                                  "Excel模板的隐藏版本列被清空或改动时，请重新下载模板），未保存")
+            continue
+        if row.version != base:
             summary.conflicts.append({"indicator": row.indicator_id, "cell": row.cell.label,
                                       "your_version": row.version, "current_version": base, "current": old})
             summary.errors.append(f"{where}指标“{name}”{row.cell.label}已被他人修改（当前版本{base}，"

@@ -264,11 +264,16 @@ class Status:
 # from core, so every layer can use it; tests/test_figures.py checks every engine status
 # has a row). In display order, better first; a status the engine gains gets a row here.
 STATUSES: dict[str, Status] = {
+    "已实现": Status("已实现", "green"),        # milestone passed, met (final)
     "已达标": Status("已达标", "green"),
-    "预计达标": Status("预计达标", "green"),
+    "预计达标": Status("预计达标", "green"),       # P(attain) ≥ 0.8
+    "尚难判断": Status("尚难判断", "yellow"),     # 0.2 ≤ P(attain) < 0.8
     "需加快": Status("需加快", "yellow"),
     "进展缓慢": Status("进展缓慢", "orange"),
     "退步": Status("退步", "red"),
+    "未达标": Status("未达标", "orange"),    # one value that misses; no trend yet
+    "未实现": Status("未实现", "red"),             # milestone passed, missed (final)
+    "例数过少": Status("例数过少", "grey"),      # rare events: the exact interval holds the target
     "数据不足": Status("数据不足", "grey"),
     "待评估": Status("待评估", "grey"),
 }

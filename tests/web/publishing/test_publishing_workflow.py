@@ -210,7 +210,7 @@ def test_a_job_lost_by_a_dead_worker_is_replaced(new_report, office, django_capt
     lost = GenerationJob.objects.create(report=report, requested_by=office, state="running", progress=40)
     assert tasks.request_generation(report, office) == lost        # still within the time limit
     GenerationJob.objects.filter(pk=lost.pk).update(
-        started_at=timezone.now() - services.JOB_LOST_AFTER - timedelta(minutes=1))
+        started_at=timezone.now() - timedelta(seconds=services.JOB_STALE_SECONDS + 60))
     with django_capture_on_commit_callbacks(execute=True):
         job = tasks.request_generation(report, office)
     lost.refresh_from_db()

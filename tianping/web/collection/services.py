@@ -22,6 +22,7 @@ from tianping.core.entries import RowIn, Summary
 from tianping.core.errors import WorkflowError
 from tianping.core.validation import ERROR, Cell, EntryValue, IndicatorRule, validate_indicator
 from tianping.web.observations.models import Observation
+from tianping.web.orgs.duties import separate
 from tianping.web.orgs.models import Department
 from tianping.web.plans.models import Indicator, Plan
 
@@ -384,6 +385,9 @@ def accept(submission: Submission, user) -> Submission:
     sub = _locked(submission)
     if sub.state != Submission.State.SUBMITTED:
         raise WorkflowError(f"只有已提交的填报可以通过（当前：{sub.get_state_display()}）")
+    makers = [*sub.comments.filter(kind=Comment.Kind.SUBMIT).values_list("author", flat=True),
+              *EntryChange.objects.filter(entry__submission=sub).values_list("user", flat=True).distinct()]
+    duty_note = separate(user, makers, "填报或提交本单位数据的人与审核通过的人", WorkflowError)
     region, year = sub.round.region, sub.round.year
     observations = [Observation(indicator_id=e.indicator_id, region=region, year=year, sex=e.sex, age=e.age,
                                 residence=e.residence, value=e.value, numerator=e.numerator,
@@ -402,7 +406,7 @@ def accept(submission: Submission, user) -> Submission:
         sub.state = Submission.State.LOCKED
         sub.reopened = False
     sub.save()
-    Comment.objects.create(submission=sub, author=user, kind=Comment.Kind.ACCEPT, text="")
+    Comment.objects.create(submission=sub, author=user, kind=Comment.Kind.ACCEPT, text=duty_note)
     transaction.on_commit(lambda: signals.submission_accepted.send(sender=Submission, submission=sub, user=user))
     return sub
 
