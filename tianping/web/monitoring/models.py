@@ -93,6 +93,13 @@ class Result(models.Model):
     pooled_value = models.FloatField(null=True)
     pooled_years = models.PositiveSmallIntegerField(null=True)
     pooled_events = models.FloatField(null=True)
+    pooled_low = models.FloatField(null=True)             # its exact Poisson 95% interval
+    pooled_high = models.FloatField(null=True)
+    pooled_first_year = models.PositiveSmallIntegerField(null=True)
+    # Probability the projection meets the target, and the trend's pace ÷ the required pace
+    # (core assess/status.py: what 预计达标 / 尚难判断 / 需加快 are read from).
+    p_attain = models.FloatField(null=True)
+    pace = models.FloatField(null=True)
 
     class Meta:
         ordering = ["run", "indicator__position", "indicator_id", "milestone", "sex"]
