@@ -283,7 +283,7 @@ def area_section(ev: Evaluation, number: int, area: str, rows: pd.DataFrame, cha
     if len(with_data):
         blocks.append(indicator_table(ev, area, with_data))
     if charts:
-        blocks += area_charts(ev, rows)[:charts]
+        blocks += area_charts(ev, rows, charts)
     return blocks
 
 
