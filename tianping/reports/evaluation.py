@@ -213,7 +213,8 @@ def overall(ev: Evaluation) -> list:
     rows = ev.rows
     counted, attained = ev.counted(rows), ev.attained(rows)
     missed = counted.drop(index=attained.index)
-    no_data = ev.in_classes(rows, ("no_data", "few_events"))
+    no_data = ev.in_classes(rows, ("no_data",))
+    few_events = ev.in_classes(rows, ("few_events",))
     monitored = ev.in_classes(rows, ("monitored",))
     pending = ev.in_classes(rows, ("pending",))
     qualitative = rows[rows["kind"] == "qualitative"]
@@ -242,6 +243,9 @@ def overall(ev: Evaluation) -> list:
     if len(no_data):
         c = count_fact("no_data", no_data)
         tail.append((f"另有{c.shown}项指标缺少监测数据", [c]))
+    if len(few_events):
+        c = count_fact("no_data", few_events)
+        tail.append((f"{c.shown}项指标例数较少，尚不能判断", [c]))
     if len(monitored):
         c = count_fact("no_data", monitored)
         tail.append((f"{c.shown}项指标未设定量目标，仅作监测", [c]))
