@@ -33,7 +33,9 @@ from django.utils import timezone
 
 from tianping.web.monitoring import services as monitoring
 from tianping.web.monitoring.models import QualitativeJudgement
+from tianping.web.orgs.duties import separate
 
+from . import heartbeat
 from .models import (Approval, DepartmentSelfEvaluation, GenerationJob, ImmutableReport, Report, ReportFile,
                      reports_dir)
 
@@ -198,7 +200,9 @@ def draft(snapshot: dict, progress=None):
 
 def results_table(assessment) -> dict:
     columns = ["indicator", "area", "sex", "age", "residence", "headline", "milestone", "op", "target_value",
-               "latest_year", "latest_value", "status", "projected", "progress_ratio"]
+               "target_text", "unit", "latest_year", "latest_value", "status", "projected", "projected_low",
+               "projected_high", "p_attain", "pooled_value", "pooled_low", "pooled_high", "pooled_events",
+               "progress_ratio", "sentence"]
     frame = assessment.results
     return records(frame[[c for c in columns if c in frame.columns]])
 
@@ -265,15 +269,23 @@ def run_job(job_id: int, last_attempt: bool = True) -> None:
     and renamed only when all are complete; the report, its files and the job change in
     one transaction. On failure the job says so (and is retried by the worker unless this
     was the last attempt); the report keeps its previous files."""
+
+    # Claim the job: only a queued (or failed, run again) job starts, so a job queued twice (a
+    # re-queue racing a slow worker, two workers on one Redis queue) runs once.
+    now = timezone.now()
+    claimable = [GenerationJob.State.QUEUED, GenerationJob.State.FAILED]
+    if not GenerationJob.objects.filter(pk=job_id, state__in=claimable).update(
+            state=GenerationJob.State.RUNNING, attempts=F("attempts") + 1, started_at=now, heartbeat_at=now,
+            worker=heartbeat.WORKER, error="", progress=1, message="正在汇总数据"):
+        return
+    with heartbeat.beating(job_id):
+        _run_claimed(job_id, last_attempt)
+
+
+def _run_claimed(job_id: int, last_attempt: bool) -> None:
     from tianping.reports import render
 
     job = GenerationJob.objects.select_related("report__plan", "report__region").get(pk=job_id)
-    if job.state == GenerationJob.State.DONE:
-        return
-    GenerationJob.objects.filter(pk=job_id).update(state=GenerationJob.State.RUNNING, attempts=F("attempts") + 1,
-                                                   started_at=timezone.now(), error="", progress=1,
-                                                   message="正在汇总数据")
-    job.refresh_from_db()
     report = job.report
     progress = _progress(job_id)
     folder = reports_dir() / str(report.pk)
@@ -368,17 +380,33 @@ def _check_files(report: Report) -> None:
             raise WorkflowError(f"{f.format}文件缺失或已被改动，请重新生成")
 
 
+def _authors(report: Report) -> list:
+    """Who wrote the report: its creator and everyone who edited its text."""
+    return [report.created_by_id, *report.approvals.filter(step=Approval.Step.EDITED).values_list("user", flat=True)]
+
+
+def _duty_note(report: Report, user, step: str) -> str:
+    """Four eyes: an author may not review or approve, the reviewer may not approve."""
+    if step == Approval.Step.REVIEWED:
+        return separate(user, _authors(report), "报告的起草人与审核人", WorkflowError)
+    if step == Approval.Step.APPROVED:
+        reviewer = report.approvals.filter(step=Approval.Step.REVIEWED).order_by("-at", "-pk").values_list("user", flat=True)[:1]
+        return separate(user, [*_authors(report), *reviewer], "报告的起草人或审核人与批准人", WorkflowError)
+    return ""
+
+
 def _step(report: Report, user, comment: str, need: str, to: str, step: str) -> Report:
     with transaction.atomic():
         report = _locked(report)
         if report.state != need:
             raise WorkflowError("报告状态已变化，请刷新页面")
         _check_files(report)
+        note = _duty_note(report, user, step)
         report.state = to
         if to == Report.State.PUBLISHED:
             report.published_at = timezone.now()
         report.save()
-        Approval.objects.create(report=report, step=step, user=user, comment=comment)
+        Approval.objects.create(report=report, step=step, user=user, comment=f"{note}{comment}")
     return report
 
 
