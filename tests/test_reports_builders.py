@@ -142,7 +142,7 @@ def test_evaluation_rate_is_cores_one_rule():
 
 
 def test_annual_sentence_names_the_pooled_rate_of_a_rare_event():
-    """A district of ~3,000 births: 0 deaths in 2024, 2 in 2022–2024 (test_assess_rare_events)."""
+    """A district of ~3,000 births: 0 deaths in 2024, 3 in 2020–2024 (test_assess_rare_events)."""
     from test_assess_rare_events import TARGET, mmr
 
     counts = {2020: (1, 3000), 2021: (0, 3000), 2022: (1, 3100), 2023: (1, 3000), 2024: (0, 3000)}
@@ -150,9 +150,9 @@ def test_annual_sentence_names_the_pooled_rate_of_a_rare_event():
     result = assess(obs, TARGET, year=2024)
     report = build_annual(result.results, region="甲区", year=2024, observations=obs)
     sentence = next(b for b in report.blocks if isinstance(b, Paragraph) and b.text.startswith("2024年，全区孕产妇死亡率"))
-    assert "例数较少，按近3年合计2例计算为22/10万，" in sentence.text
+    assert "例数较少，按近5年合计3例计算为19.9/10万，" in sentence.text
     pooled = {f.field: f.value for f in sentence.facts if f.field.startswith("pooled")}
-    assert pooled == {"pooled_years": 3.0, "pooled_events": 2.0, "pooled_value": pytest.approx(2 / 9100 * 1e5)}
+    assert pooled == {"pooled_years": 5.0, "pooled_events": 3.0, "pooled_value": pytest.approx(3 / 15100 * 1e5)}
 
 
 def test_evaluation_gap_of_a_rare_event_is_to_the_pooled_rate():
@@ -161,6 +161,7 @@ def test_evaluation_gap_of_a_rare_event_is_to_the_pooled_rate():
     counts = {2020: (1, 3000), 2021: (0, 3000), 2022: (1, 3100), 2023: (1, 3000), 2024: (0, 3000)}
     result = assess(mmr(counts), TARGET, year=2024)
     report = build_evaluation(result.results, stage="midterm", region="甲区", observations=mmr(counts))
-    # 21.98 → 22/10万 against ≤ 12/10万: the gap is 10, not the 12 a single zero year would show
+    # 3 deaths in 15,100 births (19.9/10万, exact 95 % interval 4.1–58.1) against ≤ 12/10万: the
+    # interval holds the target, so no verdict and no gap (issue 13) — not the 12 a zero year shows
     row = next(r for r in table_titled(report, "主要指标实现情况").rows if r[0] == "孕产妇死亡率")
-    assert "10个十万分点" in row
+    assert row[5] == "例数过少" and row[4] == "—"
