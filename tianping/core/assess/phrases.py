@@ -9,8 +9,20 @@ import pandas as pd
 
 from tianping.core.figures import series_label, shown, shown_figure, target_phrase
 
-from .status import (ACCELERATE, ACHIEVED, ATTAINED, FEW_EVENTS, MISSED, NO_DATA, NOT_ATTAINED, ON_TRACK, PENDING,
-                     REGRESSING, SLOW, UNCERTAIN)
+from .status import (
+    ACCELERATE,
+    ACHIEVED,
+    ATTAINED,
+    FEW_EVENTS,
+    MISSED,
+    NO_DATA,
+    NOT_ATTAINED,
+    ON_TRACK,
+    PENDING,
+    REGRESSING,
+    SLOW,
+    UNCERTAIN,
+)
 from .warnings import LEVEL_NAMES
 
 def _nan(v) -> bool:
