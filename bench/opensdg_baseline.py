@@ -33,8 +33,8 @@ import time
 
 import numpy as np
 import pandas as pd
-
 from sdg_build_progress import measure_indicator_progress
+
 from tianping.core.assess import AssessConfig, assess
 from tianping.core.synthetic import national_synthetic, national_synthetic_targets
 
