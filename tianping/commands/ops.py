@@ -70,6 +70,8 @@ def _checks() -> list[tuple[bool, str, str, bool]]:
     missing = [k for k, v in https.items() if not v]
     add(not missing, "HTTPS 安全设置（重定向、Secure Cookie、HSTS、代理头）",
         ("未设置：" + "、".join(missing) + "（请使用 DJANGO_SETTINGS_MODULE=tianping.web.production）") if missing else "")
+    add(getattr(settings, "TIANPING_REQUIRE_OTP", False), "办公室、统计局和管理员账户需要动态口令（TIANPING_REQUIRE_OTP）",
+        "" if getattr(settings, "TIANPING_REQUIRE_OTP", False) else "请设置 TIANPING_REQUIRE_OTP=1（tianping.web.production 默认开启）")
     buf = io.StringIO()
     try:
         call_command("check", deploy=True, fail_level="WARNING", stdout=buf, stderr=buf)

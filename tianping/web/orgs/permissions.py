@@ -33,7 +33,7 @@ PLAN_READERS = (Role.OFFICE, Role.STATISTICS, Role.EVALUATION, Role.LEADERSHIP, 
 # (DESIGN.md). Enforced for every URL by ThirdPartyScopeMiddleware and for the API by HasRole,
 # so a page added later is closed to third parties unless it is named here.
 THIRD_PARTY_URLS = frozenset({
-    "home", "login", "logout", "password_change", "password_change_done", "set_language",
+    "home", "login", "logout", "otp_verify", "password_change", "password_change_done", "set_language",
     "publishing:reports", "publishing:report", "publishing:file", "publishing:job",
     "publishing:public", "publishing:public_report", "publishing:public_file", "publishing:public_data",
     "api:token", "api:schema",
