@@ -205,3 +205,16 @@ OPENINGS += [
 根据《浙江省妇女发展规划（2021—2030年）》，结合杭州实际，制定本规划。
 """, _WOMEN_AREAS, "全市"), "杭州市", "330100", "city", ["women"], (2021, 2030)),
 ]
+
+OPENINGS += [
+    # The signature stands right above the title, with no date between: the two lines
+    # are joined like a wrapped sentence, and the title must not take the issuer's name.
+    Opening("signature above the title", _doc("""
+各镇人民政府，区政府各部门：
+现将规划印发给你们，请认真贯彻执行。
+上海市长宁区人民政府
+长宁区儿童发展“十四五”规划
+前言
+长宁区儿童事业发展取得新成效。
+""", _CHILDREN_AREAS), "长宁区", "310105", "district", ["children"], (2021, 2025)),
+]

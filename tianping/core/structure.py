@@ -201,7 +201,7 @@ def _find_title(body: list[str]) -> tuple[str, int | None]:
     """A title line before the preface (after any notice issuing it), else one named in
     the text ("编制《…》")."""
     for index, line in enumerate(_head(body)[:30]):
-        line = _DRAFT_RE.sub("", line)
+        line = _ISSUER_PREFIX_RE.sub("", _DRAFT_RE.sub("", line))
         if _TITLE_LINE_RE.search(line) and len(line) <= 60 and "。" not in line and not _NOTICE_RE.search(line):
             return line, index
     for line in body[:40]:
@@ -211,6 +211,9 @@ def _find_title(body: list[str]) -> tuple[str, int | None]:
 
 
 _NOTICE_RE = re.compile("关于印发|的通知|印发给你们")
+# A signature joined to the title line below it ("上海市长宁区人民政府" + "长宁区妇女发展…规划"):
+# a plan's name never holds the issuer's.
+_ISSUER_PREFIX_RE = re.compile(r"^.{2,40}(?:人民政府|委员会|政府办公室|办公厅)(?=.{2,40}(?:规划|纲要))")
 # "（征求意见稿）" after a title marks the draft, not the plan's name
 _DRAFT_RE = re.compile(r"[（(](?:征求意见稿|草案|送审稿|讨论稿|修订稿|审议稿|代拟稿)[）)]$")
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tianping.web.monitoring",
     "huey.contrib.djhuey",
     "tianping.web.publishing",
+    "tianping.web.accountability",
 ]
 
 MIDDLEWARE = [

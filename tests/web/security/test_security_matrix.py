@@ -33,6 +33,9 @@ PUB_DRAFT_READERS = PUB_READERS - {"readonly"}   # the matrix's report is a draf
 PUB_EDITORS = OVERSEERS
 EVAL = frozenset({"evaluation"})
 SELF_EVAL_LIST = frozenset({"reporter", "office", "evaluation", "leadership"})
+BOARD = frozenset({"office", "leadership"})                       # every department's scorecard
+CARD = BOARD | {"reporter"}                                        # a department: its own card only
+INSPECTION_READERS = BOARD | {"reporter"}
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,18 @@ RULES: dict[str, Rule] = {
     "publishing:file": Rule(PUB_DRAFT_READERS, {"pk": "report", "fmt": "=html"}),
     "publishing:self_evaluations": Rule(SELF_EVAL_LIST),
     "publishing:self_evaluation": Rule(REPORTER, {"plan_pk": "plan", "year": "=2024"}),
+    # accountability: scorecards (目标管理责任制) and inspections (督导检查)
+    "accountability:scorecards": Rule(CARD),
+    "accountability:scorecard": Rule(CARD, {"year": "=2024", "pk": "department"}, dept=True),
+    "accountability:export": Rule(BOARD, {"year": "=2024", "fmt": "=xlsx"}),
+    "accountability:rule": Rule(BOARD, {"year": "=2024"}),
+    "accountability:rule_edit": Rule(OFFICE, {"year": "=2024"}, post=True),
+    "accountability:inspections": Rule(INSPECTION_READERS),
+    "accountability:inspection_new": Rule(OFFICE),
+    "accountability:inspection": Rule(INSPECTION_READERS, P("inspection"), dept=True),
+    "accountability:correction_progress": Rule(REPORTER, P("correction"), post=True, dept=True),
+    "accountability:correction_close": Rule(OFFICE, P("correction"), post=True),
+    "accountability:attachment": Rule(INSPECTION_READERS, P("inspection_file"), dept=True),
     # public portal: anyone, but only published reports (the world's reports are drafts → 404)
     "publishing:public": Rule(ALL, public=True),
     "publishing:public_report": Rule(frozenset(), P("report"), public=True),

@@ -50,7 +50,12 @@ def indicators_for(department: Department, region) -> "list[Indicator]":
     """The indicators a department reports for a region: confirmed plans, its responsibility."""
     return list(Indicator.objects.filter(plan__region=region, plan__status=Plan.Status.CONFIRMED,
                                          responsible_department=department)
-                .select_related("plan").order_by("plan__kind", "plan_id", "position", "pk"))
+                .select_related("plan").defer(*PLAN_TEXT_FIELDS)   # the plan's big JSON is not needed here
+                .order_by("plan__kind", "plan_id", "position", "pk"))
+
+
+# A plan's document-sized JSON columns, left out when indicators are listed with their plan.
+PLAN_TEXT_FIELDS = ("plan__sections", "plan__key_projects", "plan__parse_warnings")
 
 
 def age_groups(indicator: Indicator) -> list[str]:
