@@ -40,7 +40,7 @@ def test_many_indicators_get_one_department_in_one_action(plan, office, client_o
     health = Department.objects.get(region=plan.region, name="卫健局")
     picked = list(plan.indicators.order_by("position")[:12])
     page = client_of(office).get(f"/plans/{plan.pk}/framework/").content.decode()
-    assert 'form="framework-bulk"' in page and 'id="division-form"' in page
+    assert 'form="curate-form"' in page and 'id="division-form"' in page
     r = client_of(office).post(f"/plans/{plan.pk}/framework/bulk/", {"action": "assign", "department": health.pk,
                                                                      "pick": [i.pk for i in picked]})
     assert r.status_code == 302

@@ -197,7 +197,7 @@ def test_a_year_for_every_role(session, year, reporter, stats, office, leader, e
     op.goto(f"/plans/{year['plan'].pk}/framework/")
     unassigned = year["plan"].indicators.filter(responsible_department__isnull=True).count()
     op.check("#pick-unassigned")
-    op.select_option("#framework-bulk select[name=department]", label="妇联")
+    op.select_option("#curate-form select[name=department]", label="妇联")
     op.click("#bulk-assign")
     op.locator("#messages").filter(has_text=f"已将{unassigned}项指标分配给妇联").wait_for()
     shot(op, artifacts, "8-office-framework")
