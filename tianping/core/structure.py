@@ -131,8 +131,41 @@ def parse_structure(text: str, source_file: str = "") -> list[Plan]:
     """Plans found in normalised ``text``; [] when it is not a plan (see ``looks_like_plan``)."""
     if not looks_like_plan(text):
         return []
-    lines = text.split("\n")
+    lines = _blank_contents(text.split("\n"))
     return [half for start, end in _plan_spans(lines) for half in _parse_plan(lines, start, end, source_file)]
+
+
+_CONTENTS_RE = re.compile(r"^目\s*录$")
+_LEADER_RE = re.compile(r"[.．·…]{2,}\s*\d{1,3}$|\s+\d{1,3}$")
+
+
+def _blank_contents(lines: list[str]) -> list[str]:
+    """A table of contents ("目录" and the headings it lists) becomes blank lines: its
+    "一、指导思想…" would open a second, empty plan. Blank, not removed, so line numbers
+    still point into the document. The contents end where a heading comes again."""
+    lines = list(lines)
+    for index, line in enumerate(lines):
+        if not _CONTENTS_RE.match(line):
+            continue
+        seen: set[str] = set()
+        end = index + 1
+        while end < len(lines):
+            entry = _LEADER_RE.sub("", lines[end]).replace(" ", "")
+            if entry in seen or not _is_contents_entry(entry):
+                break
+            seen.add(entry)
+            end += 1
+        if seen:
+            lines[index:end] = [""] * (end - index)
+        break
+    return lines
+
+
+def _is_contents_entry(entry: str) -> bool:
+    if _PREFACE_RE.match(entry) or _chapter(entry) or entry in ("附件", "附表"):
+        return True
+    sub = _SUBHEAD_RE.match(entry)
+    return bool(sub) and _is_short_heading(sub.group(2))
 
 
 def _plan_spans(lines: list[str]) -> list[tuple[int, int]]:
@@ -276,6 +309,8 @@ def _compose_title(plan: Plan, body: list[str]) -> str:
 # ---------------------------------------------------------------- line walk
 
 def _read_line(reader: _Reader, line: str, line_no: int) -> None:
+    if not line:
+        return       # a blanked table of contents
     if line.startswith("\t"):
         line = line[1:]
     if _PREFACE_RE.match(line) and not reader.chapter:

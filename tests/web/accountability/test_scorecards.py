@@ -14,7 +14,7 @@ from tianping.web.accountability.models import ScoreRule, ScoreRuleChange
 from tianping.web.collection.models import Comment, Entry, ReportingRound
 from tianping.web.monitoring.models import AssessmentRun, Result, Warning, WarningEvent
 from tianping.web.orgs.models import Department
-from tianping.web.plans.models import Indicator
+from tianping.web.plans.models import Indicator, Measure
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +122,11 @@ def test_pages_for_2024_and_2025(xigang, client_of):
         assert f"{total:.1f}" in card
         assert "已填单元格÷应填单元格×100" in card           # the rule beside the score
         assert "/monitoring/warnings/" in card or year == 2025   # evidence links
+    measures = services.scorecard(xigang["region"], 2025, health).cards[0].measures
+    led = Measure.objects.filter(area__plan=xigang["plan"], lead_department=health)
+    assert len(measures) == led.count() > 0
     card = office.get(f"/accountability/scorecards/2025/departments/{health.pk}/").content.decode()
+    assert led.first().title in card                       # the measures it leads, listed
     assert "逾期" in card and "完善孕产妇健康管理数据台账" in card
     assert "2025年数据尚未评估" in card or "2025 data not yet assessed" in card
 

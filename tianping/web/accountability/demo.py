@@ -79,15 +79,15 @@ def _profile(name: str, fallback) -> tuple:
 
 
 def _lead_measures(region) -> list[Department]:
-    """Demo task division of the measures, by the same keywords as the indicators'."""
+    """Demo task division of the measures: the indicators' keywords in the measure's title
+    (the body text names many departments' fields, so it is not used)."""
     from tianping.web.demo import DEMO_ASSIGNMENT
 
     by_name = {d.name: d for d in Department.objects.filter(region=region)}
     plans = Plan.objects.filter(region=region, status=Plan.Status.CONFIRMED)
     for m in Measure.objects.filter(area__plan__in=plans, lead_department=None):
-        text = m.title + m.text
         for keywords, name in DEMO_ASSIGNMENT:
-            if any(k in text for k in keywords) and name in by_name:
+            if any(k in m.title for k in keywords) and name in by_name:
                 m.lead_department = by_name[name]
                 m.save(update_fields=["lead_department"])
                 break

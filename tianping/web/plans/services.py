@@ -38,12 +38,18 @@ def check_upload(name: str, size: int) -> None:
         )
 
 
+# OCR takes 3-4 s of CPU per page: a scan read within the upload request must finish well
+# inside gunicorn's 60 s timeout on two cores (`tianping plan parse FILE` reads up to 80 pages).
+OCR_UPLOAD_MAX_PAGES = 20
+
+
 def parse_upload(name: str, data: bytes) -> list[core.Plan]:
     from tianping.core.readers import parse_document
 
     check_upload(name, len(data))
     try:
-        return parse_document(Path(name).name, data=data, max_bytes=settings.UPLOAD_MAX_BYTES)
+        return parse_document(Path(name).name, data=data, max_bytes=settings.UPLOAD_MAX_BYTES,
+                              ocr_max_pages=getattr(settings, "OCR_UPLOAD_MAX_PAGES", OCR_UPLOAD_MAX_PAGES))
     except TianpingError:
         raise
     except Exception as exc:  # a parser bug must not become a 500 page for the office
