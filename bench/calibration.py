@@ -44,7 +44,6 @@ MIN_CALLS = 30          # a "comes true" rate is judged only over at least this 
 
 def _frame(name, values, unit, counts=None, keep=None):
     """Long observations: one indicator per district (so each has its own targets)."""
-    n, t = values.shape
     keep = np.ones_like(values, dtype=bool) if keep is None else keep
     d, y = np.nonzero(keep)
     out = pd.DataFrame({"region": "sim", "indicator": [f"{name}{i:05d}" for i in d], "year": YEARS[y],

@@ -33,8 +33,8 @@ import time
 
 import numpy as np
 import pandas as pd
-
 from sdg_build_progress import measure_indicator_progress
+
 from tianping.core.assess import AssessConfig, assess
 from tianping.core.synthetic import national_synthetic, national_synthetic_targets
 
@@ -165,6 +165,15 @@ def main():
     sdg_seconds = time.perf_counter() - t2
     sdg_per_series = sdg_seconds / len(series_frames)
 
+    # the engine on exactly those 10,000 series (its fixed costs are then spread over fewer series)
+    chosen = pd.DataFrame([k for k, _ in series_frames], columns=["region", "indicator", "sex"])
+    subset = obs.merge(chosen.astype({"region": object, "indicator": object, "sex": object}),
+                       on=["region", "indicator", "sex"])
+    t3 = time.perf_counter()
+    assess(subset, targets, year=2024, config=config)
+    same_seconds = time.perf_counter() - t3
+    same_per_series = same_seconds / len(series_frames)
+
     mine = result.results.set_index(["region", "indicator", "sex", "milestone"])["progress_ratio"]
     theirs = pd.DataFrame(baseline, columns=["region", "indicator", "sex", "milestone", "value"])
     joined = theirs.join(mine, on=["region", "indicator", "sex", "milestone"])
@@ -179,7 +188,9 @@ def main():
           f"(2 milestones, Open SDG method 2 only)")
     print(f"sdg-build: {len(series_frames):,} series ({len(calls):,} calls of its measure_indicator_progress) in "
           f"{sdg_seconds:.2f} s → {sdg_per_series * 1e6:8.1f} µs per series; {sum(l is not None for l in labels):,} labels")
-    print(f"speed-up per series vs sdg-build's own code: {sdg_per_series / engine_per_series:,.0f}×")
+    print(f"engine on the same {len(series_frames):,} series: {same_seconds:.2f} s → {same_per_series * 1e6:8.1f} µs per series")
+    print(f"speed-up per series vs sdg-build's own code: {sdg_per_series / same_per_series:,.0f}× on the same series, "
+          f"{sdg_per_series / engine_per_series:,.0f}× against the engine's national-subset rate")
     print(f"speed-up per series vs the re-implementation: {baseline_per_series / engine_per_series:,.0f}×")
     print(f"agreement: {int(both.sum()):,} progress ratios compared, largest difference {worst:.2e}")
 

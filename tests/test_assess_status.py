@@ -6,9 +6,22 @@ import pytest
 from scipy import stats
 
 from tianping.core.assess import AssessConfig, assess
-from tianping.core.assess.projection import LOG, LOGIT, fit_trends, project, row_nanmedian, t_quantile
+from tianping.core.assess.projection import (
+    LOG,
+    LOGIT,
+    fit_trends,
+    project,
+    row_nanmedian,
+    t_quantile,
+)
 from tianping.core.assess.series import one_series
-from tianping.core.assess.status import STATUS_TABLE, STATUSES, Verdict, directional_status, numeric_status
+from tianping.core.assess.status import (
+    STATUS_TABLE,
+    STATUSES,
+    Verdict,
+    directional_status,
+    numeric_status,
+)
 
 AT_LEAST_90 = pd.DataFrame([{"indicator": "参保率", "area": "妇女与社会保障", "year": 2030, "op": ">=",
                              "value": 90.0, "unit": "%"}])

@@ -37,13 +37,19 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from .config import DEFAULT_CONFIG, AssessConfig
-from .status import (ATTAINED_STATUSES, C_SLOW, UNASSESSABLE_STATUSES, assessable_code, attained_code)
+from .status import (
+    ATTAINED_STATUSES,
+    C_SLOW,
+    UNASSESSABLE_STATUSES,
+    assessable_code,
+    attained_code,
+)
 
 OVERALL = "全部"
 

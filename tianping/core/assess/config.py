@@ -76,7 +76,7 @@ class AssessConfig:
     sentence_row_limit: int = 200_000
 
     @classmethod
-    def for_plan(cls, start_year: int, **overrides) -> "AssessConfig":
+    def for_plan(cls, start_year: int, **overrides) -> AssessConfig:
         """A plan starting in start_year (2021): its base year (2020) opens the period
         the trend uses and is the default base of the progress ratio."""
         return cls(period_start=start_year - 1, base_year=start_year - 1, **overrides)

@@ -56,17 +56,49 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import aggregate, phrases
+from . import aggregate, phrases, rare
 from .config import DEFAULT_CONFIG, AssessConfig
-from .progress import LABELS, METHODS, progress_labels, progress_ratio
-from . import rare
-from .projection import (IDENTITY, LOG, LOGIT, Trend, band_to_model, fit_trends, probability_in_band, project,
-                         t_quantile)
-from .series import SERIES_KEYS, SeriesMatrix, build_series, next_observed, previous_observed
-from .status import (PROGRESS_LABEL_CODE, STATUSES, Verdict, assessable_code, attained_code, directional_status,
-                     judged_status, numeric_status)
-from .targets import (BASE_OPS, DIRECTIONAL, DIRECTIONAL_OPS, NUMERIC, QUALITATIVE, base_bands, meets, normalise_targets,
-                      target_arrays, upper_bound_for)
+from .progress import LABELS, METHODS, progress_ratio
+from .projection import (
+    IDENTITY,
+    LOG,
+    LOGIT,
+    Trend,
+    band_to_model,
+    fit_trends,
+    probability_in_band,
+    project,
+    t_quantile,
+)
+from .series import (
+    SERIES_KEYS,
+    SeriesMatrix,
+    build_series,
+    next_observed,
+    previous_observed,
+)
+from .status import (
+    PROGRESS_LABEL_CODE,
+    STATUSES,
+    Verdict,
+    assessable_code,
+    attained_code,
+    directional_status,
+    judged_status,
+    numeric_status,
+)
+from .targets import (
+    BASE_OPS,
+    DIRECTIONAL,
+    DIRECTIONAL_OPS,
+    NUMERIC,
+    QUALITATIVE,
+    base_bands,
+    meets,
+    normalise_targets,
+    target_arrays,
+    upper_bound_for,
+)
 from .warnings import Fluctuation, find_warnings
 
 RESULT_COLUMNS = [

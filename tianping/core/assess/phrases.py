@@ -9,8 +9,20 @@ import math
 
 import pandas as pd
 
-from .status import (ACCELERATE, ACHIEVED, ATTAINED, FEW_EVENTS, MISSED, NO_DATA, NOT_ATTAINED, ON_TRACK, PENDING,
-                     REGRESSING, SLOW, UNCERTAIN)
+from .status import (
+    ACCELERATE,
+    ACHIEVED,
+    ATTAINED,
+    FEW_EVENTS,
+    MISSED,
+    NO_DATA,
+    NOT_ATTAINED,
+    ON_TRACK,
+    PENDING,
+    REGRESSING,
+    SLOW,
+    UNCERTAIN,
+)
 from .warnings import LEVEL_NAMES
 
 UNIT_SUFFIX = {"1/10万": "/10万", "1/万": "/万", "1/千": "‰"}

@@ -32,7 +32,7 @@ class SeriesMatrix:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def rows(self, start: int, stop: int) -> "SeriesMatrix":
+    def rows(self, start: int, stop: int) -> SeriesMatrix:
         """Series start…stop−1 (views, no copy), for processing in chunks."""
         def cut(a):
             return None if a is None else a[start:stop]

@@ -18,7 +18,7 @@ band edge a series has to reach (used by the progress ratio and the sentences).
 * ``annual_increase/decrease`` v a year from the base-year value; attained while the
   pace is kept (checked at the latest year), goal at the milestone.
 * ``annual_relative_increase/decrease`` v % a year, compounded the same way.
-* ``increase/decrease`` direction only: judged on the Theil–Sen trend (status.py).
+* ``increase/decrease`` direction only: judged on the log/logit-scale trend and its t test (status.py).
 * ``qualitative`` judged by the evaluation group (a judgements table).
 """
 

@@ -198,12 +198,12 @@ class Fluctuation:
     p: np.ndarray
 
     @staticmethod
-    def of(matrix: SeriesMatrix, config: AssessConfig) -> "Fluctuation":
+    def of(matrix: SeriesMatrix, config: AssessConfig) -> Fluctuation:
         z, change = robust_z_latest(matrix.values, config.fluctuation_min_changes)
         return Fluctuation(z, change, _counted_p(matrix))
 
     @staticmethod
-    def concat(parts: list["Fluctuation"]) -> "Fluctuation":
+    def concat(parts: list[Fluctuation]) -> Fluctuation:
         return Fluctuation(*(np.concatenate([getattr(p, f) for p in parts]) for f in ("z", "change", "p")))
 
 

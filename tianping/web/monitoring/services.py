@@ -21,14 +21,27 @@ import pandas as pd
 from django.db import transaction
 from django.urls import reverse
 
-from tianping.core.assess import KIND_NAMES, LEVEL_NAMES, applicable_targets, assess, attainment_rate
 from tianping.core import figures
+from tianping.core.assess import (
+    KIND_NAMES,
+    LEVEL_NAMES,
+    applicable_targets,
+    assess,
+    attainment_rate,
+)
 from tianping.web.observations.models import Observation, assessed_rows
 from tianping.web.orgs.models import Department, Region, User
 from tianping.web.plans.models import Indicator, Plan, Target
 
 from .cache import touch
-from .models import AssessmentRun, Notification, QualitativeJudgement, Result, Warning, WarningEvent
+from .models import (
+    AssessmentRun,
+    Notification,
+    QualitativeJudgement,
+    Result,
+    Warning,
+    WarningEvent,
+)
 
 log = logging.getLogger(__name__)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -87,7 +88,7 @@ def to_xlsx(snapshot: dict, title: str = "") -> bytes:
         results = book.create_sheet("评估结果")
         results.append([name for _, name in RESULT_HEADER])
         for row in assessed:
-            results.append([safe(v) if not (isinstance(v, float) and v != v) else None for v in row])
+            results.append([None if isinstance(v, float) and math.isnan(v) else safe(v) for v in row])
         for cell in results[1]:
             cell.font = Font(bold=True)
     note = book.create_sheet("说明")
