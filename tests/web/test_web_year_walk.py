@@ -70,9 +70,10 @@ def year(imported_plan, regions, office, settings, tmp_path):
     before, HUEY.immediate = HUEY.immediate, True
     try:
         from tianping.web.publishing import services as pub
+        from tianping.web.publishing import tasks
 
         report = pub.create_report(plan, plan.region, "annual", 2024, office)
-        pub.request_generation(report, office)
+        tasks.request_generation(report, office)
     finally:
         HUEY.immediate = before
     return {"plan": plan, "round": round_, "report": report,
