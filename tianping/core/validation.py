@@ -22,6 +22,7 @@ import math
 import statistics
 from dataclasses import dataclass, field
 
+from tianping.core.figures import number as fmt  # a number as typed, in messages
 from tianping.core.observations import (
     SCALE, _Bad, _Missing, is_gross_ratio, is_signed, normalize_unit, parse_number,
 )
@@ -94,10 +95,6 @@ class IndicatorRule:
     @property
     def is_count(self) -> bool:
         return normalize_unit(self.unit) in COUNT_UNITS
-
-
-def fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:.6g}"
 
 
 def parse_cell(raw, unit: str = "") -> tuple[float | None, str | None]:
