@@ -328,7 +328,7 @@ def add_warnings(report: Report, warnings: pd.DataFrame | None, region: str) -> 
         text = warning_text(warning)
         name = str(warning["indicator"])
         facts = [plain_fact("warning", "sentence", float(n), n, indicator=name, row=index)
-                 for n in numbers_in(text.replace(name, " "))]      # "5岁以下…" is a name, not a value
+                 for n in numbers_in(text.replace(name, " ").replace("/10万", "/万"))]  # names and units, not values
         report.add(Paragraph(text, facts))
 
 
