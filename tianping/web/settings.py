@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "tianping.web.orgs",
+    "tianping.web.catalogue",
     "tianping.web.plans",
     "tianping.web.observations",
     "rest_framework",

@@ -19,8 +19,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tianping.core.errors import TianpingError
+from tianping.core.observations import normalize_unit
 from tianping.core.validation import (
-    ERROR, Cell, EntryValue, IndicatorRule, check_unit, compute_rate, fmt, validate_indicator,
+    ERROR, Cell, EntryValue, IndicatorRule, check_unit, compute_rate, cross_check, fmt, validate_indicator,
 )
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.models import Department
@@ -50,7 +51,7 @@ def indicators_for(department: Department, region) -> "list[Indicator]":
     """The indicators a department reports for a region: confirmed plans, its responsibility."""
     return list(Indicator.objects.filter(plan__region=region, plan__status=Plan.Status.CONFIRMED,
                                          responsible_department=department)
-                .select_related("plan").order_by("plan__kind", "plan_id", "position", "pk"))
+                .select_related("plan", "catalogue").order_by("plan__kind", "plan_id", "position", "pk"))
 
 
 def age_groups(indicator: Indicator) -> list[str]:
@@ -62,7 +63,7 @@ def age_groups(indicator: Indicator) -> list[str]:
 def grid(indicator: Indicator, ages: list[str] | None = None) -> list[Cell]:
     """The cells to report: the total, then each breakdown the framework requires."""
     cells = [Cell()]
-    if indicator.by_sex:
+    if indicator.by_sex and indicator.sex_applies:   # never a male cell for a women-only indicator
         cells += [Cell(sex="女"), Cell(sex="男")]
     if indicator.by_age:
         cells += [Cell(age=a) for a in (ages if ages is not None else age_groups(indicator))]
@@ -76,8 +77,13 @@ def has_counts(indicator: Indicator) -> bool:
 
 
 def rule_for(indicator: Indicator, cells: list[Cell] | None = None) -> IndicatorRule:
+    """The checks of one indicator; a catalogue link adds its kind and plausible range."""
+    entry = indicator.catalogue if indicator.catalogue_id else None
+    in_unit = entry is not None and normalize_unit(entry.unit) == normalize_unit(indicator.unit)
     return IndicatorRule(name=indicator.name, unit=indicator.unit, multiplier=indicator.multiplier,
-                         has_counts=has_counts(indicator), required=cells or grid(indicator))
+                         has_counts=has_counts(indicator), required=cells or grid(indicator),
+                         kind=entry.kind if entry else "", low=entry.low if in_unit else None,
+                         high=entry.high if in_unit else None)
 
 
 def history(region, indicators, before_year: int) -> dict[tuple[int, Cell], dict[int, float]]:
@@ -89,6 +95,49 @@ def history(region, indicators, before_year: int) -> dict[tuple[int, Cell], dict
         if value is not None:
             out[(ind, Cell(sex, age, res))][year] = value
     return out
+
+
+def cross_indicator_errors(sub: Submission, by_indicator: dict[int, dict[Cell, EntryValue]],
+                           touched: dict[int, Indicator], where_of: dict[tuple[int, Cell], str]) -> list[str]:
+    """The catalogue's and the office's rules between indicators (新生儿死亡率 ≤ 婴儿死亡率 …) on the
+    values as they will be: this save over the round's stored entries of every department. Only a
+    rule that a cell of this save breaks is reported, naming that cell (row of the sheet, form cell)."""
+    from tianping.web.catalogue.services import rules_for
+
+    linked = {pk: ind for pk, ind in touched.items() if ind.catalogue_id}
+    if not linked:
+        return []
+    rules = rules_for(sub.round.region)
+    codes = {ind.catalogue.code for ind in linked.values()}
+    wanted = {c for r in rules if r.left in codes or r.right in codes for c in (r.left, r.right) if c}
+    if not rules or not wanted:
+        return []
+    values: dict[tuple[str, Cell], float] = {}
+    names: dict[str, str] = {}
+    pk_of: dict[str, int] = {}
+    stored = (Entry.objects.filter(submission__round=sub.round, indicator__catalogue__code__in=wanted,
+                                   indicator__plan__status=Plan.Status.CONFIRMED)
+              .values_list("indicator_id", "indicator__name", "indicator__catalogue__code", "sex", "age", "residence",
+                           "value"))
+    for pk, name, code, sex, age, res, value in stored:   # every department's saved values…
+        names.setdefault(code, name)
+        pk_of.setdefault(code, pk)
+        if value is not None:
+            values[(code, Cell(sex, age, res))] = value
+    for pk, ind in linked.items():                          # …with this save's cells over them
+        code = ind.catalogue.code
+        names[code], pk_of[code] = ind.name, pk
+        for cell, e in by_indicator[pk].items():
+            if e.value is None:
+                values.pop((code, cell), None)
+            else:
+                values[(code, cell)] = e.value
+    mine = {(ind.catalogue.code, cell) for (pk, cell) in where_of if (ind := linked.get(pk))}
+    errors = []
+    for issue, (code, cell) in cross_check(rules, values, names, touched=mine):
+        where = where_of.get((pk_of.get(code), cell), "")
+        errors.append(f"{where}：{issue}" if where else str(issue))
+    return errors
 
 
 # ---------------------------------------------------------------- rounds
@@ -263,6 +312,7 @@ def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: 
             where = where_of.get((ind.pk, issue.cell)) if issue.cell else ""
             text = f"{where}：{issue}" if where else str(issue)
             (summary.errors if issue.level == ERROR else summary.warnings).append(text)
+    summary.errors += cross_indicator_errors(sub, by_indicator, touched, where_of)
 
     now = timezone.now()
     creates, updates, audits = [], [], []   # plain tuples: ten thousand rows a request stay cheap

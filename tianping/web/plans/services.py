@@ -118,6 +118,9 @@ def store_plan(core_plan: core.Plan, region, user=None) -> Plan:
                 store_indicator(plan, ind, position(), area=area, measure=measure)
     for ind in core_plan.indicator_table:
         store_indicator(plan, ind, position())
+    from tianping.web.catalogue.services import link_plan_indicators
+
+    link_plan_indicators(plan)   # what each indicator measures, its unit and usual department
     return plan
 
 
