@@ -300,3 +300,28 @@ def test_demo_data_of_every_seed_plan_obeys_the_catalogue(seed_plans):
                     pairs = by_code[rule.left].to_frame("l").join(by_code[rule.right].to_frame("r"), how="inner")
                     assert all(rule.holds(l, r) for l, r in zip(pairs["l"], pairs["r"])), rule.message
     assert checked > 1500
+
+
+def test_sex_series_are_consistent_with_the_total(seed_plans):
+    """Counts: 女 + 男 = 合计; other values: the total lies between 女 and 男 (up to rounding)."""
+    for plans in seed_plans.values():
+        for one in plans:
+            frame = demo_observations(one, region="示例区", seed=5)
+            split = frame[frame["sex"] != ""]["indicator"].unique()
+            for name in split:
+                series = frame[frame["indicator"] == name].pivot_table(index="year", columns="sex", values="value")
+                if {"女", "男", ""} - set(series.columns):
+                    continue
+                series = series.dropna()
+                from tianping.core.catalogue import load_catalogue
+
+                entry = load_catalogue().link(name).entry
+                counted = frame.loc[frame["indicator"] == name, "numerator"].notna().all()
+                if entry.kind == "count" or counted:
+                    if counted:   # rates from counts: the deaths add up, the rate lies between
+                        continue
+                    assert (series["女"] + series["男"] == series[""]).all(), name
+                else:
+                    low = series[["女", "男"]].min(axis=1) - 0.11
+                    high = series[["女", "男"]].max(axis=1) + 0.11
+                    assert series[""].between(low, high).all(), (name, series)

@@ -45,7 +45,7 @@ import pandas as pd
 
 from functools import lru_cache
 
-from tianping.core.catalogue import Catalogue, Entry, load_catalogue, unit_decision
+from tianping.core.catalogue import Catalogue, Entry, load_catalogue, measure_word, name_key, unit_decision
 from tianping.core.model import Indicator, Plan, Target
 from tianping.core.observations import COLUMNS, normalize_unit
 
@@ -158,7 +158,8 @@ def _series_indicators(plan: Plan) -> list[tuple[Indicator, Target]]:
     named = {ind.name for ind, _ in pairs}
     for indicator in plan.indicators():
         directional = [t for t in indicator.targets if t.op in ("increase", "decrease") and not t.borderline]
-        if directional and indicator.name not in named and entry_of(indicator) is not None:
+        if (directional and indicator.name not in named and entry_of(indicator) is not None
+                and measure_word(name_key(indicator.name))):   # "女性青壮年文盲" names no level to print
             pairs.append((indicator, directional[0]))
             named.add(indicator.name)
     return pairs
@@ -388,19 +389,31 @@ def _series(indicator: Indicator, target: Target, scenario: str, region: str, ye
         return [_block(region, indicator.name, years, sex, unit, scenario,
                        **_rare_event_rows(indicator, aim, deaths, sex))
                 for sex in (("女", "男", "") if split else ("",))]
-    blocks = [_block(region, indicator.name, years, "", unit, scenario,
-                     value=_values(aim, _positions(scenario, years, rng)))]
+    total = _values(aim, _positions(scenario, years, rng))
+    blocks = [_block(region, indicator.name, years, "", unit, scenario, value=total)]
     if split:
-        half_gap = (5.0 if unit == "岁" else rng.uniform(-0.3, 0.3) * aim.spread) / 2  # women outlive men
-        for sex, shift in (("女", half_gap), ("男", -half_gap)):
-            blocks.append(_block(region, indicator.name, years, sex, unit, scenario,
-                                 value=_values(_shifted(aim, shift), _positions(scenario, years, rng))))
+        female, male = _sex_parts(aim, total, entry.population, rng)
+        blocks += [_block(region, indicator.name, years, "女", unit, scenario, value=female),
+                   _block(region, indicator.name, years, "男", unit, scenario, value=male)]
     return blocks
 
 
-def _shifted(aim: _Aim, shift: float) -> _Aim:
-    return _Aim(aim.goal + shift, aim.sign, aim.spread, max(aim.room - aim.sign * shift, 0.0), aim.unit,
-                aim.low, aim.high, aim.whole)
+GIRLS_SHARE = {"children": 0.47, "both": 0.5}   # of children (sex ratio at birth ~ 110) and of adults
+
+
+def _sex_parts(aim: _Aim, total: np.ndarray, population: str, rng) -> tuple[np.ndarray, np.ndarray]:
+    """女 and 男 series consistent with the total: counts add up to it, other values average to it
+    (weighted by the girls' share), so the total always lies between the two."""
+    share = GIRLS_SHARE.get(population, 0.5)
+    if aim.whole:
+        female = np.round(total * rng.uniform(share - 0.03, share + 0.03, len(total)))
+        return female, total - female
+    gap = 5.0 if aim.unit == "岁" else rng.uniform(-0.15, 0.15) * aim.spread     # women outlive men
+    female = total + (1 - share) * (gap + rng.normal(0.0, 0.02 * aim.spread, len(total)))
+    female = np.clip(female, max(aim.low, 0.0), aim.high)
+    male = np.clip((total - share * female) / (1 - share), max(aim.low, 0.0), aim.high)
+    decimals = 2 if abs(aim.goal) < 1 else 1
+    return np.round(female, decimals), np.round(male, decimals)
 
 
 def _respect_rules(frame: pd.DataFrame, entries: dict[str, Entry | None]) -> pd.DataFrame:

@@ -97,8 +97,8 @@ def apply_link(indicator, entry: CatalogueEntry | None, method: str, confidence:
         return changed
     core_entry = entry.as_core()
     unit, note = core.unit_decision(core_entry, indicator.unit)
-    if note:
-        indicator.unit_note = note
+    if note and note not in indicator.unit_note:
+        indicator.unit_note = "；".join(filter(None, (note, indicator.unit_note)))[:200]
         changed.append("unit_note")
     if unit != indicator.unit:
         indicator.unit = unit

@@ -57,6 +57,10 @@ def import_plans(core_plans: list[core.Plan], region=None, user=None, candidates
     """Store every parsed plan as a draft, all or nothing. Without ``region`` each plan's
     region is told from its title among ``candidates``. A draft for the same region
     and kind as a confirmed plan becomes its revision."""
+    from tianping.core.catalogue import link_plan
+
+    for core_plan in core_plans:   # units and fraction targets read as the catalogue says, before storing
+        link_plan(core_plan, fix_targets=True)
     return [store_plan(core_plan, region or _region_from_title(core_plan, candidates), user)
             for core_plan in core_plans]
 
@@ -125,9 +129,10 @@ def store_plan(core_plan: core.Plan, region, user=None) -> Plan:
 
 
 def store_indicator(plan: Plan, ind: core.Indicator, position: int, **where) -> Indicator:
+    link = getattr(ind, "catalogue", None) or {}
     indicator = Indicator.objects.create(
         plan=plan, position=position, name=ind.name[:200], unit=ind.unit[:30], direction=ind.direction or "",
-        data_source=ind.data_source[:200], **where, **_src(ind),
+        data_source=ind.data_source[:200], unit_note=link.get("unit_note", "")[:200], **where, **_src(ind),
     )
     targets = [Target(indicator=indicator, year=t.year, op=t.op, value=t.value, upper=t.upper, unit=t.unit[:30],
                       base_year=t.base_year, kind=t.kind, text=t.text[:300], borderline=t.borderline, **_src(t))
