@@ -100,6 +100,7 @@ def _table_rows(lines: list[str], start: int) -> tuple[list[list[str]], int]:
 def _add_table(document, rows: list[list[str]]) -> None:
     width = max(map(len, rows))
     table = document.add_table(rows=len(rows), cols=width)
+    table.style = document.styles["Table Grid"]    # ruled, as plan tables are printed
     for r, cells in enumerate(rows):
         row = table.rows[r]
         span = width - len(cells) + 1   # a short row (the header) spans its first cell
@@ -123,9 +124,10 @@ def _text_blocks(text: str):
             i += 1
 
 
-def write_docx(text: str, path: Path, contents: str | None = None) -> Path:
+def write_docx(text: str, path: Path, contents: str | None = None, numbering: bool = True) -> Path:
     """``contents`` puts a table of contents first, as Word makes it: "sdt" (a contents
-    control with a title) or "styles" (bare paragraphs in the toc 1 / toc 2 styles)."""
+    control with a title) or "styles" (bare paragraphs in the toc 1 / toc 2 styles).
+    ``numbering=False`` keeps the labels (一、 1.) as typed text, as many offices write them."""
     document = Document()
     lists = _WordLists(document)
     if contents:
@@ -134,7 +136,7 @@ def write_docx(text: str, path: Path, contents: str | None = None) -> Path:
         if kind == "table":
             _add_table(document, content)
             continue
-        num_id, rest = _numbered(lists, content)
+        num_id, rest = _numbered(lists, content) if numbering else (None, content)
         paragraph = document.add_paragraph(rest)
         if num_id is not None:
             _set_numbering(paragraph, num_id)
@@ -175,7 +177,7 @@ PDF_LAYOUTS = {
 
 
 def write_pdf(text: str, path: Path, page_numbers: bool = False, contents: bool = False,
-              layout: str = "indented") -> Path:
+              layout: str = "indented", font_size: float = 10.5) -> Path:
     """``page_numbers`` adds a "- N -" footer, as printed plans have; ``contents`` a
     contents page with dot leaders; ``layout`` one of PDF_LAYOUTS."""
     from reportlab.lib.pagesizes import A4
@@ -185,7 +187,7 @@ def write_pdf(text: str, path: Path, page_numbers: bool = False, contents: bool 
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10.5, leading=16, wordWrap="CJK",
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=font_size, leading=font_size * 1.5, wordWrap="CJK",
                           **PDF_LAYOUTS[layout])
     story = []
     if contents:
@@ -308,3 +310,37 @@ def write_unmapped_font_pdf(path: Path, glyphs: int = 300) -> Path:
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     path.write_bytes(bytes(out))
     return path
+
+
+def write_scanned_pdf(text: str, path: Path, dpi: int = 300) -> Path:
+    """A scan: the text typeset as in write_pdf in 16 pt (三号, the size of official
+    documents), each page rasterised (pdftoppm) and put back as an image only, with no
+    text layer, as a plan scanned at 300 dpi arrives."""
+    import subprocess
+    import tempfile
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    with tempfile.TemporaryDirectory() as tmp:
+        typeset = write_pdf(text, Path(tmp) / "typeset.pdf", font_size=16)
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(typeset), f"{tmp}/page"], check=True)
+        pdf = canvas.Canvas(str(path), pagesize=A4)
+        for image in sorted(Path(tmp).glob("page-*.png")):
+            pdf.drawImage(str(image), 0, 0, width=A4[0], height=A4[1])
+            pdf.showPage()
+        pdf.save()
+    return path
+
+
+def convert_with_libreoffice(source: Path, fmt: str, outdir: Path) -> Path:
+    """``source`` converted by LibreOffice headless ("doc" = Word 97–2003, "pdf")."""
+    import subprocess
+
+    profile = (outdir / "lo-profile").as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                    "--convert-to", fmt, "--outdir", str(outdir), str(source)],
+                   check=True, capture_output=True, timeout=300)
+    converted = outdir / f"{source.stem}.{fmt}"
+    assert converted.exists(), f"LibreOffice did not write {converted.name}"
+    return converted

@@ -78,3 +78,54 @@ def test_a_reworded_indicator_is_matched_as_renamed(confirmed_000, imported_plan
     twin.save()
     change = next(c for c in diff_plans(confirmed_000, revised).changes if c.old == old_indicator)
     assert change.new == twin and change.renamed and change.kind == "changed"
+
+
+def _holding_data(old, new):
+    """An old indicator that the revision drops, given a value."""
+    from tianping.web.plans.revisions import diff_plans
+
+    dropped = next(c.old for c in diff_plans(old, new).removed if c.name == "先天梅毒报告发病率")
+    Observation.objects.create(indicator=dropped, region=old.region, year=2022, value=0.5, note="已报数据")
+    return dropped
+
+
+def test_revision_dropping_an_indicator_with_data_names_it_and_asks(confirmed_000, imported_plan, client_of, office):
+    revised = imported_plan("002")[0]
+    dropped = _holding_data(confirmed_000, revised)
+    client = client_of(office)
+
+    review = client.get(f"/plans/{revised.pk}/review/").content.decode()
+    assert 'id="confirm-needs-consent"' in review and "先天梅毒报告发病率" in review
+    assert 'id="confirm-plan"' not in review            # no one-click confirm on the review page
+
+    changes = client.get(f"/plans/{revised.pk}/changes/").content.decode()
+    assert 'id="dropped-with-data"' in changes
+    assert f'name="drop" value="{dropped.pk}" required' in changes
+    assert "先天梅毒报告发病率（1条数据）" in changes
+
+    # a bare confirmation (the old one-click form) is refused, naming the indicator; nothing changes
+    response = client.post(f"/plans/{revised.pk}/confirm/", follow=True)
+    page = response.content.decode()
+    assert "未确认" in page and "“先天梅毒报告发病率”" in page
+    confirmed_000.refresh_from_db()
+    revised.refresh_from_db()
+    assert confirmed_000.status == Plan.Status.CONFIRMED and revised.status == Plan.Status.DRAFT
+
+    # ticking it confirms; the value stays with the superseded edition's indicator
+    client.post(f"/plans/{revised.pk}/confirm/", {"drop": [str(dropped.pk)]})
+    confirmed_000.refresh_from_db()
+    revised.refresh_from_db()
+    assert confirmed_000.status == Plan.Status.SUPERSEDED and revised.status == Plan.Status.CONFIRMED
+    assert Observation.objects.get(note="已报数据").indicator == dropped
+
+
+def test_service_refuses_an_unnamed_drop(confirmed_000, imported_plan, office):
+    from tianping.web.plans.revisions import DropNotConfirmed
+
+    revised = imported_plan("002")[0]
+    dropped = _holding_data(confirmed_000, revised)
+    with pytest.raises(DropNotConfirmed) as refused:
+        services.confirm_plan(revised, office, dropped_ids=["999999"])
+    assert [c.old for c in refused.value.changes] == [dropped]
+    revised.refresh_from_db()
+    assert revised.status == Plan.Status.DRAFT

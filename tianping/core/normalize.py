@@ -112,7 +112,11 @@ def to_simplified(text: str) -> str:
 
 # ---------------------------------------------------------- inline cleanup
 
-_DEBRIS_RE = re.compile(r"\[(?:bookmark|anchor|comment|hyperlink|footnote|endnote|image)\s*:[^\]\n]*\]", re.I)
+# "[bookmark: _Toc16525]" may be cut by a line break where a PDF wrapped it; Word field
+# codes shown as text ("PAGEREF _Toc123 \\h", "HYPERLINK \\l \"_Toc123\"") are debris too.
+_DEBRIS_RE = re.compile(
+    r"\[\s*(?:bookmark|anchor|comment|hyperlink|footnote|endnote|image)\s*:[^\]\[]{0,80}?\]"
+    r"|\b(?:PAGEREF|HYPERLINK)(?:\s+\\[lho])?\s+\"?_(?:Toc|Hlk|Ref|GoBack)\w*\"?(?:\s+\\[hp])*", re.I)
 # A line that is only a page number ("— 5 —", "-12-", "第3页", "第3页 共20页") is page furniture.
 _PAGE_NUMBER_RE = re.compile(r"^(?:[-—–－]*\s*\d{1,3}\s*[-—–－]*|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)$")
 _SPACES_RE = re.compile(r"[ \t]+")
@@ -174,7 +178,7 @@ def normalize_line(line: str) -> str:
 def _prepare(text: str) -> str:
     """Character-level fixes: widths, control characters, Word debris, traditional characters."""
     text = _replace_chars(text, _FULLWIDTH, _FULLWIDTH_RE)
-    if "[" in text:
+    if "[" in text or "_" in text:
         text = _DEBRIS_RE.sub("", text)
     return to_simplified(text)
 

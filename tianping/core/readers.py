@@ -29,18 +29,34 @@ MAX_BYTES = 20 * 1024 * 1024
 NOT_A_PLAN = "未识别出规划结构（领域、主要目标、策略措施），请确认这是妇女或儿童发展规划文件"
 
 
+@dataclass
+class Reading:
+    """How a document was read: its text, and for a scan the OCR confidence."""
+
+    text: str
+    kind: str                            # "text", "docx", "pdf", "doc" (old Word or WPS)
+    converter: str = ""                  # "LibreOffice", "antiword", "Tesseract"
+    ocr_confidence: float | None = None  # mean word confidence 0-100
+    ocr_pages: int = 0
+
+
 def read_document(path: str | Path, data: bytes | None = None, max_bytes: int = MAX_BYTES) -> str:
     """The document's text, one paragraph per line. ``data`` overrides reading ``path``
     (an upload); ``path`` then only names the file in messages."""
+    return read_with_details(path, data, max_bytes).text
+
+
+def read_with_details(path: str | Path, data: bytes | None = None, max_bytes: int = MAX_BYTES) -> Reading:
+    """``read_document`` telling also how the text was obtained (converter, OCR confidence)."""
     where = Location(file=Path(path).name)
     if data is None:
         data = _read_bytes(Path(path), where, max_bytes)
     _check_size(len(data), where, max_bytes)
     kind = sniff_kind(data, where)
-    text = decode_text(data, where) if kind == "text" else _read_binary(kind, data, where)
-    if not text.strip():
+    reading = Reading(decode_text(data, where), kind) if kind == "text" else _read_binary(kind, data, where)
+    if not reading.text.strip():
         raise DocumentError("文件中没有文字", where)
-    return text
+    return reading
 
 
 def parse_document(path: str | Path, data: bytes | None = None, max_bytes: int = MAX_BYTES) -> list[Plan]:
@@ -50,17 +66,26 @@ def parse_document(path: str | Path, data: bytes | None = None, max_bytes: int =
     name = Path(path).name
     if data is None:
         data = _read_bytes(Path(path), Location(file=name), max_bytes)
-    plans = parse_plan_text(read_document(path, data, max_bytes), source_file=name)
+    reading = read_with_details(path, data, max_bytes)
+    plans = parse_plan_text(reading.text, source_file=name)
     if not any(plan.areas for plan in plans):
         raise DocumentError(NOT_A_PLAN, Location(file=name))
     digest = hashlib.sha256(data).hexdigest()   # of the bytes received, not of the text
     for plan in plans:
         plan.source_file, plan.source_sha256 = name, digest
+        if reading.ocr_confidence is not None:
+            plan.ocr_confidence = reading.ocr_confidence
+            plan.warnings.insert(0, ocr_warning(reading))
     return plans
 
 
-def _read_binary(kind: str, data: bytes, where: Location) -> str:
-    reader = _read_pdf if kind == "pdf" else _read_docx
+def ocr_warning(reading: Reading) -> str:
+    return (f"本文件是扫描件，共{reading.ocr_pages}页，经文字识别（OCR）读取，平均识别置信度{reading.ocr_confidence:.0f}%；"
+            "识别可能有误，请对照原件逐条核对领域、目标和指标数值。")
+
+
+def _read_binary(kind: str, data: bytes, where: Location) -> Reading:
+    reader = {"pdf": _read_pdf, "docx": _docx_reading, "doc": _read_old_word}[kind]
     try:
         return reader(data, where)
     except (TianpingError, NameError):   # our own message; a NameError is our bug, not the file's
@@ -101,13 +126,14 @@ def _megabytes(size: int) -> str:
 
 
 def sniff_kind(data: bytes, where: Location | None = None) -> str:
-    """"pdf", "docx" or "text", by content. Other binary formats are refused here."""
+    """"pdf", "docx", "doc" (old Word or WPS) or "text", by content. Other binary formats
+    are refused here."""
     if b"%PDF-" in data[:1024]:   # a PDF header may follow a little junk
         return "pdf"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return "docx"
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise DocumentError("这是旧版Word（.doc）或WPS格式，请在Word中另存为.docx后再导入", where)
+        return "doc"     # an OLE compound file: Word 97–2003 (.doc) or WPS (.wps)
     if data.startswith(b"{\\rtf"):
         raise DocumentError("这是RTF格式，请在Word中另存为.docx后再导入", where)
     return "text"
@@ -222,7 +248,24 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
 
 
+# --- .doc / .wps ------------------------------------------------------------------
+
+def _read_old_word(data: bytes, where: Location) -> Reading:
+    """Old Word and WPS files through LibreOffice (to .docx, tables and numbering kept),
+    else antiword (plain text)."""
+    from tianping.core.convert import old_word_text, old_word_to_docx
+
+    converted = old_word_to_docx(data, where)
+    if converted is not None:
+        return Reading(_read_docx(converted, where), "doc", "LibreOffice")
+    return Reading(old_word_text(data, where), "doc", "antiword")
+
+
 # --- .docx -----------------------------------------------------------------------
+
+def _docx_reading(data: bytes, where: Location) -> Reading:
+    return Reading(_read_docx(data, where), "docx")
+
 
 def _read_docx(data: bytes, where: Location) -> str:
     check_zip(data, where, DocumentError)  # zip bombs are refused before anything is inflated
@@ -487,8 +530,8 @@ _EARTHLY_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
 
 def format_number(n: int, fmt: str) -> str:
     """A list number in one of Word's numFmt styles (those Chinese documents use)."""
-    if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting",
-               "japaneseCounting", "ideographLegalTraditional"):
+    if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting", "taiwaneseCountingThousand",
+               "japaneseCounting", "ideographLegalTraditional"):   # LibreOffice writes 一、 as taiwaneseCountingThousand
         return _chinese_number(n, _CHINESE_DIGITS, "十百")
     if fmt == "chineseLegalSimplified":
         return _chinese_number(n, _LEGAL_DIGITS, "拾佰")
@@ -560,51 +603,229 @@ class _PdfLine:
     x1: float
     height: float     # about one character width for CJK text
     text: str
+    table: list[list[str | None]] | None = None   # a ruled table found by pdfplumber, in place of its lines
 
 
-def _read_pdf(data: bytes, where: Location) -> str:
-    lines = [line for line in _pdf_lines(data, where)
-             if not _PAGE_NUMBER.match(line.text) and not _CONTENTS_LINE.match(line.text)]
-    if not lines:
-        raise DocumentError("PDF中没有可提取的文字，可能是扫描件；请提供Word文档或带文字层的PDF", where)
+def _read_pdf(data: bytes, where: Location) -> Reading:
+    lines, pages = _pdf_lines(data, where)
+    lines = [line for line in lines
+             if line.table is not None or not _PAGE_NUMBER.match(line.text) and not _CONTENTS_LINE.match(line.text)]
+    if _is_scan(lines, pages):
+        return _read_scan(data, where, pages)
     text = "\n".join(_pdf_text(lines))
     if len(_UNMAPPED_GLYPH.sub("", text)) < len(text) / 2:
         raise DocumentError("PDF中的文字使用了无法识别的字体编码（复制出来是乱码），"
                             "请提供Word文档或另存为带正确文字层的PDF", where)
-    return text
+    return Reading(text, "pdf")
 
 
-def _pdf_lines(data: bytes, where: Location) -> list[_PdfLine]:
-    """Every text line, page by page, top to bottom and left to right."""
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams, LTTextBox, LTTextLine
+SCAN_CHARS_PER_PAGE = 20   # fewer characters than this per page: a scan (maybe with a stamp or page numbers)
+
+
+def _is_scan(lines: list[_PdfLine], pages: int) -> bool:
+    chars = sum(len(line.text.strip()) for line in lines if line.table is None)
+    return not any(line.table for line in lines) and chars < SCAN_CHARS_PER_PAGE * max(pages, 1)
+
+
+def _read_scan(data: bytes, where: Location, pages: int) -> Reading:
+    from tianping.core.convert import ocr_pdf
+
+    result = ocr_pdf(data, where, pages)
+    if len(re.sub(r"\s", "", result.text)) < SCAN_CHARS_PER_PAGE * max(result.pages, 1):
+        raise DocumentError("PDF中没有可提取的文字，可能是扫描件；文字识别（OCR）也未识别出足够的文字，"
+                            "请提供Word文档或带文字层的PDF", where)
+    return Reading(result.text, "pdf", "Tesseract", result.confidence, result.pages)
+
+
+def _pdf_lines(data: bytes, where: Location) -> tuple[list[_PdfLine], int]:
+    """Every text line, page by page, top to bottom and left to right; a ruled table is
+    one block (see _PdfTables)."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)   # font warnings mean nothing to the office
-    lines = []
-    # char_margin 1.0 (default 2.0): keeps neighbouring table cells apart; body text
-    # has no gaps between characters, so it is unaffected. boxes_flow=None skips the
-    # reading-order grouping of boxes: lines are sorted by position here instead.
-    params = LAParams(char_margin=1.0, boxes_flow=None)
+    lines: list[_PdfLine] = []
+    tables = _PdfTables(data)
+    pages = 0
     try:
-        for number, page in enumerate(extract_pages(io.BytesIO(data), laparams=params)):
-            page_lines = [
-                _PdfLine(number, line.y1, line.x0, line.x1, line.height, line.get_text().rstrip("\n"))
-                for box in page if isinstance(box, LTTextBox)
-                for line in box if isinstance(line, LTTextLine) and line.get_text().strip()]
+        for number, page in enumerate(_raw_pages(data)):
+            pages += 1
+            chars, rules = _chars_and_rules(page)
+            page_lines = _page_lines(number, page.height, chars)
+            if rules >= _MIN_RULES:
+                page_lines = tables.replace_lines(number, page.height, page_lines)
             page_lines.sort(key=lambda line: (-round(line.y), line.x0))
             lines.extend(page_lines)
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise DocumentError("PDF已加密，请提供未加密的文件", where) from None
-    except (PDFSyntaxError, PSException):
+    except (PDFSyntaxError, PSException, PdfminerException):
         raise DocumentError("文件已损坏（PDF结构不完整），请重新获取原文件", where) from None
-    return lines
+    finally:
+        tables.close()
+    return lines, pages
+
+
+def _raw_pages(data: bytes):
+    """pdfminer's pages without its layout analysis: characters are clustered into lines
+    by _page_lines (faster, and right where the content stream is out of order)."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    manager = PDFResourceManager()
+    device = PDFPageAggregator(manager, laparams=None)
+    interpreter = PDFPageInterpreter(manager, device)
+    for page in PDFPage.get_pages(io.BytesIO(data)):
+        interpreter.process_page(page)
+        yield device.get_result()
+
+
+def _chars_and_rules(container) -> tuple[list[dict], int]:
+    """Characters (text, x0, x1, top, bottom, size; top measured from the page top) and the
+    number of ruling lines and boxes, looking inside figures (form XObjects)."""
+    from pdfminer.layout import LTChar, LTCurve, LTFigure
+
+    height = container.height
+    chars: list[dict] = []
+    rules = 0
+    stack = [container]
+    while stack:
+        for item in stack.pop():
+            if isinstance(item, LTChar):
+                chars.append({"text": item.get_text(), "x0": item.x0, "x1": item.x1, "top": height - item.y1,
+                              "bottom": height - item.y0, "size": item.size})
+            elif isinstance(item, LTFigure):
+                stack.append(item)
+            elif isinstance(item, LTCurve):      # LTLine and LTRect are curves too
+                rules += 1
+    return chars, rules
+
+
+def _page_lines(number: int, height: float, chars: list[dict]) -> list[_PdfLine]:
+    """Characters clustered into lines by position, not by their order in the content
+    stream: Word and LibreOffice write a line's quotes (“”, a Western font) apart from its
+    Chinese characters, which read in stream order scatters them. A gap wider than a
+    character ends a line, so neighbouring table cells stay apart."""
+    chars = sorted((c for c in chars if c["text"].strip() or c["text"] == " "), key=lambda c: (c["top"], c["x0"]))
+    clusters: list[list[dict]] = []
+    for char in chars:
+        middle = (char["top"] + char["bottom"]) / 2
+        last = clusters[-1] if clusters else None
+        if last and abs(middle - (last[0]["top"] + last[0]["bottom"]) / 2) < 0.4 * max(char["size"], 1.0):
+            last.append(char)
+        else:
+            clusters.append([char])
+    lines = []
+    for cluster in clusters:
+        cluster.sort(key=lambda c: c["x0"])
+        segment: list[dict] = []
+        for char in cluster:
+            if segment and char["x0"] - segment[-1]["x1"] > 1.0 * max(char["size"], segment[-1]["size"]):
+                lines.append(_segment_line(number, height, segment))
+                segment = []
+            segment.append(char)
+        if segment:
+            lines.append(_segment_line(number, height, segment))
+    return [line for line in lines if line.text.strip()]
+
+
+def _segment_line(number: int, height: float, chars: list[dict]) -> _PdfLine:
+    parts = []
+    for previous, char in zip([None] + chars, chars):
+        if previous is not None and char["text"] != " " and previous["text"] != " " \
+                and char["x0"] - previous["x1"] > 0.25 * char["size"]:
+            parts.append(" ")      # a word gap without a space glyph
+        parts.append(char["text"])
+    text = re.sub(" {2,}", " ", "".join(parts))
+    top = min(c["top"] for c in chars)
+    bottom = max(c["bottom"] for c in chars)
+    return _PdfLine(number, height - top, chars[0]["x0"], max(c["x1"] for c in chars), bottom - top, text)
+
+
+_MIN_RULES = 4    # ruling lines on a page before pdfplumber looks for a table there
+
+
+class _PdfTables:
+    """Ruled tables, found by pdfplumber (MIT; table extraction on top of pdfminer.six) on
+    the pages that have ruling lines. A table's cells wrap inside their column, so read as
+    lines they would scatter into running text (奉化区 表1: 34 → 20 indicators)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.pdf = None
+
+    def replace_lines(self, number: int, height: float, lines: list[_PdfLine]) -> list[_PdfLine]:
+        """``lines`` without those inside a table, and one block per table in their place."""
+        found = self._tables(number)
+        if not found:
+            return lines
+        kept = []
+        for line in lines:
+            top = height - line.y
+            if not any(x0 - 1 <= line.x0 and line.x1 <= x1 + 1 and t - 1 <= top <= b + 1
+                       for (x0, t, x1, b), _ in found):
+                kept.append(line)
+        for (x0, top, x1, _), rows in found:
+            kept.append(_PdfLine(number, height - top, x0, x1, 0.0, "", table=rows))
+        return kept
+
+    def _tables(self, number: int):
+        import pdfplumber
+
+        if self.pdf is None:
+            self.pdf = pdfplumber.open(io.BytesIO(self.data))
+        page = self.pdf.pages[number]
+        found = []
+        for table in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
+            rows = table.extract()
+            # a frame around a paragraph or a one-row box is not a table of indicators
+            if len(rows) >= 2 and max(len(row) for row in rows) >= 2:
+                found.append((table.bbox, rows))
+        page.close()
+        return found
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
 
 
 def _pdf_text(lines: list[_PdfLine]) -> list[str]:
     """Body lines rejoined into paragraphs; table rows as in the .docx reader."""
+    out: list[str] = []
+    run: list[_PdfLine] = []
+    for line in lines:
+        if line.table is None:
+            run.append(line)
+            continue
+        out.extend(_flow_text(run))
+        out.extend(_ruled_table_text(line.table))
+        run = []
+    return out + _flow_text(run)
+
+
+def _ruled_table_text(rows: list[list[str | None]]) -> list[str]:
+    """Cells ("\t" + text) row by row, a blank line after each row, as the .docx reader
+    gives a Word table: a cell covered by a merged one (None) is left out, text wrapped
+    inside a cell is one line again."""
+    out = []
+    for row in rows:
+        for cell in row:
+            if cell is None:
+                continue
+            parts = [part.strip() for part in cell.split("\n") if part.strip()]
+            text = ""
+            for part in parts:
+                text = _join(text, part) if text else part
+            out.append("\t" + text)
+        out.append("")
+    return out
+
+
+def _flow_text(lines: list[_PdfLine]) -> list[str]:
+    if not lines:
+        return []
     rows = _rows(lines)
     layout = _BodyLayout.measure([row[0] for row in rows if len(row) == 1])
     out: list[str] = []

@@ -189,6 +189,7 @@ def fill_synthetic(plan: Plan, seed: int = 2030) -> int:
             age=_text(rec.get("age")), residence=_text(rec.get("residence")), value=_number(rec.get("value")),
             numerator=_number(rec.get("numerator")), denominator=_number(rec.get("denominator")),
             note=_text(rec.get("note")) or "合成演示数据", synthetic=True,
+            origin=Observation.Origin.HISTORY, source="合成演示数据",  # history: kept beside round data
         ))
     Observation.objects.bulk_create(rows, ignore_conflicts=True)
     from tianping.web.monitoring.services import assess_plan_region  # dashboard reads stored results

@@ -135,6 +135,8 @@ def test_a_year_of_collection(session, reporter, stats, office, framework, round
     # --- the office closes the round; the value is locked
     op = session(office)
     op.goto(f"/collection/rounds/{round_2024.pk}/")
+    assert "人社局" in op.locator("#not-reported").inner_text()   # named before closing
+    op.check("#close-form input[name=confirm]")
     op.get_by_role("button", name="关闭轮次并锁定已通过数据").click()
     assert "填报轮次" not in op.locator("#round-state").inner_text() and "已关闭" in op.locator("#round-state").inner_text()
     op.screenshot(path=str(artifacts / "collection-5-round-closed.png"), full_page=True)

@@ -170,7 +170,9 @@ def test_review_pages(client_of, reporter, stats, office, sub_of, framework, rou
     assert Observation.objects.filter(indicator_id=mgmt).count() == 3
     r = oc.get(url("completeness", round_2024.pk)).content.decode()
     assert "卫健局" in r and "人社局" in r
-    oc.post(url("round_close", round_2024.pk))
+    oc.post(url("round_close", round_2024.pk))        # 人社局 has not reported: not closed without confirming
+    assert Submission.objects.get(pk=sub.pk).state == "accepted"
+    oc.post(url("round_close", round_2024.pk), {"confirm": "yes"})
     assert Submission.objects.get(pk=sub.pk).state == "locked"
     assert rc.post(url("indicator", sub.pk, mgmt), form_data({0: ("90", "", "", "")}, {0: 1})).status_code == 403
     sc.post(url("unlock", sub.pk), {"reason": "更正"})

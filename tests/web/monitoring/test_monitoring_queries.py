@@ -28,7 +28,7 @@ def grow(run, indicator, n: int) -> None:
                                    reason=f"查询计数预警{i}")
         WarningEvent.objects.create(warning=w, action=WarningEvent.Action.ACKNOWLEDGED, user=user, text=f"说明{i}")
         Observation.objects.create(indicator=indicator, region=region, year=1990 + i, age=f"{i}岁组",
-                                   value=float(i), synthetic=run.synthetic)
+                                   value=float(i), synthetic=run.synthetic, origin="history")
 
 
 def fetch(client_of, user, url, django_assert_max_num_queries, most):

@@ -192,3 +192,25 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["submission", "at", "pk"]
+
+
+class RoundEvent(models.Model):
+    """Audit of a round's life: closed (with who had not reported), reopened (why), deadline moved."""
+
+    class Action(models.TextChoices):
+        CLOSE = "close", _("Closed")
+        REOPEN = "reopen", _("Reopened")
+        DEADLINE = "deadline", _("Deadline changed")
+
+    round = models.ForeignKey(ReportingRound, verbose_name=_("reporting round"), on_delete=models.CASCADE,
+                              related_name="events")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        verbose_name = _("round event")
+        verbose_name_plural = _("round events")
+        ordering = ["round", "-at", "-pk"]

@@ -28,7 +28,7 @@ from tianping.web.orgs.models import Department
 from tianping.web.plans.models import Indicator, Plan
 
 from . import signals
-from .models import Comment, Entry, EntryChange, ReportingRound, Submission
+from .models import Comment, Entry, EntryChange, ReportingRound, RoundEvent, Submission
 
 Channel = EntryChange.Channel
 WORK_REPORT_FIELDS = ("work_progress", "work_problems", "work_next_year")
@@ -156,7 +156,10 @@ def ensure_submissions(round_: ReportingRound) -> int:
 
 @transaction.atomic
 def open_round(region, year: int, deadline, user, opens_on=None) -> ReportingRound:
-    if ReportingRound.objects.filter(region=region, year=year).exists():
+    existing = ReportingRound.objects.filter(region=region, year=year).first()
+    if existing is not None and existing.state == ReportingRound.State.CLOSED:
+        raise WorkflowError(f"{region.name}{year}年度的填报轮次已存在且已关闭；如需补报或更正，请在该轮次页面“重新开放”")
+    if existing is not None:
         raise WorkflowError(f"{region.name}{year}年度的填报轮次已存在")
     try:
         with transaction.atomic():  # a concurrent open of the same round hits the unique constraint
@@ -168,12 +171,22 @@ def open_round(region, year: int, deadline, user, opens_on=None) -> ReportingRou
     return round_
 
 
+def not_reported(round_: ReportingRound) -> list[Submission]:
+    """Submissions not (yet) with the statistics bureau or accepted: drafts and returned ones."""
+    ensure_submissions(round_)
+    return list(round_.submissions.filter(state__in=Submission.EDITABLE).select_related("department")
+                .order_by("department__name"))
+
+
 @transaction.atomic
 def close_round(round_: ReportingRound, user) -> int:
     """Close the round; accepted submissions become locked. Returns how many were locked."""
     round_ = ReportingRound.objects.select_for_update().get(pk=round_.pk)
     if round_.state == ReportingRound.State.CLOSED:
         raise WorkflowError("该轮次已关闭")
+    missing = [s.department.name for s in not_reported(round_)]
+    RoundEvent.objects.create(round=round_, action=RoundEvent.Action.CLOSE, user=user,
+                              text=f"关闭时未提交：{'、'.join(missing)}" if missing else "全部单位已提交")
     round_.state = ReportingRound.State.CLOSED
     round_.closed_at = timezone.now()
     round_.save(update_fields=["state", "closed_at"])
@@ -185,6 +198,50 @@ def close_round(round_: ReportingRound, user) -> int:
         Comment.objects.create(submission=sub, author=user, kind=Comment.Kind.LOCK, text="轮次关闭，数据锁定")
     round_.submissions.filter(reopened=True).update(reopened=False)
     return len(accepted)
+
+
+@transaction.atomic
+def reopen_round(round_: ReportingRound, user, reason: str) -> int:
+    """Reopen a closed round (audited): locked submissions are accepted again and may be
+    unlocked or resubmitted; departments assigned since get their submission. Returns how
+    many submissions were unlocked from the lock."""
+    if not (reason or "").strip():
+        raise WorkflowError("重新开放必须填写原因")
+    round_ = ReportingRound.objects.select_for_update().get(pk=round_.pk)
+    if round_.state != ReportingRound.State.CLOSED:
+        raise WorkflowError("只有已关闭的轮次可以重新开放")
+    round_.state = ReportingRound.State.OPEN
+    round_.closed_at = None
+    round_.save(update_fields=["state", "closed_at"])
+    locked = list(round_.submissions.select_for_update().filter(state=Submission.State.LOCKED))
+    for sub in locked:
+        sub.state = Submission.State.ACCEPTED
+        sub.save(update_fields=["state"])
+        Comment.objects.create(submission=sub, author=user, kind=Comment.Kind.UNLOCK, text=f"轮次重新开放：{reason.strip()}")
+    RoundEvent.objects.create(round=round_, action=RoundEvent.Action.REOPEN, user=user, text=reason.strip())
+    ensure_submissions(round_)
+    return len(locked)
+
+
+@transaction.atomic
+def change_deadline(round_: ReportingRound, user, deadline, reason: str = "") -> ReportingRound:
+    """Extend (or move) the deadline of an open round; audited with the old and new dates."""
+    round_ = ReportingRound.objects.select_for_update().get(pk=round_.pk)
+    if round_.state != ReportingRound.State.OPEN:
+        raise WorkflowError("轮次已关闭，请先重新开放再调整截止日期")
+    if deadline < timezone.localdate():
+        raise WorkflowError(f"新的截止日期{deadline:%Y-%m-%d}早于今天")
+    if deadline == round_.deadline:
+        raise WorkflowError("新的截止日期与原截止日期相同")
+    if deadline < round_.opens_on:
+        raise WorkflowError("截止日期不能早于开放日期")
+    old = round_.deadline
+    round_.deadline = deadline
+    round_.save(update_fields=["deadline"])
+    RoundEvent.objects.create(round=round_, action=RoundEvent.Action.DEADLINE, user=user,
+                              text=f"截止日期由{old:%Y-%m-%d}调整为{deadline:%Y-%m-%d}"
+                                   + (f"：{reason.strip()}" if (reason or "").strip() else ""))
+    return round_
 
 
 # ---------------------------------------------------------------- saving values
@@ -517,12 +574,14 @@ def accept(submission: Submission, user) -> Submission:
     region, year = sub.round.region, sub.round.year
     observations = [Observation(indicator_id=e.indicator_id, region=region, year=year, sex=e.sex, age=e.age,
                                 residence=e.residence, value=e.value, numerator=e.numerator,
-                                denominator=e.denominator, note=e.note, synthetic=False)
+                                denominator=e.denominator, note=e.note, synthetic=False,
+                                origin=Observation.Origin.ROUND, source="")
                     for e in sub.entries.all()]
+    # An accepted value of the round's year replaces an imported history value of that cell.
     Observation.objects.bulk_create(
         observations, update_conflicts=True,
         unique_fields=["indicator", "region", "year", "sex", "age", "residence"],
-        update_fields=["value", "numerator", "denominator", "note", "synthetic", "updated_at"])
+        update_fields=["value", "numerator", "denominator", "note", "synthetic", "origin", "source", "updated_at"])
     sub.state = Submission.State.ACCEPTED
     sub.accepted_at = timezone.now()
     sub.accepted_by = user

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import grid, views
 
 app_name = "collection"
 
@@ -9,10 +9,15 @@ urlpatterns = [
     path("rounds/open/", views.round_open, name="round_open"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
+    path("rounds/<int:pk>/reopen/", views.round_reopen, name="round_reopen"),
+    path("rounds/<int:pk>/deadline/", views.round_deadline, name="round_deadline"),
     path("rounds/<int:pk>/remind/", views.round_remind, name="round_remind"),
     path("rounds/<int:pk>/completeness/", views.completeness, name="completeness"),
     path("submissions/<int:pk>/", views.submission_detail, name="submission"),
     path("submissions/<int:pk>/indicators/<int:indicator>/", views.indicator_form, name="indicator"),
+    path("submissions/<int:pk>/grid/", grid.grid_page, name="grid"),
+    path("submissions/<int:pk>/grid/save/", grid.grid_save, name="grid_save"),
+    path("submissions/<int:pk>/grid/bulk/", grid.grid_bulk, name="grid_bulk"),
     path("submissions/<int:pk>/template.xlsx", views.template_download, name="template"),
     path("submissions/<int:pk>/upload/", views.upload, name="upload"),
     path("submissions/<int:pk>/report/", views.work_report, name="work_report"),

@@ -88,21 +88,60 @@ def round_open(request):
 @role_required(*OVERSEERS)
 def round_detail(request, pk):
     round_ = _round(request, pk)
+    manager = request.user.is_superuser or request.user.role in ROUND_MANAGERS
     return render(request, "collection/round.html", {
         "round": round_, "rows": services.completeness(round_),
-        "can_close": (request.user.is_superuser or request.user.role in ROUND_MANAGERS) and round_.state == "open"})
+        "can_close": manager and round_.state == "open", "can_reopen": manager and round_.state == "closed",
+        "not_reported": services.not_reported(round_) if round_.state == "open" else [],
+        "events": round_.events.select_related("user")})
 
 
 @role_required(*ROUND_MANAGERS)
 @require_POST
 def round_close(request, pk):
+    """Close only after the office confirmed the list of departments that have not reported."""
     round_ = _round(request, pk)
+    missing = [s.department.name for s in services.not_reported(round_)]
+    if missing and request.POST.get("confirm") != "yes":
+        messages.error(request, _("Not closed: confirm first that these departments have not reported: %(names)s")
+                       % {"names": "、".join(missing)})
+        return redirect("collection:round", round_.pk)
     try:
         n = services.close_round(round_, request.user)
     except TianpingError as err:
         messages.error(request, str(err))
     else:
         messages.success(request, _("Round closed; %(n)d accepted submissions locked.") % {"n": n})
+    return redirect("collection:round", round_.pk)
+
+
+@role_required(*ROUND_MANAGERS)
+@require_POST
+def round_reopen(request, pk):
+    round_ = _round(request, pk)
+    try:
+        n = services.reopen_round(round_, request.user, request.POST.get("reason", ""))
+    except TianpingError as err:
+        messages.error(request, str(err))
+    else:
+        messages.success(request, _("Round reopened; %(n)d locked submissions are editable by unlocking again.")
+                         % {"n": n})
+    return redirect("collection:round", round_.pk)
+
+
+@role_required(*ROUND_MANAGERS)
+@require_POST
+def round_deadline(request, pk):
+    round_ = _round(request, pk)
+    try:
+        deadline = date.fromisoformat(request.POST.get("deadline", ""))
+        services.change_deadline(round_, request.user, deadline, request.POST.get("reason", ""))
+    except ValueError:
+        messages.error(request, _("Enter a year and dates."))
+    except TianpingError as err:
+        messages.error(request, str(err))
+    else:
+        messages.success(request, _("Deadline changed to %(date)s.") % {"date": deadline.isoformat()})
     return redirect("collection:round", round_.pk)
 
 

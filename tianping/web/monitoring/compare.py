@@ -16,7 +16,7 @@ import pandas as pd
 
 from tianping.core.assess import rollup
 from tianping.core.national import DOWN, UP, national_targets, weaker_than
-from tianping.web.observations.models import Observation
+from tianping.web.observations.models import Observation, assessed_rows
 from tianping.web.orgs.models import Region
 from tianping.web.orgs.permissions import regions_visible_to
 from tianping.web.plans.models import Plan, Target
@@ -104,11 +104,10 @@ def city_view(region: Region, user, year: int | None = None) -> dict:
 def _rollup(region: Region, districts, latest) -> list[dict]:
     if region.level == Region.Level.DISTRICT or len(districts) < 2:
         return []
-    synthetic = {r.region_id: r.synthetic for r in latest.values()}
     rows = []
     for d in districts:
-        rows += list(Observation.objects.filter(region=d, synthetic=synthetic.get(d.pk, False),
-                                                numerator__isnull=False, denominator__isnull=False)
+        rows += list(assessed_rows(Observation.objects.filter(region=d))
+                     .filter(numerator__isnull=False, denominator__isnull=False)
                      .values_list("region__code", "indicator__name", "indicator__unit", "year", "sex", "age",
                                   "residence", "value", "numerator", "denominator"))
     if not rows:

@@ -6,9 +6,9 @@ it returns. Django only reads and writes here; every figure comes from core.
     summarise(results_frame)                                  dashboard figures (used when storing
                                                               and when a page filters by department)
 
-Which observations: data accepted by the statistics bureau (``synthetic=False``). A region
-with no accepted data for a plan is assessed on its labelled synthetic demo data, never a
-mix of both; the run records which (``run.synthetic``).
+Which observations: ``observations.models.assessed_rows`` — data accepted by the statistics
+bureau together with imported history (which may be the demo's labelled synthetic history);
+the run records whether any synthetic value was used (``run.synthetic``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from tianping.core.assess import KIND_NAMES, LEVEL_NAMES, applicable_targets, assess, attainment_rate
-from tianping.web.observations.models import Observation
+from tianping.web.observations.models import Observation, assessed_rows
 from tianping.web.orgs.models import Department, Region, User
 from tianping.web.plans.models import Indicator, Plan, Target
 
@@ -70,13 +70,16 @@ def targets_frame(plan: Plan, keys: dict[str, Indicator]) -> pd.DataFrame:
 
 
 def observations_frame(plan: Plan, region: Region, keys: dict[str, Indicator]) -> tuple[pd.DataFrame, bool]:
-    """Accepted observations of the plan's indicators in region (else synthetic ones), as core's frame."""
+    """The assessed observations of the plan's indicators in region (accepted + history), as core's frame."""
     rows = Observation.objects.filter(indicator__plan=plan, region=region)
-    synthetic = not rows.filter(synthetic=False).exists()
-    rows = rows.filter(synthetic=synthetic)
     by_pk = {ind.pk: key for key, ind in keys.items()}
-    fields = ["indicator_id", "year", "sex", "age", "residence", "value", "numerator", "denominator"]
+    fields = ["indicator_id", "year", "sex", "age", "residence", "value", "numerator", "denominator", "synthetic",
+              "origin"]
     frame = pd.DataFrame.from_records(list(rows.values_list(*fields)), columns=fields)
+    kept = ~frame["synthetic"].astype(bool) | (frame.pop("origin") == Observation.Origin.HISTORY)
+    if kept.any():  # the rule of observations.models.assessed_rows, on rows fetched in one query
+        frame = frame[kept]
+    synthetic = bool(frame.pop("synthetic").astype(bool).any()) if len(frame) else True
     frame["indicator"] = frame.pop("indicator_id").map(by_pk).astype(object)
     frame["unit"] = [keys[k].unit if k in keys else "" for k in frame["indicator"]]
     frame["region"] = region.code
@@ -427,10 +430,10 @@ def gender_view(run: AssessmentRun) -> dict:
               "gap": _num(g["gap"]), "ratio": _num(g["ratio"]), "gap_change": _num(g.get("gap_change")),
               "trend": g.get("trend", ""), "same_year": bool(g["same_year"])} for g in gaps.to_dict("records")]
     required = [i for i in names.values() if i.by_sex]
-    reported_ids = set(Observation.objects.filter(indicator__in=required, region=run.region, synthetic=run.synthetic,
-                                                  sex="女", value__isnull=False).values_list("indicator_id", flat=True)) \
-        & set(Observation.objects.filter(indicator__in=required, region=run.region, synthetic=run.synthetic,
-                                         sex="男", value__isnull=False).values_list("indicator_id", flat=True))
+    rows = assessed_rows(Observation.objects.filter(indicator__plan=run.plan, region=run.region))
+    reported_ids = set(rows.filter(indicator__in=required, sex="女", value__isnull=False)
+                       .values_list("indicator_id", flat=True)) \
+        & set(rows.filter(indicator__in=required, sex="男", value__isnull=False).values_list("indicator_id", flat=True))
     missing = [i for i in required if i.pk not in reported_ids]
     return {"gaps": items, "required": len(required), "reported": len(reported_ids),
             "share": round(100 * len(reported_ids) / len(required)) if required else None,

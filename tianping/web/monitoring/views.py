@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tianping.web.collection.models import ReportingRound, Submission
-from tianping.web.observations.models import Observation
+from tianping.web.observations.models import Observation, assessed_list
 from tianping.web.orgs.models import Department, Region
 from tianping.web.orgs.permissions import (Role, departments_visible_to, get_scoped_or_404, regions_visible_to,
                                            role_required, scoped, user_has_role)
@@ -209,10 +209,9 @@ def _indicator(request, pk):
 
 
 def _observations(indicator, region, run):
-    synthetic = run.synthetic if run else not Observation.objects.filter(
-        indicator=indicator, region=region, synthetic=False).exists()
-    return list(Observation.objects.filter(indicator=indicator, region=region, synthetic=synthetic)
-                .order_by("year", "sex", "age", "residence"))
+    """What the assessment of this indicator read: accepted data beside imported history."""
+    return assessed_list(Observation.objects.filter(indicator=indicator, region=region)
+                         .order_by("year", "sex", "age", "residence"))
 
 
 @role_required(*WARNING_READERS)

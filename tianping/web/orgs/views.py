@@ -13,7 +13,10 @@ from .permissions import PLAN_MANAGERS, PLAN_READERS, departments_visible_to, ge
 def home(request):
     from tianping.web.plans.services import plans_visible_to  # plans builds on orgs, not the reverse
 
-    return render(request, "orgs/home.html", {"plans": plans_visible_to(request.user)})
+    from . import today
+
+    return render(request, "orgs/home.html", {"plans": plans_visible_to(request.user),
+                                              "today": today.for_user(request.user)})
 
 
 @role_required(*PLAN_READERS)

@@ -8,7 +8,7 @@ from .models import Indicator, Measure, Target
 
 
 class ImportForm(forms.Form):
-    document = forms.FileField(label=_("Plan document (.txt, .docx or .pdf)"))
+    document = forms.FileField(label=_("Plan document (.txt, .docx, .doc, .wps or .pdf)"))
     region = forms.ModelChoiceField(label=_("Region of the plan"), queryset=None, required=False,
                                     empty_label=_("Tell from the plan's title"))
 

@@ -149,6 +149,30 @@ def _observation_counts(plan: Plan) -> dict[int, int]:
     return {row["indicator"]: row["n"] for row in rows}
 
 
+def dropped_with_data(old: Plan, new: Plan) -> list[IndicatorChange]:
+    """Indicators of the old edition that hold data and have no counterpart in the new one:
+    confirming the revision would stop monitoring them (their data stays with the old edition)."""
+    return [change for change in diff_plans(old, new).removed if change.observations]
+
+
+class DropNotConfirmed(Exception):
+    """Confirming a revision would drop indicators holding data that the office has not
+    named as dropped; ``changes`` are those indicators."""
+
+    def __init__(self, changes: list[IndicatorChange]):
+        self.changes = changes
+        super().__init__("、".join(change.name for change in changes))
+
+
+def check_drops(old: Plan, new: Plan, confirmed_ids) -> None:
+    """Raise DropNotConfirmed unless every indicator with data that the revision drops is
+    among ``confirmed_ids`` (the ones the office ticked)."""
+    confirmed = {str(pk) for pk in confirmed_ids or ()}
+    unconfirmed = [change for change in dropped_with_data(old, new) if str(change.old.pk) not in confirmed]
+    if unconfirmed:
+        raise DropNotConfirmed(unconfirmed)
+
+
 def apply_revision(old: Plan, new: Plan) -> None:
     """Carry the framework and the data of every matching indicator over to the new
     edition; the old edition is kept, marked superseded, with what did not match."""

@@ -18,7 +18,7 @@ from tianping.web.orgs.permissions import scoped
 from .models import Area, Baseline, Goal, Indicator, Measure, Plan, Target
 
 logger = logging.getLogger(__name__)
-ALLOWED_SUFFIXES = {".txt", ".docx", ".pdf"}
+ALLOWED_SUFFIXES = {".txt", ".docx", ".pdf", ".doc", ".wps"}   # .doc/.wps through LibreOffice
 
 
 def plans_visible_to(user):
@@ -29,7 +29,7 @@ def check_upload(name: str, size: int) -> None:
     """Type by name and size before any byte is parsed; the reader checks the bytes."""
     where = Location(file=Path(name).name)
     if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
-        raise DocumentError(_("Only .txt, .docx and .pdf plan documents can be imported"), where)
+        raise DocumentError(_("Only .txt, .docx, .doc, .wps and .pdf plan documents can be imported"), where)
     if size > settings.UPLOAD_MAX_BYTES:
         raise DocumentError(
             _("The file is %(size).1f MB; at most %(limit).0f MB can be imported")
@@ -151,11 +151,15 @@ def current_plan(region, kind: str) -> Plan | None:
     return Plan.objects.filter(region=region, kind=kind, status=Plan.Status.CONFIRMED).order_by("-confirmed_at").first()
 
 
-def confirm_plan(plan: Plan, user) -> None:
+def confirm_plan(plan: Plan, user, dropped_ids=()) -> None:
+    """Confirm a draft. A revision is applied to the confirmed edition; when that would drop
+    indicators holding data, each must be among ``dropped_ids`` (named and ticked by the
+    office), else revisions.DropNotConfirmed is raised and nothing changes."""
     with transaction.atomic():
         if plan.revises_id and plan.revises.status == Plan.Status.CONFIRMED:
-            from .revisions import apply_revision
+            from .revisions import apply_revision, check_drops
 
+            check_drops(plan.revises, plan, dropped_ids)
             apply_revision(plan.revises, plan)
         plan.status = Plan.Status.CONFIRMED
         plan.confirmed_by = user

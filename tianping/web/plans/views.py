@@ -65,7 +65,16 @@ def plan_detail(request, pk):
 @role_required(*PLAN_MANAGERS)
 def plan_review(request, pk):
     plan = _plan(request, pk)
-    return render(request, "plans/plan_review.html", {"plan": plan, "editable": True, **pages.plan_tree(plan)})
+    dropped = _dropped_with_data(plan)
+    return render(request, "plans/plan_review.html",
+                  {"plan": plan, "editable": True, "dropped": dropped, **pages.plan_tree(plan)})
+
+
+def _dropped_with_data(plan: Plan) -> list:
+    """What confirming this draft revision would stop monitoring although it holds data."""
+    if not (plan.is_draft and plan.revises and plan.revises.status == Plan.Status.CONFIRMED):
+        return []
+    return revisions.dropped_with_data(plan.revises, plan)
 
 
 @role_required(*PLAN_MANAGERS)
@@ -75,7 +84,13 @@ def plan_confirm(request, pk):
     if not plan.is_draft:
         messages.warning(request, _("This plan is not a draft."))
         return redirect("plan_review", plan.pk)
-    services.confirm_plan(plan, request.user)
+    try:
+        services.confirm_plan(plan, request.user, dropped_ids=request.POST.getlist("drop"))
+    except revisions.DropNotConfirmed as refused:
+        messages.error(request, _("Not confirmed: the revision has no counterpart for %(names)s, which already "
+                                  "hold data. Tick each one you mean to stop monitoring, then confirm again.")
+                       % {"names": "、".join(f"“{change.name}”" for change in refused.changes)})
+        return redirect("plan_changes", plan.pk)
     messages.success(request, _("The plan is confirmed. Its indicator framework is now in force."))
     return redirect("plan_framework", plan.pk)
 
@@ -98,7 +113,9 @@ def plan_changes(request, pk):
     if plan.revises is None:
         return redirect("plan_review", plan.pk)
     diff = revisions.diff_plans(plan.revises, plan)
-    return render(request, "plans/plan_changes.html", {"plan": plan, "old": plan.revises, "diff": diff})
+    dropped = [change for change in diff.removed if change.observations] if plan.is_draft else []
+    return render(request, "plans/plan_changes.html",
+                  {"plan": plan, "old": plan.revises, "diff": diff, "dropped": dropped})
 
 
 @role_required(*PLAN_READERS)
