@@ -24,7 +24,6 @@ def framework(imported_plan, regions):
     plan = imported_plan("000")[0]
     region = regions["210203"]
     dept = {name: Department.objects.get(region=region, name=name) for name in ("卫健局", "人社局", "医保局")}
-    plan.indicators.update(responsible_department=None)   # only this small division, not the catalogue's defaults
 
     def assign(name, department, **fields):
         ind = plan.indicators.filter(name=name).first()

@@ -121,11 +121,8 @@ def apply_link(indicator, entry: CatalogueEntry | None, method: str, confidence:
 
 def link_plan_indicators(plan, only_unlinked: bool = True) -> int:
     """Link every indicator of a stored plan (those without a link, by default)."""
-    from tianping.web.orgs.models import Department
-
     catalogue = current_catalogue()
     entries = {e.code: e for e in CatalogueEntry.objects.all()}
-    departments = list(Department.objects.filter(region=plan.region, is_active=True))
     linked = 0
     indicators = plan.indicators.all()
     if only_unlinked:
@@ -134,10 +131,28 @@ def link_plan_indicators(plan, only_unlinked: bool = True) -> int:
         link = catalogue.link(indicator.name, plan.kind)
         if not link.linked:
             continue
-        changed = apply_link(indicator, entries.get(link.code), link.method, link.confidence, departments)
+        changed = apply_link(indicator, entries.get(link.code), link.method, link.confidence)
         indicator.save(update_fields=changed)
         linked += 1
     return linked
+
+
+def assign_default_departments(plan) -> int:
+    """Task division by default: each linked indicator without a department gets the region's
+    department for the catalogue's usual lead (else a usual cooperating one). Run when the plan
+    is confirmed; afterwards the office may change or remove any of them."""
+    from tianping.web.orgs.models import Department
+
+    departments = list(Department.objects.filter(region=plan.region, is_active=True))
+    assigned = 0
+    for indicator in plan.indicators.filter(responsible_department=None).exclude(catalogue=None).select_related(
+            "catalogue"):
+        department = default_department(indicator.catalogue.as_core(), departments)
+        if department is not None:
+            indicator.responsible_department = department
+            indicator.save(update_fields=["responsible_department"])
+            assigned += 1
+    return assigned
 
 
 # --- rules ------------------------------------------------------------------------------------

@@ -124,7 +124,7 @@ def store_plan(core_plan: core.Plan, region, user=None) -> Plan:
         store_indicator(plan, ind, position())
     from tianping.web.catalogue.services import link_plan_indicators
 
-    link_plan_indicators(plan)   # what each indicator measures, its unit and usual department
+    link_plan_indicators(plan)   # what each indicator measures and its unit; departments follow at confirmation
     return plan
 
 
@@ -161,6 +161,9 @@ def confirm_plan(plan: Plan, user, dropped_ids=()) -> None:
 
             check_drops(plan.revises, plan, dropped_ids)
             apply_revision(plan.revises, plan)
+        from tianping.web.catalogue.services import assign_default_departments
+
+        assign_default_departments(plan)   # the catalogue's usual department where the office set none
         plan.status = Plan.Status.CONFIRMED
         plan.confirmed_by = user
         plan.confirmed_at = timezone.now()
