@@ -121,6 +121,7 @@ def test_city_compares_its_districts_rolls_up_and_flags_weaker_targets(two_distr
     assert ("中山区", "孕产妇死亡率", 2030, "国家纲要") in flags
     assert ("西岗区", "孕产妇死亡率", 2030, "国家纲要") not in flags
     assert "低于上级规划或国家纲要的区县目标" in page.content.decode()
+    assert ctx["national_targets"] >= 20 and "个国家目标" in page.content.decode()   # from the indicator catalogue
     # a district office sees only its own district
     assert client_of(User.objects.create_user(username="xg", password="x-Tianping-2030", role="office",
                                               region=regions["210203"])).get(
