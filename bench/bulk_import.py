@@ -87,7 +87,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from rest_framework.authtoken.models import Token
+    from tianping.web.orgs.tokens import issue
 
     from tianping.web import demo
     from tianping.web.collection.models import Entry, EntryChange, ReportingRound, Submission
@@ -107,7 +107,7 @@ def main() -> int:
     per_round = len(indicator_ids) * len(CELLS)
     n_rounds = -(-args.rows // per_round)
     user = User.objects.create_user("bench", password=None, role="reporter", region=region, department=dept)
-    token = Token.objects.create(user=user).key
+    token = issue(user)[1]
     rounds = ReportingRound.objects.bulk_create([
         ReportingRound(region=region, year=2024 - k, deadline=date.today() + timedelta(days=30),
                        opens_on=date.today() - timedelta(days=1)) for k in range(n_rounds)])
@@ -124,7 +124,8 @@ def main() -> int:
             f, m = base + rng.uniform(0, 3), base - rng.uniform(0, 3)
             u, r = base + rng.uniform(0, 3), base - rng.uniform(0, 3)
             for (sex, res), value in zip(CELLS, (base, f, m, u, r)):
-                rows.append({"indicator": ind, "sex": sex, "residence": res, "value": round(value, 2), "unit": "%"})
+                rows.append({"indicator": ind, "sex": sex, "residence": res, "value": round(value, 2), "unit": "%",
+                             "version": 0})
         return rows[:left]
 
     payloads = [values_for(i) for i in range(len(submissions))]

@@ -177,7 +177,7 @@ PDF_LAYOUTS = {
 
 
 def write_pdf(text: str, path: Path, page_numbers: bool = False, contents: bool = False,
-              layout: str = "indented", font_size: float = 10.5) -> Path:
+              layout: str = "indented", font_size: float = 10.5, wrapped_table: bool = False) -> Path:
     """``page_numbers`` adds a "- N -" footer, as printed plans have; ``contents`` a
     contents page with dot leaders; ``layout`` one of PDF_LAYOUTS."""
     from reportlab.lib.pagesizes import A4
@@ -198,7 +198,7 @@ def write_pdf(text: str, path: Path, page_numbers: bool = False, contents: bool 
         story.append(PageBreak())
     for kind, content in _text_blocks(text):
         if kind == "table":
-            story.append(_pdf_table(content))
+            story.append(_pdf_table(content, wrapped=wrapped_table))
         elif content.strip():
             story.append(Paragraph(escape(content.strip()), body))
         else:
@@ -213,11 +213,24 @@ def write_pdf(text: str, path: Path, page_numbers: bool = False, contents: bool 
     return path
 
 
-def _pdf_table(rows: list[list[str]]):
-    """A ruled table, one line per cell; a short row (the header) spans its first cells."""
-    from reportlab.platypus import Table, TableStyle
+def _pdf_table(rows: list[list[str]], wrapped: bool = False):
+    """A ruled table, one line per cell; a short row (the header) spans its first cells.
+    ``wrapped``: columns of a printed page's width, long cells wrapping onto several lines."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
 
     width = max(map(len, rows))
+    if wrapped:
+        cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
+        padded, spans = [], []
+        for r, cells in enumerate(rows):
+            span = width - len(cells) + 1
+            padded.append([Paragraph(escape(c), cell) for c in [cells[0]] + [""] * (span - 1) + cells[1:]])
+            if span > 1:
+                spans.append(("SPAN", (0, r), (span - 1, r)))
+        table = Table(padded, colWidths=[30] + [(495 - 30) / (width - 1)] * (width - 1) if width > 2 else None)
+        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), *spans]))
+        return table
     padded, spans = [], []
     for r, cells in enumerate(rows):
         span = width - len(cells) + 1

@@ -173,3 +173,48 @@ OPENINGS = [
 绍兴市妇女事业发展取得显著成效。
 """, _WOMEN_AREAS, "全市"), "绍兴市", "", "city", ["women"], (2021, 2030)),
 ]
+
+OPENINGS += [
+    # A draft for comment: the marker after the title is not part of it.
+    Opening("draft for comment", _doc("""
+恩施土家族苗族自治州儿童发展“十四五”规划（征求意见稿）
+前言
+全州儿童事业发展取得新成效。
+""", _CHILDREN_AREAS, "全州"), "恩施土家族苗族自治州", "422800", "city", ["children"], (2021, 2025)),
+
+    # Jointly issued by the party committee and the government; a combined plan of a city.
+    Opening("joint issuer, combined city plan", _doc("""
+中共广州市委 广州市人民政府关于印发《广州市妇女儿童发展规划（2021—2030年）》的通知
+穗字〔2022〕2号
+各区委、区人民政府，市直各单位：
+现将《广州市妇女儿童发展规划（2021—2030年）》印发给你们，请结合实际认真贯彻落实。
+中共广州市委
+广州市人民政府
+2022年1月20日
+广州市妇女儿童发展规划（2021—2030年）
+序言
+广州市妇女儿童事业取得长足发展。
+""", _WOMEN_AREAS + _CHILDREN_AREAS, "全市"), "广州市", "440100", "city", ["women", "children"], (2021, 2030)),
+]
+
+OPENINGS += [
+    # No title and no notice: the body speaks of 全市 and names the city.
+    Opening("city plan without a title", _doc("""
+前言
+杭州市妇女事业发展取得显著成就。杭州市委、市政府高度重视妇女发展。全市妇女发展环境不断优化。
+根据《浙江省妇女发展规划（2021—2030年）》，结合杭州实际，制定本规划。
+""", _WOMEN_AREAS, "全市"), "杭州市", "330100", "city", ["women"], (2021, 2030)),
+]
+
+OPENINGS += [
+    # The signature stands right above the title, with no date between: the two lines
+    # are joined like a wrapped sentence, and the title must not take the issuer's name.
+    Opening("signature above the title", _doc("""
+各镇人民政府，区政府各部门：
+现将规划印发给你们，请认真贯彻执行。
+上海市长宁区人民政府
+长宁区儿童发展“十四五”规划
+前言
+长宁区儿童事业发展取得新成效。
+""", _CHILDREN_AREAS), "长宁区", "310105", "district", ["children"], (2021, 2025)),
+]

@@ -81,6 +81,10 @@ def parsed():
 
 def _numbers(text: str) -> set[float]:
     import re
+
+    from tianping.core.grammar.clauses import arabic_counts
+
+    text = text + "\n" + arabic_counts(text)     # "建设两处": the count 2 is written in Chinese numerals
     found = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", text)}
     found |= {int(a) / int(b) for a, b in re.findall(r"(\d+)/(\d+)", text) if int(b)}
     return found

@@ -140,3 +140,14 @@ def test_an_image_only_pdf_of_a_seed_page_gives_its_targets_through_ocr(scanned)
     assert plan.title == "九台区妇女发展规划（2021-2030年）" and plan.region == "九台区"
     assert 50 <= plan.ocr_confidence <= 100
     assert plan.warnings[0].startswith("本文件是扫描件，共1页，经文字识别（OCR）读取，平均识别置信度")
+
+
+@needs_tesseract
+def test_a_scan_longer_than_the_limit_is_refused_before_reading(tmp_path):
+    """The web import reads scans within the request: past its page limit a clear error."""
+    from docgen import write_image_only_pdf
+
+    scan = write_image_only_pdf(tmp_path / "扫描件.pdf")        # two pages
+    with pytest.raises(DocumentError) as err:
+        parse_document(scan, ocr_max_pages=1)
+    assert "扫描件.pdf" in str(err.value) and "扫描件共2页，超过此处文字识别的上限1页" in str(err.value)

@@ -111,3 +111,20 @@ def test_a_decimal_out_of_sequence_stays_part_of_the_goal_before():
     goals = plan.areas[0].goals
     assert [g.number for g in goals] == [1, 2]
     assert goals[1].text.endswith("1.5%以下。")
+
+
+@pytest.mark.parametrize("contents", [
+    "目  录\n前  言\n一、指导思想、基本原则和总体目标\n二、发展领域、主要目标和策略措施\n（一）妇女与健康\n三、组织实施\n四、监测评估",
+    "目录\n一、指导思想、基本原则和总体目标……1\n二、发展领域、主要目标和策略措施……3\n三、组织实施 12\n四、监测评估 13",
+], ids=["headings only", "with page numbers"])
+def test_a_table_of_contents_opens_no_second_plan(contents):
+    from plan_openings import _doc
+
+    text = _doc(f"西安市妇女发展规划（2021—2030年）\n{contents}\n前  言\n西安市妇女事业发展取得显著成效。",
+                ("妇女与健康", "妇女与教育"), "全市")
+    plan, = parse_plan_text(text)
+    assert [a.name for a in plan.areas] == ["妇女与健康", "妇女与教育"]
+    assert {"指导思想", "组织实施", "监测评估"} <= set(plan.sections)
+    assert plan.sections["前言"].startswith("西安市妇女事业发展")
+    assert not plan.warnings
+    assert plan.areas[0].source.line == text.split("\n").index("（一）妇女与健康", 12) + 1   # lines still count

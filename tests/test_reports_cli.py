@@ -43,7 +43,8 @@ def test_final_docx_from_an_observations_file_with_office_inputs(plan_file, tmp_
     assert result.exit_code == 0, result.output
     text = "\n".join(p.text for p in Document(str(out)).paragraphs)
     assert "终期评估报告" in text and "达标率" in text
-    assert "区妇联：开展家庭家教家风建设。" in text and "部分指标数据来源不稳定。" in text
+    assert "单位自评：开展家庭家教家风建设。" in text and "部分指标数据来源不稳定。" in text
+    assert "预计" not in text                           # a final report judges only what happened
     assert "演示数据" not in text                      # real file: no synthetic notice
 
 

@@ -37,11 +37,11 @@ def test_spoken_unit_falls_back_to_the_unit_itself():
 
 
 @pytest.mark.parametrize("op, value, unit, upper, phrase", [
-    (">=", 95, "%", None, "≥95%"),
-    ("<=", 9, "1/10万", None, "≤9/10万"),
+    (">=", 95, "%", None, "95%以上"),          # as the plan says it (core.figures)
+    ("<=", 9, "1/10万", None, "9/10万以下"),
     ("~", 45, "%", None, "45%左右"),
     ("range", 20, "%", 30, "20%—30%"),
-    (">", 82.5, "岁", None, ">82.5岁"),
+    (">", 82.5, "岁", None, "高于82.5岁"),
     (">=", None, "%", None, ""),
 ])
 def test_target_phrase(op, value, unit, upper, phrase):

@@ -19,6 +19,7 @@ from tianping.commands.demo_data import demo_data as _demo_data; main.add_comman
 from tianping.commands.report import report as _report; main.add_command(_report)  # noqa: E702,E402
 from tianping.commands.assess import assess_command as _assess; main.add_command(_assess)  # noqa: E702,E402
 from tianping.commands.worker import worker as _worker; main.add_command(_worker)  # noqa: E702,E402
+from tianping.commands.scorecard import scorecard as _scorecard; main.add_command(_scorecard)  # noqa: E702,E402
 from tianping.commands.catalogue import catalogue as _catalogue; main.add_command(_catalogue)  # noqa: E702,E402
 from tianping.commands import ops as _ops; [main.add_command(c) for c in (_ops.check, _ops.backup, _ops.restore)]  # noqa: E702,E402
 

@@ -144,6 +144,19 @@ def entries():
                       for e in Entry.objects.all()}))
 
 
+def generate_many():
+    """Three reports of the populated instance queued for generation: [{"report", "job"}, …]."""
+    from tianping.web.orgs.models import User
+    from tianping.web.publishing import services
+    from tianping.web.publishing.models import Report
+
+    office = User.objects.get(username="office")
+    first = Report.objects.order_by("pk").first()
+    reports = [first] + [services.create_report(first.plan, first.region, "annual", year, office)
+                         for year in (2023, 2022)]
+    print(json.dumps([{"report": r.pk, "job": services.request_generation(r, office).pk} for r in reports]))
+
+
 def adminlog():
     """An entry in Django admin's log, as an admin's change makes."""
     from django.contrib.admin.models import CHANGE, LogEntry
@@ -186,4 +199,5 @@ def write():
 
 if __name__ == "__main__":
     {"populate": populate, "snapshot": snapshot, "generate": generate, "session": session, "entries": entries,
-     "write": write, "adminlog": adminlog}[sys.argv[1]]()
+     "write": write, "adminlog": adminlog,
+     "generate-many": generate_many}[sys.argv[1]]()

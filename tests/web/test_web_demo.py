@@ -33,7 +33,18 @@ def test_demo_imports_six_plans_creates_users_and_is_idempotent(transactional_db
 
     run_demo()
     assert Plan.objects.count() == 6 and Observation.objects.count() == synthetic
-    assert ReportingRound.objects.count() == 1
+    # the open 2025 round, and the closed 2024 round of the synthetic accountability history
+    assert sorted(ReportingRound.objects.values_list("year", flat=True)) == [2024, 2025]
+    from tianping.web.accountability.models import Correction, Inspection
+    assert Inspection.objects.count() == 1 and Correction.objects.count() == 3
+    # the demo's 西岗区 plans give meaningful 2024 and 2025 scorecards (tests/web/accountability has the details)
+    from tianping.web.accountability.services import scorecards
+    for year, scored in ((2024, ("completeness", "timeliness", "statuses", "warnings")),
+                         (2025, ("statuses", "self_evaluation", "corrections"))):
+        cards = scorecards(reporter.region, year).cards
+        assert len(cards) >= 8 and all(c.total is not None for c in cards)
+        for key in scored:
+            assert any(c.component(key).applies for c in cards), (year, key)
     assert User.objects.count() == len(User.Role.values) + 1
 
 

@@ -56,11 +56,18 @@ def test_the_office_reaches_every_page_of_its_own_plan(plan, client_of, office):
         assert client.get(url).status_code == 200, url
 
 
-@pytest.mark.parametrize("role", ["reporter", "stats", "expert", "leader", "viewer"])
+@pytest.mark.parametrize("role", ["reporter", "stats", "expert", "leader"])
 def test_every_role_of_the_region_can_read_the_framework(request, plan, client_of, role):
     client = client_of(request.getfixturevalue(role))
     for url in reader_urls(plan):
         assert client.get(url).status_code == 200, (role, url)
+
+
+def test_third_party_reads_no_plan_not_even_a_confirmed_one(plan, client_of, viewer):
+    """DESIGN.md: the read-only role (第三方评估 / public) sees published reports and open data only."""
+    client = client_of(viewer)
+    for url in reader_urls(plan):
+        assert client.get(url).status_code == 403, url
 
 
 def test_another_districts_office_gets_not_found_everywhere(plan, client_of, other_office):

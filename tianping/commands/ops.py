@@ -58,10 +58,9 @@ def _checks() -> list[tuple[bool, str, str, bool]]:
     add(not settings.DEBUG, "调试模式已关闭（DEBUG）", "DEBUG 必须为 0" if settings.DEBUG else "")
     key = settings.SECRET_KEY or ""
     from_env = bool(os.environ.get("SECRET_KEY"))
-    weak = len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure")
-    add(from_env and not weak, "密钥（SECRET_KEY）由环境变量设置且足够强",
-        "请在环境变量中设置至少50个字符的随机密钥（多台服务器须一致）" if not from_env else
-        ("密钥太短或太简单" if weak else ""))
+    problem = _secret_key_problem(key)
+    add(from_env and not problem, "密钥（SECRET_KEY）由环境变量设置且足够强",
+        "请在环境变量中设置至少50个字符的随机密钥（多台服务器须一致）" if not from_env else problem)
     hosts = list(settings.ALLOWED_HOSTS)
     ok = hosts and "*" not in hosts and not set(hosts) <= {"127.0.0.1", "localhost", "[::1]"}
     add(ok, "允许的主机名（ALLOWED_HOSTS）",
@@ -116,7 +115,59 @@ def _checks() -> list[tuple[bool, str, str, bool]]:
     if ok:
         free = shutil.disk_usage(var).free
         add(free > 1 << 30, "数据目录剩余空间不少于 1 GB", f"剩余 {free / 2**30:.1f} GB")
+    opened = _world_readable(var, getattr(settings, "TIANPING_BACKUP_DIR", ""))
+    add(not opened, "数据与备份目录不对其他用户开放（报告、附件、上传、备份）",
+        "；".join(opened[:6]) + "（目录请 chmod o-rwx，备份文件请 chmod 600）" if opened else "")
+    try:
+        demo = _demo_accounts()
+        add(not demo, "没有仍使用默认或演示密码的账户",
+            "、".join(demo) + " 仍使用演示密码，请停用或修改密码（tianping manage changepassword 用户名）" if demo else "")
+    except Exception as exc:  # no database: reported above
+        add(False, "没有仍使用默认或演示密码的账户", f"无法检查：{type(exc).__name__}")
     return out
+
+
+PLACEHOLDER_WORDS = ("change-me", "changeme", "change_me", "replace", "example", "secret", "insecure", "python3",
+                     "token_urlsafe", "password", "xxxx")
+
+
+def _secret_key_problem(key: str) -> str:
+    """'' for a key that looks random; otherwise why not (placeholder from the example env file, short, repetitive)."""
+    example = Path(__file__).resolve().parents[2] / "deploy" / "tianping.env.example"
+    placeholder = example.is_file() and any(line.strip() == f"SECRET_KEY={key}" for line in example.read_text().splitlines())
+    lower = key.lower()
+    if placeholder or any(word in lower for word in PLACEHOLDER_WORDS) or " " in key:
+        return "密钥是示例文件中的占位符或含示例字样，请换成随机生成的密钥"
+    if len(key) < 50:
+        return f"密钥只有{len(key)}个字符，至少需要50个"
+    if len(set(key)) < 20:
+        return f"密钥只用了{len(set(key))}种字符，过于简单，请换成随机生成的密钥"
+    return ""
+
+
+def _world_readable(var: Path, backup_dir: str) -> list[str]:
+    """Folders other local users can enter, and backups they can read. The data folder holds the
+    reports, evidence attachments and uploads: closed to others, nothing inside is reachable."""
+    found = []
+    for folder in [var, *([Path(backup_dir)] if backup_dir else [])]:
+        if folder.is_dir() and folder.stat().st_mode & 0o007:
+            found.append(f"{folder}（权限 {oct(folder.stat().st_mode & 0o777)[2:]}）")
+    if backup_dir and Path(backup_dir).is_dir():
+        for f in sorted(Path(backup_dir).glob("*.tar.gz*"))[:1000]:
+            if f.stat().st_mode & 0o077:
+                found.append(f"{f}（权限 {oct(f.stat().st_mode & 0o777)[2:]}，应为 600）")
+    return found
+
+
+def _demo_accounts() -> list[str]:
+    """Active accounts still holding the password `tianping demo` gave them (e.g. admin / tp-admin-2030)."""
+    from django.contrib.auth import get_user_model
+
+    from tianping.web.demo import DEMO_USERS, demo_password
+
+    names = {"admin", *(u[0] for u in DEMO_USERS)}
+    return sorted(u.username for u in get_user_model().objects.filter(username__in=names, is_active=True)
+                  if u.check_password(demo_password(u.username)))
 
 
 @click.command("check")

@@ -89,6 +89,10 @@ def demo(seeds, address, no_serve, no_worker):
         click.echo(f"» 合成演示数据（2020—2024年，界面中标注“合成”）：{filled}条")
     if setup.open_demo_round(office):
         click.echo(f"» 已为{office.region.name}开启2025年度填报轮次（截止2026年12月31日）")
+    from tianping.web.accountability.demo import seed_demo_history
+
+    if seed_demo_history(office):
+        click.echo("» 目标考核演示记录（合成）：2024年度填报轮次、预警说明、自评报告、一次督导检查")
     click.echo("» 演示用户（西岗区）：")
     for user in users:
         click.echo(f"  {user.role_label:<10} 用户名 {user.username:<9} 密码 {user.password}")

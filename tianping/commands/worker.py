@@ -26,9 +26,12 @@ def worker(workers, verbose):
     from django.core.management import call_command
 
     click.echo(f"» 天平后台任务进程已启动（{workers}个线程，Ctrl+C 停止）")
-    from tianping.web.publishing.tasks import requeue_stale_jobs
+    import threading
+
+    from tianping.web.publishing.tasks import requeue_stale_jobs, watchdog
     if (n := requeue_stale_jobs()):
         click.echo(f"» {n}个因后台进程中断而未完成的报告生成任务已重新排队")
+    threading.Thread(target=watchdog, name="tianping-watchdog", daemon=True).start()
     options = {"workers": workers, "worker_type": "thread"}
     if verbose:
         options["verbose"] = True

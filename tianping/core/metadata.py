@@ -185,9 +185,28 @@ _CITY_COUNTY_RE = re.compile(f"(?:市|州|盟)([{_HAN}]{{2,3}}?(?:区|县|旗))"
 _COUNTY_BEFORE_RE = re.compile(f"([{_HAN}]{{2}}(?:区|县|旗))(?=妇女|儿童|政府|人民政府|国民经济|妇儿|积极|历来)")
 
 
+_SELF_WORDS = {"district": ("全区", "我区", "本区", "全县", "我县", "本县", "全旗", "我旗"),
+               "city": ("全市", "我市", "本市", "全州", "我州", "全盟"),
+               "province": ("全省", "我省", "本省", "全区各族")}
+_CITY_BEFORE_RE = re.compile(f"([{_HAN}]{{2,4}}?(?:市|自治州|盟))(?=妇女|儿童|政府|人民政府|国民经济|妇儿|积极|历来|委)")
+_PROVINCE_BEFORE_RE = re.compile(f"({_PROVINCES_RE})(?=妇女|儿童|政府|人民政府|国民经济|妇儿|积极|历来|委)")
+
+
 def _from_body(body: list[str], evidence: str) -> RegionInfo:
-    """The county the body names most ("市…区" counting most), as plans without a title
-    (seeds 000 and 004) are told apart."""
+    """The region the body names most, at the level the body speaks of itself ("全区" or
+    "全市"…); for a county "市…区" counts most, as plans without a title (seeds 000 and
+    004) are told apart."""
+    text = "\n".join(body)
+    level = max(_SELF_WORDS, key=lambda lv: sum(text.count(word) for word in _SELF_WORDS[lv]))
+    if level != "district" and sum(text.count(word) for word in _SELF_WORDS[level]):
+        pattern = _CITY_BEFORE_RE if level == "city" else _PROVINCE_BEFORE_RE
+        named: dict[str, int] = {}
+        for name in pattern.findall(text):
+            named[name] = named.get(name, 0) + 1
+        if named:
+            best = max(named, key=lambda name: named[name])
+            code, found_level = lookup_region(best, (), evidence)
+            return RegionInfo(best, found_level or level, code)
     counts: dict[str, int] = {}
     for line in body:
         for name in _CITY_COUNTY_RE.findall(line):

@@ -1,4 +1,5 @@
-"""Plan documents (.txt, .docx, .pdf) → raw text, one paragraph per line.
+"""Plan documents (.txt, .docx, .pdf; .doc/.wps and scanned PDFs through the Debian
+programs in convert.py) → raw text, one paragraph per line.
 
 The type is decided by the bytes, not the name: offices rename files, save GBK
 text as ".txt" and send truncated attachments. Every failure is a
@@ -46,27 +47,31 @@ def read_document(path: str | Path, data: bytes | None = None, max_bytes: int = 
     return read_with_details(path, data, max_bytes).text
 
 
-def read_with_details(path: str | Path, data: bytes | None = None, max_bytes: int = MAX_BYTES) -> Reading:
-    """``read_document`` telling also how the text was obtained (converter, OCR confidence)."""
+def read_with_details(path: str | Path, data: bytes | None = None, max_bytes: int = MAX_BYTES,
+                      ocr_max_pages: int | None = None) -> Reading:
+    """``read_document`` telling also how the text was obtained (converter, OCR confidence).
+    ``ocr_max_pages`` bounds the pages of a scan read here (the web request has a time limit)."""
     where = Location(file=Path(path).name)
     if data is None:
         data = _read_bytes(Path(path), where, max_bytes)
     _check_size(len(data), where, max_bytes)
     kind = sniff_kind(data, where)
-    reading = Reading(decode_text(data, where), kind) if kind == "text" else _read_binary(kind, data, where)
+    reading = (Reading(decode_text(data, where), kind) if kind == "text"
+               else _read_binary(kind, data, where, ocr_max_pages))
     if not reading.text.strip():
         raise DocumentError("文件中没有文字", where)
     return reading
 
 
-def parse_document(path: str | Path, data: bytes | None = None, max_bytes: int = MAX_BYTES) -> list[Plan]:
+def parse_document(path: str | Path, data: bytes | None = None, max_bytes: int = MAX_BYTES,
+                   ocr_max_pages: int | None = None) -> list[Plan]:
     """Read a document and parse the plan(s) in it, stamped with file name and sha256."""
     from tianping.core.parser import parse_plan_text  # the parser is built on top of readers
 
     name = Path(path).name
     if data is None:
         data = _read_bytes(Path(path), Location(file=name), max_bytes)
-    reading = read_with_details(path, data, max_bytes)
+    reading = read_with_details(path, data, max_bytes, ocr_max_pages)
     plans = parse_plan_text(reading.text, source_file=name)
     if not any(plan.areas for plan in plans):
         raise DocumentError(NOT_A_PLAN, Location(file=name))
@@ -84,10 +89,10 @@ def ocr_warning(reading: Reading) -> str:
             "识别可能有误，请对照原件逐条核对领域、目标和指标数值。")
 
 
-def _read_binary(kind: str, data: bytes, where: Location) -> Reading:
+def _read_binary(kind: str, data: bytes, where: Location, ocr_max_pages: int | None = None) -> Reading:
     reader = {"pdf": _read_pdf, "docx": _docx_reading, "doc": _read_old_word}[kind]
     try:
-        return reader(data, where)
+        return _read_pdf(data, where, ocr_max_pages) if kind == "pdf" else reader(data, where)
     except (TianpingError, NameError):   # our own message; a NameError is our bug, not the file's
         raise
     except Exception as exc:  # python-docx, lxml or pdfminer failing on a malformed file
@@ -606,12 +611,12 @@ class _PdfLine:
     table: list[list[str | None]] | None = None   # a ruled table found by pdfplumber, in place of its lines
 
 
-def _read_pdf(data: bytes, where: Location) -> Reading:
+def _read_pdf(data: bytes, where: Location, ocr_max_pages: int | None = None) -> Reading:
     lines, pages = _pdf_lines(data, where)
     lines = [line for line in lines
              if line.table is not None or not _PAGE_NUMBER.match(line.text) and not _CONTENTS_LINE.match(line.text)]
     if _is_scan(lines, pages):
-        return _read_scan(data, where, pages)
+        return _read_scan(data, where, pages, ocr_max_pages)
     text = "\n".join(_pdf_text(lines))
     if len(_UNMAPPED_GLYPH.sub("", text)) < len(text) / 2:
         raise DocumentError("PDF中的文字使用了无法识别的字体编码（复制出来是乱码），"
@@ -627,10 +632,10 @@ def _is_scan(lines: list[_PdfLine], pages: int) -> bool:
     return not any(line.table for line in lines) and chars < SCAN_CHARS_PER_PAGE * max(pages, 1)
 
 
-def _read_scan(data: bytes, where: Location, pages: int) -> Reading:
-    from tianping.core.convert import ocr_pdf
+def _read_scan(data: bytes, where: Location, pages: int, max_pages: int | None) -> Reading:
+    from tianping.core.convert import OCR_MAX_PAGES, ocr_pdf
 
-    result = ocr_pdf(data, where, pages)
+    result = ocr_pdf(data, where, pages, max_pages or OCR_MAX_PAGES)
     if len(re.sub(r"\s", "", result.text)) < SCAN_CHARS_PER_PAGE * max(result.pages, 1):
         raise DocumentError("PDF中没有可提取的文字，可能是扫描件；文字识别（OCR）也未识别出足够的文字，"
                             "请提供Word文档或带文字层的PDF", where)
@@ -780,8 +785,10 @@ class _PdfTables:
         found = []
         for table in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
             rows = table.extract()
-            # a frame around a paragraph or a one-row box is not a table of indicators
-            if len(rows) >= 2 and max(len(row) for row in rows) >= 2:
+            # a frame around a paragraph is not a table; one row of several cells is a table
+            # continued from the page before
+            columns = max(len(row) for row in rows)
+            if columns >= 3 or (columns == 2 and len(rows) >= 2):
                 found.append((table.bbox, rows))
         page.close()
         return found

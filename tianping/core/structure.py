@@ -131,8 +131,41 @@ def parse_structure(text: str, source_file: str = "") -> list[Plan]:
     """Plans found in normalised ``text``; [] when it is not a plan (see ``looks_like_plan``)."""
     if not looks_like_plan(text):
         return []
-    lines = text.split("\n")
+    lines = _blank_contents(text.split("\n"))
     return [half for start, end in _plan_spans(lines) for half in _parse_plan(lines, start, end, source_file)]
+
+
+_CONTENTS_RE = re.compile(r"^目\s*录$")
+_LEADER_RE = re.compile(r"[.．·…]{2,}\s*\d{1,3}$|\s+\d{1,3}$")
+
+
+def _blank_contents(lines: list[str]) -> list[str]:
+    """A table of contents ("目录" and the headings it lists) becomes blank lines: its
+    "一、指导思想…" would open a second, empty plan. Blank, not removed, so line numbers
+    still point into the document. The contents end where a heading comes again."""
+    lines = list(lines)
+    for index, line in enumerate(lines):
+        if not _CONTENTS_RE.match(line):
+            continue
+        seen: set[str] = set()
+        end = index + 1
+        while end < len(lines):
+            entry = _LEADER_RE.sub("", lines[end]).replace(" ", "")
+            if entry in seen or not _is_contents_entry(entry):
+                break
+            seen.add(entry)
+            end += 1
+        if seen:
+            lines[index:end] = [""] * (end - index)
+        break
+    return lines
+
+
+def _is_contents_entry(entry: str) -> bool:
+    if _PREFACE_RE.match(entry) or _chapter(entry) or entry in ("附件", "附表"):
+        return True
+    sub = _SUBHEAD_RE.match(entry)
+    return bool(sub) and _is_short_heading(sub.group(2))
 
 
 def _plan_spans(lines: list[str]) -> list[tuple[int, int]]:
@@ -201,6 +234,7 @@ def _find_title(body: list[str]) -> tuple[str, int | None]:
     """A title line before the preface (after any notice issuing it), else one named in
     the text ("编制《…》")."""
     for index, line in enumerate(_head(body)[:30]):
+        line = _ISSUER_PREFIX_RE.sub("", _DRAFT_RE.sub("", line))
         if _TITLE_LINE_RE.search(line) and len(line) <= 60 and "。" not in line and not _NOTICE_RE.search(line):
             return line, index
     for line in body[:40]:
@@ -210,6 +244,11 @@ def _find_title(body: list[str]) -> tuple[str, int | None]:
 
 
 _NOTICE_RE = re.compile("关于印发|的通知|印发给你们")
+# A signature joined to the title line below it ("上海市长宁区人民政府" + "长宁区妇女发展…规划"):
+# a plan's name never holds the issuer's.
+_ISSUER_PREFIX_RE = re.compile(r"^.{2,40}(?:人民政府|委员会|政府办公室|办公厅)(?=.{2,40}(?:规划|纲要))")
+# "（征求意见稿）" after a title marks the draft, not the plan's name
+_DRAFT_RE = re.compile(r"[（(](?:征求意见稿|草案|送审稿|讨论稿|修订稿|审议稿|代拟稿)[）)]$")
 
 
 def _kind(title: str, body: list[str]) -> str:
@@ -270,6 +309,8 @@ def _compose_title(plan: Plan, body: list[str]) -> str:
 # ---------------------------------------------------------------- line walk
 
 def _read_line(reader: _Reader, line: str, line_no: int) -> None:
+    if not line:
+        return       # a blanked table of contents
     if line.startswith("\t"):
         line = line[1:]
     if _PREFACE_RE.match(line) and not reader.chapter:

@@ -16,7 +16,8 @@ from __future__ import annotations
 from tianping.reports.annual import build_annual
 from tianping.reports.document import Fact, Report, report_from_dict, report_to_dict
 from tianping.reports.docx import render_docx
-from tianping.reports.evaluation import EvaluationInputs, build_evaluation
+from tianping.reports.context import EvaluationInputs
+from tianping.reports.evaluation import build_evaluation
 from tianping.reports.html import render_html
 from tianping.reports.pdf import render_pdf
 
@@ -33,10 +34,11 @@ def build_report(kind: str, assessment, *, region: str, year: int | None = None,
     if kind == "annual":
         return build_annual(assessment.results, region=region, year=year or assessment.year, plan=plan,
                             warnings=assessment.warnings, observations=observations, synthetic=synthetic,
-                            progress=progress)
+                            inputs=inputs, progress=progress)
     if kind in ("midterm", "final"):
         return build_evaluation(assessment.results, stage=kind, region=region, plan=plan, inputs=inputs,
-                                synthetic=synthetic, config=getattr(assessment, "config", None))
+                                synthetic=synthetic, config=getattr(assessment, "config", None),
+                                observations=observations, warnings=assessment.warnings)
     raise ValueError(f"未知的报告类型 {kind!r}，应为 {'、'.join(KINDS)} 之一")
 
 

@@ -41,7 +41,7 @@ class Fact:
 class Paragraph:
     text: str
     facts: list[Fact] = field(default_factory=list)
-    style: str = "body"            # body | lead | note | placeholder
+    style: str = "body"            # body | lead | note | warning | signature | placeholder
     editable: bool = False         # a part the office is expected to rewrite
 
 
@@ -87,6 +87,7 @@ class Report:
     blocks: list[Block] = field(default_factory=list)
     title_facts: list[Fact] = field(default_factory=list)
     synthetic: bool = False        # demo data: the renderers label it so
+    completeness: dict | None = None   # context.Completeness.to_dict(): what the data lack
 
     def add(self, block: Block) -> Block:
         self.blocks.append(block)

@@ -38,12 +38,15 @@ STYLE_SPECS = {
     "Tianping Table Text": ("宋体", 10.5, False, WD_ALIGN_PARAGRAPH.CENTER, 0),
     "Tianping Note": ("楷体_GB2312", 12, False, WD_ALIGN_PARAGRAPH.LEFT, 0),
     "Tianping Placeholder": ("楷体_GB2312", 16, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 2),
+    "Tianping Warning": ("楷体_GB2312", 14, True, WD_ALIGN_PARAGRAPH.JUSTIFY, 2),
+    "Tianping Signature": ("仿宋_GB2312", 16, False, WD_ALIGN_PARAGRAPH.RIGHT, 0),
 }
 # What Word/WPS should use when the official font is not installed.
 FONT_SUBSTITUTES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "黑体": "SimHei", "宋体": "SimSun"}
 
 PARAGRAPH_STYLE = {"body": "Normal", "lead": "Normal", "note": "Tianping Note",
-                   "placeholder": "Tianping Placeholder"}
+                   "placeholder": "Tianping Placeholder", "warning": "Tianping Warning",
+                   "signature": "Tianping Signature"}
 
 
 def set_run_fonts(rpr_parent, east_asian: str, latin: str = "Times New Roman") -> None:

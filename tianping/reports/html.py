@@ -20,6 +20,8 @@ p{text-indent:2em;margin:.3em 0;text-align:justify}
 p.subtitle{text-align:center;text-indent:0}
 p.note{font-size:.85em;color:#555;text-indent:0}
 p.placeholder{color:#666;border-left:3px solid #ccc;padding-left:.6em}
+p.warning{color:#962020;font-weight:bold}
+p.signature{text-align:right;text-indent:0}
 table{border-collapse:collapse;margin:.6em auto 1.2em;font-size:.85em;width:100%}
 th,td{border:1px solid #888;padding:.25em .45em;text-align:center}
 th{background:#e4eaf2;font-family:"SimHei","黑体","Noto Sans CJK SC",sans-serif;font-weight:normal}

@@ -98,6 +98,17 @@ def write_heading(pdf: FPDF, block: Heading) -> None:
 
 
 def write_paragraph(pdf: FPDF, block: Paragraph) -> None:
+    if block.style == "signature":
+        pdf.set_font("serif", size=BODY_PT)
+        pdf.cell(0, LINE_MM, block.text, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        return
+    if block.style == "warning":
+        pdf.set_font("sans", size=11)
+        pdf.set_text_color(150, 30, 30)
+        write_lines(pdf, INDENT + block.text, LINE_MM * 11 / BODY_PT)
+        pdf.set_text_color(0)
+        pdf.ln(1)
+        return
     size = 10 if block.style == "note" else BODY_PT
     pdf.set_font("serif", size=size)
     pdf.set_text_color(90, 90, 90) if block.style in ("note", "placeholder") else pdf.set_text_color(0)
@@ -141,7 +152,7 @@ def write_lines(pdf: FPDF, text: str, height: float) -> None:
 
 
 def write_table(pdf: FPDF, block: Table) -> None:
-    if pdf.will_page_break(7 + 6 * min(len(block.rows) + 1, 3)):   # caption, header and two rows together
+    if pdf.will_page_break(9 + 12 * min(len(block.rows) + 1, 3)):  # caption, header and two (wrapped) rows together
         pdf.add_page()
     if block.caption:
         pdf.set_font("sans", size=10.5)
@@ -172,7 +183,7 @@ def cell_lines(pdf: FPDF, text: str, width: float) -> str:
 
 def write_chart(pdf: FPDF, block: Chart) -> None:
     width = min(block.width_cm * 10, pdf.epw)
-    height = width * 3.0 / 6.4              # charts.series_chart's aspect
+    height = width * 3.4 / 6.4              # charts.indicator_chart's aspect
     if pdf.will_page_break(height + 10):
         pdf.add_page()
     pdf.image(io.BytesIO(block.png), x=(pdf.w - width) / 2, w=width)

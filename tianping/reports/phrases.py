@@ -14,6 +14,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from tianping.core import figures
 from tianping.reports.document import Fact
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -22,6 +23,9 @@ OP_SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "", "~": ""}
 
 # The unit a change is spoken in ("提高0.8个百分点"), by the indicator's unit.
 CHANGE_UNIT = {"%": "个百分点", "‰": "个千分点", "1/10万": "个十万分点", "/10万": "个十万分点"}
+
+# Units of things counted: a change is 增加/减少, not 提高/下降.
+COUNT_UNITS = {"人", "名", "个", "所", "家", "张", "次", "件", "户", "条", "例"}
 
 STATUS_CLAUSE = {
     "已达标": "已实现{milestone}年目标",
@@ -46,11 +50,8 @@ def wording(key: str) -> str:
 
 
 def fmt_number(value: float, decimals: int = 1) -> str:
-    """1 decimal, the way statistical reports print; whole numbers without ".0"."""
-    rounded = round(float(value), decimals)
-    if rounded == int(rounded):
-        return str(int(rounded))
-    return f"{rounded:.{decimals}f}"
+    """A computed figure to ``decimals`` (core.figures.number: trailing zeros dropped)."""
+    return figures.number(value, decimals)
 
 
 def fmt_count(value: int) -> str:
@@ -58,10 +59,8 @@ def fmt_count(value: int) -> str:
 
 
 def with_unit(shown: str, unit: str) -> str:
-    unit = unit or ""
-    if unit.startswith("1/"):          # "1/10万" is written "15.1/10万"
-        return f"{shown}{unit[1:]}"
-    return f"{shown}{unit}"
+    """"15.1" + "1/10万" → "15.1/10万" (core.figures.unit_suffix)."""
+    return f"{shown}{figures.unit_suffix(unit)}"
 
 
 def shown_value(value: float) -> float:
@@ -70,34 +69,25 @@ def shown_value(value: float) -> float:
 
 
 def change_phrase(change: float, unit: str, *, against: str = "上年") -> str:
-    """"比上年提高0.8个百分点" / "与上年持平"; ``change`` already in shown precision."""
-    if abs(change) < 0.05:
-        return f"与{against}持平"
-    verb = "提高" if change > 0 else "下降"
-    size = fmt_number(abs(change))
-    spoken = spoken_unit(unit)
-    return f"比{against}{verb}{size}{spoken}"
+    """"比上年提高0.8个百分点" / "与上年持平" (core.figures.change_since); a headcount or a
+    number of things 增加/减少 rather than 提高/下降."""
+    said = figures.change_since(round(change, 1), unit, against=against)
+    if (unit or "").lstrip("万亿") in COUNT_UNITS:
+        said = said.replace("提高", "增加").replace("下降", "减少")
+    return said
 
 
 def spoken_unit(unit: str) -> str:
-    """The unit a change or gap is spoken in: 个百分点 for %, 个十万分点 for 1/10万(活产)…"""
-    unit = unit or ""
-    for written, spoken in CHANGE_UNIT.items():
-        if unit.startswith(written):
-            return spoken
-    return unit
+    """The unit a change or gap is spoken in: 个百分点 for %, 个十万分点 for 1/10万 (core.figures)."""
+    return figures.spoken_unit(unit)
 
 
-def target_phrase(op: str, value: float | None, unit: str, upper: float | None = None) -> str:
-    """"≥95%", "≤9/10万", "95%左右", "20%—30%"."""
+def target_phrase(op: str, value: float | None, unit: str, upper: float | None = None,
+                  measured_in: str = "") -> str:
+    """The target as the plan says it — "95%以上", "9/10万以下", "45%左右" (core.figures)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    shown = with_unit(fmt_number(value), unit)
-    if op == "range" and upper is not None:
-        return f"{with_unit(fmt_number(value), unit)}—{with_unit(fmt_number(upper), unit)}"
-    if op == "~":
-        return f"{shown}左右"
-    return f"{OP_SYMBOL.get(op, '')}{shown}"
+    return figures.target_phrase(op, value, unit, upper, measured_in=measured_in)
 
 
 def status_clause(status: str, milestone: int | None) -> str:

@@ -19,7 +19,7 @@ from tianping.core.errors import TianpingError
 RESULT_COLUMNS = [
     "region", "indicator", "area", "sex", "age", "residence", "headline", "milestone", "kind",
     "status", "latest_value", "latest_year", "previous_value", "previous_year",
-    "base_value", "base_year", "op", "target_value", "target_upper", "goal_value", "unit",
+    "base_value", "base_year", "op", "target_value", "target_upper", "target_unit", "goal_value", "unit",
     "projection", "projection_low", "projection_high", "progress_ratio", "sentence", "text",
 ]
 ALIASES = {
@@ -53,7 +53,7 @@ def prepare(results: pd.DataFrame, targets: pd.DataFrame | None = None,
         frame[column] = values.where(values.notna(), "").astype(str)
     frame["kind"] = np.where((frame["kind"] == "") & (frame["op"] == "qualitative"), "qualitative", frame["kind"])
     for column in ("latest_year", "previous_year", "base_year"):
-        years = pd.to_numeric(frame[column], errors="coerce")
+        years = pd.to_numeric(frame[column], errors="coerce").astype("float64")
         frame[column] = years.where(years > 0)       # the engine writes 0 for "no year"
     frame.loc[frame["latest_year"].isna(), "latest_value"] = np.nan
     if observations is not None and frame["previous_value"].isna().all():
@@ -135,3 +135,61 @@ def place_name(region: str) -> str:
         if region.endswith(suffix):
             return word
     return region or "全区"
+
+
+def observations_for(observations: pd.DataFrame | None, region: str) -> pd.DataFrame | None:
+    """The observations of one region, dimension columns as text ("" = total)."""
+    if observations is None:
+        return None
+    obs = observations
+    if region and "region" in obs.columns:
+        obs = obs[obs["region"].astype(str).isin([region, ""])]
+    obs = obs.copy()
+    for column in DIMENSIONS:
+        if column in obs.columns:
+            obs[column] = obs[column].astype(object).where(obs[column].notna(), "").astype(str)
+        else:
+            obs[column] = ""
+    return obs
+
+
+MONITORED = "仅监测"
+
+
+def add_monitored(frame: pd.DataFrame, observations: pd.DataFrame | None, plan, region: str) -> pd.DataFrame:
+    """Rows for the plan's indicators that have data but no target (status 仅监测), so a
+    report states their values too; the engine assesses only indicators with a target."""
+    if plan is None or observations is None or observations.empty:
+        return frame
+    obs = observations_for(observations, region)
+    obs = obs[obs["value"].notna() & (obs["age"] == "") & (obs["residence"] == "")]
+    known = set(frame["indicator"])
+    rows = []
+    for area in plan.areas:
+        for goal in area.goals:
+            for indicator in goal.indicators:
+                if indicator.targets or indicator.name in known:
+                    continue
+                same = obs[obs["indicator"] == indicator.name]
+                if same.empty:
+                    continue
+                sex = "" if (same["sex"] == "").any() else "女" if (same["sex"] == "女").any() else same["sex"].iloc[0]
+                series = same[same["sex"] == sex].sort_values("year")
+                last = series.iloc[-1]
+                before = series.iloc[:-1]
+                rows.append({"region": region, "indicator": indicator.name, "area": area.name, "sex": sex,
+                             "age": "", "residence": "", "headline": True, "milestone": np.nan,
+                             "kind": "monitored", "status": MONITORED, "op": "", "text": "",
+                             "unit": str(last.get("unit", "") or indicator.unit or ""),
+                             "goal": goal.number, "latest_value": float(last["value"]),
+                             "latest_year": float(last["year"]),
+                             "previous_value": float(before["value"].iloc[-1]) if len(before) else np.nan,
+                             "previous_year": float(before["year"].iloc[-1]) if len(before) else np.nan})
+                known.add(indicator.name)
+    if not rows:
+        return frame
+    extra = pd.DataFrame(rows, index=[f"m{i}" for i in range(len(rows))])
+    for column in frame.columns:
+        if column not in extra.columns:
+            extra[column] = "" if frame[column].dtype == object else np.nan
+    return pd.concat([frame, extra[frame.columns]])

@@ -98,19 +98,29 @@ def seed_users() -> list[DemoUser]:
     region = Region.objects.get(code=DEMO_REGION)
     created = []
     for username, role, department, display in DEMO_USERS:
-        user, _ = User.objects.get_or_create(username=username)
+        user, new = User.objects.get_or_create(username=username)
         user.role, user.region, user.last_name = role, region, display
         user.department = Department.objects.get(region=region, name=department) if department else None
-        user.set_password(demo_password(username))
+        created.append(DemoUser(username, _demo_password_of(user, new), str(user.get_role_display())))
         user.save()
-        created.append(DemoUser(username, demo_password(username), str(user.get_role_display())))
-    admin, _ = User.objects.get_or_create(username="admin")
+    admin, new = User.objects.get_or_create(username="admin")
     admin.is_staff = admin.is_superuser = True
     admin.role, admin.last_name = User.Role.OFFICE, "系统管理员"
-    admin.set_password(demo_password("admin"))
+    created.append(DemoUser("admin", _demo_password_of(admin, new), "系统管理员"))
     admin.save()
-    created.append(DemoUser("admin", demo_password("admin"), "系统管理员"))
     return created
+
+
+CHANGED_PASSWORD = "（已修改，不显示）"
+
+
+def _demo_password_of(user: User, new: bool) -> str:
+    """Set the printed default password only for a new user (or one that never had one);
+    a password someone changed is kept — every ./run.sh used to reset it."""
+    if new or not user.has_usable_password():
+        user.set_password(demo_password(user.username))
+        return demo_password(user.username)
+    return demo_password(user.username) if user.check_password(demo_password(user.username)) else CHANGED_PASSWORD
 
 
 def find_seeds(explicit: str | Path | None = None) -> Path:

@@ -23,7 +23,9 @@ from django.utils.translation import gettext_lazy as _
 WEB_DIR = Path(__file__).resolve().parent
 REPO_DIR = WEB_DIR.parents[1]
 VAR_DIR = Path(os.environ.get("TIANPING_VAR", REPO_DIR / "var")).resolve()
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR.mkdir(parents=True, exist_ok=True, mode=0o750)  # reports, attachments, uploads: not for other users
+# Where the nightly backups go (deploy/systemd/tianping-backup.service); `tianping check` refuses it world-readable.
+TIANPING_BACKUP_DIR = os.environ.get("TIANPING_BACKUP_DIR", "")
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -59,12 +61,12 @@ INSTALLED_APPS = [
     "tianping.web.plans",
     "tianping.web.observations",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "tianping.web.collection",
     "tianping.web.monitoring",
     "huey.contrib.djhuey",
     "tianping.web.publishing",
+    "tianping.web.accountability",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tianping.web.middleware.ThirdPartyScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -133,6 +136,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tianping.web.orgs.passwords.ComplexityValidator"},   # 等保 2.0: length and character classes
+    {"NAME": "tianping.web.orgs.passwords.HistoryValidator"},      # and no reuse of the last five
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -140,7 +145,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # a user from one address
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # an account from one address (the real one:)
+AXES_CLIENT_IP_CALLABLE = "tianping.web.clientip.client_ip"
+# Our reverse proxies (nginx): only from these is X-Forwarded-For believed (tianping.web.clientip).
+TIANPING_TRUSTED_PROXIES = [p for p in os.environ.get("TIANPING_TRUSTED_PROXIES", "").split(",") if p.strip()]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -187,6 +195,12 @@ HUEY = {
 
 # Where `tianping demo` finds the seed plans when --seeds is not given.
 TIANPING_SEEDS = os.environ.get("TIANPING_SEEDS", "")
+# Separation of duties: a one-person office may let the same person fill and accept, or write and
+# approve; every such action is then recorded as such (tianping.web.orgs.duties).
+TIANPING_ONE_PERSON_OFFICE = _env_bool("TIANPING_ONE_PERSON_OFFICE")
+# API tokens (tianping.web.orgs.tokens): stored hashed, valid this many hours, void after a password
+# change or logout.
+TIANPING_API_TOKEN_HOURS = int(os.environ.get("TIANPING_API_TOKEN_HOURS", "12"))
 
 LOGGING = {
     "version": 1,

@@ -19,4 +19,5 @@ urlpatterns = [
     path("data/", include("tianping.web.observations.urls")),
     path("monitoring/", include("tianping.web.monitoring.urls")),
     path("", include("tianping.web.publishing.urls")),
+    path("accountability/", include("tianping.web.accountability.urls")),
 ]

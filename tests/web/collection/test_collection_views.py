@@ -51,6 +51,14 @@ def filled_template(client, sub, changes: dict) -> bytes:
     return out.getvalue()
 
 
+def client_upload_template(client, sub, changes: dict):
+    """Download the template, make ``changes``, upload it and confirm the import: the response."""
+    r = upload(client, sub, filled_template(client, sub, changes))
+    if r.status_code != 200 or "token" not in (r.context or {}):
+        return r
+    return client.post(url("upload", sub.pk), {"token": r.context["token"], "confirm": "1"})
+
+
 def upload(client, sub, data, name="卫健局.xlsx"):
     f = io.BytesIO(data)
     f.name = name

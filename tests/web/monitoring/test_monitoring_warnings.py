@@ -82,11 +82,12 @@ def test_accepted_data_raises_warnings_for_the_responsible_department(
     assert not Warning.objects.filter(kind__in=services.DATA_KINDS).exists()
 
     # the department is told, in the app and by e-mail; the other department is not
-    note = Notification.objects.get(user=reporter)
+    note = Notification.objects.get(user=reporter, kind="warning")  # (besides "accepted")
     assert "新预警" in note.text and note.url == "/monitoring/warnings/"
     assert not Notification.objects.filter(user=hr_reporter).exists()
     assert Notification.objects.filter(user=office).exists()
-    assert [m.to for m in mail.outbox] == [["health@example.org"]]
+    assert {tuple(m.to) for m in mail.outbox} == {("health@example.org",)}   # the warning and "accepted"
+    assert sum("预警" in m.subject for m in mail.outbox) == 1
 
     health, labour = client_of(reporter), client_of(hr_reporter)
     page = health.get("/monitoring/warnings/").content.decode()
@@ -157,7 +158,7 @@ def test_who_reaches_which_monitoring_page(framework, office, reporter, leader, 
     mmr = framework["mmr"]
     assert client_of(reporter).get("/monitoring/").status_code == 403
     assert client_of(leader).get("/monitoring/").status_code == 200
-    assert client_of(viewer).get("/monitoring/").status_code == 200
+    assert client_of(viewer).get("/monitoring/").status_code == 403   # third parties: published reports only
     assert client_of(viewer).post(f"/monitoring/warnings/{Warning.objects.first().pk}/",
                                   {"action": "resolved", "text": "x"}).status_code == 403
     # another district's office: not this region, not this plan's indicator

@@ -79,6 +79,8 @@ def test_report_from_draft_to_public_download(as_user, demo_plan, office, expert
     approver.wait_for_selector("#state.state-approved")
 
     page.goto(f"/reports/{report.pk}/")
+    assert "本报告数据不完整" in page.locator("#missing-data").inner_text()
+    page.check("#confirm-incomplete")
     page.get_by_role("button", name="发布").click()
     page.wait_for_selector("#state.state-published")
     history = page.locator("#approvals").inner_text()

@@ -78,12 +78,19 @@ def test_draft_to_published_by_role_and_then_immutable(demo_plan, office, expert
     report.refresh_from_db()
     assert report.state == "approved"
     assert client.get(reverse("publishing:public_file", args=[report.pk, "pdf"])).status_code == 404  # not yet public
+    # the demo data lack some indicators: publishing asks for a confirmation naming what is missing
+    page = c_office.get(reverse("publishing:report", args=[report.pk])).content.decode()
+    assert 'id="confirm-incomplete"' in page and "项缺少2024年数据" in page
     post(c_office, "step", report.pk, action="publish")
+    report.refresh_from_db()
+    assert report.state == "approved"
+    post(c_office, "step", report.pk, {"confirm_incomplete": "on"}, action="publish")
     report.refresh_from_db()
     assert report.state == "published" and report.published_at is not None
     steps = list(report.approvals.values_list("step", "user__username", "comment"))
     assert ("reviewed", "expert1", "数据核对无误") in steps and ("approved", "leader1", "同意发布") in steps
-    assert ("published", "office1", "") in steps
+    published = next(c for step, user, c in steps if step == "published" and user == "office1")
+    assert published.startswith("确认在数据不完整的情况下发布：") and "缺少2024年数据" in published
     assert client_of(viewer).get(reverse("publishing:report", args=[report.pk])).status_code == 200
 
     # published: immutable through the pages and the models
@@ -188,7 +195,8 @@ def test_self_evaluation_feeds_the_midterm_report(demo_plan, reporter, office, c
     report = generated("midterm")
     assert report.snapshot["inputs"]["department_reports"]["卫健局"].startswith("完成孕产妇系统管理全覆盖")
     html = report.files.get(format="html").full_path.read_text(encoding="utf-8")
-    assert "卫健局：完成孕产妇系统管理全覆盖&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "卫健局：负责的" in html                                      # the department's own assignments
+    assert "单位自评：完成孕产妇系统管理全覆盖&lt;img src=x onerror=alert(1)&gt;" in html
     assert "存在问题：基层人员不足" in html
 
 
@@ -280,3 +288,38 @@ def test_a_self_evaluation_belongs_to_the_departments_own_region(demo_plan, regi
     assert client_of(outsider).get(url).status_code == 404
     assert client_of(outsider).post(url, {"progress": "代写", "submit": "1"}).status_code == 404
     assert DepartmentSelfEvaluation.objects.count() == 1
+
+
+def test_incomplete_data_are_said_on_page_one_and_publication_names_them(demo_plan, generated, expert, leader,
+                                                                         office, regions):
+    """A reporting round for the year with 1 of the responsible departments submitted: the
+    report's first page says so, and publication refuses until confirmed, naming them."""
+    from docx import Document
+
+    from tianping.web.collection.models import ReportingRound, Submission
+    from tianping.web.orgs.models import Department
+
+    import datetime as dt
+    responsible = sorted({i.responsible_department.name for i in demo_plan.indicators.all() if i.responsible_department_id})
+    assert len(responsible) >= 3
+    round_ = ReportingRound.objects.create(region=demo_plan.region, year=2024, opens_on=dt.date(2025, 1, 1),
+                                           deadline=dt.date(2025, 3, 31))
+    for name in responsible:
+        department = Department.objects.get(region=demo_plan.region, name=name)
+        state = Submission.State.ACCEPTED if name == responsible[0] else Submission.State.DRAFT
+        Submission.objects.create(round=round_, department=department, state=state)
+    report = generated("annual")
+    missing = services.missing_data(report)
+    assert any(f"{len(responsible)}个成员单位中{len(responsible) - 1}个未报送" in m for m in missing), missing
+    first_page = "\n".join(p.text for p in Document(str(report.files.get(format="docx").full_path)).paragraphs[:4])
+    assert f"{len(responsible)}个成员单位中1个已报送" in first_page and responsible[1] in first_page
+    services.review(report, expert, "")
+    services.approve(report, leader, "")
+    with pytest.raises(services.WorkflowError) as refused:
+        services.publish(report, office)
+    assert responsible[-1] in str(refused.value) and "请确认后再发布" in str(refused.value)
+    report.refresh_from_db()
+    assert report.state == "approved"
+    services.publish(report, office, "领导小组同意", confirm_incomplete=True)
+    record = report.approvals.get(step="published").comment
+    assert record.startswith("领导小组同意\n确认在数据不完整的情况下发布：") and responsible[-1] in record

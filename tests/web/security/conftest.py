@@ -53,7 +53,8 @@ def _plan(region, office):
     from tianping.web.plans.models import Plan
 
     path = _seed("000")
-    plan = services.import_plans(services.parse_upload(path.name, path.read_bytes()), region, office)[0]
+    plan = services.import_plans(services.parse_upload(path.name, path.read_bytes()), region, office,
+                                 other_region_ok=True)[0]  # the same seed stands in for both regions
     setup.assign_demo_departments(plan)
     plan.status = Plan.Status.CONFIRMED
     plan.save()
@@ -112,12 +113,29 @@ def _ids(sub, plan, ind, round_, entry, warning, qual, att, report):
     from tianping.web.plans.models import Measure, Target
 
     return {
+        **_inspection_ids(sub.department, plan.region),
         "department": sub.department.pk, "plan": plan.pk, "indicator": ind.pk,
         "target": Target.objects.filter(indicator__plan=plan).first().pk,
         "measure": Measure.objects.filter(area__plan=plan).first().pk,
         "round": round_.pk, "submission": sub.pk, "entry": entry.pk, "warning": warning.pk,
         "qualitative": qual.pk, "attachment": att.pk, "report": report.pk,
     }
+
+
+def _inspection_ids(department, region) -> dict:
+    """An inspection that visited only ``department``, one correction of it, one evidence file."""
+    from django.core.files.base import ContentFile
+
+    from tianping.web.accountability.models import Correction, Inspection, InspectionFile
+
+    inspection = Inspection.objects.create(region=region, date=date(2025, 10, 15), inspectors="督查组",
+                                           findings="台账不全")
+    inspection.departments.set([department])
+    correction = Correction.objects.create(inspection=inspection, department=department, requirement="补齐台账",
+                                           deadline=date(2025, 12, 31))
+    evidence = InspectionFile(inspection=inspection, correction=correction, name="evidence.pdf", size=4)
+    evidence.file.save("evidence.pdf", ContentFile(b"%PDF"), save=True)
+    return {"inspection": inspection.pk, "correction": correction.pk, "inspection_file": evidence.pk}
 
 
 _REPORTERS: dict = {}

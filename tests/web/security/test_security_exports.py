@@ -73,6 +73,7 @@ def test_csv_and_excel_downloads_neutralise_formulas(poisoned, client_for):
         "tasks.xlsx": office.get(reverse("plan_export", kwargs={"pk": own["plan"], "table": "tasks", "fmt": "xlsx"})),
         "template.xlsx": reporter.get(reverse("collection:template", args=[own["submission"]])),
         "indicator.csv": office.get(reverse("monitoring:indicator_csv", args=[own["indicator"]])),
+        "scorecards.xlsx": office.get(reverse("accountability:export", kwargs={"year": 2024, "fmt": "xlsx"})),
     }
     # open data (the public portal's CSV/Excel), from the report's data snapshot
     from tianping.web.publishing import opendata, services

@@ -20,19 +20,23 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 ALL = frozenset({"office", "statistics", "reporter", "evaluation", "leadership", "readonly"})
-PLAN_READERS = ALL
+STAFF = ALL - {"readonly"}   # third parties (readonly) see published reports and open data only (DESIGN.md)
+PLAN_READERS = STAFF
 OFFICE = frozenset({"office"})
 STATS = frozenset({"statistics"})
 REPORTER = frozenset({"reporter"})
 COLLECTION = frozenset({"office", "statistics", "reporter"})
 OVERSEERS = frozenset({"office", "statistics"})
-MON_READERS = frozenset({"office", "statistics", "evaluation", "leadership", "readonly"})
-MON_WARN = ALL
-PUB_READERS = MON_READERS
+MON_READERS = frozenset({"office", "statistics", "evaluation", "leadership"})
+MON_WARN = STAFF
+PUB_READERS = MON_READERS | {"readonly"}
 PUB_DRAFT_READERS = PUB_READERS - {"readonly"}   # the matrix's report is a draft; third parties see published ones only
 PUB_EDITORS = OVERSEERS
 EVAL = frozenset({"evaluation"})
 SELF_EVAL_LIST = frozenset({"reporter", "office", "evaluation", "leadership"})
+BOARD = frozenset({"office", "leadership"})                       # every department's scorecard
+CARD = BOARD | {"reporter"}                                        # a department: its own card only
+INSPECTION_READERS = BOARD | {"reporter"}
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ RULES: dict[str, Rule] = {
     "logout": Rule(ALL, post=True, public=True),
     "password_change": Rule(ALL),
     "password_change_done": Rule(ALL),
-    "department_list": Rule(PLAN_READERS),
+    "department_list": Rule(STAFF),
     "department_toggle": Rule(OFFICE, P("department"), post=True),
     # plans
     "plan_list": Rule(PLAN_READERS),
@@ -126,7 +130,7 @@ RULES: dict[str, Rule] = {
     "api:unlock": Rule(COLLECTION, P("submission"), post=True, api=True, dept=True),
     "api:observations": Rule(PLAN_READERS, api=True),
     # observations
-    "indicator_data": Rule(PLAN_READERS, P("indicator")),
+    "indicator_data": Rule(PLAN_READERS, P("indicator"), dept=True),
     "history_import": Rule(OFFICE),
     "history_template": Rule(OFFICE),
     # monitoring
@@ -143,6 +147,7 @@ RULES: dict[str, Rule] = {
     "monitoring:regions": Rule(MON_READERS),
     "monitoring:notifications": Rule(MON_WARN),
     "monitoring:notifications_read": Rule(MON_WARN, post=True),
+    "monitoring:notification_settings": Rule(STAFF),  # third parties get no notifications
     # publishing
     "publishing:reports": Rule(PUB_READERS),
     "publishing:report_new": Rule(PUB_EDITORS, post=True),
@@ -150,10 +155,22 @@ RULES: dict[str, Rule] = {
     "publishing:sections": Rule(PUB_EDITORS, P("report"), post=True),
     "publishing:generate": Rule(PUB_EDITORS, P("report"), post=True),
     "publishing:job": Rule(PUB_DRAFT_READERS, P("report")),
-    "publishing:step": Rule(PUB_READERS, {"pk": "report", "action": "=review"}, post=True),
+    "publishing:step": Rule(MON_READERS, {"pk": "report", "action": "=review"}, post=True),
     "publishing:file": Rule(PUB_DRAFT_READERS, {"pk": "report", "fmt": "=html"}),
     "publishing:self_evaluations": Rule(SELF_EVAL_LIST),
     "publishing:self_evaluation": Rule(REPORTER, {"plan_pk": "plan", "year": "=2024"}),
+    # accountability: scorecards (目标管理责任制) and inspections (督导检查)
+    "accountability:scorecards": Rule(CARD),
+    "accountability:scorecard": Rule(CARD, {"year": "=2024", "pk": "department"}, dept=True),
+    "accountability:export": Rule(BOARD, {"year": "=2024", "fmt": "=xlsx"}),
+    "accountability:rule": Rule(BOARD, {"year": "=2024"}),
+    "accountability:rule_edit": Rule(OFFICE, {"year": "=2024"}, post=True),
+    "accountability:inspections": Rule(INSPECTION_READERS),
+    "accountability:inspection_new": Rule(OFFICE),
+    "accountability:inspection": Rule(INSPECTION_READERS, P("inspection"), dept=True),
+    "accountability:correction_progress": Rule(REPORTER, P("correction"), post=True, dept=True),
+    "accountability:correction_close": Rule(OFFICE, P("correction"), post=True),
+    "accountability:attachment": Rule(INSPECTION_READERS, P("inspection_file"), dept=True),
     # public portal: anyone, but only published reports (the world's reports are drafts → 404)
     "publishing:public": Rule(ALL, public=True),
     "publishing:public_report": Rule(frozenset(), P("report"), public=True),
@@ -216,7 +233,7 @@ def _snapshot():
 
     out = {}
     for model in apps.get_models():
-        if model._meta.app_label in {"sessions", "axes", "admin", "contenttypes", "auth", "authtoken"}:
+        if model._meta.app_label in {"sessions", "axes", "admin", "contenttypes", "auth"} or model._meta.label == "orgs.ApiToken":
             continue
         if model._meta.label in {"orgs.User"}:
             continue

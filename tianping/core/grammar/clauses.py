@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..normalize import chinese_to_number
 from .lexicon import (
-    BASE_RE, DEADLINE_RE, FIVE_YEAR_END, FIVE_YEAR_END_RE, FIVE_YEAR_PERIOD_END, FROM_YEAR_RE, YEAR,
+    COUNT_CLASSIFIERS, COUNT_OPERATORS, COUNT_VERBS, BASE_RE, DEADLINE_RE, FIVE_YEAR_END, FIVE_YEAR_END_RE, FIVE_YEAR_PERIOD_END, FROM_YEAR_RE, YEAR,
 )
 
 MASK = "□"
@@ -72,7 +73,38 @@ def _pieces(text: str, ends: str):
         yield start, text[start:]
 
 
+_CN_COUNT_RE = re.compile(
+    "(?P<lead>" + "|".join(COUNT_VERBS + COUNT_OPERATORS) + ")(?P<verb>" + "|".join(COUNT_VERBS) + ")?"
+    f"(?P<num>[一二两三四五六七八九十]{{1,3}})(?=[{COUNT_CLASSIFIERS}])")
+
+
+def arabic_counts(text: str) -> str:
+    """"建设两处" -> "建设2处", "至少建成一个" -> "至少建成1个": same length (masks pad), so every
+    offset still points into the text as written."""
+    def arabic(match: re.Match) -> str:
+        number = chinese_to_number(match.group("num").replace("两", "二"))
+        lead_is_verb = match.group("lead") in COUNT_VERBS and not match.group("verb")
+        if number is None or (number == 1 and lead_is_verb):
+            return match.group()
+        digits = str(int(number))
+        width = len(match.group("num"))
+        if len(digits) > width:
+            return match.group()
+        return match.group()[: match.start("num") - match.start()] + MASK * (width - len(digits)) + digits
+    return _CN_COUNT_RE.sub(arabic, text) if any(ch in text for ch in COUNT_CLASSIFIERS) else text
+
+
 def _make_clause(piece: str, start: int, sentence: str, period_no: int) -> Clause:
+    written = piece
+    piece = arabic_counts(piece)
+    if piece is not written:
+        clause = _make_clause_of(piece, start, sentence, period_no)
+        clause.text = written
+        return clause
+    return _make_clause_of(piece, start, sentence, period_no)
+
+
+def _make_clause_of(piece: str, start: int, sentence: str, period_no: int) -> Clause:
     if not _DIGIT_RE.search(piece) and "五”" not in piece and "五末" not in piece:   # most clauses: no year, no value, nothing to mask but notes
         masked = _BRACKET_RE.sub(lambda m: MASK * len(m.group()), piece)
         return Clause(piece, masked, piece, start, sentence, period_no)

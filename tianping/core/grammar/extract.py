@@ -61,7 +61,7 @@ def _read_clause(r: _Reading, clause: Clause) -> None:
     if clause.period_no != r.period_no:
         r.period_no, r.carried_years = clause.period_no, []
     if not r.directional and not clause.years and "全覆盖" not in clause.text and not any(
-            c.isdigit() for c in clause.text):
+            c.isdigit() for c in clause.masked):      # masked: counts in Chinese numerals are digits there
         _remember(r, clause, "", False)    # measure text: only numbers and 全覆盖 matter
         return
     groups = find_groups(clause.masked)

@@ -17,11 +17,11 @@ NUM = r"\d+(?:\.\d+)?"
 # rejected, because "3岁以下儿童" names a population, it is not a target.
 UNIT_WORDS = (
     "/10万活产", "/10万", "个百分点", "个千分点", "%", "‰",
-    "万人次", "万人", "人次", "人", "名", "个月", "周岁", "岁", "个", "所", "张", "家",
+    "万人次", "万人", "人次", "人", "名", "个月", "周岁", "岁", "个", "所", "张", "家", "处", "座",
     "小时", "倍", "年", "次", "项", "户", "本", "平方米", "万元", "元",
 )
 AGE_UNITS = {"岁", "周岁", "个月"}
-COUNT_UNITS = {"万人次", "万人", "人次", "人", "名", "个", "所", "张", "家", "小时", "倍", "年",
+COUNT_UNITS = {"万人次", "万人", "人次", "人", "名", "个", "所", "张", "家", "处", "座", "小时", "倍", "年",
                "次", "项", "户", "本", "平方米", "万元", "元"}
 RATE_UNITS = {"%", "‰", "1/10万", "1/10万活产", "个百分点", "个千分点"}
 
@@ -31,6 +31,13 @@ VALUE_RE = re.compile(
     rf"(?:(?P<fn>\d+)/(?P<fd>\d+)(?![\d.万])"
     rf"|(?P<v>{NUM})(?:(?:%|‰)?(?P<dash>[-~—–至])(?P<v2>{NUM}))?(?P<unit>{_UNIT_ALT})?)"
 )
+# A count in Chinese numerals that states a target: after a building verb ("建设两处", "新建三所")
+# or an explicit quantity ("至少建成一个", "不少于两名"). A bare "一个" after a verb is usually an
+# article ("建立一个…机制"), so 一 counts only after an operator word.
+COUNT_VERBS = ("建设", "新建", "建成", "创建", "打造", "培育", "建立", "设立", "建有", "配备", "配齐", "增加", "新增")
+COUNT_OPERATORS = ("至少", "不少于", "不低于", "最少")
+COUNT_CLASSIFIERS = "处所个家座名支批项次"
+
 # Words that may separate the values of a list: "2.8‰、3‰和4‰".
 LIST_SEP_RE = re.compile(r"^(?:、|，|和|及|与|或)$")
 

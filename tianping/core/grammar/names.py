@@ -101,7 +101,7 @@ def split_if_complete(name: str) -> list[str]:
 
 _RATE_VERBS = ("入学", "合格", "达标", "参保", "普及", "知晓", "覆盖", "检测", "筛查")
 _PEOPLE_UNITS = {"名", "人", "万人", "人次", "万人次"}
-_THING_UNITS = {"个", "家", "所", "张", "项", "户", "本"}
+_THING_UNITS = {"个", "家", "所", "张", "项", "户", "本", "处", "座"}
 _VERB_IN_PHRASE_RE = re.compile("配备|建立|建成|设立|开展|拥有|接受|参加|参与|实行|开设")
 
 

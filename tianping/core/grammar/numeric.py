@@ -85,6 +85,9 @@ def _standalone(masked: str, m: re.Match) -> bool:
     after = masked[m.end()] if m.end() < len(masked) else ""
     if before and (before.isascii() and before.isalnum() or before in "第./#"):
         return False
+    unit = m.groupdict().get("unit") or ""
+    if unit and not unit[-1].isascii():
+        return True      # "2处1000平方米": a Chinese unit ends the value whatever follows
     return not (after and after.isascii() and (after.isalnum() or after in "./"))
 
 
@@ -105,6 +108,8 @@ def _make_group(masked: str, members: list[re.Match], allow_unitless: bool) -> G
         built = _BUILT_RE.search(masked[:start])
         if built and (at_end or not built.group("noun")):
             pre_op = "="
+    if not (pre_op or change or post_op) and values[-1].upper is not None and values[-1].unit in COUNT_UNITS:
+        pre_op = "="     # a count stated as a range is a quantity set: "每年接受1-2项实用新技术培训"
     if not _is_target(values[-1], bool(pre_op or change), bool(post_op), at_end, allow_unitless):
         return None
     op = _combine(pre_op, post_op, masked[op_start:start], values[0])

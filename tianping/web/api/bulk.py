@@ -42,10 +42,12 @@ def parse_bulk(data) -> tuple[bool, list[RowIn], list[str]]:
             errors.append(f"{where}：indicator须为指标编号（整数）")
             continue
         sex, residence = item.get("sex") or "", item.get("residence") or ""
-        if sex not in SEXES:
-            errors.append(f"{where}：sex须为“”“女”或“男”，收到“{sex}”")
-        if residence not in RESIDENCES:
-            errors.append(f"{where}：residence须为“”“城镇”或“农村”，收到“{residence}”")
+        if not isinstance(sex, str) or sex not in SEXES:  # ["x"] or {} is a 400 with the row named, not a 500
+            errors.append(f"{where}：sex须为“”“女”或“男”，收到“{str(sex)[:20]}”")
+            sex = ""
+        if not isinstance(residence, str) or residence not in RESIDENCES:
+            errors.append(f"{where}：residence须为“”“城镇”或“农村”，收到“{str(residence)[:20]}”")
+            residence = ""
         texts = {}
         for key, limit in TEXTS.items():
             value = item.get(key) or ""
@@ -64,8 +66,8 @@ def parse_bulk(data) -> tuple[bool, list[RowIn], list[str]]:
                 errors.append(f"{where}：{key} {err}")
             numbers[key] = number
         version = item.get("version")
-        if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 0):
-            errors.append(f"{where}：version须为非负整数")
+        if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+            errors.append(f"{where}：version须为所依据的版本号（非负整数，新单元格为0），不可省略")
             version = None
         rows.append(RowIn(indicator, Cell(sex, texts["age"], residence), numbers.get("value"),
                           numbers.get("numerator"), numbers.get("denominator"), texts["note"], version,

@@ -90,8 +90,9 @@ class ObservationIn(serializers.Serializer):
     denominator = serializers.FloatField(allow_null=True, required=False, default=None)
     note = serializers.CharField(max_length=500, default="", allow_blank=True)
     unit = serializers.CharField(max_length=30, default="", allow_blank=True)
-    version = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                       help_text="Version the edit is based on (0 for a new cell); omitted: not checked.")
+    version = serializers.IntegerField(min_value=0,
+                                       help_text="Version the edit is based on (0 for a new cell); required: "
+                                                 "a write that does not name it is refused.")
 
 
 class BulkImportIn(serializers.Serializer):

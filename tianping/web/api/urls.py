@@ -2,15 +2,34 @@ from django.urls import path
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework import parsers, renderers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tianping.web.orgs import tokens
 
 from . import views
 
 app_name = "api"
 
 
-class TokenView(ObtainAuthToken):
+class TokenView(APIView):
+    """POST username and password → a new token (shown once; only its hash is kept) and its expiry."""
+
+    throttle_classes = ()
+    permission_classes = ()
+    authentication_classes = ()
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, parsers.JSONParser)
+    renderer_classes = (renderers.JSONRenderer,)
+    serializer_class = AuthTokenSerializer
     schema = AutoSchema()
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.serializer_class(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, key = tokens.issue(serializer.validated_data["user"])
+        return Response({"token": key, "expires": token.expires_at.isoformat()})
 
 
 @extend_schema(exclude=True)

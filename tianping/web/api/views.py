@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission
@@ -26,7 +26,10 @@ from tianping.web.collection.permissions import (
     READERS, can_edit, can_review, can_unlock, rounds_visible_to, submissions_visible_to,
 )
 from tianping.web.observations.models import Observation
-from tianping.web.orgs.permissions import PLAN_READERS, Role, scoped, user_has_role
+from tianping.web.orgs.permissions import (
+    PLAN_READERS, Role, is_third_party, scoped, third_party_may, user_has_role,
+)
+from tianping.web.orgs.tokens import HashedTokenAuthentication
 from tianping.web.plans.models import Indicator, Plan
 
 from . import serializers as s
@@ -38,6 +41,8 @@ def HasRole(*roles):
         message = "您的角色无权访问此接口"
 
         def has_permission(self, request, view):
+            if is_third_party(request.user):  # published reports and open data only, never the API's data
+                return third_party_may(getattr(request.resolver_match, "view_name", None))
             return user_has_role(request.user, *roles)
 
     return _HasRole
@@ -49,7 +54,7 @@ class Pages(LimitOffsetPagination):
 
 
 class Base:
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [HashedTokenAuthentication, SessionAuthentication]
     permission_classes = [HasRole(*PLAN_READERS)]
     schema = AutoSchema()
     pagination_class = Pages

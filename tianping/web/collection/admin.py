@@ -1,31 +1,33 @@
 from django.contrib import admin
 
+from tianping.web.readonly_admin import ReadOnlyAdmin
+
 from .models import Comment, Entry, EntryChange, ReportingRound, Submission
 
 
 @admin.register(ReportingRound)
-class ReportingRoundAdmin(admin.ModelAdmin):
+class ReportingRoundAdmin(ReadOnlyAdmin):
     list_display = ["region", "year", "opens_on", "deadline", "state"]
     list_filter = ["state", "year"]
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(ReadOnlyAdmin):
     list_display = ["round", "department", "state", "submitted_at", "accepted_at"]
     list_filter = ["state"]
 
 
 @admin.register(EntryChange)
-class EntryChangeAdmin(admin.ModelAdmin):
+class EntryChangeAdmin(ReadOnlyAdmin):
     list_display = ["entry", "user", "at", "channel", "version"]
     list_filter = ["channel"]
 
-    def has_change_permission(self, request, obj=None):
-        return False  # the audit trail is read-only
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+@admin.register(Entry)
+class EntryAdmin(ReadOnlyAdmin):
+    list_display = ["submission", "indicator", "sex", "age", "residence", "value", "version", "updated_by"]
 
 
-admin.site.register(Entry)
-admin.site.register(Comment)
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    list_display = ["submission", "kind", "author", "at"]

@@ -24,6 +24,7 @@ from tianping.core.validation import (
     ERROR, Cell, EntryValue, IndicatorRule, check_unit, compute_rate, cross_check, fmt, validate_indicator,
 )
 from tianping.web.observations.models import Observation
+from tianping.web.orgs.duties import separate
 from tianping.web.orgs.models import Department
 from tianping.web.plans.models import Indicator, Plan
 
@@ -51,7 +52,12 @@ def indicators_for(department: Department, region) -> "list[Indicator]":
     """The indicators a department reports for a region: confirmed plans, its responsibility."""
     return list(Indicator.objects.filter(plan__region=region, plan__status=Plan.Status.CONFIRMED,
                                          responsible_department=department)
-                .select_related("plan", "catalogue").order_by("plan__kind", "plan_id", "position", "pk"))
+                .select_related("plan", "catalogue").defer(*PLAN_TEXT_FIELDS)   # the plan's big JSON is not needed here
+                .order_by("plan__kind", "plan_id", "position", "pk"))
+
+
+# A plan's document-sized JSON columns, left out when indicators are listed with their plan.
+PLAN_TEXT_FIELDS = ("plan__sections", "plan__key_projects", "plan__parse_warnings")
 
 
 def age_groups(indicator: Indicator) -> list[str]:
@@ -249,7 +255,7 @@ def change_deadline(round_: ReportingRound, user, deadline, reason: str = "") ->
 @dataclass
 class RowIn:
     """A value to save, from any channel. ``version``: the entry version the edit was
-    based on (0 = a new cell; None = do not check, only for API clients that say so)."""
+    based on (0 = a new cell). None (not said) is refused: no channel may overwrite blindly."""
 
     indicator_id: int
     cell: Cell
@@ -386,7 +392,12 @@ def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: 
             summary.unchanged += 1
             continue
         base = entry.version if entry else 0
-        if row.version is not None and row.version != base:
+        if row.version is None:  # never last-write-wins: every channel names the version it read
+            where = f"{row.where}：" if row.where else ""
+            summary.errors.append(f"{where}{label}未注明所依据的版本（新单元格为0；Excel模板的隐藏版本列被清空或改动时，"
+                                  "请重新下载模板），未保存")
+            continue
+        if row.version != base:
             where = f"{row.where}：" if row.where else ""
             summary.conflicts.append({"indicator": ind.pk, "cell": row.cell.label, "your_version": row.version,
                                       "current_version": base, "current": old})
@@ -571,6 +582,9 @@ def accept(submission: Submission, user) -> Submission:
     sub = _locked(submission)
     if sub.state != Submission.State.SUBMITTED:
         raise WorkflowError(f"只有已提交的填报可以通过（当前：{sub.get_state_display()}）")
+    makers = [*sub.comments.filter(kind=Comment.Kind.SUBMIT).values_list("author", flat=True),
+              *EntryChange.objects.filter(entry__submission=sub).values_list("user", flat=True).distinct()]
+    duty_note = separate(user, makers, "填报或提交本单位数据的人与审核通过的人", WorkflowError)
     region, year = sub.round.region, sub.round.year
     observations = [Observation(indicator_id=e.indicator_id, region=region, year=year, sex=e.sex, age=e.age,
                                 residence=e.residence, value=e.value, numerator=e.numerator,
@@ -589,7 +603,7 @@ def accept(submission: Submission, user) -> Submission:
         sub.state = Submission.State.LOCKED
         sub.reopened = False
     sub.save()
-    Comment.objects.create(submission=sub, author=user, kind=Comment.Kind.ACCEPT, text="")
+    Comment.objects.create(submission=sub, author=user, kind=Comment.Kind.ACCEPT, text=duty_note)
     transaction.on_commit(lambda: signals.submission_accepted.send(sender=Submission, submission=sub, user=user))
     return sub
 

@@ -9,4 +9,6 @@ class MonitoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (submission accepted / round closed → assessment)
+        from . import notices, receivers  # noqa: F401  (submission accepted / round closed → assessment)
+
+        notices.connect()  # workflow events → notifications

@@ -199,7 +199,19 @@ class Attachment(models.Model):
 
 
 class Notification(models.Model):
+    class Kind(models.TextChoices):
+        WARNING = "warning", _("New or changed warnings")
+        RETURNED = "returned", _("Submission returned")
+        ACCEPTED = "accepted", _("Submission accepted")
+        TO_REVIEW = "to_review", _("Submission waiting for review")
+        RESUBMITTED = "resubmitted", _("Returned submission submitted again")
+        TO_APPROVE = "to_approve", _("Report waiting for approval")
+        APPROVED = "approved", _("Report approved, ready to publish")
+        PUBLISHED = "published", _("Report published")
+        DEADLINE = "deadline", _("Reporting deadline near")
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, blank=True, default="")
     text = models.TextField(_("text"))
     url = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -216,3 +228,15 @@ class DataStamp(models.Model):
 
     region_code = models.CharField(max_length=6, unique=True)
     version = models.PositiveBigIntegerField(default=0)
+
+
+class NotificationPreference(models.Model):
+    """What a user wants to be told, per kind of event: in the app and by e-mail (both on by default)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preference")
+    app_off = models.JSONField(_("kinds not shown in the app"), default=list, blank=True)
+    email_off = models.JSONField(_("kinds not sent by e-mail"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")

@@ -18,8 +18,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
@@ -313,15 +311,10 @@ def _warning_counts(plan, region) -> dict:
 # ------------------------------------------------------------------ notifications
 
 def notify(users, text: str, url: str = "") -> None:
-    users = [u for u in users if u.is_active]
-    Notification.objects.bulk_create([Notification(user=u, text=text, url=url) for u in users])
-    if getattr(settings, "TIANPING_EMAIL_NOTIFICATIONS", False) or settings.EMAIL_HOST != "localhost":
-        for user in users:
-            if user.email:
-                try:
-                    send_mail("天平：" + text[:60], f"{text}\n{url}", None, [user.email])
-                except OSError:  # a mail server that is down must not lose the in-app notice
-                    log.exception("e-mail to %s failed", user.email)
+    """Warning notices: in the app and by e-mail, as each user chose (notices.send)."""
+    from .notices import send
+
+    send(Notification.Kind.WARNING, users, text, url)
 
 
 def notify_new_warnings(plan: Plan, region: Region, warnings: list[Warning]) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import notice_views, views
 
 app_name = "monitoring"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("regions/", views.regions, name="regions"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/settings/", notice_views.notification_settings, name="notification_settings"),
 ]

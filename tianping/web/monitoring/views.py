@@ -27,7 +27,7 @@ from .cache import cached_page
 from .forms import AcknowledgeForm, CloseForm, JudgementForm
 from .models import AssessmentRun, Notification, QualitativeJudgement, Result, Warning, WarningEvent
 
-READERS = (Role.OFFICE, Role.STATISTICS, Role.EVALUATION, Role.LEADERSHIP, Role.READONLY)
+READERS = (Role.OFFICE, Role.STATISTICS, Role.EVALUATION, Role.LEADERSHIP)  # third parties: published reports only
 WARNING_READERS = (*READERS, Role.REPORTER)
 HANDLERS = (Role.REPORTER, Role.OFFICE)
 CLOSERS = (Role.OFFICE,)

@@ -16,8 +16,10 @@ from . import history
 @role_required(*PLAN_READERS)
 def indicator_data(request, pk):
     """Every stored value of one indicator, synthetic rows marked as such."""
-    indicator = get_scoped_or_404(Indicator.objects.select_related("plan__region", "responsible_department"),
-                                  request.user, region_field="plan__region", pk=pk)
+    indicators = Indicator.objects.select_related("plan__region", "responsible_department")
+    if request.user.role == Role.REPORTER and not request.user.is_superuser:  # as the API: own department only
+        indicators = indicators.filter(responsible_department_id=request.user.department_id)
+    indicator = get_scoped_or_404(indicators, request.user, region_field="plan__region", pk=pk)
     observations = indicator.observations.select_related("region").order_by("region__code", "year", "sex", "age",
                                                                            "residence")
     return render(request, "observations/indicator_data.html", {

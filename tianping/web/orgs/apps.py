@@ -6,3 +6,6 @@ class OrgsConfig(AppConfig):
     name = "tianping.web.orgs"
     label = "orgs"
     verbose_name = _("Organisations and accounts")
+
+    def ready(self):
+        from . import tokens  # noqa: F401  (logout revokes the user's API tokens)

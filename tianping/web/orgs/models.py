@@ -106,3 +106,36 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles
+
+
+class ApiToken(models.Model):
+    """An API token. Only its SHA-256 is stored (a backup or a database reader learns nothing it
+    could use); it expires, and it dies with a password change (the user's session hash is part
+    of it) and with logout (tianping.web.orgs.tokens)."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)
+    prefix = models.CharField(_("first characters"), max_length=8)
+    credential = models.CharField(_("password fingerprint"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "expires_at"], name="apitoken_user_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's recent passwords (orgs.passwords.HistoryValidator refuses reuse)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    encoded = models.CharField(max_length=255)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("password history")
+        verbose_name_plural = _("password history")

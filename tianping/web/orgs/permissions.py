@@ -24,8 +24,26 @@ Role = User.Role
 
 # Roles that run a plan's framework: import, review, confirm, assign departments.
 PLAN_MANAGERS = (Role.OFFICE,)
-# Roles that may read plans and frameworks of their region.
-PLAN_READERS = (Role.OFFICE, Role.STATISTICS, Role.EVALUATION, Role.LEADERSHIP, Role.READONLY, Role.REPORTER)
+# Roles that may read plans and frameworks of their region (third parties see published reports only).
+PLAN_READERS = (Role.OFFICE, Role.STATISTICS, Role.EVALUATION, Role.LEADERSHIP, Role.REPORTER)
+
+# The read-only role (第三方评估) sees published reports and their open data, nothing else
+# (DESIGN.md). Enforced for every URL by ThirdPartyScopeMiddleware and for the API by HasRole,
+# so a page added later is closed to third parties unless it is named here.
+THIRD_PARTY_URLS = frozenset({
+    "home", "login", "logout", "password_change", "password_change_done", "set_language",
+    "publishing:reports", "publishing:report", "publishing:file", "publishing:job",
+    "publishing:public", "publishing:public_report", "publishing:public_file", "publishing:public_data",
+    "api:token", "api:schema",
+})
+
+
+def is_third_party(user) -> bool:
+    return user.is_authenticated and not user.is_superuser and user.role == Role.READONLY
+
+
+def third_party_may(view_name: str | None) -> bool:
+    return view_name in THIRD_PARTY_URLS
 
 
 def user_has_role(user, *roles: str) -> bool:

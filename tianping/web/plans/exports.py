@@ -76,28 +76,62 @@ def to_xlsx(title: str, header: list[str], rows: list[list[str]]) -> bytes:
     return out.getvalue()
 
 
+A4_LANDSCAPE_MM = (297, 210)
+MARGIN_MM = 15
+
+
+def column_widths(header: list[str], rows: list[list[str]], total: float) -> list[float]:
+    """Widths (same unit as ``total``) that follow how much each column holds: its typical
+    text length, capped (long text wraps), with a floor so the header fits on two lines."""
+    weights = []
+    for i, name in enumerate(header):
+        lengths = sorted(len(r[i]) for r in rows if i < len(r)) or [0]
+        # the 90th percentile, not one long outlier; but a short word ("1/10万") should not wrap
+        typical = max(lengths[int(0.9 * (len(lengths) - 1))], min(lengths[-1], 6))
+        weights.append(max(2.5, min(typical, 30) + 1, len(name) + 1))  # +1: a cell's padding
+    scale = total / sum(weights)
+    return [w * scale for w in weights]
+
+
 def to_docx(title: str, header: list[str], rows: list[list[str]]) -> bytes:
+    """An A4 landscape table (the paper Chinese offices print on), 9-point 宋体, the header
+    row repeated on every page, column widths following their content."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
 
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
+    section.page_width, section.page_height = Mm(A4_LANDSCAPE_MM[0]), Mm(A4_LANDSCAPE_MM[1])
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(MARGIN_MM))
     style = doc.styles["Normal"]
     style.font.name = "宋体"
+    style.font.size = Pt(9 if len(header) > 6 else 10.5)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
     doc.add_heading(title, level=1)
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header):
+    table.autofit = False
+    widths = [Mm(w) for w in column_widths(header, rows, A4_LANDSCAPE_MM[0] - 2 * MARGIN_MM)]
+    head = table.rows[0]
+    flag = OxmlElement("w:tblHeader")   # repeat the header row on every page
+    flag.set(qn("w:val"), "true")
+    head._tr.get_or_add_trPr().append(flag)
+    for cell, text in zip(head.cells, header):
         cell.text = text
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for row in rows:
         for cell, text in zip(table.add_row().cells, row):
             cell.text = text
+    for column, width in zip(table.columns, widths):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -11,6 +11,8 @@ class ImportForm(forms.Form):
     document = forms.FileField(label=_("Plan document (.txt, .docx, .doc, .wps or .pdf)"))
     region = forms.ModelChoiceField(label=_("Region of the plan"), queryset=None, required=False,
                                     empty_label=_("Tell from the plan's title"))
+    other_region_ok = forms.BooleanField(label=_("Confirm that the plan applies to the chosen region although its "
+                                               "title names another"), required=False)
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,8 +46,27 @@ class IndicatorForm(forms.ModelForm):
         self.fields["proxy_for"].queryset = plan.indicators.exclude(pk=self.instance.pk)
 
 
+# Operators whose target is a number (increase/decrease are directional, qualitative is judged).
+VALUELESS_OPS = ("increase", "decrease", "qualitative")
+
+
+class TargetForm(forms.ModelForm):
+    def clean(self):
+        """A "≤"/"≥"/"=" … target the office edits or adds needs its number (a range both);
+        a parsed target left as it was (e.g. "不低于本级女党员比例") is kept as read."""
+        data = super().clean()
+        if not self.has_changed() or data.get("DELETE"):
+            return data
+        op = data.get("op")
+        if op and op not in VALUELESS_OPS and data.get("value") is None:
+            self.add_error("value", _("A “%(op)s” target needs a value.") % {"op": dict(Target.OP_CHOICES).get(op, op)})
+        if op == "range" and data.get("upper") is None:
+            self.add_error("upper", _("A range needs its upper value."))
+        return data
+
+
 TargetFormSet = inlineformset_factory(
-    Indicator, Target, extra=1, can_delete=True,
+    Indicator, Target, form=TargetForm, extra=1, can_delete=True,
     fields=["year", "op", "value", "upper", "unit", "base_year", "tolerance", "kind"],
 )
 

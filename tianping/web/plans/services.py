@@ -38,12 +38,18 @@ def check_upload(name: str, size: int) -> None:
         )
 
 
+# OCR takes 3-4 s of CPU per page: a scan read within the upload request must finish well
+# inside gunicorn's 60 s timeout on two cores (`tianping plan parse FILE` reads up to 80 pages).
+OCR_UPLOAD_MAX_PAGES = 20
+
+
 def parse_upload(name: str, data: bytes) -> list[core.Plan]:
     from tianping.core.readers import parse_document
 
     check_upload(name, len(data))
     try:
-        return parse_document(Path(name).name, data=data, max_bytes=settings.UPLOAD_MAX_BYTES)
+        return parse_document(Path(name).name, data=data, max_bytes=settings.UPLOAD_MAX_BYTES,
+                              ocr_max_pages=getattr(settings, "OCR_UPLOAD_MAX_PAGES", OCR_UPLOAD_MAX_PAGES))
     except TianpingError:
         raise
     except Exception as exc:  # a parser bug must not become a 500 page for the office
@@ -53,16 +59,44 @@ def parse_upload(name: str, data: bytes) -> list[core.Plan]:
 
 
 @transaction.atomic
-def import_plans(core_plans: list[core.Plan], region=None, user=None, candidates=None) -> list[Plan]:
+def import_plans(core_plans: list[core.Plan], region=None, user=None, candidates=None,
+                 other_region_ok: bool = False) -> list[Plan]:
     """Store every parsed plan as a draft, all or nothing. Without ``region`` each plan's
     region is told from its title among ``candidates``. A draft for the same region
-    and kind as a confirmed plan becomes its revision."""
+    and kind as a confirmed plan becomes its revision. A plan whose title names another
+    region than ``region`` is refused unless ``other_region_ok`` (the office chose so)."""
+    if region is not None and not other_region_ok:
+        for core_plan in core_plans:
+            named = named_region(core_plan)
+            other = (core_plan.region_code != region.code) if core_plan.region_code else (
+                named and not _same_region(named, region))
+            if other:
+                raise DocumentError(
+                    f"规划“{core_plan.title}”写明的地区是“{named}”，不是{region.full_name}；"
+                    f"不能作为{region.name}的规划（或其修订版）导入。如确属本地区，请勾选“确认该规划适用于所选地区”后重新上传",
+                    Location(file=core_plan.source_file))
     from tianping.core.catalogue import link_plan
 
     for core_plan in core_plans:   # units and fraction targets read as the catalogue says, before storing
         link_plan(core_plan, fix_targets=True)
     return [store_plan(core_plan, region or _region_from_title(core_plan, candidates), user)
             for core_plan in core_plans]
+
+
+def named_region(core_plan: core.Plan) -> str:
+    """The region the plan itself names (parser metadata, else the title's most specific region)."""
+    if core_plan.region:
+        return core_plan.region
+    from tianping.web.orgs.models import Region
+
+    found = guess_region(core_plan, Region.objects.all())
+    return found.name if found else ""
+
+
+def _same_region(named: str, region) -> bool:
+    """Whether the name the plan gives is this region (大连市西岗区 / 西岗区) — not a sibling or a parent."""
+    full = region.full_name
+    return named in (region.name, full) or (named.endswith(region.name) and full.endswith(named))
 
 
 LEVEL_ORDER = {"district": 0, "city": 1, "province": 2}

@@ -45,7 +45,8 @@ def plan_import(request):
         upload = form.cleaned_data["document"]
         try:
             core_plans = services.parse_upload(upload.name, upload.read())
-            plans = services.import_plans(core_plans, form.cleaned_data["region"], request.user, candidates=regions)
+            plans = services.import_plans(core_plans, form.cleaned_data["region"], request.user, candidates=regions,
+                                          other_region_ok=form.cleaned_data["other_region_ok"])
         except TianpingError as err:
             error = str(err)
         else:

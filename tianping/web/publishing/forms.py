@@ -30,6 +30,7 @@ class SectionsForm(forms.Form):
 class StepForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
+    confirm_incomplete = forms.BooleanField(label=_("Publish although the data are incomplete"), required=False)
 
 
 class SelfEvaluationForm(forms.ModelForm):

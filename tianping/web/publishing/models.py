@@ -157,6 +157,10 @@ class GenerationJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set every few seconds by the worker running the job; a running job whose heartbeat stops
+    # belongs to a dead worker and is queued again (publishing.tasks.requeue_stale_jobs).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=80, blank=True)  # host:pid of the worker running it
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -33,7 +33,9 @@ from django.utils import timezone
 
 from tianping.web.monitoring import services as monitoring
 from tianping.web.monitoring.models import QualitativeJudgement
+from tianping.web.orgs.duties import separate
 
+from . import heartbeat
 from .models import (Approval, DepartmentSelfEvaluation, GenerationJob, ImmutableReport, Report, ReportFile,
                      reports_dir)
 
@@ -103,6 +105,7 @@ def gather(report: Report) -> dict:
     judged = {by_pk[j.indicator_id]: f"评估组评定为“{j.verdict}”。{j.evidence.strip()}"
               for j in QualitativeJudgement.objects.filter(indicator__plan=plan, region=region)
               if j.indicator_id in by_pk}
+    expected, reported = departments_due(plan, region, report.year, keys)
     self_evaluations = DepartmentSelfEvaluation.objects.filter(
         plan=plan, region=region, year=report.year, state=DepartmentSelfEvaluation.State.SUBMITTED
     ).select_related("department").order_by("department__name")
@@ -121,8 +124,26 @@ def gather(report: Report) -> dict:
         "judgements": records(judgements),
         "inputs": {"judgements": judged,
                    "department_reports": {s.department.name: s.summary() for s in self_evaluations},
-                   "problems": report.problems.strip(), "recommendations": report.recommendations.strip()},
+                   "problems": report.problems.strip(), "recommendations": report.recommendations.strip(),
+                   "responsible": {key: ind.responsible_department.name for key, ind in keys.items()
+                                   if ind.responsible_department_id},
+                   "departments_expected": expected, "departments_reported": reported},
     }
+
+
+def departments_due(plan, region, year: int, keys) -> tuple[list[str], list[str]]:
+    """(departments responsible for the plan's indicators, … that have submitted for ``year``),
+    when a reporting round for that year exists; ([], []) otherwise (data came another way)."""
+    from tianping.web.collection.models import ReportingRound, Submission
+
+    round_ = ReportingRound.objects.filter(region=region, year=year).first()
+    if round_ is None:
+        return [], []
+    expected = sorted({ind.responsible_department.name for ind in keys.values() if ind.responsible_department_id})
+    done = (Submission.State.SUBMITTED, Submission.State.ACCEPTED, Submission.State.LOCKED)
+    reported = sorted(set(round_.submissions.filter(state__in=done).values_list("department__name", flat=True))
+                      & set(expected))
+    return expected, reported
 
 
 def core_plan(snapshot: dict):
@@ -155,8 +176,11 @@ def observations_of(snapshot: dict) -> pd.DataFrame:
 
 def draft(snapshot: dict, progress=None):
     """(document, assessment) drafted from a snapshot by tianping.reports."""
+    from dataclasses import fields
+
     from tianping.reports import EvaluationInputs, build_report
-    from tianping.reports.document import Heading, PageBreak, Paragraph
+
+    EVALUATION_FIELDS = {f.name for f in fields(EvaluationInputs)}
 
     kind = snapshot["report"]["kind"]
     if kind not in BUILDABLE:
@@ -165,22 +189,12 @@ def draft(snapshot: dict, progress=None):
     region = snapshot["region"]["name"]
     inputs = snapshot["inputs"]
     options = {"region": region, "plan": core_plan(snapshot), "synthetic": snapshot["synthetic"]}
+    inputs = EvaluationInputs(**{k: v for k, v in inputs.items() if k in EVALUATION_FIELDS})
     if kind == Report.Kind.ANNUAL:
         document = build_report("annual", assessment, year=snapshot["report"]["year"],
-                                observations=observations_of(snapshot), progress=progress, **options)
-        extra = [(title, inputs[key]) for title, key in (("存在的主要问题", "problems"),
-                                                         ("下一步工作建议", "recommendations")) if inputs[key]]
-        if extra:   # the office's sections go before the appendix
-            at = max((i for i, b in enumerate(document.blocks) if isinstance(b, PageBreak)),
-                     default=len(document.blocks))
-            blocks = []
-            numbers = "四五六七八"
-            for n, (title, text) in enumerate(extra):
-                blocks.append(Heading(f"{numbers[n]}、{title}", 1))
-                blocks += [Paragraph(p.strip(), editable=True) for p in text.splitlines() if p.strip()]
-            document.blocks[at:at] = blocks
+                                observations=observations_of(snapshot), progress=progress, inputs=inputs, **options)
     else:
-        document = build_report(kind, assessment, inputs=EvaluationInputs(**inputs), **options)
+        document = build_report(kind, assessment, inputs=inputs, observations=observations_of(snapshot), **options)
     return document, assessment
 
 
@@ -197,7 +211,7 @@ def reproduce(report: Report, fmt: str, out) -> None:
 
     if not report.snapshot:
         raise WorkflowError("报告尚未生成，没有数据快照")
-    inputs = {k: v for k, v in report.snapshot.items() if k != "results"}
+    inputs = {k: v for k, v in report.snapshot.items() if k not in ("results", "completeness")}
     document, _ = draft(inputs)
     render(document, fmt, out)
 
@@ -207,7 +221,7 @@ def data_changed(report: Report) -> bool:
     if not report.snapshot:
         return False
     now = gather(report)
-    then = {k: v for k, v in report.snapshot.items() if k != "results"}
+    then = {k: v for k, v in report.snapshot.items() if k not in ("results", "completeness")}
     return canonical(now) != canonical(then)
 
 
@@ -253,15 +267,23 @@ def run_job(job_id: int, last_attempt: bool = True) -> None:
     and renamed only when all are complete; the report, its files and the job change in
     one transaction. On failure the job says so (and is retried by the worker unless this
     was the last attempt); the report keeps its previous files."""
+
+    # Claim the job: only a queued (or failed, run again) job starts, so a job queued twice (a
+    # re-queue racing a slow worker, two workers on one Redis queue) runs once.
+    now = timezone.now()
+    claimable = [GenerationJob.State.QUEUED, GenerationJob.State.FAILED]
+    if not GenerationJob.objects.filter(pk=job_id, state__in=claimable).update(
+            state=GenerationJob.State.RUNNING, attempts=F("attempts") + 1, started_at=now, heartbeat_at=now,
+            worker=heartbeat.WORKER, error="", progress=1, message="正在汇总数据"):
+        return
+    with heartbeat.beating(job_id):
+        _run_claimed(job_id, last_attempt)
+
+
+def _run_claimed(job_id: int, last_attempt: bool) -> None:
     from tianping.reports import render
 
     job = GenerationJob.objects.select_related("report__plan", "report__region").get(pk=job_id)
-    if job.state == GenerationJob.State.DONE:
-        return
-    GenerationJob.objects.filter(pk=job_id).update(state=GenerationJob.State.RUNNING, attempts=F("attempts") + 1,
-                                                   started_at=timezone.now(), error="", progress=1,
-                                                   message="正在汇总数据")
-    job.refresh_from_db()
     report = job.report
     progress = _progress(job_id)
     folder = reports_dir() / str(report.pk)
@@ -273,6 +295,7 @@ def run_job(job_id: int, last_attempt: bool = True) -> None:
         progress(5, "正在评估")
         document, assessment = draft(snapshot, progress=lambda f, m: progress(5 + 55 * f, m))
         snapshot["results"] = results_table(assessment)
+        snapshot["completeness"] = document.completeness
         folder.mkdir(parents=True, exist_ok=True)
         stamp = f"{report.kind}-{report.pk}-{job.pk}-{job.attempts}"
         finals = {}
@@ -355,17 +378,33 @@ def _check_files(report: Report) -> None:
             raise WorkflowError(f"{f.format}文件缺失或已被改动，请重新生成")
 
 
+def _authors(report: Report) -> list:
+    """Who wrote the report: its creator and everyone who edited its text."""
+    return [report.created_by_id, *report.approvals.filter(step=Approval.Step.EDITED).values_list("user", flat=True)]
+
+
+def _duty_note(report: Report, user, step: str) -> str:
+    """Four eyes: an author may not review or approve, the reviewer may not approve."""
+    if step == Approval.Step.REVIEWED:
+        return separate(user, _authors(report), "报告的起草人与审核人", WorkflowError)
+    if step == Approval.Step.APPROVED:
+        reviewer = report.approvals.filter(step=Approval.Step.REVIEWED).order_by("-at", "-pk").values_list("user", flat=True)[:1]
+        return separate(user, [*_authors(report), *reviewer], "报告的起草人或审核人与批准人", WorkflowError)
+    return ""
+
+
 def _step(report: Report, user, comment: str, need: str, to: str, step: str) -> Report:
     with transaction.atomic():
         report = _locked(report)
         if report.state != need:
             raise WorkflowError("报告状态已变化，请刷新页面")
         _check_files(report)
+        note = _duty_note(report, user, step)
         report.state = to
         if to == Report.State.PUBLISHED:
             report.published_at = timezone.now()
         report.save()
-        Approval.objects.create(report=report, step=step, user=user, comment=comment)
+        Approval.objects.create(report=report, step=step, user=user, comment=f"{note}{comment}")
     return report
 
 
@@ -377,7 +416,20 @@ def approve(report, user, comment=""):
     return _step(report, user, comment, Report.State.REVIEWED, Report.State.APPROVED, Approval.Step.APPROVED)
 
 
-def publish(report, user, comment=""):
+def missing_data(report: Report) -> list[str]:
+    """What the report's data lack, as its first page says (from the generated snapshot)."""
+    completeness = (report.snapshot or {}).get("completeness") or {}
+    return list(completeness.get("problems") or [])
+
+
+def publish(report, user, comment="", confirm_incomplete: bool = False):
+    """Publish; a report whose data are incomplete needs ``confirm_incomplete``, and the
+    publication record names what was missing."""
+    missing = missing_data(report)
+    if missing and not confirm_incomplete:
+        raise WorkflowError("报告数据不完整：" + "；".join(missing) + "。请确认后再发布。")
+    if missing:
+        comment = (comment + "\n" if comment else "") + "确认在数据不完整的情况下发布：" + "；".join(missing)
     return _step(report, user, comment, Report.State.APPROVED, Report.State.PUBLISHED, Approval.Step.PUBLISHED)
 
 

@@ -83,6 +83,7 @@ def report_detail(request, pk):
         "job": report.jobs.first(), "can_edit": can_edit, "actions": actions, "step_form": StepForm(),
         "sections": SectionsForm(initial={"problems": report.problems, "recommendations": report.recommendations}),
         "data_changed": report.state != Report.State.PUBLISHED and services.data_changed(report),
+        "missing_data": services.missing_data(report),
     })
 
 
@@ -144,9 +145,11 @@ def report_step(request, pk, action):
         raise PermissionDenied(_("Your role does not allow this step."))
     report = _report(request, pk)
     form = StepForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    valid = form.is_valid()
+    comment = form.cleaned_data["comment"] if valid else ""
+    options = {"confirm_incomplete": valid and form.cleaned_data["confirm_incomplete"]} if action == "publish" else {}
     try:
-        step(report, request.user, comment)
+        step(report, request.user, comment, **options)
     except ImmutableReport as err:
         raise PermissionDenied(str(err)) from None
     except services.WorkflowError as err:

@@ -1,0 +1,33 @@
+"""Django admin for records whose changes must leave an audit trail.
+
+Reported values, submissions, the review conversation, the plan framework, warnings and
+assessments change only through Tianping's own pages and API, which check the version,
+record who changed what (old and new) and follow the workflow. In the admin an administrator
+may look at them (to answer a question), never add, change or delete them: an admin edit
+would change a value with its version and history untouched (outside review, finding 3)."""
+
+from django.contrib import admin
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
