@@ -29,26 +29,36 @@ def test_worked_check_maternal_mortality():
     assert (row.base_year, row.base_value, row.latest_year, row.latest_value, row.goal_value) == (2020, 12.0, 2023, 10.5, 9.0)
     assert row.cagr_observed == pytest.approx((10.5 / 12) ** (1 / 3) - 1)
     assert row.cagr_required == pytest.approx((9 / 12) ** (1 / 5) - 1)
-    assert result.loc[2025, "progress_label"] == "moderate_progress"
-    assert result.loc[2030, "progress_label"] == "substantial_progress"
+    # the label follows the status (one model decides both; Open SDG's ratio is kept beside it)
+    assert result.loc[2025, "progress_label"] == "limited_progress"
+    assert result.loc[2030, "progress_label"] == "moderate_progress"
 
 
 def test_worked_check_sentence_and_two_point_projection():
     result = assess(mmr({2020: 12.0, 2023: 10.5}), MMR_TARGETS).results.set_index("milestone")
-    assert result.loc[2025, "trend_method"] == "cagr"
-    assert result.loc[2025, "projected"] == pytest.approx(10.5 * (10.5 / 12) ** (2 / 3))
-    assert result.loc[2025, "status"] == "需加快"
-    assert result.loc[2030, "status"] == "预计达标"
+    assert result.loc[2025, "trend_method"] == "log"
+    # log scale, two points: log-linear slope, one year of damping (0.9) to 2025 → 0.9 + 0.81 steps
+    slope = np.log(10.5 / 12) / 3
+    assert result.loc[2025, "projected"] == pytest.approx(10.5 * np.exp(slope * 1.71))
+    # two points get an interval too (prior spread, t with prior_df degrees of freedom)
+    assert result.loc[2025, "projected_low"] < result.loc[2025, "projected"] < result.loc[2025, "projected_high"]
+    # fitted pace 58 % of what 2025 needs: 进展缓慢; 2030 P(attain) 29 %: between 20 % and 80 %
+    assert result.loc[2025, "status"] == "进展缓慢"
+    assert result.loc[2030, "status"] == "尚难判断"
     assert result.loc[2025, "sentence"] == (
-        "孕产妇死亡率2023年为10.5/10万，按趋势预计2025年为9.6，高于'9/10万以下'的目标，需加快进度。")
+        "孕产妇死亡率2023年为10.5/10万，较2020年的12/10万进展缓慢，按趋势的进展速度为所需速度的58%，"
+        "难以实现2025年'9/10万以下'的目标。")
+    assert result.loc[2030, "sentence"] == (
+        "孕产妇死亡率2023年为10.5/10万，按趋势预计2030年为8.5（7.1–10.2），达标概率约29%，"
+        "能否实现'8/10万以下'的目标尚难判断。")
 
 
 def test_sentence_with_a_projection_interval():
     four = mmr({2020: 12.0, 2021: 11.2, 2022: 11.1, 2023: 10.5})
-    row = assess(four, MMR_TARGETS).results.set_index("milestone").loc[2025]
+    row = assess(four, MMR_TARGETS).results.set_index("milestone").loc[2030]
     low, high = row.projected_low, row.projected_high
     assert low < row.projected < high
-    assert row.sentence.startswith("孕产妇死亡率2023年为10.5/10万，按趋势预计2025年为")
+    assert row.sentence.startswith("孕产妇死亡率2023年为10.5/10万，按趋势预计2030年为")
     assert f"（{low:.1f}–{high:.1f}）".replace(".0–", "–").replace(".0）", "）") in row.sentence
 
 

@@ -22,24 +22,31 @@ def row(counts, config=None):
 
 
 def test_a_lucky_zero_year_does_not_attain_the_target():
-    # 2024 alone: 0 deaths → 0/10万 ≤ 12; pooled 2022–2024: 2 deaths / 9,100 births = 21.98/10万 > 12
+    # 2024 alone: 0 deaths → 0/10万 ≤ 12; pooled 2020–2024: 3 deaths / 15,100 births = 19.9/10万,
+    # exact 95 % interval 4.1–58.1/10万 contains 12: not enough evidence either way
     counts = {2020: (1, 3000), 2021: (0, 3000), 2022: (1, 3100), 2023: (1, 3000), 2024: (0, 3000)}
     r = row(counts)
     assert r["latest_value"] == 0.0
-    assert r["pooled_years"] == 3 and r["pooled_events"] == 2
-    assert r["pooled_value"] == pytest.approx(2 / 9100 * 1e5)
-    assert not r["attained"] and r["status"] != "已达标"
-    assert "按近3年合计2例计算为22/10万" in r["sentence"]
+    assert r["pooled_years"] == 5 and r["pooled_events"] == 3
+    assert r["pooled_value"] == pytest.approx(3 / 15100 * 1e5)
+    assert r["status"] == "例数过少" and pd.isna(r["attained"])
+    assert "共3例，合计19.9/10万，95%区间4.1–58.1/10万" in r["sentence"]
     # pooling off: the single zero year counts as attained, as before
-    assert row(counts, AssessConfig(pool_years=1))["status"] == "已达标"
+    assert row(counts, AssessConfig(pool_years=0))["status"] == "已达标"
 
 
-def test_one_death_after_two_clean_years_does_not_unmake_it():
-    # 2024 alone: 1 death / 3,000 = 33.3/10万 > 12; pooled 1 / 9,000 = 11.1/10万 ≤ 12
+def test_one_death_after_clean_years_does_not_unmake_it():
+    # 2024 alone: 1 death / 3,000 = 33.3/10万 > 12; pooled 2 / 12,000: interval 2–93/10万 → no verdict
     r = row({2020: (1, 3000), 2022: (0, 3000), 2023: (0, 3000), 2024: (1, 3000)})
     assert r["latest_value"] == pytest.approx(33.33, abs=0.01)
-    assert r["pooled_value"] == pytest.approx(1 / 9000 * 1e5) and r["pooled_years"] == 3
-    assert bool(r["attained"]) and r["status"] == "已达标"
+    assert r["pooled_value"] == pytest.approx(2 / 12000 * 1e5) and r["pooled_years"] == 4
+    assert r["status"] == "例数过少"
+
+
+def test_a_large_population_below_the_target_is_attained_on_its_interval():
+    # 60,000 births a year, 4 deaths a year: 20 / 300,000 = 6.7/10万, interval 4.1–10.3 ... ≤ 12
+    r = row({y: (4, 60000) for y in range(2020, 2025)})
+    assert r["pooled_high"] < 12 and r["status"] == "已达标"
 
 
 def test_enough_events_keep_the_single_year():

@@ -142,7 +142,7 @@ def test_evaluation_rate_is_cores_one_rule():
 
 
 def test_annual_sentence_names_the_pooled_rate_of_a_rare_event():
-    """A district of ~3,000 births: 0 deaths in 2024, 2 in 2022–2024 (test_assess_rare_events)."""
+    """A district of ~3,000 births: 0 deaths in 2024, 3 in 2020–2024 (test_assess_rare_events)."""
     from test_assess_rare_events import TARGET, mmr
 
     counts = {2020: (1, 3000), 2021: (0, 3000), 2022: (1, 3100), 2023: (1, 3000), 2024: (0, 3000)}
@@ -150,9 +150,9 @@ def test_annual_sentence_names_the_pooled_rate_of_a_rare_event():
     result = assess(obs, TARGET, year=2024)
     report = build_annual(result.results, region="甲区", year=2024, observations=obs)
     sentence = next(b for b in report.blocks if isinstance(b, Paragraph) and b.text.startswith("2024年，全区孕产妇死亡率"))
-    assert "例数较少，按近3年合计2例计算为22/10万，" in sentence.text
+    assert "例数较少，按近5年合计3例计算为19.9/10万，" in sentence.text
     pooled = {f.field: f.value for f in sentence.facts if f.field.startswith("pooled")}
-    assert pooled == {"pooled_years": 3.0, "pooled_events": 2.0, "pooled_value": pytest.approx(2 / 9100 * 1e5)}
+    assert pooled == {"pooled_years": 5.0, "pooled_events": 3.0, "pooled_value": pytest.approx(3 / 15100 * 1e5)}
 
 
 def test_evaluation_gap_of_a_rare_event_is_to_the_pooled_rate():
@@ -161,6 +161,27 @@ def test_evaluation_gap_of_a_rare_event_is_to_the_pooled_rate():
     counts = {2020: (1, 3000), 2021: (0, 3000), 2022: (1, 3100), 2023: (1, 3000), 2024: (0, 3000)}
     result = assess(mmr(counts), TARGET, year=2024)
     report = build_evaluation(result.results, stage="midterm", region="甲区", observations=mmr(counts))
-    # 21.98 → 22/10万 against ≤ 12/10万: the gap is 10, not the 12 a single zero year would show
+    # 3 deaths in 15,100 births (19.9/10万, exact 95 % interval 4.1–58.1) against ≤ 12/10万: the
+    # interval holds the target, so no verdict and no gap (issue 13) — not the 12 a zero year shows
     row = next(r for r in table_titled(report, "主要指标实现情况").rows if r[0] == "孕产妇死亡率")
-    assert "10个十万分点" in row
+    assert row[5] == "例数过少" and row[4] == "—"
+
+
+def test_new_engine_statuses_slot_in_and_counts_add_up():
+    """Statuses the engine is gaining (已实现/未实现 at a passed milestone, 未达标 on a single
+    value, 尚难判断, 例数过少) are read through the one mapping: every indicator is counted once."""
+    frame = pd.DataFrame([
+        row("甲率", "妇女与健康", "%", ">=", 95, 2025, "已实现", 96.0, 2025),
+        row("乙率", "妇女与健康", "%", ">=", 95, 2025, "未实现", 90.0, 2025),
+        row("丙率", "妇女与健康", "%", ">=", 95, 2030, "未达标", 90.0, 2025),
+        row("丁率", "妇女与健康", "%", ">=", 95, 2030, "尚难判断", 93.0, 2025, projected=95.1),
+        row("戊死亡率", "妇女与健康", "1/10万", "<=", 9, 2030, "例数过少", 20.0, 2025),
+    ])
+    said = texts(build_annual(frame, region="西岗区", year=2025))
+    opening = next(p for p in said if p.startswith("2025年，西岗区深入实施"))
+    assert "纳入监测的5项指标中，可评估的4项中，已达标1项，能否如期达标尚难判断1项，尚未达标1项，未实现1项；" \
+           "另有例数较少尚不能判断1项" in opening
+    assert any("丙率为90%，尚未达到2030年目标，仅有一个年度数据，尚不能判断趋势（目标95%以上）" in p for p in said)
+    assert any("2项指标未实现或按现有进度难以如期实现目标" in p and "乙率、丙率" in p for p in said)
+    final = texts(build_evaluation(frame, stage="final", region="西岗区"))
+    assert any("可评估4项，已实现目标1项，未实现3项，达标率25.0%；1项指标例数较少，尚不能判断" in p for p in final)

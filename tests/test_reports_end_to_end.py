@@ -116,8 +116,9 @@ def assert_shown(fact, expected):
 
 
 COUNT_CLASSES = {           # a count's field → the verdict classes its members may have (reports.verdicts)
-    "attained": {"attained"}, "missed": {"on_track", "uncertain", "accelerate", "slow", "regress", "missed"},
-    "assessable": {"attained", "on_track", "uncertain", "accelerate", "slow", "regress", "missed"},
+    "attained": {"attained"},
+    "missed": {"on_track", "uncertain", "accelerate", "slow", "regress", "not_attained", "missed"},
+    "assessable": {"attained", "on_track", "uncertain", "accelerate", "slow", "regress", "not_attained", "missed"},
     "no_data": {"no_data", "few_events", "monitored"}, "pending": {"pending"},
 }
 

@@ -207,11 +207,16 @@ class Status:
 
 # In display order, better first; a status the engine gains gets a row here.
 STATUSES: dict[str, Status] = {
+    engine.ACHIEVED: Status("已实现", "green"),        # milestone passed, met (final)
     engine.ATTAINED: Status("已达标", "green"),
-    engine.ON_TRACK: Status("预计达标", "green"),
+    engine.ON_TRACK: Status("预计达标", "green"),       # P(attain) ≥ 0.8
+    engine.UNCERTAIN: Status("尚难判断", "yellow"),     # 0.2 ≤ P(attain) < 0.8
     engine.ACCELERATE: Status("需加快", "yellow"),
     engine.SLOW: Status("进展缓慢", "orange"),
     engine.REGRESSING: Status("退步", "red"),
+    engine.NOT_ATTAINED: Status("未达标", "orange"),    # one value that misses; no trend yet
+    engine.MISSED: Status("未实现", "red"),             # milestone passed, missed (final)
+    engine.FEW_EVENTS: Status("例数过少", "grey"),      # rare events: the exact interval holds the target
     engine.NO_DATA: Status("数据不足", "grey"),
     engine.PENDING: Status("待评估", "grey"),
 }

@@ -135,7 +135,7 @@ def opening(ev: Evaluation) -> list:
     targeted = rows[rows["status"] != res.MONITORED]
     words = wording("class_words")
     said, said_facts = [], []
-    for klass in ("attained", "on_track", "uncertain", "accelerate", "slow", "missed", "regress"):
+    for klass in ("attained", "on_track", "uncertain", "accelerate", "slow", "not_attained", "missed", "regress"):
         members = ev.in_classes(targeted, (klass,))
         if len(members):
             c = count_fact(f"class:{klass}:appendix", members)
@@ -218,7 +218,8 @@ def indicator_clause(ev: Evaluation, index, row, place: str) -> tuple[str, list[
         if verdict.milestone and str(verdict.milestone) in verdict.phrase():
             facts.append(result_fact(row, "milestone"))
         target, target_facts = target_part(row)
-        if target and verdict.klass in ("attained", "on_track", "uncertain", "accelerate", "slow", "missed"):
+        if target and verdict.klass in ("attained", "on_track", "uncertain", "accelerate", "slow", "not_attained",
+                                        "missed"):
             text += f"（目标{target}）"
             facts += target_facts
     return text, facts
@@ -283,7 +284,7 @@ def area_section(ev: Evaluation, number: int, area: str, rows: pd.DataFrame, cha
     if len(with_data):
         blocks.append(indicator_table(ev, area, with_data))
     if charts:
-        blocks += area_charts(ev, rows)[:charts]
+        blocks += area_charts(ev, rows, charts)
     return blocks
 
 

@@ -72,7 +72,8 @@ def draft_problems(rows: pd.DataFrame, verdicts: dict, *, final: bool, area_rate
     if len(lagging):
         names, count = named_or_pointed(lagging, "problem:lagging")
         areas = "、".join(area_of_most(lagging))
-        verb = "未实现目标" if final else "按现有进度难以如期实现目标"
+        missed = any(verdicts[i].klass == "missed" for i in lagging.index)
+        verb = "未实现目标" if final else "未实现或按现有进度难以如期实现目标" if missed else "按现有进度难以如期实现目标"
         said = f"涉及{names}" if not names.startswith("（") else f"逐项见各领域表，{names.split('），', 1)[1]}"
         out.append(Paragraph(f"{number.next()}部分指标进展滞后。{count.shown}项指标{verb}，主要集中在{areas}领域，"
                              f"{said}。", [count], editable=True))

@@ -213,7 +213,8 @@ def overall(ev: Evaluation) -> list:
     rows = ev.rows
     counted, attained = ev.counted(rows), ev.attained(rows)
     missed = counted.drop(index=attained.index)
-    no_data = ev.in_classes(rows, ("no_data", "few_events"))
+    no_data = ev.in_classes(rows, ("no_data",))
+    few_events = ev.in_classes(rows, ("few_events",))
     monitored = ev.in_classes(rows, ("monitored",))
     pending = ev.in_classes(rows, ("pending",))
     qualitative = rows[rows["kind"] == "qualitative"]
@@ -242,6 +243,9 @@ def overall(ev: Evaluation) -> list:
     if len(no_data):
         c = count_fact("no_data", no_data)
         tail.append((f"另有{c.shown}项指标缺少监测数据", [c]))
+    if len(few_events):
+        c = count_fact("no_data", few_events)
+        tail.append((f"{c.shown}项指标例数较少，尚不能判断", [c]))
     if len(monitored):
         c = count_fact("no_data", monitored)
         tail.append((f"{c.shown}项指标未设定量目标，仅作监测", [c]))
@@ -394,7 +398,7 @@ def areas(ev: Evaluation) -> list:
         if len(quantitative):
             blocks.append(indicator_table(ev, area, quantitative, table_number))
             table_number += 1
-        charts = area_charts(ev, rows)[:max(charts_left, 0)]
+        charts = area_charts(ev, rows, min(CHARTS_PER_AREA, charts_left))
         charts_left -= len(charts)
         blocks += charts
     if blocks:
@@ -530,11 +534,11 @@ def years_observed(ev: Evaluation, indicator: str) -> int:
     return int(obs.loc[(obs["indicator"] == indicator) & obs["value"].notna(), "year"].nunique())
 
 
-def area_charts(ev: Evaluation, rows: pd.DataFrame) -> list:
+def area_charts(ev: Evaluation, rows: pd.DataFrame, limit: int = CHARTS_PER_AREA) -> list:
     candidates = [(str(row["indicator"]), ev.verdicts[i].klass, ev.verdicts[i].watch,
                    years_observed(ev, str(row["indicator"]))) for i, row in rows.iterrows()]
     charts = []
-    for name in pick_for_charts(candidates, CHARTS_PER_AREA):
+    for name in pick_for_charts(candidates, max(limit, 0)):
         index = rows.index[rows["indicator"] == name][0]
         spec = chart_spec(ev, rows.loc[index], ev.verdicts[index])
         if spec is None:
@@ -641,8 +645,11 @@ def qualitative(ev: Evaluation) -> list:
     judged = ev.counted(marked)
     waiting = marked.drop(index=judged.index)
     total, done = count_fact("qualitative", marked), count_fact("qualitative:judged", judged)
-    blocks: list = [Paragraph(f"规划设定定性目标{total.shown}项，评估组已评定{done.shown}项，已评定的计入达标率。",
-                              [total, done])]
+    if len(judged):
+        lead = Paragraph(f"规划设定定性目标{total.shown}项，评估组已评定{done.shown}项，已评定的计入达标率。", [total, done])
+    else:
+        lead = Paragraph(f"规划设定定性目标{total.shown}项，评估组尚未评定，暂不计入达标率。", [total])
+    blocks: list = [lead]
     table = Table(header=["指标", "目标（规划原文）", "评定结果", "依据"], rows=[], caption="表  定性目标评定情况",
                   widths=[3.5, 5.0, 1.6, 4.5])
     for index, row in marked.iterrows():

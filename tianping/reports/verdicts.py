@@ -33,6 +33,7 @@ CLASSES = {
     "accelerate": dict(counted=True, attained=False, word="需加快推进"),
     "slow": dict(counted=True, attained=False, word="进展缓慢"),
     "regress": dict(counted=True, attained=False, word="出现退步"),
+    "not_attained": dict(counted=True, attained=False, word="尚未达到目标"),
     "missed": dict(counted=True, attained=False, word="未实现目标"),
     "few_events": dict(counted=False, attained=False, word="例数较少，尚不能判断"),
     "no_data": dict(counted=False, attained=False, word="缺少监测数据"),
@@ -45,7 +46,8 @@ STATUS_CLASS = {
     "预计达标": "on_track",
     "尚难判断": "uncertain",
     "需加快": "accelerate",
-    "进展缓慢": "slow", "未达标": "slow",
+    "进展缓慢": "slow",
+    "未达标": "not_attained",
     "退步": "regress",
     "未实现": "missed",
     "例数过少": "few_events",
@@ -53,17 +55,17 @@ STATUS_CLASS = {
     "待评估": "pending",
     "仅监测": "monitored",
 }
-LAGGING = ("accelerate", "slow", "regress", "missed")
+LAGGING = ("accelerate", "slow", "regress", "not_attained", "missed")
 ON_COURSE = ("attained", "on_track")
 # At a passed milestone every counted class is either attained or missed.
 FINAL_CLASS = {"on_track": "missed", "uncertain": "missed", "accelerate": "missed", "slow": "missed",
-               "regress": "missed"}
+               "regress": "missed", "not_attained": "missed"}
 # Warnings that say the indicator is moving the wrong way (core.assess.warnings kinds).
 ADVERSE_WARNINGS = {"deterioration": "持续向不利方向变化", "fell_back": "达标后又回落",
                     "fluctuation": "波动较大", "projected_miss": "预计难以如期达标"}
 # The table's short status words, by class (final stage words where a milestone has passed).
 SHORT = {"attained": "已达标", "on_track": "预计达标", "uncertain": "尚难判断", "accelerate": "需加快",
-         "slow": "进展缓慢", "regress": "退步", "missed": "未实现", "few_events": "例数过少",
+         "slow": "进展缓慢", "regress": "退步", "not_attained": "未达标", "missed": "未实现", "few_events": "例数过少",
          "no_data": "数据不足", "pending": "待评估", "monitored": "仅监测"}
 SHORT_FINAL = {**SHORT, "attained": "已实现"}
 
@@ -133,6 +135,8 @@ class Verdict:
             text = f"进展缓慢，实现{year}目标难度较大"
         elif self.klass == "regress":
             text = "较基期出现退步"
+        elif self.klass == "not_attained":
+            text = f"尚未达到{year}目标，仅有一个年度数据，尚不能判断趋势"
         else:
             text = CLASSES[self.klass]["word"]
         if self.watch:

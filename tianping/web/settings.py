@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tianping.web.middleware.ThirdPartyScopeMiddleware",
+    "tianping.web.audit.AuditUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -171,6 +172,9 @@ STATICFILES_DIRS = [WEB_DIR / "static"]
 
 # Uploads: plan documents and Excel workbooks are read from memory or a temp file, never kept.
 UPLOAD_MAX_BYTES = int(os.environ.get("TIANPING_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# Trial (unconfirmed) Excel uploads: per-user total, and how long they wait (collection.uploads).
+TIANPING_UPLOAD_QUOTA_BYTES = int(os.environ.get("TIANPING_UPLOAD_QUOTA_BYTES", str(2 * UPLOAD_MAX_BYTES)))
+TIANPING_UPLOAD_PENDING_HOURS = float(os.environ.get("TIANPING_UPLOAD_PENDING_HOURS", "2"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -117,7 +117,7 @@ def test_excel_round_trip_dry_run_then_commit(client_of, reporter, sub_of, frame
     r = upload(c, sub, good)
     assert r.status_code == 200 and r.context["summary"].new == 0 and r.context["summary"].changed == 0
     from django.conf import settings
-    pending = settings.VAR_DIR / "uploads" / f"{r.context['token']}.xlsx"
+    pending = settings.VAR_DIR / "uploads" / f"{reporter.pk}-{r.context['token']}.xlsx"
     assert pending.exists()
     upload(c, sub, good)                     # a newer upload replaces the unconfirmed one
     assert not pending.exists()

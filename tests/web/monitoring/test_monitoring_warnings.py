@@ -146,7 +146,9 @@ def test_a_warning_no_longer_raised_is_cleared_with_a_history_entry(
         framework, office, reporter, stats, django_capture_on_commit_callbacks):
     accept_health_2024(framework, office, reporter, stats, django_capture_on_commit_callbacks)
     red = Warning.objects.get(indicator=framework["mmr"], kind="projected_miss", milestone=2025)
-    Observation.objects.filter(indicator=framework["mmr"], year=2024).update(value=6.0)   # corrected, now attained
+    corrected = Observation.objects.get(indicator=framework["mmr"], year=2024)
+    corrected.value = 6.0                                   # corrected (saved as an edit is), now attained
+    corrected.save()
     services.assess_plan_region(framework["plan"], framework["plan"].region, year=2024, trigger="command")
     red.refresh_from_db()
     assert red.state == Warning.State.RESOLVED
@@ -182,3 +184,38 @@ def test_a_round_closed_with_no_accepted_data_raises_missing_data_warnings(frame
     missing = Warning.objects.filter(kind="missing_data")
     assert {w.indicator for w in missing} >= {framework["mmr"], framework["count"]}
     assert missing.get(indicator=framework["mmr"]).department == framework["health"]
+
+
+def test_accepting_one_department_does_not_close_another_departments_warnings(
+        framework, office, reporter, stats, hr_reporter, django_capture_on_commit_callbacks):
+    """Issue 13: accepting 人社局's 2026 data re-runs the assessment for 2026, after the 2025
+    milestone; 卫健局 has not reported since 2024, so its 孕产妇死亡率 warnings (raised on 2024
+    data, the projected miss of 2025 among them) must stay open: nothing shows the cause gone."""
+    accept_health_2024(framework, office, reporter, stats, django_capture_on_commit_callbacks)
+    open_before = set(Warning.objects.filter(indicator=framework["mmr"], state__in=Warning.ACTIVE)
+                      .values_list("pk", flat=True))
+    assert open_before
+    round_ = collection.open_round(framework["plan"].region, 2026, date.today() + timedelta(days=30), office)
+    sub = round_.submissions.get(department=framework["labour"])
+    summary = collection.save_rows(sub, [collection.RowIn(framework["count"].pk, Cell(), value=95.0, version=0,
+                                                          note="")], hr_reporter, "form")
+    assert summary.ok, summary.errors
+    collection.save_work_report(sub, hr_reporter, {"work_progress": "扩面", "work_problems": "", "work_next_year": "续保"})
+    collection.submit(sub, hr_reporter)
+    with django_capture_on_commit_callbacks(execute=True):
+        collection.accept(sub, stats)
+    assert AssessmentRun.objects.filter(plan=framework["plan"], year=2026).exists()
+    still_open = set(Warning.objects.filter(pk__in=open_before, state__in=Warning.ACTIVE).values_list("pk", flat=True))
+    assert still_open == open_before
+    assert not WarningEvent.objects.filter(warning_id__in=open_before, action=WarningEvent.Action.CLEARED).exists()
+
+
+def test_a_warning_closes_when_newer_data_show_the_cause_gone(
+        framework, office, reporter, stats, django_capture_on_commit_callbacks):
+    accept_health_2024(framework, office, reporter, stats, django_capture_on_commit_callbacks)
+    red = Warning.objects.get(indicator=framework["mmr"], kind="projected_miss", milestone=2025)
+    Observation.objects.create(indicator=framework["mmr"], region=framework["plan"].region, year=2025, value=5.0)
+    services.assess_plan_region(framework["plan"], framework["plan"].region, year=2025, trigger="command")
+    red.refresh_from_db()
+    assert red.state == Warning.State.RESOLVED
+    assert "2025年数据表明预警原因已消除" in red.events.last().text

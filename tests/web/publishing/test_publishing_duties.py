@@ -37,7 +37,7 @@ def test_author_cannot_review_and_reviewer_cannot_approve(authored_by_root, root
     with pytest.raises(services.WorkflowError, match="职责分离"):
         services.approve(report, expert)
     services.approve(report, leader)
-    services.publish(report, root)
+    services.publish(report, root, confirm_incomplete=True)
     report.refresh_from_db()
     assert report.state == "published"
     assert not any("一人办公室" in c for c in report.approvals.values_list("comment", flat=True))
@@ -67,7 +67,7 @@ def test_one_person_office_records_every_such_step(authored_by_root, root, setti
     report = authored_by_root
     services.review(report, root, "自审")
     services.approve(report, root)
-    services.publish(report, root)
+    services.publish(report, root, confirm_incomplete=True)
     steps = dict(report.approvals.filter(step__in=["reviewed", "approved"]).values_list("step", "comment"))
     assert all("一人办公室" in steps[s] for s in (Approval.Step.REVIEWED, Approval.Step.APPROVED)), steps
     assert steps[Approval.Step.REVIEWED].endswith("自审")

@@ -58,6 +58,16 @@ def test_open_data_downloads_equal_the_data_and_are_formula_safe(demo_plan, publ
     assert any(c.value == "'" + EVIL for c in cells)
     values = [r[8] for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert len(values) == len(expected) and all(isinstance(v, (int, float)) for v in values)
+    # the report's assessment (issue 13): every headline target's status and its sentence
+    book = load_workbook(io.BytesIO(response.content))
+    judged = list(book["评估结果"].iter_rows(values_only=True))
+    assert judged[0][5] == "评估结论" and judged[0][-1] == "评估说明"
+    stored = report.snapshot["results"]
+    status_at = stored["columns"].index("status")
+    headline_at = stored["columns"].index("headline")
+    assert sorted(r[5] for r in judged[1:]) == sorted(row[status_at] for row in stored["rows"] if row[headline_at])
+    assert all(r[-1] for r in judged[1:])                 # a sentence for each
+    assert not [c.coordinate for row in book["评估结果"].iter_rows() for c in row if c.data_type == "f"]
     assert sorted(values) == sorted(expected.values())
 
     # SDMX-CSV 2.0

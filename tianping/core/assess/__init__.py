@@ -3,8 +3,15 @@ warnings, aggregates. Pure Python + numpy/pandas; see engine.py for the result c
 and warnings.py for the warning columns.
 """
 
-from .aggregate import (applicable_targets, assessable_mask, attained_mask, attainment_rate, development_index,
-                        gender_gaps, rollup)
+from .aggregate import (
+                        applicable_targets,
+                        assessable_mask,
+                        attained_mask,
+                        attainment_rate,
+                        development_index,
+                        gender_gaps,
+                        rollup,
+)
 from .config import DEFAULT_CONFIG, AssessConfig
 from .engine import RESULT_COLUMNS, Assessment, assess
 from .status import STATUS_RANK, STATUSES

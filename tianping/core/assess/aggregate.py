@@ -37,41 +37,49 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from .config import DEFAULT_CONFIG, AssessConfig
-from .status import ATTAINED, C_ATTAINED, C_NO_DATA, C_PENDING, C_SLOW, NO_DATA, PENDING
+from .status import (
+    ATTAINED_STATUSES,
+    C_SLOW,
+    UNASSESSABLE_STATUSES,
+    assessable_code,
+    attained_code,
+)
 
 OVERALL = "全部"
 
 
-def progress_index(status, base, latest, goal, is_numeric):
-    """Per result row, from status codes: see the module docstring."""
+def progress_index(status, base, latest, goal, is_numeric, base_met):
+    """Per result row, from status codes: see the module docstring. A series whose base
+    already met the target and that has fallen out of it scores 0, not the 100 the clipped
+    share of the way would give; anything not attained scores below 100."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        covered = np.clip((latest - base) / (goal - base), 0.0, 1.0) * 100.0
-    covered = np.where(goal == base, 0.0, covered)
+        covered = np.clip((latest - base) / (goal - base), 0.0, 0.99) * 100.0
+    covered = np.where((goal == base) | base_met, 0.0, covered)
     out = np.where(is_numeric, covered, np.nan)
     out = np.where(~is_numeric & (status == C_SLOW), 50.0, out)
     out = np.where(~is_numeric & (status != C_SLOW), 0.0, out)   # 退步, judged 未达标
-    out = np.where(status == C_ATTAINED, 100.0, out)
-    return np.where((status == C_NO_DATA) | (status == C_PENDING), np.nan, out)
+    out = np.where(attained_code(status), 100.0, out)
+    return np.where(~assessable_code(status), np.nan, out)
 
 
 def attained_mask(results: pd.DataFrame, config: AssessConfig | None = None) -> pd.Series:
-    """Rows counted as attained in 达标率 (status 已达标; 基本达标 only if configured)."""
+    """Rows counted as attained in 达标率 (已达标, 已实现; 基本达标 only if configured)."""
     config = config or DEFAULT_CONFIG
-    attained = results["status"].astype(object) == ATTAINED
+    attained = results["status"].astype(object).isin(ATTAINED_STATUSES)
     if not config.basically_attained_counts and "judgement" in results:
         attained &= results["judgement"].astype(object) != "基本达标"
     return attained
 
 
 def assessable_mask(results: pd.DataFrame) -> pd.Series:
-    """Rows counted in the denominator of 达标率 (可监测): not 数据不足, not 待评估."""
-    return ~results["status"].astype(object).isin([NO_DATA, PENDING])
+    """Rows counted in the denominator of 达标率 (可监测): not 数据不足, 例数过少 or 待评估."""
+    return ~results["status"].astype(object).isin(UNASSESSABLE_STATUSES)
 
 
 _counted_attained = attained_mask
@@ -216,11 +224,16 @@ def _scale_per_indicator(obs: pd.DataFrame) -> pd.Series:
     return np.power(10.0, np.round(np.log10(median))).fillna(1.0)
 
 
-def rollup(observations: pd.DataFrame, parents: Mapping[str, str]) -> pd.DataFrame:
+def rollup(observations: pd.DataFrame, parents: Mapping[str, str], incomplete: str = "drop") -> pd.DataFrame:
     """District observations → parent-region observations by summing counts.
 
     ``parents`` maps a district to its city. Returns observation columns plus
     ``districts`` (how many reported) and ``complete`` (all the city's districts did).
+    A city year that some district did not report is not the city's figure (a sum over
+    different districts each year makes jumps that are not changes): ``incomplete="drop"``
+    (default) leaves it out and lists it in ``.attrs['incomplete']`` as (city, indicator,
+    year, districts reported, districts); ``"keep"`` keeps it with ``complete`` False, for a
+    page that says so.
     ``.attrs['not_rollable']`` lists indicators without numerator and denominator.
     """
     obs = observations[observations["region"].astype(object).isin(list(parents))].copy()
@@ -236,8 +249,16 @@ def rollup(observations: pd.DataFrame, parents: Mapping[str, str]) -> pd.DataFra
     children = pd.Series(list(parents.values())).value_counts()
     grouped["value"] = grouped["numerator"] / grouped["denominator"] * grouped["indicator"].map(scale)
     grouped["complete"] = grouped["districts"] == grouped["parent"].map(children)
+    partial = grouped[~grouped["complete"]]
+    incomplete_rows = [(p, i, int(y), int(d), int(children[p])) for p, i, y, d in
+                       zip(partial["parent"], partial["indicator"], partial["year"], partial["districts"])]
+    if incomplete == "drop":
+        grouped = grouped[grouped["complete"]]
+    elif incomplete != "keep":
+        raise ValueError(f"incomplete 应为 'drop' 或 'keep'，收到 {incomplete!r}")
     out = grouped.rename(columns={"parent": "region"})[
         ["region", "indicator", "year", "sex", "age", "residence", "value", "numerator",
          "denominator", "unit", "districts", "complete"]]
     out.attrs["not_rollable"] = not_rollable
-    return out
+    out.attrs["incomplete"] = incomplete_rows
+    return out.reset_index(drop=True)

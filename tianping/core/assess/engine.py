@@ -19,10 +19,13 @@ Results columns (stable; the dashboard and reports read them):
     previously_attained  an earlier year met the target the latest value now misses
     cagr_observed, cagr_required, progress_ratio, progress_method ('cagr'/'linear'/''),
     progress_label  Open SDG label (target_achieved, substantial_progress, …)
-    trend_slope   Theil–Sen slope per year (NaN below 2 points)
+    trend_slope   fitted change per year on the level scale (projection.py; NaN below 2 points)
     trend_method  'theil_sen' (≥3 points), 'cagr' (2 points), '' (no projection)
     projected, projected_low, projected_high   value expected at the milestone
-    projected_attained
+    projected_attained  P(attain) ≥ on_track_probability
+    p_attain      probability that the milestone value meets the target (projection.py)
+    pace          fitted yearly change ÷ the change still needed (the model ratio the status,
+                  the label and the sentence use; progress_ratio is Open SDG's, for comparison)
     status        已达标/预计达标/需加快/进展缓慢/退步/数据不足/待评估 (status.py)
     progress_index  0–100, share of the way from base to goal (aggregate.py)
     judgement     evaluation group's word for qualitative targets ('' if none)
@@ -53,15 +56,49 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import aggregate, phrases
+from . import aggregate, phrases, rare
 from .config import DEFAULT_CONFIG, AssessConfig
-from .progress import LABELS, METHODS, progress_labels, progress_ratio
-from .projection import Trend, fit_trends, project
-from .series import SERIES_KEYS, SeriesMatrix, build_series, next_observed
-from .status import (C_ATTAINED, C_NO_DATA, C_PENDING, STATUSES, directional_status, judged_status,
-                     numeric_status)
-from .targets import (BASE_OPS, DIRECTIONAL, DIRECTIONAL_OPS, NUMERIC, QUALITATIVE, base_bands, meets, normalise_targets,
-                      target_arrays)
+from .progress import LABELS, METHODS, progress_ratio
+from .projection import (
+    IDENTITY,
+    LOG,
+    LOGIT,
+    Trend,
+    band_to_model,
+    fit_trends,
+    probability_in_band,
+    project,
+    t_quantile,
+)
+from .series import (
+    SERIES_KEYS,
+    SeriesMatrix,
+    build_series,
+    next_observed,
+    previous_observed,
+)
+from .status import (
+    PROGRESS_LABEL_CODE,
+    STATUSES,
+    Verdict,
+    assessable_code,
+    attained_code,
+    directional_status,
+    judged_status,
+    numeric_status,
+)
+from .targets import (
+    BASE_OPS,
+    DIRECTIONAL,
+    DIRECTIONAL_OPS,
+    NUMERIC,
+    QUALITATIVE,
+    base_bands,
+    meets,
+    normalise_targets,
+    target_arrays,
+    upper_bound_for,
+)
 from .warnings import Fluctuation, find_warnings
 
 RESULT_COLUMNS = [
@@ -70,8 +107,8 @@ RESULT_COLUMNS = [
     "base_year", "base_value", "latest_year", "latest_value", "attained", "previously_attained",
     "cagr_observed", "cagr_required", "progress_ratio", "progress_method", "progress_label",
     "trend_slope", "trend_method", "projected", "projected_low", "projected_high",
-    "projected_attained", "status", "progress_index", "judgement", "sentence",
-    "pooled_value", "pooled_years", "pooled_events",
+    "projected_attained", "p_attain", "pace", "status", "progress_index", "judgement", "sentence",
+    "pooled_value", "pooled_years", "pooled_events", "pooled_low", "pooled_high", "pooled_first_year",
 ]
 
 
@@ -207,9 +244,10 @@ def assess(observations: pd.DataFrame, targets: pd.DataFrame, *, year: int | Non
     ind_cats = pd.Index(matrix.keys["indicator"].cat.categories)
     s, t = _pair_rows(matrix.keys["indicator"].cat.codes.to_numpy(np.int64),
                       ind_cats.get_indexer(targets["indicator"]))
-    slope, columns, fluctuation = _in_chunks(matrix, targets, s, t, config, judgements)
+    _, columns, fluctuation = _in_chunks(matrix, targets, s, t, year, config, judgements)
+    worse = columns.pop("worse")
     results = _results_frame(matrix, targets, s, t, columns)
-    warnings = find_warnings(results, slope, fluctuation, s, year, config)
+    warnings = find_warnings(results, worse, fluctuation, s, year, config)
     if config.sentences or (config.sentences is None and len(results) <= config.sentence_row_limit):
         results["sentence"] = phrases.status_sentences(results)
         warnings["sentence"] = phrases.warning_sentences(warnings, results)
@@ -217,6 +255,9 @@ def assess(observations: pd.DataFrame, targets: pd.DataFrame, *, year: int | Non
 
 
 CHUNK_SERIES = 100_000
+# trend_method: the scale the projection was fitted on (projection.py); '' = no projection
+TREND_METHODS = ["", "linear", "log", "logit", "pooled"]   # pooled: rare events, the pooled rate (rare.py)
+assert (IDENTITY, LOG, LOGIT) == (0, 1, 2)
 THREADS = min(2, os.cpu_count() or 1)
 
 
@@ -226,30 +267,45 @@ def _concat(parts: list):
     return type(parts[0])._concat_same_type(parts)
 
 
-def _in_chunks(matrix: SeriesMatrix, targets, s, t, config, judgements):
+def _series_bounds(n: int, targets, s, t) -> np.ndarray:
+    """Per series: the upper bound of a share (100 for %, 1000 for ‰) from its targets' unit."""
+    bound = np.full(n, np.inf)
+    unit = targets["unit"].to_numpy(str)
+    # only % is fitted as a share: a ‰ figure is a rate (infant mortality 5‰), fitted on the log scale
+    bound[s] = np.where(unit == "%", upper_bound_for(unit), np.inf)[t]
+    return bound
+
+
+def _in_chunks(matrix: SeriesMatrix, targets, s, t, year, config, judgements):
     """Trends, result columns and fluctuation statistics, computed over blocks of series
     on every core: numpy releases the GIL, so two threads get twice the CPU (results rows
     of one series are contiguous, so a block of series is a block of rows)."""
     n = len(matrix)
+    share_bound = _series_bounds(n, targets, s, t)
+    floor = np.array([config.spread_floor_relative, config.spread_floor_log, config.spread_floor_logit])
     bounds = np.linspace(0, n, max(1, -(-n // CHUNK_SERIES)) + 1).astype(np.int64)
     row_bounds = np.searchsorted(s, bounds)
 
     def run(k: int):
         a, b, r0, r1 = bounds[k], bounds[k + 1], row_bounds[k], row_bounds[k + 1]
         block = matrix.rows(a, b)
-        trend = fit_trends(block.values)
-        columns = _evaluate(block, trend, targets, s[r0:r1] - a, t[r0:r1], config, judgements)
-        return trend.slope, columns, Fluctuation.of(block, config)
+        trend = fit_trends(block.values, share_bound[a:b], floor, config.prior_df, config.share_noise_floor,
+                           config.floor_share)
+        columns = _evaluate(block, trend, targets, s[r0:r1] - a, t[r0:r1], year, config, judgements)
+        return trend, columns, Fluctuation.of(block, config)
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         parts = list(pool.map(run, range(len(bounds) - 1)))
     columns = {name: _concat([p[1][name] for p in parts]) for name in parts[0][1]}
-    return (np.concatenate([p[0] for p in parts]), columns, Fluctuation.concat([p[2] for p in parts]))
+    trends = [p[0] for p in parts]
+    return (Trend(**{f: np.concatenate([getattr(tr, f) for tr in trends]) for f in Trend.__dataclass_fields__}),
+            columns, Fluctuation.concat([p[2] for p in parts]))
 
 
 @dataclass
 class _Rows:
-    """Per result row: what the target asks and where the series stands."""
+    """Per result row: what the target asks and where the series stands. For a passed
+    milestone the "latest" value is the one judged: the milestone year's, else the last before."""
 
     t: np.ndarray
     s: np.ndarray
@@ -257,6 +313,7 @@ class _Rows:
     is_directional: np.ndarray
     is_qualitative: np.ndarray
     milestone: np.ndarray
+    final: np.ndarray
     count: np.ndarray
     has_latest: np.ndarray
     latest_col: np.ndarray
@@ -266,23 +323,31 @@ class _Rows:
     base_value: np.ndarray
     base_year: np.ndarray
     stated_base: np.ndarray
+    base_note: np.ndarray
 
 
-def _rows(matrix: SeriesMatrix, trend: Trend, ta, s, t, config) -> _Rows:
-    y0 = matrix.first_year
+def _rows(matrix: SeriesMatrix, trend: Trend, ta, s, t, year, config) -> _Rows:
+    y0, n_cols = matrix.first_year, matrix.values.shape[1]
     kind = ta.kind[t]
+    milestone = ta.milestone[t]
     count = trend.count[s]
-    has_latest = count > 0
-    latest_col = trend.last[s]
+    has_any = count > 0
+    newest_col = trend.last[s]
+    final = (kind == NUMERIC) & has_any & ((year > milestone) | (y0 + newest_col >= milestone))
+    at_milestone = np.clip(milestone - y0, -1, n_cols - 1)
+    judged_col = np.where(at_milestone >= 0, previous_observed(matrix.values)[s, np.maximum(at_milestone, 0)], -1)
+    latest_col = np.where(final, judged_col, newest_col)
+    has_latest = has_any & (latest_col >= 0)
+    latest_col = np.maximum(latest_col, 0)
     latest_year = np.where(has_latest, y0 + latest_col, -1)
-    base_col, stated_base = _base_columns(matrix, trend, ta, s, t, latest_col, has_latest, config)
+    base_col, stated_base, base_note = _base_columns(matrix, trend, ta, s, t, latest_col, has_latest, config)
     has_base = (base_col >= 0) & has_latest
     return _Rows(
         t=t, s=s, is_numeric=kind == NUMERIC, is_directional=kind == DIRECTIONAL, is_qualitative=kind == QUALITATIVE,
-        milestone=ta.milestone[t], count=count, has_latest=has_latest, latest_col=latest_col,
-        latest=np.where(has_latest, trend.last_value[s], np.nan), latest_year=latest_year,
+        milestone=milestone, final=final & has_latest, count=count, has_latest=has_latest, latest_col=latest_col,
+        latest=np.where(has_latest, matrix.values[s, latest_col], np.nan), latest_year=latest_year,
         has_base=has_base, base_value=np.where(has_base, matrix.values[s, np.maximum(base_col, 0)], np.nan),
-        base_year=np.where(has_base, y0 + base_col, -1), stated_base=stated_base)
+        base_year=np.where(has_base, y0 + base_col, -1), stated_base=stated_base, base_note=base_note & has_base)
 
 
 def _bands(ta, r: _Rows):
@@ -298,110 +363,176 @@ def _bands(ta, r: _Rows):
     return lo, hi, lo_now, hi_now
 
 
-def _projection(matrix, trend, ta, r: _Rows, config):
-    """Projected value and interval at the milestone, only while it is still ahead."""
-    y0 = matrix.first_year
-    projected, low, high = project(trend, r.s, (r.milestone - y0).astype(np.float64), z=config.interval_z,
-                                   upper_bound=ta.upper_bound[r.t], nonnegative=_nonnegative(matrix)[r.s])
-    keep = (r.milestone > r.latest_year) & r.is_numeric & ~np.isnan(projected)
-    return tuple(np.where(keep, v, np.nan) for v in (projected, low, high))
-
-
-def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, config, judgements):
+def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, year, config, judgements):
     """Every computed column for the (series s, target t) result rows, as arrays."""
     ta = target_arrays(targets, config)
-    r = _rows(matrix, trend, ta, s, t, config)
+    r = _rows(matrix, trend, ta, s, t, year, config)
     lo, hi, lo_now, hi_now = _bands(ta, r)
     lo_strict, hi_strict = ta.lo_strict[t], ta.hi_strict[t]
     sign = _effective_sign(ta.sign[t], r.base_value, r.latest, lo, hi)
     goal = np.where(r.is_numeric, np.where(sign > 0, lo, np.where(sign < 0, hi, np.nan)), np.nan)
-    attained = r.is_numeric & meets(r.latest, lo_now, hi_now, lo_strict, hi_strict)
-    pooled, pooled_years, pooled_events = _pooled(matrix, trend, config)
-    pooled, pooled_years, pooled_events = pooled[s], pooled_years[s], pooled_events[s]
-    use_pool = r.is_numeric & (pooled_years > 0)
-    single_attained = attained
-    attained = np.where(use_pool, meets(pooled, lo_now, hi_now, lo_strict, hi_strict), attained)
-    projected, p_low, p_high = _projection(matrix, trend, ta, r, config)
-    projected_attained = meets(projected, lo, hi, lo_strict, hi_strict)
+    single_attained = r.is_numeric & meets(r.latest, lo_now, hi_now, lo_strict, hi_strict)
+    pool = rare.pooled(matrix, s, np.where(r.is_numeric & r.has_latest, r.latest_col, -1), config)
+    use_pool = r.is_numeric & pool.used
+    with np.errstate(invalid="ignore"):
+        pool_attained = meets(pool.low, lo_now, hi_now, lo_strict, hi_strict) & \
+            meets(pool.high, lo_now, hi_now, lo_strict, hi_strict)
+        pool_missed = (pool.high < lo_now) | (pool.low > hi_now)
+    attained = np.where(use_pool, pool_attained, single_attained)
+    missed = np.where(use_pool, pool_missed, ~single_attained)
+    ahead = r.is_numeric & ~r.final & r.has_latest & (r.count >= 2)
+    proj = _projection(matrix, trend, r, ahead, config)
+    lo_z, hi_z = band_to_model(lo, hi, trend.kind[s], trend.bound[s], trend.offset[s])
+    p_attain = np.where(ahead & ~use_pool, probability_in_band(
+        proj, lo_z, hi_z, lo, hi, lambda z: trend.to_level(z, s)), np.nan)
+    _pooled_projection(proj, pool, use_pool & r.is_numeric & ~r.final & r.has_latest, config)
+    pace = _model_pace(trend, r, sign, lo_z, hi_z)
+    worse = np.where(use_pool, _pooled_worse(pool, sign, config), _trend_worse(trend, r, sign, config))
     ratio, cagr_o, cagr_r, method = progress_ratio(
         r.base_value, r.base_year.astype(np.float64), r.latest, r.latest_year.astype(np.float64),
         goal, r.milestone.astype(np.float64), sign.astype(np.float64))
     ratio = np.where(r.is_numeric, ratio, np.nan)
-    status = numeric_status(attained, r.has_base & (r.count >= 2), r.milestone > r.latest_year,
-                            projected_attained, ratio, config)
-    status = _directional_status(matrix, trend, r, sign, status, config)
+    # a target defined from a base year needs a value after it (one value is its own base)
+    has_data = r.has_latest & (r.has_base & (r.latest_year > r.base_year) | ~ta.needs_base[t])
+    status = numeric_status(Verdict(has_data=has_data, final=r.final, attained=attained, missed=missed,
+                                    single=r.count == 1, p_attain=p_attain, pace=pace, worse=worse), config)
+    status = _directional_status(trend, r, sign, status, config)
     judgement = _judgement_per_row(matrix.keys, s, r.is_qualitative, judgements)
     status = np.where(r.is_qualitative, judged_status(judgement), status).astype(np.int8)
-    attained = np.where(r.is_directional, status == C_ATTAINED, attained)
-    assessable = (status != C_NO_DATA) & (status != C_PENDING)
+    attained = attained_code(status)
+    assessable = assessable_code(status)
     previously = _previously_met(matrix.values, s, r.latest_col, lo, hi, lo_strict, hi_strict,
-                                 r.is_numeric & ~attained & ~single_attained & r.has_latest & ~ta.pace[t])
+                                 r.is_numeric & missed & r.has_latest & ~ta.pace[t] & ~use_pool)
+    previously = _fell_clearly(previously, trend, r, lo_z, hi_z, config)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        earlier_rate = pool.earlier_events / pool.earlier_denominator * pool.scale
+    previously |= use_pool & pool_missed & meets(earlier_rate, lo_now, hi_now, lo_strict, hi_strict)
     return {
         "goal_value": goal, "tolerance": ta.tolerance[t], "direction": np.where(sign > 0, 0, np.where(sign < 0, 1, 2)),
         "n_points": r.count, "base_year": pd.arrays.IntegerArray(r.base_year.astype(np.int64), ~r.has_base),
         "base_value": r.base_value,
         "latest_year": pd.arrays.IntegerArray(r.latest_year.astype(np.int64), ~r.has_latest),
         "latest_value": r.latest,
-        "attained": pd.arrays.BooleanArray(attained.astype(bool), ~assessable),
+        "attained": pd.arrays.BooleanArray(attained, ~assessable),
         "previously_attained": previously,
         "cagr_observed": cagr_o, "cagr_required": cagr_r, "progress_ratio": ratio,
-        "progress_method": method, "progress_label": progress_labels(ratio, attained & r.is_numeric, config),
-        "trend_slope": trend.slope[s],
-        "trend_method": np.where(np.isnan(projected), 0, np.where(r.count >= 3, 1, 2)),
-        "projected": projected, "projected_low": p_low, "projected_high": p_high,
-        "projected_attained": projected_attained, "status": status,
-        "progress_index": aggregate.progress_index(status, r.base_value, r.latest, goal, r.is_numeric),
-        "judgement": judgement,
-        "pooled_value": np.where(use_pool, pooled, np.nan), "pooled_years": np.where(use_pool, pooled_years, 0),
-        "pooled_events": np.where(use_pool, pooled_events, np.nan),
+        "progress_method": _method_with_notes(method, r, goal),
+        "progress_label": PROGRESS_LABEL_CODE[status],
+        "trend_slope": trend.level_slope[s],
+        "trend_method": np.where(np.isnan(proj.point), 0, np.where(use_pool, 4, trend.kind[s] + 1)),
+        "projected": proj.point, "projected_low": proj.low, "projected_high": proj.high,
+        "projected_attained": p_attain >= config.on_track_probability, "p_attain": p_attain,
+        "pace": np.where(ahead & ~use_pool, pace, np.nan),
+        "status": status,
+        "progress_index": aggregate.progress_index(status, r.base_value, r.latest, goal, r.is_numeric,
+                                                   meets(r.base_value, lo, hi, lo_strict, hi_strict)),
+        "judgement": judgement, "worse": worse & r.is_numeric,
+        "pooled_value": np.where(use_pool, pool.value, np.nan), "pooled_years": np.where(use_pool, pool.years, 0),
+        "pooled_events": np.where(use_pool, pool.events, np.nan),
+        "pooled_low": np.where(use_pool, pool.low, np.nan), "pooled_high": np.where(use_pool, pool.high, np.nan),
+        "pooled_first_year": np.where(use_pool, pool.first_year, np.nan),
     }
 
 
-def _pooled(matrix: SeriesMatrix, trend: Trend, config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per series: the pooled rate, years and events of its last ``pool_years`` counted
-    years when its latest year has counts with fewer than ``rare_event_count`` events
-    (module docstring, "Rare events"); NaN / 0 / NaN elsewhere."""
-    n = len(matrix)
-    value, years, events = np.full(n, np.nan), np.zeros(n, dtype=np.int64), np.full(n, np.nan)
-    num, den = matrix.numerators, matrix.denominators
-    if num is None or den is None or config.pool_years < 2 or n == 0:
-        return value, years, events
-    with np.errstate(invalid="ignore"):
-        counted = ~np.isnan(num) & ~np.isnan(den) & (den > 0) & ~np.isnan(matrix.values)
-    rows, cols = np.arange(n), np.arange(num.shape[1])
-    last = trend.last
-    latest_counted = (trend.count > 0) & counted[rows, last]
-    rare = latest_counted & (np.where(latest_counted, num[rows, last], np.inf) < config.rare_event_count)
-    window = counted & (cols <= last[:, None]) & (cols > last[:, None] - config.pool_years) & rare[:, None]
-    k = np.where(window, num, 0.0).sum(axis=1)
-    d = np.where(window, den, 0.0).sum(axis=1)
-    n_years = window.sum(axis=1)
-    # The series' scale (value ÷ rate) from a year with events: 100 for %, 1e5 for 1/10万.
-    with_events = counted & (np.nan_to_num(num) > 0)
-    c = with_events.argmax(axis=1)
+def _projection(matrix, trend, r: _Rows, ahead, config):
+    """Projected value and interval at the milestone, only while it is still ahead."""
+    proj = project(trend, r.s, (r.milestone - matrix.first_year).astype(np.float64), config.interval_level,
+                   config.damping, config.share_drift)
+    for name in ("point", "low", "high", "z", "se"):
+        setattr(proj, name, np.where(ahead, getattr(proj, name), np.nan))
+    return proj
+
+
+def _pooled_projection(proj, pool, rows, config):
+    """Rare events: too few events to estimate a trend, so the projection is the pooled rate
+    with its exact Poisson interval at ``interval_level`` (the interval of the rate, not of
+    one year's count)."""
+    if not rows.any():
+        return
+    low, high = rare.garwood(pool.events, config.interval_level)
     with np.errstate(invalid="ignore", divide="ignore"):
-        raw = matrix.values[rows, c] * den[rows, c] / num[rows, c]
-        scale = np.where(with_events.any(axis=1) & (raw > 0), np.power(10.0, np.round(np.log10(raw))), 1.0)
-        use = rare & (n_years >= 2)
-        value = np.where(use, k / d * scale, np.nan)
-    return value, np.where(use, n_years, 0), np.where(use, k, np.nan)
+        per = pool.scale / pool.denominator
+    proj.point = np.where(rows, pool.value, proj.point)
+    proj.low = np.where(rows, low * per, proj.low)
+    proj.high = np.where(rows, high * per, proj.high)
 
 
-def _directional_status(matrix, trend, r: _Rows, sign, status, config):
-    """逐步提高/降低: the Theil–Sen slope relative to the first value in the period."""
+def _model_pace(trend: Trend, r: _Rows, sign, lo_z, hi_z) -> np.ndarray:
+    """Fitted yearly change ÷ the yearly change still needed, on the model scale, from the
+    fitted latest value to the nearer band edge (the ratio 需加快/进展缓慢 is decided on)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        now = trend.intercept[r.s] + trend.slope[r.s] * r.latest_col
+        edge = np.where(sign > 0, lo_z, np.where(sign < 0, hi_z, np.where(now < lo_z, lo_z, hi_z)))
+        years = np.maximum(r.milestone - r.latest_year, 1)
+        needed = (edge - now) / years
+        pace = trend.slope[r.s] / needed
+    return np.where(np.isfinite(edge) & (np.abs(needed) > 1e-12), pace, np.where(np.isnan(pace), np.nan, 1.0))
+
+
+def _trend_worse(trend: Trend, r: _Rows, sign, config) -> np.ndarray:
+    """A trend significantly away from the target (two-sided ``trend_alpha``) and the latest
+    value worse than the base: never for an unchanged series or two points."""
+    critical = t_quantile(1 - config.trend_alpha / 2, r.count - 3.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wrong_way = sign * trend.t_stat()[r.s] <= -critical
+        big = sign * trend.level_slope[r.s] / np.abs(r.base_value) <= -config.direction_min_change
+        return wrong_way & big & (sign * (r.latest - r.base_value) < 0)
+
+
+def _pooled_worse(pool, sign, config) -> np.ndarray:
+    """Rare events: the pooled window's rate significantly worse than the years before it
+    (exact conditional test of two Poisson rates)."""
+    from .warnings import rate_change_p
+    p = np.full(len(pool.used), np.nan)
+    rows = pool.used & (pool.earlier_denominator > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p[rows] = rate_change_p(pool.events[rows], pool.denominator[rows], pool.earlier_events[rows],
+                                pool.earlier_denominator[rows])
+        change = pool.events / pool.denominator - pool.earlier_events / pool.earlier_denominator
+        return (p < config.trend_alpha) & (sign * change < 0) & (pool.earlier_denominator > 0)
+
+
+def _fell_clearly(previously, trend: Trend, r: _Rows, lo_z, hi_z, config) -> np.ndarray:
+    """达标后回落 only when the latest value is outside the band by more than the series'
+    year-to-year noise (``fell_back_sd`` residual SDs on the model scale): a district
+    hovering at its target is not told it fell back."""
+    z = trend.to_model(r.latest, r.s)
+    margin = config.fell_back_sd * trend.s[r.s]
+    with np.errstate(invalid="ignore"):
+        clear = (z < lo_z - margin) | (z > hi_z + margin)
+    return previously & clear & (r.count >= config.fell_back_min_points)
+
+
+def _method_with_notes(method, r: _Rows, goal) -> np.ndarray:
+    """progress_method codes; 'zero_base' flags a ratio computed with sdg-build's 0.001 in place
+    of a zero base or goal (its size means nothing), 'early_base' a base year taken from
+    before the stated one because that year has no data (both are deviations we declare)."""
+    zero = (method > 0) & ((r.base_value == 0) | (goal == 0))
+    method = np.where(zero, 3, method)
+    return np.where((method > 0) & ~zero & r.base_note, 4, method).astype(np.int8)
+
+
+def _directional_status(trend: Trend, r: _Rows, sign, status, config):
+    """逐步提高/降低: the model-scale trend's t statistic, signed the wanted way."""
     if not r.is_directional.any():
         return status
     with np.errstate(invalid="ignore", divide="ignore"):
-        first_value = np.where(r.has_latest, matrix.values[r.s, trend.first[r.s]], np.nan)
-        relative_slope = trend.slope[r.s] / np.abs(first_value)
-    return np.where(r.is_directional, directional_status(relative_slope, sign, r.count, config), status)
+        t_stat = sign * trend.t_stat()[r.s]
+        relative = sign * trend.level_slope[r.s] / np.abs(r.base_value)
+    # a trend must be both real (t test) and big enough to matter (≥ direction_min_change of the
+    # base value a year): with little noise a negligible slope can be "significant"
+    big = np.abs(relative) >= config.direction_min_change
+    t_stat = np.where(big, t_stat, 0.0)
+    return np.where(r.is_directional, directional_status(t_stat, r.count, r.count - 3.0, config), status)
 
 
 def _base_columns(matrix, trend, ta, s, t, latest_col, has_latest, config):
     """Column of each row's base value: the first observation at or after the stated (or
     configured) base year, as sdg-build does; when there is none before the latest value,
     the first observation — except for targets defined from the base year, which then
-    have no base. Returns (base column or −1, stated base year or NaN)."""
+    have no base. Returns (base column or −1, stated base year or NaN, whether the base
+    came from before the base year wanted — a deviation from sdg-build, declared in
+    progress_method 'early_base' and docs/assessment.md)."""
     y0, n_cols = matrix.first_year, len(matrix.years)
     stated = ta.base_year[t]
     default_base = np.nan if config.base_year is None else float(config.base_year)
@@ -409,12 +540,9 @@ def _base_columns(matrix, trend, ta, s, t, latest_col, has_latest, config):
     want_col = np.clip(np.nan_to_num(wanted - y0, nan=0.0), 0, n_cols).astype(np.int64)
     base_col = next_observed(matrix.values)[s, want_col]
     fallback = ((base_col < 0) | (base_col >= latest_col)) & ~ta.needs_base[t] & has_latest
-    return np.where(fallback, trend.first[s], base_col), stated
-
-
-def _nonnegative(matrix: SeriesMatrix) -> np.ndarray:
-    """Series never observed below zero are projected no lower than zero."""
-    return ~(np.nan_to_num(matrix.values, nan=0.0) < 0).any(axis=1)
+    col = np.where(fallback, trend.first[s], base_col)
+    early = fallback & ~np.isnan(wanted) & (col < wanted - y0)
+    return col, stated, early
 
 
 def _previously_met(values, s, latest_col, lo, hi, lo_strict, hi_strict, candidates) -> np.ndarray:
@@ -462,7 +590,7 @@ def _results_frame(matrix: SeriesMatrix, targets: pd.DataFrame, s, t, columns) -
     frame["status"] = _categorical(columns["status"], STATUSES)
     frame["progress_method"] = _categorical(columns["progress_method"], METHODS)
     frame["progress_label"] = _categorical(columns["progress_label"], LABELS)
-    frame["trend_method"] = _categorical(columns["trend_method"], ["", "theil_sen", "cagr"])
+    frame["trend_method"] = _categorical(columns["trend_method"], TREND_METHODS)
     frame["judgement"] = pd.Categorical(columns["judgement"])
     frame["sentence"] = ""
     # copy=False keeps one block per column: consolidating 40 columns × 2.5 M rows costs ~1 s.

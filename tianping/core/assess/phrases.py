@@ -9,7 +9,20 @@ import math
 
 import pandas as pd
 
-from .status import ACCELERATE, ATTAINED, NO_DATA, ON_TRACK, PENDING, REGRESSING, SLOW
+from .status import (
+    ACCELERATE,
+    ACHIEVED,
+    ATTAINED,
+    FEW_EVENTS,
+    MISSED,
+    NO_DATA,
+    NOT_ATTAINED,
+    ON_TRACK,
+    PENDING,
+    REGRESSING,
+    SLOW,
+    UNCERTAIN,
+)
 from .warnings import LEVEL_NAMES
 
 UNIT_SUFFIX = {"1/10万": "/10万", "1/万": "/万", "1/千": "‰"}
@@ -71,12 +84,23 @@ def _side(r) -> str:
 
 
 def _pooled_note(r) -> str:
-    """Rare events: the pooled rate attainment was judged on (engine.py, "Rare events")."""
+    """Rare events: the pooled counts the verdict rests on (rare.py)."""
     years = getattr(r, "pooled_years", 0)
     if _nan(years) or not years:
         return ""
-    return (f"（例数少，单年数值波动大；按近{int(years)}年合计{number(r.pooled_events)}例计算为"
-            f"{with_unit(r.pooled_value, r.unit)}，据此评判是否达标）")
+    return (f"（例数少，按{int(r.pooled_first_year)}–{r.latest_year}年{int(years)}个年度合计评判："
+            f"共{number(r.pooled_events)}例，合计{with_unit(r.pooled_value, r.unit)}，"
+            f"95%区间{number(r.pooled_low)}–{with_unit(r.pooled_high, r.unit)}）")
+
+
+def _method_note(r) -> str:
+    """Deviations from Open SDG's progress measure, said where they apply."""
+    method = getattr(r, "progress_method", "")
+    if method == "zero_base":
+        return "（基期值为0，进度比仅供参考）"
+    if method == "early_base":
+        return f"（规划基期无数据，以{r.base_year}年为基期）"
+    return ""
 
 
 def status_sentence(r) -> str:
@@ -84,7 +108,8 @@ def status_sentence(r) -> str:
     goal = f"'{target_phrase(r.op, r.target_value, r.target_upper, r.target_unit, r.base_year, r.target_text)}'"
     now = f"{label}{r.latest_year}年为{with_unit(r.latest_value, r.unit)}" + _pooled_note(r)
     since = f"较{r.base_year}年的{with_unit(r.base_value, r.unit)}"
-    ratio = "" if _nan(r.progress_ratio) else f"，进展速度为所需速度的{r.progress_ratio:.0%}"
+    pace = getattr(r, "pace", float("nan"))
+    ratio = "" if _nan(pace) else f"，按趋势的进展速度为所需速度的{max(pace, 0):.0%}"
     directional = r.op in ("increase", "decrease")
     status = r.status
     if status == PENDING:
@@ -95,20 +120,32 @@ def status_sentence(r) -> str:
         return f"{label}数据不足（{r.n_points}个年度数据），暂无法评估{r.milestone}年{goal}的目标。"
     if directional:
         trend = {ATTAINED: f"呈{'上升' if r.trend_slope > 0 else '下降'}趋势，符合{goal}的要求",
-                 SLOW: f"基本持平，{goal}的进展不明显", REGRESSING: f"与{goal}的要求相反，出现退步"}[status]
+                 SLOW: f"变化不显著，{goal}的进展不明显", REGRESSING: f"与{goal}的要求相反，出现退步"}[status]
         return f"{label}{r.latest_year}年为{with_unit(r.latest_value, r.unit)}，{since}{trend}。"
+    if status == ACHIEVED:
+        return f"{now}，{r.milestone}年{goal}的目标已实现。"
+    if status == MISSED:
+        return f"{now}，{r.milestone}年{goal}的目标未实现。"
+    if status == FEW_EVENTS:
+        return f"{now}，区间包含目标值，例数过少，尚不能判断是否达到{r.milestone}年{goal}的目标。"
     if status == ATTAINED:
         early = "提前" if r.latest_year < r.milestone else ""
         return f"{now}，已{early}实现{r.milestone}年{goal}的目标。"
+    if status == NOT_ATTAINED:
+        return f"{now}，未达到{r.milestone}年{goal}的目标；仅有1个年度数据，趋势数据不足，无法预测。"
+    chance = "" if _nan(getattr(r, "p_attain", float("nan"))) else f"，达标概率约{r.p_attain:.0%}"
     if status == ON_TRACK:
-        return f"{now}，{_projection(r)}，可实现{goal}的目标。"
+        return f"{now}，{_projection(r)}{chance}，预计可实现{goal}的目标。"
+    if status == UNCERTAIN:
+        return f"{now}，{_projection(r)}{chance}，能否实现{goal}的目标尚难判断。"
+    note = _method_note(r)
     if status == ACCELERATE:
         if _nan(r.projected):
-            return f"{now}，未实现{r.milestone}年{goal}的目标{ratio}，需加快进度。"
-        return f"{now}，{_projection(r)}，{_side(r)}{goal}的目标，需加快进度。"
+            return f"{now}，未实现{r.milestone}年{goal}的目标{ratio}{note}，需加快进度。"
+        return f"{now}，{_projection(r)}{chance}，{_side(r)}{goal}的目标，需加快进度。"
     if status == SLOW:
-        return f"{now}，{since}进展缓慢{ratio}，难以实现{r.milestone}年{goal}的目标。"
-    return f"{now}，{since}有所退步，偏离{r.milestone}年{goal}的目标。"
+        return f"{now}，{since}进展缓慢{ratio}{note}，难以实现{r.milestone}年{goal}的目标。"
+    return f"{now}，{since}有所退步（趋势显著），偏离{r.milestone}年{goal}的目标。"
 
 
 def status_sentences(results: pd.DataFrame) -> list[str]:
@@ -126,7 +163,7 @@ def warning_sentence(w, r) -> str:
             return f"{head}{label}{r.latest_year}年为{with_unit(r.latest_value, r.unit)}，未实现{r.milestone}年{goal}的目标。"
         return f"{head}{label}{_projection(r)}，难以实现{goal}的目标，须采取措施加快进度。"
     if w.kind == "deterioration":
-        return f"{head}{label}{r.base_year}年以来持续向不利方向变化，{w.year}年为{value}，与目标方向相反。"
+        return f"{head}{label}{r.base_year}年以来显著向不利方向变化，{w.year}年为{value}，与目标方向相反。"
     if w.kind == "fell_back":
         return f"{head}{label}曾达到{goal}的目标，{w.year}年回落至{value}。"
     if w.kind == "fluctuation":

@@ -34,7 +34,7 @@ def growth(current, base, t_current, t_base):
         return (current / base) ** (1.0 / (t_current - t_base)) - 1.0
 
 
-METHODS = ("", "cagr", "linear")
+METHODS = ("", "cagr", "linear", "zero_base", "early_base")
 
 
 def progress_ratio(base, base_year, latest, latest_year, goal, target_year, sign_direction):

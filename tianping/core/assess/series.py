@@ -32,7 +32,7 @@ class SeriesMatrix:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def rows(self, start: int, stop: int) -> "SeriesMatrix":
+    def rows(self, start: int, stop: int) -> SeriesMatrix:
         """Series start…stop−1 (views, no copy), for processing in chunks."""
         def cut(a):
             return None if a is None else a[start:stop]
@@ -150,3 +150,14 @@ def one_series(values: dict[int, float], *, indicator: str, region: str = "示�
         "numerator": [counts.get(y, (np.nan, np.nan))[0] for y in years],
         "denominator": [counts.get(y, (np.nan, np.nan))[1] for y in years], "unit": unit,
     })
+
+
+def previous_observed(values: np.ndarray) -> np.ndarray:
+    """(n, T) array: column of the last observation at or before column j (-1 if none)."""
+    n, n_cols = values.shape
+    out = np.full((n, n_cols), -1, dtype=np.int64)
+    prev = np.full(n, -1, dtype=np.int64)
+    for j in range(n_cols):
+        prev = np.where(np.isnan(values[:, j]), prev, j)
+        out[:, j] = prev
+    return out

@@ -11,13 +11,14 @@ band edge a series has to reach (used by the progress ratio and the sentences).
 
 * ``>= > <= <`` one-sided; ``=`` ("达到X") reads as ≥ X, or ≤ X when lower is better.
 * ``~`` X ± tolerance: ±2 percentage points for shares (unit %), ±5 % of X otherwise,
-  or the per-indicator ``tolerance`` column.
+  or the per-indicator ``tolerance`` column; when the indicator has a direction only the
+  unfavourable side binds (≤ X + tol where lower is better, ≥ X − tol where higher is).
 * ``range`` value ≤ x ≤ upper.
 * ``relative_increase/decrease`` v %: from the base-year value, base × (1 ± v/100).
 * ``annual_increase/decrease`` v a year from the base-year value; attained while the
   pace is kept (checked at the latest year), goal at the milestone.
 * ``annual_relative_increase/decrease`` v % a year, compounded the same way.
-* ``increase/decrease`` direction only: judged on the Theil–Sen trend (status.py).
+* ``increase/decrease`` direction only: judged on the log/logit-scale trend and its t test (status.py).
 * ``qualitative`` judged by the evaluation group (a judgements table).
 """
 
@@ -177,8 +178,10 @@ def target_arrays(targets: pd.DataFrame, config: AssessConfig) -> TargetArrays:
     lo[at_least] = value[at_least]
     hi[at_most] = value[at_most]
     about = op == "~"
-    lo[about] = value[about] - tolerance[about]
-    hi[about] = value[about] + tolerance[about]
+    # '左右' of an indicator with a direction binds one way only: "10/10万左右" for a rate
+    # where lower is better is met by anything up to 10 + tolerance, 0 included.
+    lo[about & (sign >= 0)] = (value - tolerance)[about & (sign >= 0)]
+    hi[about & (sign <= 0)] = (value + tolerance)[about & (sign <= 0)]
     rng = op == "range"
     lo[rng] = np.minimum(value[rng], upper[rng])
     hi[rng] = np.maximum(value[rng], upper[rng])

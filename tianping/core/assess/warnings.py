@@ -3,13 +3,18 @@
 kind               level rule
 projected_miss     milestone 0–``warning_horizon`` years after the assessment year and the
                    status is 需加快 (yellow; orange within a year), 进展缓慢 (orange; red
-                   within a year) or 退步 (red)
-deterioration      Theil–Sen trend away from the target by ≥ ``direction_min_change`` of the
-                   base value a year, and the latest value worse than the base (orange)
-fell_back          an earlier year met the target, the latest value does not (orange;
-                   red when the milestone is within the horizon)
+                   within a year), 退步 (red) or 未达标 (one value; yellow). The status comes
+                   from the projection's P(attain) < 0.2: the same model as the chart band
+deterioration      a trend significantly away from the target (t test of the log/logit-scale
+                   slope at ``trend_alpha``; rare events: exact two-rate test of the pooled
+                   window against the years before), the latest value worse than the base,
+                   ≥ ``deterioration_min_points`` years (orange)
+fell_back          an earlier year met the target and the latest value misses it by more than
+                   ``fell_back_sd`` residual SDs (rare events: the pooled interval excludes
+                   the target and the earlier pooled rate met it), ≥ 3 points (orange; red
+                   when the milestone is within the horizon)
 fluctuation        latest year-on-year change with robust z = (Δ − median Δ) / (1.4826 MAD)
-                   beyond ``fluctuation_z`` (≥ 3 earlier changes; MAD floored at 1 % of the
+                   beyond ``fluctuation_z`` (≥ 4 earlier changes; MAD floored at 1 % of the
                    level). Series with numerator and denominator use the exact test for
                    two Poisson rates instead (latest year against the earlier years pooled,
                    two-sided at ``poisson_alpha``) — 1 death among 3,000 births after years
@@ -24,16 +29,16 @@ years late), result_row (index into results), sentence.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from .config import AssessConfig
 from .projection import row_nanmedian
 from .series import SERIES_KEYS, SeriesMatrix
-from .status import ACCELERATE, REGRESSING, SLOW
+from .status import ACCELERATE, NOT_ATTAINED, REGRESSING, SLOW
 
 WARNING_COLUMNS = [*SERIES_KEYS, "headline", "milestone", "kind", "level", "year", "value",
                    "score", "result_row", "sentence"]
@@ -74,8 +79,8 @@ def _projected_miss(results, year, config):
     near = (ahead >= 0) & (ahead <= config.warning_horizon)
     soon = ahead <= 1
     level = np.select([status == REGRESSING, (status == SLOW) & soon, status == SLOW,
-                       (status == ACCELERATE) & soon, status == ACCELERATE],
-                      ["red", "red", "orange", "orange", "yellow"], default="")
+                       (status == ACCELERATE) & soon, status == ACCELERATE, status == NOT_ATTAINED],
+                      ["red", "red", "orange", "orange", "yellow", "yellow"], default="")
     rows = np.flatnonzero(near & (level != ""))
     return _frame(results, rows, "projected_miss", level[rows], _latest_year(results)[rows],
                   results["projected"].to_numpy()[rows], results["progress_ratio"].to_numpy()[rows])
@@ -91,17 +96,20 @@ def _sign(results, rows):
     return np.where(direction == "up", 1.0, np.where(direction == "down", -1.0, 0.0))
 
 
-def _deterioration(results, slope, s, first_rows, config):
-    sign = _sign(results, first_rows)
-    base = results["base_value"].to_numpy()[first_rows]
-    latest = results["latest_value"].to_numpy()[first_rows]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rel = sign * slope[s[first_rows]] / np.abs(base)
-        worse = sign * (latest - base) < 0
-    hit = (rel <= -config.direction_min_change) & worse
+def _deterioration(results, worse, s, first_rows, config):
+    """持续退步: the series' trend is significantly away from the target (the same test that
+    makes a status 退步: engine._trend_worse, or for rare events the exact two-rate test on
+    pooled counts) and there is enough history to speak of a trend."""
+    n_points = results["n_points"].to_numpy()[first_rows]
+    hit = worse[first_rows] & (n_points >= config.deterioration_min_points)
     rows = first_rows[hit]
+    sign = _sign(results, rows)
+    base = results["base_value"].to_numpy()[rows]
+    latest = results["latest_value"].to_numpy()[rows]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel = sign * (latest - base) / np.abs(base)
     return _frame(results, rows, "deterioration", "orange", _latest_year(results)[rows],
-                  results["latest_value"].to_numpy()[rows], rel[hit], milestone=0)
+                  latest, rel, milestone=0)
 
 
 def _fell_back(results, year, config):
@@ -136,30 +144,17 @@ def robust_z_latest(values: np.ndarray, min_changes: int) -> tuple[np.ndarray, n
 
 
 def _binomial_two_sided_p(k: np.ndarray, total: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """2·min(P(X ≤ k), P(X ≥ k)) for X ~ Binomial(total, share), elementwise.
-
-    Exact (summing the pmf) for totals ≤ 300; normal approximation with continuity
-    correction above, where the two agree closely.
-    """
-    p = np.full(len(k), np.nan)
-    exact = total <= 300
-    if exact.any():
-        kk, nn, q = k[exact], total[exact], share[exact]
-        pmf = (1.0 - q) ** nn
-        le = np.where(kk >= 0, pmf, 0.0)          # P(X ≤ k)
-        lt = np.zeros_like(q)                     # P(X < k)
-        odds = q / (1.0 - q)
-        for j in range(1, int(nn.max(initial=0)) + 1):
-            lt = np.where(j == kk, le, lt)
-            pmf = np.where(j <= nn, pmf * (nn - j + 1) / j * odds, 0.0)
-            le = np.where(j <= kk, le + pmf, le)
-        p[exact] = np.minimum(1.0, 2 * np.minimum(le, 1.0 - lt))
-    approx = ~exact
-    if approx.any():
-        mean = total[approx] * share[approx]
-        sd = np.sqrt(mean * (1 - share[approx]))
-        z = np.maximum((np.abs(k[approx] - mean) - 0.5) / sd, 0.0)
-        p[approx] = np.minimum(1.0, np.frompyfunc(math.erfc, 1, 1)(z / math.sqrt(2)).astype(float))
+    """2·min(P(X ≤ k), P(X ≥ k)) for X ~ Binomial(total, share), elementwise, exact at
+    every size (scipy's regularised incomplete beta; no normal approximation)."""
+    k, total, share = (np.asarray(a, dtype=np.float64) for a in (k, total, share))
+    p = np.full(k.shape, np.nan)
+    ok = ~(np.isnan(k) | np.isnan(total) | np.isnan(share))
+    if ok.any():
+        kk, nn, q = k[ok], total[ok], share[ok]
+        with np.errstate(invalid="ignore"):
+            le = special.bdtr(kk, nn, q)
+            ge = np.where(kk >= 1, special.bdtrc(np.maximum(kk - 1, 0), nn, q), 1.0)
+        p[ok] = np.minimum(1.0, 2 * np.minimum(le, ge))
     return p
 
 
@@ -203,12 +198,12 @@ class Fluctuation:
     p: np.ndarray
 
     @staticmethod
-    def of(matrix: SeriesMatrix, config: AssessConfig) -> "Fluctuation":
+    def of(matrix: SeriesMatrix, config: AssessConfig) -> Fluctuation:
         z, change = robust_z_latest(matrix.values, config.fluctuation_min_changes)
         return Fluctuation(z, change, _counted_p(matrix))
 
     @staticmethod
-    def concat(parts: list["Fluctuation"]) -> "Fluctuation":
+    def concat(parts: list[Fluctuation]) -> Fluctuation:
         return Fluctuation(*(np.concatenate([getattr(p, f) for p in parts]) for f in ("z", "change", "p")))
 
 
@@ -242,12 +237,12 @@ def _late_or_missing(results, first_rows, year, config):
                   np.where(missing[hit], np.nan, year - latest_year[hit]).astype(float), milestone=0)
 
 
-def find_warnings(results: pd.DataFrame, slope: np.ndarray, fluctuation: Fluctuation, s: np.ndarray,
+def find_warnings(results: pd.DataFrame, worse: np.ndarray, fluctuation: Fluctuation, s: np.ndarray,
                   year: int, config: AssessConfig) -> pd.DataFrame:
-    """All warnings; ``slope`` (Theil–Sen) and ``fluctuation`` are per series, ``s`` maps
-    result rows to series."""
+    """All warnings; ``worse`` is per result row (significant trend away from the target),
+    ``fluctuation`` per series, ``s`` maps result rows to series."""
     first_rows = _series_rows(s)
-    parts = [_projected_miss(results, year, config), _deterioration(results, slope, s, first_rows, config),
+    parts = [_projected_miss(results, year, config), _deterioration(results, worse, s, first_rows, config),
              _fell_back(results, year, config), _fluctuation(results, fluctuation, s, first_rows, config),
              _late_or_missing(results, first_rows, year, config)]
     arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}

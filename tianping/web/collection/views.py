@@ -22,7 +22,7 @@ from tianping.core.workbook import TemplateMeta, TemplateRow, read_template, wri
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.permissions import Role, regions_visible_to, role_required
 
-from . import services
+from . import services, uploads
 from .models import Entry, EntryChange
 from .permissions import (
     OVERSEERS, READERS, REVIEWERS, ROUND_MANAGERS, UNLOCKERS, can_edit, can_review, can_unlock, rounds_visible_to,
@@ -309,20 +309,15 @@ def rows_from_workbook(sub, data: bytes, filename: str):
 
 
 def _forget_pending(request) -> None:
-    """Drop the user's previous unconfirmed upload and any left for more than a day."""
+    """Drop the session's unconfirmed upload and every pending upload past its time."""
     pending = request.session.pop("collection_upload", None)
     if pending:
-        _upload_path(pending["token"]).unlink(missing_ok=True)
-    cutoff = time.time() - 86400
-    for old in (settings.VAR_DIR / "uploads").glob("*.xlsx"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+        _upload_path(pending["token"], request.user).unlink(missing_ok=True)
+    uploads.remove_abandoned()
 
 
-def _upload_path(token: str):
-    folder = settings.VAR_DIR / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{token}.xlsx"
+def _upload_path(token: str, user):
+    return uploads.pending_path(token, user)
 
 
 @role_required(Role.REPORTER)
@@ -336,7 +331,7 @@ def upload(request, pk):
         if not token or pending.get("token") != token or pending.get("submission") != sub.pk:
             messages.error(request, _("The upload has expired; please upload the file again."))
             return redirect("collection:upload", sub.pk)
-        path = _upload_path(token)
+        path = _upload_path(token, request.user)
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -374,7 +369,8 @@ def upload(request, pk):
         _forget_pending(request)
         if not errors:
             token = secrets.token_urlsafe(16)
-            _upload_path(token).write_bytes(data)
+            uploads.make_room(request.user, len(data))  # the user's quota: their oldest trial uploads go
+            _upload_path(token, request.user).write_bytes(data)
             request.session["collection_upload"] = {"token": token, "submission": sub.pk, "name": upload_file.name}
             context["token"] = token
         return render(request, "collection/upload.html", context, status=400 if errors else 200)

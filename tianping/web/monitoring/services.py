@@ -21,20 +21,33 @@ import pandas as pd
 from django.db import transaction
 from django.urls import reverse
 
-from tianping.core.assess import KIND_NAMES, LEVEL_NAMES, applicable_targets, assess, attainment_rate
+from tianping.core import figures
+from tianping.core.assess import (
+    KIND_NAMES,
+    LEVEL_NAMES,
+    applicable_targets,
+    assess,
+    attainment_rate,
+)
 from tianping.web.observations.models import Observation, assessed_rows
 from tianping.web.orgs.models import Department, Region, User
 from tianping.web.plans.models import Indicator, Plan, Target
 
 from .cache import touch
-from .models import AssessmentRun, Notification, QualitativeJudgement, Result, Warning, WarningEvent
+from .models import (
+    AssessmentRun,
+    Notification,
+    QualitativeJudgement,
+    Result,
+    Warning,
+    WarningEvent,
+)
 
 log = logging.getLogger(__name__)
 
-STATUS_ORDER = ["已达标", "预计达标", "需加快", "进展缓慢", "退步", "数据不足", "待评估"]
-# Traffic light of each status on the dashboard.
-LIGHT = {"已达标": "green", "预计达标": "green", "需加快": "yellow", "进展缓慢": "orange", "退步": "red",
-         "数据不足": "grey", "待评估": "grey"}
+# Statuses and their traffic lights: the one table in tianping.core.figures.
+STATUS_ORDER = list(figures.STATUS_ORDER)
+LIGHT = dict(figures.LIGHTS)
 LEVEL_ORDER = ["red", "orange", "yellow"]
 
 
@@ -203,7 +216,7 @@ def assess_plan_region(plan: Plan, region: Region, year: int | None = None, trig
         Result.objects.bulk_create(_result_rows(run, results, keys, departments), batch_size=2000)
         latest = not AssessmentRun.objects.filter(plan=plan, region=region, year__gt=year).exists()
         new = _sync_warnings(plan, region, year, assessment.warnings, keys, departments,
-                             data_warnings) if latest else []
+                             data_warnings, results) if latest else []
         run.summary = {**run.summary, "warnings": _warning_counts(plan, region)}
         run.save(update_fields=["summary"])
         touch(region)
@@ -256,8 +269,38 @@ def _reason(w: dict, ind: Indicator) -> str:
     return f"{ind.name}{series}：{LEVEL_NAMES.get(w['level'], '')}预警，{KIND_NAMES.get(w['kind'], w['kind'])}"
 
 
-def _sync_warnings(plan, region, year, frame: pd.DataFrame, keys, departments, data_warnings=True) -> list[Warning]:
-    """Create warnings the run raises, update those still raised, clear those no longer raised."""
+def _newest_data(results: pd.DataFrame, keys) -> dict[tuple, int]:
+    """(indicator pk, sex, age, residence) → the newest year with a value in this run."""
+    rows = results[results["latest_year"].notna()]
+    out: dict[tuple, int] = {}
+    for ind, sex, age, res, year in zip(rows["indicator"].astype(object), rows["sex"].astype(object),
+                                        rows["age"].astype(object), rows["residence"].astype(object),
+                                        rows["latest_year"]):
+        if ind in keys:
+            key = (keys[ind].pk, sex or "", age or "", res or "")
+            out[key] = max(out.get(key, 0), int(year))
+    return out
+
+
+def _cause_gone(w: Warning, newest: dict[tuple, int]) -> bool:
+    """A warning the run no longer raises closes only when the data show the cause is gone:
+    the series has a value newer than the one the warning was raised on, or that value was
+    corrected since (for missing data: any value). A run without new data for the series —
+    a department that has not reported while another's data was accepted — leaves it open."""
+    year = newest.get((w.indicator_id, w.sex, w.age, w.residence))
+    if year is None:
+        return False
+    if w.kind == "missing_data" or year > w.year:
+        return True
+    return year == w.year and Observation.objects.filter(
+        indicator_id=w.indicator_id, region_id=w.region_id, sex=w.sex, age=w.age, residence=w.residence,
+        year=year, updated_at__gt=w.updated_at).exists()
+
+
+def _sync_warnings(plan, region, year, frame: pd.DataFrame, keys, departments, data_warnings=True,
+                   results: pd.DataFrame | None = None) -> list[Warning]:
+    """Create warnings the run raises, update those still raised, clear those whose cause
+    the data show to be gone (``_cause_gone``)."""
     frame = frame.copy()
     for column in ("kind", "level"):
         if frame[column].dtype.kind in "iu":   # codes → names
@@ -293,9 +336,12 @@ def _sync_warnings(plan, region, year, frame: pd.DataFrame, keys, departments, d
     if new and new[0].pk is None:  # backends that do not return ids (none of ours, but be safe)
         new = list(Warning.objects.filter(plan=plan, region=region, state=Warning.State.OPEN).order_by("-pk")[:len(new)])
     events += [WarningEvent(warning=w, action=WarningEvent.Action.RAISED, text=w.reason) for w in new]
-    gone = [w for k, w in existing.items() if k not in seen]
+    newest = _newest_data(results, keys) if results is not None else {}
+    gone = [w for k, w in existing.items() if k not in seen and _cause_gone(w, newest)]
     for w in gone:
-        events.append(WarningEvent(warning=w, action=WarningEvent.Action.CLEARED, text=f"{year}年评估不再触发此预警"))
+        events.append(WarningEvent(warning=w, action=WarningEvent.Action.CLEARED,
+                                   text=f"{newest.get((w.indicator_id, w.sex, w.age, w.residence))}年数据表明"
+                                        f"预警原因已消除（{year}年评估）"))
     Warning.objects.filter(pk__in=[w.pk for w in gone]).update(state=Warning.State.RESOLVED)
     WarningEvent.objects.bulk_create(events, batch_size=2000)
     return new

@@ -32,7 +32,11 @@ WARNING_READERS = (*READERS, Role.REPORTER)
 HANDLERS = (Role.REPORTER, Role.OFFICE)
 CLOSERS = (Role.OFFICE,)
 JUDGES = (Role.EVALUATION,)
-METHOD_LABELS = {"cagr": "年均增速法（进度比）", "linear": "线性法（进度比）", "theil_sen": "Theil–Sen 稳健趋势（预测）"}
+PROGRESS_METHOD_LABELS = {"cagr": "年均增速法（进度比）", "linear": "线性法（进度比）",
+                          "zero_base": "年均增速法（基期为0，进度比仅供参考）",
+                          "early_base": "年均增速法（基期取规划基期前数据）"}
+TREND_METHOD_LABELS = {"linear": "线性趋势（预测）", "log": "对数尺度趋势（预测，率）", "logit": "logit尺度趋势（预测，比例）",
+                       "pooled": "例数少：近年合并率及精确区间"}
 LEVEL_RANK = Case(When(level="red", then=0), When(level="orange", then=1), default=2)
 
 
@@ -224,7 +228,9 @@ def indicator(request, pk):
     results = list(run.results.filter(indicator=ind).select_related("department")
                    .order_by("milestone", "sex", "age", "residence")) if run else []
     for r in results:
-        r.method_label = " / ".join(METHOD_LABELS.get(m, m) for m in (r.progress_method, r.trend_method) if m) or "—"
+        r.method_label = " / ".join(
+            labels.get(m, m) for labels, m in ((PROGRESS_METHOD_LABELS, r.progress_method),
+                                               (TREND_METHOD_LABELS, r.trend_method)) if m) or "—"
     observations = _observations(ind, region, run)
     # events and their users in one query, whatever the number of warnings
     warnings = (Warning.objects.filter(indicator=ind, region=region).select_related("department")

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Department, Region, User
+from tianping.web.readonly_admin import ReadOnlyAdmin
+
+from .models import Department, FieldChange, Region, User
 
 
 @admin.register(Region)
@@ -25,3 +27,9 @@ class TianpingUserAdmin(UserAdmin):
     list_filter = ["role", "is_active", "region"]
     fieldsets = UserAdmin.fieldsets + ((_("Role and scope"), {"fields": ["role", "region", "department"]}),)
     add_fieldsets = UserAdmin.add_fieldsets + ((_("Role and scope"), {"fields": ["role", "region", "department"]}),)
+
+
+@admin.register(FieldChange)
+class FieldChangeAdmin(ReadOnlyAdmin):
+    list_display = ["at", "model", "object_id", "field", "old", "new", "user"]
+    list_filter = ["model", "field"]

@@ -8,4 +8,8 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisations and accounts")
 
     def ready(self):
+        from tianping.web import audit
+
         from . import tokens  # noqa: F401  (logout revokes the user's API tokens)
+
+        audit.connect()  # framework and report texts: every change kept with its old value

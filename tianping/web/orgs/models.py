@@ -139,3 +139,22 @@ class PasswordHistory(models.Model):
     class Meta:
         verbose_name = _("password history")
         verbose_name_plural = _("password history")
+
+
+class FieldChange(models.Model):
+    """One changed field of an audited record (tianping.web.audit): old and new value, who, when."""
+
+    model = models.CharField(_("record kind"), max_length=60)
+    object_id = models.BigIntegerField(_("record"))
+    field = models.CharField(_("field"), max_length=60)
+    old = models.JSONField(_("old value"), null=True, blank=True)
+    new = models.JSONField(_("new value"), null=True, blank=True)
+    user = models.ForeignKey(User, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("field change")
+        verbose_name_plural = _("field changes")
+        indexes = [models.Index(fields=["model", "object_id"], name="fieldchange_record")]
+        ordering = ["-at", "-pk"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -52,6 +53,27 @@ def to_csv(snapshot: dict) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+# The assessment of the published report (issue 13's statuses and sentences), one row per
+# headline series × target, as the report judged it.
+RESULT_HEADER = [("indicator", "指标"), ("milestone", "目标年份"), ("target_text", "目标"), ("latest_year", "最新年份"),
+                 ("latest_value", "最新值"), ("status", "评估结论"), ("projected", "预测值"),
+                 ("projected_low", "预测区间下限"), ("projected_high", "预测区间上限"), ("p_attain", "达标概率"),
+                 ("pooled_value", "合并率（例数少）"), ("pooled_low", "合并率95%区间下限"),
+                 ("pooled_high", "合并率95%区间上限"), ("pooled_events", "合并例数"), ("sentence", "评估说明")]
+
+
+def result_rows(snapshot: dict) -> list[list]:
+    """The snapshot's results table ({"columns", "rows"}) as rows of RESULT_HEADER; headline series only."""
+    table = snapshot.get("results") or {}
+    columns = table.get("columns", [])
+    out = []
+    for values in table.get("rows", []):
+        r = dict(zip(columns, values))
+        if r.get("headline", True):
+            out.append([r.get(key) for key, _ in RESULT_HEADER])
+    return out
+
+
 def to_xlsx(snapshot: dict, title: str = "") -> bytes:
     book = Workbook()
     sheet = book.active
@@ -61,6 +83,14 @@ def to_xlsx(snapshot: dict, title: str = "") -> bytes:
         sheet.append([safe(v) for v in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    assessed = result_rows(snapshot)
+    if assessed:
+        results = book.create_sheet("评估结果")
+        results.append([name for _, name in RESULT_HEADER])
+        for row in assessed:
+            results.append([None if isinstance(v, float) and math.isnan(v) else safe(v) for v in row])
+        for cell in results[1]:
+            cell.font = Font(bold=True)
     note = book.create_sheet("说明")
     note.append([safe(title or "天平开放数据")])
     note.append([safe(f"数据快照 SHA-256：{snapshot.get('sha256', '')}")])

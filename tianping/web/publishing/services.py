@@ -200,7 +200,9 @@ def draft(snapshot: dict, progress=None):
 
 def results_table(assessment) -> dict:
     columns = ["indicator", "area", "sex", "age", "residence", "headline", "milestone", "op", "target_value",
-               "latest_year", "latest_value", "status", "projected", "progress_ratio"]
+               "target_text", "unit", "latest_year", "latest_value", "status", "projected", "projected_low",
+               "projected_high", "p_attain", "pooled_value", "pooled_low", "pooled_high", "pooled_events",
+               "progress_ratio", "sentence"]
     frame = assessment.results
     return records(frame[[c for c in columns if c in frame.columns]])
 
