@@ -10,7 +10,6 @@ from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tianping.core.workbook import DATA_SHEET, FIRST_ROW, LETTER
@@ -68,9 +67,10 @@ def excel_upload(client, sub, values: dict):
 
 
 def api_post(user, sub, rows):
+    from tianping.web.orgs import tokens
+
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(user)[1]}")
     return client.post(f"/api/submissions/{sub.pk}/observations/", {"observations": rows}, format="json")
 
 
@@ -157,7 +157,7 @@ def test_cross_indicator_rule_refuses_on_form_excel_and_api(children, client_of,
     assert response.status_code == 400 and f"第{rows[neonatal.pk]}行" in text and "不应高于" in text
     assert not Entry.objects.filter(indicator=neonatal).exists()
     # API
-    response = api_post(reporter, sub, [{"indicator": neonatal.pk, "value": 7}])
+    response = api_post(reporter, sub, [{"indicator": neonatal.pk, "value": 7, "version": 0}])
     errors = " ".join(response.json()["errors"])
     assert response.status_code in (400, 422) and "新生儿死亡率" in errors and "婴儿死亡率" in errors
     assert not Entry.objects.filter(indicator=neonatal).exists()
@@ -180,7 +180,7 @@ def test_office_rule_refuses_on_form_excel_and_api(children, client_of, reporter
     response, rows = excel_upload(client, sub, {vaccine: 71})
     text = response.content.decode()
     assert response.status_code == 400 and f"第{rows[vaccine.pk]}行" in text and "接种率底线" in text
-    response = api_post(reporter, sub, [{"indicator": vaccine.pk, "value": 72}])
+    response = api_post(reporter, sub, [{"indicator": vaccine.pk, "value": 72, "version": 0}])
     assert "接种率底线" in " ".join(response.json()["errors"])
     assert not Entry.objects.filter(indicator=vaccine).exists()
     assert form_post(client, sub, vaccine, "96").status_code == 302
