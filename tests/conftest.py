@@ -17,3 +17,30 @@ def shared_dir() -> Path:
 def seed_paths() -> list[Path]:
     assert SEEDS, f"no seed plans found under {SHARED / 'seeds'}"
     return SEEDS
+
+
+# --- lanes --------------------------------------------------------------------------
+# `pytest -m "not browser and not slow"` is the day-to-day lane (README, "Tests"); the
+# full suite (CI, ./test.sh) runs everything.
+# A test that drives Chromium (the `browser`/`page` fixtures) or serves the app to a
+# real client (`live_server`) is marked `browser` here, so no test has to remember it.
+BROWSER_FIXTURES = {"browser", "page", "live_server"}
+# Files whose tests take seconds each: real instances and worker subprocesses, fuzzing
+# and property tests, the API schema fuzzer, the whole role × URL matrix, whole-seed
+# report round trips. Marked `slow` here (a test may also say @pytest.mark.slow itself).
+SLOW_PATHS = (
+    "tests/ops/", "tests/fuzz/", "tests/test_grammar_fuzz.py", "tests/test_normalize_fuzz.py",
+    "tests/test_assess_properties.py", "tests/test_reports_end_to_end.py",
+    "tests/test_reports_evaluation_seeds.py", "tests/web/security/test_security_schemathesis.py",
+    "tests/web/security/test_security_matrix.py", "tests/web/security/test_security_web.py",
+    "tests/web/publishing/test_publishing_worker.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+        where = Path(str(item.fspath)).resolve().relative_to(REPO).as_posix()
+        if where.startswith(SLOW_PATHS):
+            item.add_marker(pytest.mark.slow)

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from tianping.core.assess import AssessConfig, assess
-from tianping.core.assess.phrases import series_label, target_phrase, with_unit
 from tianping.core.assess.series import one_series
+from tianping.core.figures import series_label, shown_figure, target_phrase
 
 
 @pytest.mark.parametrize("value,unit,text", [
@@ -14,18 +14,18 @@ from tianping.core.assess.series import one_series
     (13.81, "1/10万活产", "13.8/10万活产"), (-0.02, "", "-0.02"), (0.0, "", "0"),
 ])
 def test_numbers_with_units(value, unit, text):
-    assert with_unit(value, unit) == text
+    assert shown_figure(value, unit) == text
 
 
 @pytest.mark.parametrize("op,value,upper,unit,base,text", [
     ("<=", 9, None, "1/10万", None, "9/10万以下"), (">=", 95, None, "%", None, "95%以上"),
-    ("~", 45, None, "%", None, "45%左右"), ("range", 103, 107, "", None, "103–107"),
+    ("~", 45, None, "%", None, "45%左右"), ("range", 103, 107, "", None, "103—107"),
     ("relative_increase", 10, None, "%", 2020, "比2020年提高10%"), ("annual_decrease", 0.5, None, "个百分点", 2020,
                                                                 "每年降低0.5个百分点"),
     ("increase", None, None, "", None, "逐步提高"), ("=", 100, None, "%", None, "达到100%"),
 ])
 def test_target_in_the_plans_words(op, value, upper, unit, base, text):
-    assert target_phrase(op, value, upper, unit, base) == text
+    assert target_phrase(op, value, unit, upper, base) == text
 
 
 def test_series_label_names_the_group():

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from conftest import SEEDS
+from tests.conftest import SEEDS
 from docgen import write_docx, write_image_only_pdf, write_pdf, write_unmapped_font_pdf
 from tianping.cli import main
 from tianping.core.errors import DocumentError

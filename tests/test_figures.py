@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from tests.conftest import SEEDS
@@ -22,7 +23,7 @@ WRITTEN = {
     ("%", 0): (95.0, "95%", "95%以上"),
     ("%", 1): (94.3, "94.3%", "94.3%以上"),
     ("%", 2): (99.99, "99.99%", "99.99%以上"),
-    ("", 1): (0.5, "0.5", "50%以上"),              # "1/2以上": a fraction is a share
+    ("", 1): (0.5, "0.5", "0.5以上"),              # "1/2以上" of an indicator without a unit
     ("1/10万", 0): (9.0, "9/10万", "9/10万以上"),
     ("1/10万活产", 0): (15.0, "15/10万活产", "15/10万活产以上"),
     ("‰", 0): (3.0, "3‰", "3‰以上"),
@@ -102,7 +103,7 @@ def test_every_seed_number_is_printed_as_the_plan_writes_it():
     for unit, value, measured_in, sentence in SEED_VALUES:
         shown, _ = figures.as_written(value, unit, measured_in)
         text = figures.number(value)
-        if text not in sentence and not ("1/2" in sentence and figures.number(shown) == "50") \
+        if text not in sentence and not ("1/2" in sentence and figures.number(shown) in ("0.5", "50")) \
                 and value not in _in_chinese_numerals(sentence):
             unprinted.append((text, unit, sentence))
     # "实现全覆盖" / "全部" state 100 in words; nothing else may be missing
@@ -111,7 +112,7 @@ def test_every_seed_number_is_printed_as_the_plan_writes_it():
 
 def test_the_reported_defects_are_fixed():
     assert figures.number(0.78) == "0.78"                       # not 0.8
-    assert figures.target_phrase(">=", 0.5, "", measured_in="") == "50%以上"   # not ≥0.5%
+    assert figures.target_phrase(">=", 0.5, "", measured_in="%") == "50%以上"   # not ≥0.5%
     assert figures.figure(1.12, "名") == "1.12名"               # not 1.1名
     assert figures.figure(99.99, "%") == "99.99%"               # not 100%
 
@@ -119,17 +120,20 @@ def test_the_reported_defects_are_fixed():
 @pytest.mark.parametrize(("value", "decimals", "said"), [
     (0.1 + 0.2, None, "0.3"), (95.0, None, "95"), (-0.0, None, "0"), (10.50, None, "10.5"),
     (8.666666, 1, "8.7"), (8.666666, 2, "8.67"), (-0.04, 1, "0"), (1234567, None, "1234567"),
-    (None, None, "—"), (math.nan, None, "—"), ("", None, "—"),
+    (None, None, "—"), (math.nan, None, "—"), ("", None, "—"), (pd.NA, None, "—"),
 ])
 def test_number(value, decimals, said):
     assert figures.number(value, decimals) == said
 
 
-def test_computed_figures_keep_the_plans_precision():
-    assert figures.shown_decimals(95) == 1
-    assert figures.shown_decimals(1.12, 1.0) == 2
-    assert figures.figure(1.1349, "名", figures.shown_decimals(1.12)) == "1.13名"
-    assert figures.figure(10.53, "1/10万", figures.shown_decimals(9)) == "10.5/10万"
+@pytest.mark.parametrize(("value", "written", "said"), [
+    (10.53, (9,), "10.5/10万"), (3.14, (), "3.1‰"), (0.784, (), "0.78名"), (0.78, (1,), "0.78‰"),
+    (1.12, (1.12,), "1.12名"), (1.1349, (1.12, 1), "1.13名"), (99.99, (99.99,), "99.99%"),
+    (99.994, (95,), "99.99%"), (-0.02, (), "-0.02"), (0.0, (), "0"), (None, (), "—"),
+])
+def test_computed_figures_keep_the_plans_precision(value, written, said):
+    unit = said.lstrip("-0123456789.") if value is not None else ""
+    assert figures.shown_figure(value, unit, *written) == said
 
 
 @pytest.mark.parametrize(("op", "value", "upper", "unit", "base_year", "said"), [
@@ -139,7 +143,7 @@ def test_computed_figures_keep_the_plans_precision():
     ("range", 5, 6, "%", None, "5%—6%"),
     ("relative_increase", 10, None, "%", 2020, "比2020年提高10%"),
     ("relative_decrease", 20, None, "%", None, "比基期降低20%"),
-    ("annual_decrease", 0.5, None, "个百分点", None, "每年下降0.5个百分点"),
+    ("annual_decrease", 0.5, None, "个百分点", None, "每年降低0.5个百分点"),
     ("annual_increase", 1, None, "个百分点", None, "每年提高1个百分点"),
     ("annual_relative_increase", 6, None, "%", None, "年均提高6%"),
     ("annual_relative_decrease", 3, None, "%", None, "年均降低3%"),
@@ -182,3 +186,14 @@ def test_change_since_and_relative_change():
     assert figures.relative_change(8, 7) == "下降12.5%"
     assert figures.relative_change(100, 103) == "提高3%"
     assert figures.relative_change(0, 3) == "—"
+
+
+def test_a_difference_agrees_with_the_printed_figures():
+    assert figures.difference(96.24, 95.36) == 0.8                 # 96.2 − 95.4
+    assert figures.difference(0.784, 0.7) == 0.08                  # 0.78 − 0.7
+    assert figures.difference(1.13, 1.0, 1.12) == 0.13
+    assert figures.difference(None, 1) is None
+
+
+def test_attainment_rate_always_has_one_decimal():
+    assert [figures.rate(v) for v in (80, 66.666, 0, None)] == ["80.0", "66.7", "0.0", "—"]

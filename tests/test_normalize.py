@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import SEEDS
+from tests.conftest import SEEDS
 from tianping.core.normalize import (
     chinese_to_number,
     join_wrapped_lines,

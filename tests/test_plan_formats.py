@@ -12,7 +12,7 @@ import pytest
 from docgen import PDF_LAYOUTS, write_docx, write_pdf
 from tianping.core.readers import parse_document, read_document
 
-from conftest import SEEDS
+from tests.conftest import SEEDS
 
 
 def plan_signature(plans) -> list[dict]:

@@ -120,7 +120,7 @@ def test_every_count_equals_the_items_listed(case, report_kind):
     for at, text in enumerate(paragraphs):
         said = re.match(r"监测发现以下(\d+)项指标需要关注", text)
         if said:
-            items = [p for p in paragraphs[at + 1:] if re.match(r"（[一二三四五六七八九十]+）【", p)]
+            items = [p for p in paragraphs[at + 1:] if re.match(r"（[一二三四五六七八九十百零]+）【", p)]
             assert len(items) == int(said.group(1))
             for fmt, rendered in generated["text"].items():
                 assert f"以下{said.group(1)}项指标需要关注" in rendered, fmt

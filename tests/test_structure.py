@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import SEEDS, SHARED
+from tests.conftest import SEEDS, SHARED
 from tianping.core.normalize import normalize_text
 from tianping.core.structure import REQUIRED_SECTIONS, looks_like_plan, parse_structure
 

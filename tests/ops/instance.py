@@ -110,11 +110,11 @@ def snapshot():
 def generate():
     """Queue the generation of the populated instance's report (committed: the task is in the queue)."""
     from tianping.web.orgs.models import User
-    from tianping.web.publishing import services
+    from tianping.web.publishing import tasks
     from tianping.web.publishing.models import Report
 
     report = Report.objects.order_by("pk").first()
-    job = services.request_generation(report, User.objects.get(username="office"))
+    job = tasks.request_generation(report, User.objects.get(username="office"))
     print(json.dumps({"report": report.pk, "job": job.pk}))
 
 
@@ -147,14 +147,14 @@ def entries():
 def generate_many():
     """Three reports of the populated instance queued for generation: [{"report", "job"}, …]."""
     from tianping.web.orgs.models import User
-    from tianping.web.publishing import services
+    from tianping.web.publishing import services, tasks
     from tianping.web.publishing.models import Report
 
     office = User.objects.get(username="office")
     first = Report.objects.order_by("pk").first()
     reports = [first] + [services.create_report(first.plan, first.region, "annual", year, office)
                          for year in (2023, 2022)]
-    print(json.dumps([{"report": r.pk, "job": services.request_generation(r, office).pk} for r in reports]))
+    print(json.dumps([{"report": r.pk, "job": tasks.request_generation(r, office).pk} for r in reports]))
 
 
 def adminlog():

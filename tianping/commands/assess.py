@@ -9,19 +9,18 @@ message, never a traceback.
 from __future__ import annotations
 
 import json
-import unicodedata
 from pathlib import Path
 
 import click
 import numpy as np
 import pandas as pd
 
-from tianping.commands.plan import PlanInputError, _parse
+from tianping.commands.common import InputError, display_width, pad, parse_plan_file
 from tianping.core.assess import AssessConfig, assess, targets_from_plan
-from tianping.core.assess.phrases import number, series_label, target_phrase, with_unit
 from tianping.core.assess.targets import plan_namespace
 from tianping.core.assess.warnings import KIND_NAMES, LEVEL_NAMES
 from tianping.core.errors import TianpingError
+from tianping.core.figures import series_label, shown, shown_figure, target_phrase
 from tianping.core.synthetic import plan_indicator_units
 
 
@@ -32,22 +31,22 @@ def load_plan_targets(path: Path) -> tuple[pd.DataFrame, dict[str, str], int, in
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise PlanInputError(f"无法读取规划JSON文件“{path.name}”：{exc}") from None
+            raise InputError(f"无法读取规划JSON文件“{path.name}”：{exc}") from None
         plans = data if isinstance(data, list) else [data]
         if not all(isinstance(p, dict) and "areas" in p for p in plans):
-            raise PlanInputError(f"“{path.name}”不是规划JSON（应为 tianping plan parse 的输出）")
+            raise InputError(f"“{path.name}”不是规划JSON（应为 tianping plan parse 的输出）")
         plans = [plan_namespace(p) for p in plans]
     else:
-        plans = _parse(path)
+        plans = parse_plan_file(path)
     try:
         tables = [targets_from_plan(p) for p in plans]
     except TianpingError as err:
-        raise PlanInputError(f"规划文件“{path.name}”的指标目标有误：{err}") from None
+        raise InputError(f"规划文件“{path.name}”的指标目标有误：{err}") from None
     years = [(p.start_year, p.end_year) for p in plans]
     units = {name: unit for p in plans for name, unit in plan_indicator_units(p).items()}
     targets = pd.concat(tables, ignore_index=True).drop_duplicates(["indicator", "year", "op", "value", "upper"])
     if targets.empty:
-        raise PlanInputError(f"规划文件“{path.name}”中没有找到指标目标")
+        raise InputError(f"规划文件“{path.name}”中没有找到指标目标")
     return targets.reset_index(drop=True), units, min(y[0] for y in years), max(y[1] for y in years)
 
 
@@ -57,7 +56,7 @@ def _load_data(path: Path, units: dict[str, str], first: int, last: int) -> pd.D
     try:
         return load_observations(path, indicators=units or None, plan_years=(first - 1, last))
     except TianpingError as err:
-        raise PlanInputError(str(err)) from None
+        raise InputError(str(err)) from None
 
 
 @click.command("assess")
@@ -75,14 +74,14 @@ def assess_command(plan_file: Path, data_file: Path, year: int | None, region: s
         known = sorted(set(observations["region"].astype(str)))
         observations = observations[observations["region"].astype(str) == region]
         if observations.empty:
-            raise PlanInputError(f"数据中没有地区“{region}”；数据中的地区：{'、'.join(known[:20])}")
+            raise InputError(f"数据中没有地区“{region}”；数据中的地区：{'、'.join(known[:20])}")
     if observations.empty:
-        raise PlanInputError(f"数据文件“{data_file.name}”中没有观测值")
+        raise InputError(f"数据文件“{data_file.name}”中没有观测值")
     config = AssessConfig.for_plan(first, sentences=True)
     try:
         result = assess(observations, targets, year=year, config=config)
     except TianpingError as err:
-        raise PlanInputError(str(err)) from None
+        raise InputError(str(err)) from None
     if fmt == "csv":
         click.echo(result.results.to_csv(index=False), nl=False)
     elif fmt == "json":
@@ -107,29 +106,22 @@ def _json(result) -> str:
     }, ensure_ascii=False, indent=2)
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(_width(c) for c in col) for col in zip(header, *rows)]
-    line = lambda cells: "  ".join(_pad(c, w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    widths = [max(display_width(c) for c in col) for col in zip(header, *rows)]
+    line = lambda cells: "  ".join(pad(c, w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
     return [line(header), "  ".join("─" * w for w in widths), *(line(r) for r in rows)]
 
 
 def _row(r) -> list[str]:
-    latest = "—" if np.isnan(r.latest_value) else f"{with_unit(r.latest_value, r.unit)}（{r.latest_year}）"
+    written = (r.target_value, r.target_upper)     # the precision the plan writes
+    latest = "—" if np.isnan(r.latest_value) else f"{shown_figure(r.latest_value, r.unit, *written)}（{r.latest_year}）"
     projected = "—"
     if not np.isnan(r.projected):
-        projected = number(r.projected)
+        projected = shown(r.projected, *written)
         if not np.isnan(r.projected_low) and r.projected_high > r.projected_low:
-            projected += f"（{number(r.projected_low)}–{number(r.projected_high)}）"
+            projected += f"（{shown(r.projected_low, *written)}–{shown(r.projected_high, *written)}）"
     ratio = "—" if np.isnan(r.progress_ratio) else f"{r.progress_ratio:.2f}"
-    target = target_phrase(r.op, r.target_value, r.target_upper, r.target_unit, r.base_year, r.target_text)
+    target = target_phrase(r.op, r.target_value, r.target_unit, r.target_upper, r.base_year, r.target_text, r.unit)
     return [series_label(str(r.indicator), str(r.sex), str(r.age), str(r.residence)), str(r.milestone),
             target, latest, projected, ratio, str(r.status)]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from tianping.commands.plan import PlanInputError, _parse
+from tianping.commands.common import InputError, parse_plan_file
 from tianping.core.observations import KEY
 from tianping.core.synthetic import SYNTHETIC_NOTE, demo_observations
 
@@ -34,16 +34,16 @@ def demo_data(plan_file: Path, region: str | None, seed: int, first_year: int, l
               output: Path | None):
     """按规划文件中的指标目标生成合成演示数据（有趋势、波动、缺报和小样本稀有事件）。"""
     if output is not None and output.suffix.lower() not in (".csv", ".xlsx"):
-        raise PlanInputError(f"不支持的输出格式“{output.suffix}”，请用 .csv 或 .xlsx")
+        raise InputError(f"不支持的输出格式“{output.suffix}”，请用 .csv 或 .xlsx")
     if not 2000 <= first_year <= last_year <= 2100:
-        raise PlanInputError(f"年份范围{first_year}—{last_year}无效")
-    plans = _parse(plan_file)
+        raise InputError(f"年份范围{first_year}—{last_year}无效")
+    plans = parse_plan_file(plan_file)
     frames = [demo_observations(one, region=region or one.region or DEFAULT_REGION,
                                 years=range(first_year, last_year + 1), seed=seed + i)
               for i, one in enumerate(plans)]
     frame = _one_series_per_key(pd.concat(frames, ignore_index=True))
     if frame.empty:
-        raise PlanInputError("规划中没有可生成数据的数值目标")
+        raise InputError("规划中没有可生成数据的数值目标")
     _write(frame, output)
     _report(frame, output)
 
@@ -69,7 +69,7 @@ def _write(frame: pd.DataFrame, output: Path | None) -> None:
     except BrokenPipeError:  # `tianping demo-data PLAN | head`: the reader has had enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except OSError as exc:
-        raise PlanInputError(f"无法写入输出文件“{output}”（{exc.strerror}）") from None
+        raise InputError(f"无法写入输出文件“{output}”（{exc.strerror}）") from None
 
 
 def _report(frame: pd.DataFrame, output: Path | None) -> None:

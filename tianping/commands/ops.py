@@ -29,17 +29,12 @@ from pathlib import Path
 
 import click
 
+from tianping.commands.common import setup_django
+
 FORMAT = "tianping-backup-1"
 VAR_SKIP = {"static", "huey.sqlite3", "secret_key", "tianping.sqlite3", "tianping.sqlite3-journal",
             "tianping.sqlite3-wal", "tianping.sqlite3-shm"}
 DUMP_EXCLUDE = ["contenttypes", "auth.permission", "sessions"]  # the admin log is kept
-
-
-def _django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tianping.web.settings")
-    import django
-
-    django.setup()
 
 
 # ------------------------------------------------------------------ check
@@ -75,6 +70,8 @@ def _checks() -> list[tuple[bool, str, str, bool]]:
     missing = [k for k, v in https.items() if not v]
     add(not missing, "HTTPS 安全设置（重定向、Secure Cookie、HSTS、代理头）",
         ("未设置：" + "、".join(missing) + "（请使用 DJANGO_SETTINGS_MODULE=tianping.web.production）") if missing else "")
+    add(getattr(settings, "TIANPING_REQUIRE_OTP", False), "办公室、统计局和管理员账户需要动态口令（TIANPING_REQUIRE_OTP）",
+        "" if getattr(settings, "TIANPING_REQUIRE_OTP", False) else "请设置 TIANPING_REQUIRE_OTP=1（tianping.web.production 默认开启）")
     buf = io.StringIO()
     try:
         call_command("check", deploy=True, fail_level="WARNING", stdout=buf, stderr=buf)
@@ -173,7 +170,7 @@ def _demo_accounts() -> list[str]:
 @click.command("check")
 def check():
     """检查生产环境配置（调试关闭、密钥、主机名、HTTPS、部署检查、数据库、后台任务）。"""
-    _django()
+    setup_django()
     results = _checks()
     for ok, what, detail, advisory in results:
         mark = "✓" if ok else ("!" if advisory else "✗")
@@ -647,7 +644,7 @@ def _passphrase(encrypt: bool) -> str | None:
 @click.option("--encrypt", is_flag=True, help="用环境变量 TIANPING_BACKUP_PASSPHRASE 的口令加密（AES-256-GCM）")
 def backup(out, no_pg_dump, encrypt):
     """备份数据库（一致快照）和数据文件（报告、附件）到一个仅属主可读的 .tar.gz 文件。"""
-    _django()
+    setup_django()
     start = time.monotonic()
     phrase = _passphrase(encrypt) if encrypt else None
     try:
@@ -666,7 +663,7 @@ def backup(out, no_pg_dump, encrypt):
 @click.option("--force", is_flag=True, help="目标数据库已有数据时仍然覆盖")
 def restore(archive, force):
     """从备份文件恢复：先恢复到新数据库和新目录并核对，全部无误后才替换现有数据。"""
-    _django()
+    setup_django()
     start = time.monotonic()
     manifest = restore_from(Path(archive), force=force, passphrase=os.environ.get("TIANPING_BACKUP_PASSPHRASE"))
     click.echo(f"» 已恢复：{sum(manifest['rows'].values())}行数据，{len(manifest['files'])}个文件"

@@ -9,32 +9,19 @@ from __future__ import annotations
 
 import os
 import sys
-import unicodedata
 from pathlib import Path
 
 import click
 
-from tianping.core.errors import TianpingError
+from tianping.commands.common import (
+    InputError,
+    display_width,
+    pad,
+    parse_plan_file,
+    write_output,
+)
 
 FORMATS = ("json", "xlsx", "md")
-
-
-class PlanInputError(click.ClickException):
-    """A TianpingError shown as click shows errors: "错误：…" on stderr, exit code 2."""
-
-    exit_code = 2
-
-    def format_message(self) -> str:
-        return self.message
-
-    def show(self, file=None) -> None:
-        click.echo(f"错误：{self.format_message()}", err=True)
-
-
-class PlanInternalError(PlanInputError):
-    """A bug met while parsing: still no traceback for the office, but exit code 1."""
-
-    exit_code = 1
 
 
 def default_seed_files() -> list[Path]:
@@ -48,23 +35,7 @@ def default_seed_files() -> list[Path]:
         files = sorted(Path(folder).glob("*.txt"))
         if files:
             return files
-    raise PlanInputError("找不到种子规划文件夹（shared/seeds）；请指定文件，或设置环境变量 TIANPING_SEEDS")
-
-
-def _parse(path: Path):
-    from tianping.core.catalogue import link_plan
-    from tianping.core.readers import parse_document
-
-    try:
-        plans = parse_document(path)
-        for one in plans:
-            link_plan(one)       # every indicator carries its catalogue entry (or None)
-        return plans
-    except TianpingError as err:
-        raise PlanInputError(str(err)) from None
-    except Exception as exc:  # noqa: BLE001 - the office gets a message, not a traceback
-        raise PlanInternalError(f"文件“{path.name}”：解析时出现程序错误（{type(exc).__name__}：{exc}），"
-                                "请把该文件反馈给系统维护人员") from exc
+    raise InputError("找不到种子规划文件夹（shared/seeds）；请指定文件，或设置环境变量 TIANPING_SEEDS")
 
 
 @click.group("plan")
@@ -84,15 +55,15 @@ def parse(file: Path, fmt: str, output: Path | None):
 
     fmt = fmt or _format_of(output)
     if fmt == "xlsx" and output is None:
-        raise PlanInputError("xlsx格式需要用 -o 指定输出文件，例如 -o 规划.xlsx")
-    plans = _parse(file)
+        raise InputError("xlsx格式需要用 -o 指定输出文件，例如 -o 规划.xlsx")
+    plans = parse_plan_file(file)
     if fmt == "json":
         content: str | bytes = export.plans_to_json(plans) + "\n"
     elif fmt == "md":
         content = export.plans_to_markdown(plans)
     else:
         content = export.plans_to_xlsx(plans)
-    _write(content, output)
+    write_output(content, output)
     for one in plans:
         click.echo(f"{one.title}：{export.summary_line(one)}", err=True)
         for warning in one.warnings:
@@ -106,19 +77,6 @@ def _format_of(output: Path | None) -> str:
     return {"xlsx": "xlsx", "md": "md", "markdown": "md"}.get(suffix, "json")
 
 
-def _write(content: str | bytes, output: Path | None) -> None:
-    if output is None:
-        click.echo(content, nl=False)
-        return
-    try:
-        if isinstance(content, bytes):
-            output.write_bytes(content)
-        else:
-            output.write_text(content, encoding="utf-8")
-    except OSError as exc:
-        raise PlanInputError(f"无法写入输出文件“{output}”（{exc.strerror}）") from None
-
-
 @plan.command("summary")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def summary(files: tuple[Path, ...]):
@@ -128,8 +86,8 @@ def summary(files: tuple[Path, ...]):
     failures = 0
     for path in files or default_seed_files():
         try:
-            plans = _parse(path)
-        except PlanInputError as err:   # report it and go on with the other files
+            plans = parse_plan_file(path)
+        except InputError as err:   # report it and go on with the other files
             err.show()
             failures += 1
             continue
@@ -148,11 +106,11 @@ def _summary_table(name: str, one, plan_counts) -> str:
     totals = plan_counts(one)
     rows.append(("合计", [totals["goals"], totals["measures"], totals["indicators"],
                           totals["numeric"], totals["directional"], totals["qualitative"]]))
-    width = max(_display_width(label) for label, _ in rows) + 2
+    width = max(display_width(label) for label, _ in rows) + 2
     lines = [f"{one.title}（{name}）",
-             "  " + _pad("领域", width) + "".join(_pad(column, 10, right=True) for column in SUMMARY_COLUMNS)]
+             "  " + pad("领域", width) + "".join(pad(column, 10, right=True) for column in SUMMARY_COLUMNS)]
     for label, numbers in rows:
-        lines.append("  " + _pad(label, width) + "".join(_pad(str(n), 10, right=True) for n in numbers))
+        lines.append("  " + pad(label, width) + "".join(pad(str(n), 10, right=True) for n in numbers))
     if one.indicator_table:
         lines.append(f"  另有指标表{len(one.indicator_table)}项（已计入合计）")
     return "\n".join(lines) + "\n"
@@ -164,13 +122,3 @@ def _area_counts(area) -> list[int]:
     targets = [t for indicator in indicators for t in indicator.targets]
     return [len(area.goals), len(area.measures), len(indicators),
             *(sum(t.kind == kind for t in targets) for kind in ("numeric", "directional", "qualitative"))]
-
-
-def _display_width(text: str) -> int:
-    # Chinese characters take two columns in a terminal
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    space = " " * max(0, width - _display_width(text))
-    return space + text if right else text + space

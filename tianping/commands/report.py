@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from tianping.commands.plan import PlanInputError as ReportInputError
+from tianping.commands.common import InputError
 from tianping.core.errors import TianpingError
 from tianping.reports.sources import align_names
 
@@ -56,20 +56,20 @@ def report(kind, plan_file, data, region, year, fmt, output, plan_kind, inputs_f
         plan = choose_plan(Path(plan_file), plan_kind)
     region = region or plan.region
     if not region:
-        raise ReportInputError("规划中没有识别出地区名称，请用 --region 指定")
+        raise InputError("规划中没有识别出地区名称，请用 --region 指定")
     if observations is None:
         last = None if kind == "annual" else evaluation_year(kind, plan)
         observations, synthetic = load_data(data, plan, region, seed, last_year=last)
-    observations = align_names(observations, [i.name for i in plan.indicators()])
+    observations = align_names(observations, [i.name for i in plan.indicators()], plan.kind)
     if observations.empty:
-        raise ReportInputError(f"数据中没有任何观测值：{data}")
+        raise InputError(f"数据中没有任何观测值：{data}")
     latest = int(observations["year"].max())
     year = year or (latest if kind == "annual" else min(latest, evaluation_year(kind, plan)))
     observations = observations[observations["year"] <= year]
     try:
         assessment = assess(observations, targets_from_plan(plan), year=year)
     except TianpingError as err:
-        raise ReportInputError(str(err)) from None
+        raise InputError(str(err)) from None
     if inputs is None and national:
         inputs = EvaluationInputs(source="国家统计局《中国妇女发展纲要（2021—2030年）》《中国儿童发展纲要（2021—2030年）》"
                                          "年度统计监测报告", issuer="国务院妇女儿童工作委员会办公室")
@@ -77,7 +77,7 @@ def report(kind, plan_file, data, region, year, fmt, output, plan_kind, inputs_f
         document = build_report(kind, assessment, plan=plan, region=region, year=year,
                                 observations=observations, inputs=inputs, synthetic=synthetic)
     except TianpingError as err:
-        raise ReportInputError(str(err)) from None
+        raise InputError(str(err)) from None
     output = output or Path(f"{region}{year}年{KIND_NAMES[kind]}.{fmt}")
     output.parent.mkdir(parents=True, exist_ok=True)
     render(document, fmt, output)
@@ -93,11 +93,11 @@ def national_data(data: str, kind: str | None):
 
     path = Path(data)
     if not path.is_file():
-        raise ReportInputError(f"找不到数据文件 {data}（全国报告需要国家统计监测数据文件）")
+        raise InputError(f"找不到数据文件 {data}（全国报告需要国家统计监测数据文件）")
     try:
         return load_national_observations(path, kind or "women"), False
     except TianpingError as err:
-        raise ReportInputError(str(err)) from None
+        raise InputError(str(err)) from None
 
 
 def national_plan_for(observations, kind: str | None):
@@ -106,22 +106,22 @@ def national_plan_for(observations, kind: str | None):
     try:
         return national_plan(observations, kind or "women")
     except TianpingError as err:
-        raise ReportInputError(str(err)) from None
+        raise InputError(str(err)) from None
 
 
 def choose_plan(path: Path, kind: str | None):
     from tianping.core.readers import parse_document
 
     if not path.is_file():
-        raise ReportInputError(f"找不到规划文件 {path}（或用 national 生成全国报告）")
+        raise InputError(f"找不到规划文件 {path}（或用 national 生成全国报告）")
     try:
         plans = parse_document(path)
     except TianpingError as err:
-        raise ReportInputError(str(err)) from None
+        raise InputError(str(err)) from None
     if kind:
         plans = [p for p in plans if p.kind == kind] or plans[:0]
     if not plans:
-        raise ReportInputError(f"{path.name}：没有找到{'妇女' if kind == 'women' else '儿童' if kind else ''}发展规划")
+        raise InputError(f"{path.name}：没有找到{'妇女' if kind == 'women' else '儿童' if kind else ''}发展规划")
     return plans[0]
 
 
@@ -139,13 +139,13 @@ def load_data(data: str, plan, region: str, seed: int, last_year: int | None = N
 
     path = Path(data)
     if not path.is_file():
-        raise ReportInputError(f"找不到数据文件 {data}（或用 demo 生成演示数据）")
+        raise InputError(f"找不到数据文件 {data}（或用 demo 生成演示数据）")
     try:
         if is_national_file(path):
             return load_national_observations(path, plan.kind), False
         return load_observations(path, region=region, plan_years=(plan.start_year - 1, plan.end_year)), False
     except TianpingError as err:
-        raise ReportInputError(str(err)) from None
+        raise InputError(str(err)) from None
 
 
 def read_inputs(path: Path) -> dict:
@@ -157,8 +157,8 @@ def read_inputs(path: Path) -> dict:
     try:
         content = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as err:
-        raise ReportInputError(f"{path.name}：不是有效的 UTF-8 JSON 文件（{err}）") from None
+        raise InputError(f"{path.name}：不是有效的 UTF-8 JSON 文件（{err}）") from None
     unknown = set(content) - allowed
     if unknown:
-        raise ReportInputError(f"{path.name}：未知的项目 {'、'.join(sorted(unknown))}；可用项目为 {'、'.join(sorted(allowed))}")
+        raise InputError(f"{path.name}：未知的项目 {'、'.join(sorted(unknown))}；可用项目为 {'、'.join(sorted(allowed))}")
     return content

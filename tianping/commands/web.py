@@ -8,14 +8,9 @@ import subprocess
 
 import click
 
+from tianping.commands.common import setup_django
+
 DEFAULT_ADDRESS = "127.0.0.1:8000"
-
-
-def _django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tianping.web.settings")
-    import django
-
-    django.setup()
 
 
 def _serve(address: str) -> None:
@@ -61,7 +56,7 @@ def demo(seeds, address, no_serve, no_worker):
 
     服务启动时，后台任务进程（tianping worker，负责生成报告）作为子进程一同启动；
     按 Ctrl+C 同时停止服务和后台任务进程。"""
-    _django()
+    setup_django()
     from django.core.management import call_command
 
     from tianping.web import demo as setup
@@ -84,7 +79,7 @@ def demo(seeds, address, no_serve, no_worker):
             click.echo(f"  {path.name} → {plan.region.name} {plan.title}（{plan.indicators.count()}项指标）")
     from tianping.web.plans.models import Plan
 
-    filled = sum(setup.fill_synthetic(plan) for plan in Plan.objects.filter(status=Plan.Status.CONFIRMED))
+    filled = sum(setup.fill_synthetic(plan) for plan in Plan.objects.confirmed())
     if filled:
         click.echo(f"» 合成演示数据（2020—2024年，界面中标注“合成”）：{filled}条")
     if setup.open_demo_round(office):
@@ -104,7 +99,7 @@ def demo(seeds, address, no_serve, no_worker):
 @click.option("--address", default=DEFAULT_ADDRESS, show_default=True, help="服务地址")
 def serve(address):
     """启动网页服务（先执行数据库迁移）。"""
-    _django()
+    setup_django()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)

@@ -49,6 +49,11 @@ class TianpingError(Exception):
         super().__init__(f"{where}：{message}" if where and str(where) else message)
 
 
+class WorkflowError(TianpingError):
+    """A step that the record's state or the user's role does not allow: a submission, a
+    warning, a report. The message, in Chinese, is shown to the user as it stands."""
+
+
 class DocumentError(TianpingError):
     """A plan document that cannot be read (encoding, broken file, no text)."""
 

@@ -11,19 +11,12 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 
+from tianping.core.figures import dated_target, operator_words
 from tianping.core.model import Area, Indicator, Plan, Target
 from tianping.core.readers import format_number
 
-KIND_NAMES = {"women": "妇女", "children": "儿童"}
+PLAN_KIND_NAMES = {"women": "妇女", "children": "儿童"}
 
-OP_NAMES = {
-    ">=": "不低于", "<=": "不高于", ">": "高于", "<": "低于", "=": "达到", "~": "左右",
-    "range": "区间",
-    "relative_increase": "较基期提高", "relative_decrease": "较基期降低",
-    "annual_decrease": "每年降低", "annual_increase": "每年提高",
-    "annual_relative_increase": "每年增长", "annual_relative_decrease": "每年下降",
-    "increase": "逐步提高", "decrease": "逐步降低", "qualitative": "定性",
-}
 TARGET_KIND_NAMES = {"numeric": "数值", "directional": "方向", "qualitative": "定性"}
 
 
@@ -61,7 +54,7 @@ def target_rows(plan: Plan) -> Iterator[list]:
             source = target.source or indicator.source
             yield [
                 plan.title, area.number if area else None, area.name if area else "", place, number,
-                indicator.name, target.year, target.op, OP_NAMES.get(target.op, target.op),
+                indicator.name, target.year, target.op, operator_words(target.op),
                 target.value, target.upper, target.unit or indicator.unit, target.base_year,
                 TARGET_KIND_NAMES.get(target.kind, target.kind), "是" if target.borderline else "",
                 target.text, source.text if source else "", source.line if source else None,
@@ -157,7 +150,7 @@ def _fill(sheet, headers: list[str], widths: list[int], rows: Iterable[list]) ->
 
 
 def _info_rows(plan: Plan) -> Iterator[list]:
-    yield [plan.title, "类型", KIND_NAMES.get(plan.kind, plan.kind) + "发展规划"]
+    yield [plan.title, "类型", PLAN_KIND_NAMES.get(plan.kind, plan.kind) + "发展规划"]
     yield [plan.title, "地区", plan.region]
     yield [plan.title, "规划期", f"{plan.start_year}—{plan.end_year}年"]
     yield [plan.title, "评估节点", "、".join(f"{year}年" for year in plan.milestone_years)]
@@ -177,7 +170,7 @@ def plans_to_markdown(plans: Iterable[Plan]) -> str:
 
 def plan_to_markdown(plan: Plan) -> str:
     lines = [f"# {plan.title}", ""]
-    lines.append(f"- 类型：{KIND_NAMES.get(plan.kind, plan.kind)}发展规划")
+    lines.append(f"- 类型：{PLAN_KIND_NAMES.get(plan.kind, plan.kind)}发展规划")
     if plan.region:
         lines.append(f"- 地区：{plan.region}")
     lines.append(f"- 规划期：{plan.start_year}—{plan.end_year}年")
@@ -218,7 +211,7 @@ def _indicator_lines(indicators: list[Indicator], indent: str) -> list[str]:
 
 def _targets_in_words(indicator: Indicator) -> list[str]:
     """Each target in words; two targets for one year also say which is which by their
-    phrase ("2025年 = 100%（换届后当年达到100%）；2025年 ≥ 85%（平时保持在85%以上）")."""
+    phrase ("2025年达到100%（换届后当年达到100%）；2025年85%以上（平时保持在85%以上）")."""
     years = [t.year for t in indicator.targets]
     words = []
     for t in indicator.targets:
@@ -230,28 +223,9 @@ def _targets_in_words(indicator: Indicator) -> list[str]:
 
 
 def describe_target(target: Target, indicator: Indicator | None = None) -> str:
-    """A target in words: "2025年 ≤ 9 1/10万", "2030年 较2020年提高 10%"."""
-    unit = target.unit or (indicator.unit if indicator else "")
-    def amount(value: float | None) -> str:
-        # "9/10万" reads better than "9 1/10万"
-        return _number(value) + (unit[1:] if unit.startswith("1/") else unit)
-
-    if target.op in ("increase", "decrease", "qualitative"):
-        return f"{target.year}年 {OP_NAMES[target.op]}"
-    if target.op == "range":
-        return f"{target.year}年 {_number(target.value)}—{amount(target.upper)}"
-    if target.op.startswith("relative_"):
-        return f"{target.year}年 较{target.base_year}年{OP_NAMES[target.op][3:]}{amount(target.value)}"
-    if target.op.startswith("annual_"):
-        return f"{target.year}年前 {OP_NAMES[target.op]}{amount(target.value)}"
-    symbol = {">=": "≥", "<=": "≤", "~": "约"}.get(target.op, target.op)
-    return f"{target.year}年 {symbol} {amount(target.value)}"
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "?"
-    return f"{value:g}"
+    """A target in words: "2025年9/10万以下", "2030年比2020年提高10%"."""
+    return dated_target(target.year, target.op, target.value, target.unit, target.upper, target.base_year,
+                        target.text, indicator.unit if indicator else "")
 
 
 def _md(text: str) -> str:

@@ -6,21 +6,27 @@ its unit.
 Rules (a statistician's, written down once):
 
 * **Precision.** A number the plan or a department wrote is printed as written:
-  1.12名, 99.99%, 82.72岁, 0.78‰ (``number(v)`` keeps up to 6 decimals, drops
-  trailing zeros, so 95.0 → 95). A computed figure (a projection, a change, a
-  pooled rate) is printed with ``shown_decimals`` of the values the plan wrote
-  for that indicator: never fewer than one decimal, more when the plan writes
-  more (1.12名 → latest 1.13名, not 1.1名).
+  1.12名, 99.99%, 82.72岁, 0.78‰ (``number``/``figure`` keep up to 6 decimals and
+  drop trailing zeros, so 95.0 → 95). A figure in a sentence or a report (a latest
+  value, a projection, a gap, a pooled rate) is printed by ``shown``/``shown_figure``
+  at its ``precision``: one decimal, two below 1 (0.78, not 0.8), more when the plan
+  writes the indicator's values with more (1.12名 stays 1.12名, not 1.1名); the
+  rounding never makes 99.99 into 100. ``rounded`` is the same number for arithmetic
+  that must agree with the printed text.
 * **Units.** A rate unit "1/10万" drops its 1 after the number (9/10万,
   15/10万活产); "1/千" is ‰. 个百分点, 岁, 名, 张, 元 … follow the number as written.
-  A target written as a fraction ("1/2以上": value 0.5, no unit) reads 50%以上.
+  A target written as a fraction ("1/2以上": value 0.5, no unit) of an indicator
+  measured in % reads 50%以上 (``as_written``).
 * **Targets** read one way, as the plan says them: "95%以上", "9/10万以下",
-  "40%左右", "5%—6%", "比2020年提高10%", "每年下降0.5个百分点", "逐步提高".
+  "40%左右", "5%—6%", "比2020年提高10%", "每年降低0.5个百分点", "逐步提高".
   With a year: "2025年95%以上" (``dated_target``).
 * **Operators** have one table (``OPERATORS``): the symbol for a table cell (≥),
   the Chinese word (不低于) and an English label for the web's translated forms.
 * **Statuses** have one table (``STATUSES``): label and traffic-light colour per
   status code of ``tianping.core.assess.status``. Add a row for a new status.
+
+This module is a leaf: it imports nothing from Tianping, so core, reports, web and
+the commands can all use it without an import cycle.
 * **Changes** read "提高2.1个百分点" for a share, "下降12.5%" for a relative change.
 """
 
@@ -28,8 +34,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-
-from tianping.core.assess import status as engine
 
 MISSING = "—"
 WRITTEN_DECIMALS = 6        # enough for anything typed; removes float noise (0.1 + 0.2)
@@ -50,7 +54,7 @@ def gettext_noop(message: str) -> str:
 
 def as_float(value: object) -> float | None:
     """The value as a float, or None for None, NaN, pd.NA, "" and text."""
-    if value is None or value == "":
+    if value is None or isinstance(value, str) and not value.strip():
         return None
     try:
         x = float(value)  # type: ignore[arg-type]
@@ -84,10 +88,47 @@ def written_decimals(value: object) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
-def shown_decimals(*written: object) -> int:
-    """Decimals for computed figures of an indicator whose plan writes ``written``:
-    at least one, more when the plan writes more (1.12名 → 2)."""
-    return max([1] + [written_decimals(v) for v in written if not is_missing(v)])
+def precision(value: object, *written: object) -> int:
+    """Decimals for a computed figure (a projection, a rate from counts, a mean): one; two
+    below 1 (0.78, not 0.8); more when the plan writes the indicator's values with more
+    (``written``: its target and base values, 1.12名 → 2)."""
+    x = as_float(value)
+    small = 2 if x is not None and 0 < abs(x) < 1 else 1
+    return max([small] + [written_decimals(v) for v in written if not is_missing(v)])
+
+
+def rounded(value: object, *written: object) -> float | None:
+    """The value as ``shown`` prints it, for arithmetic that must agree with the text."""
+    x = as_float(value)
+    return None if x is None else round(x, precision(x, *written))
+
+
+def difference(a: object, b: object, *written: object) -> float | None:
+    """a − b as the printed figures say it (a change, a gap, 女−男): each rounded as
+    ``shown`` prints it, the difference to the finer of the two precisions."""
+    x, y = rounded(a, *written), rounded(b, *written)
+    if x is None or y is None:
+        return None
+    return round(x - y, max(precision(a, *written), precision(b, *written)))
+
+
+def shown(value: object, *written: object) -> str:
+    """A computed figure at its ``precision``: 10.5, 0.78, 1.13."""
+    return number(value, precision(value, *written))
+
+
+def shown_figure(value: object, unit: str | None, *written: object) -> str:
+    """A computed figure with its unit: 10.5/10万, 0.78‰, 1.13名. A share short of 100 %
+    keeps the decimals that say so (99.994% → 99.99%, never 100%)."""
+    return figure(value, unit, share_precision(value, unit, precision(value, *written)))
+
+
+def share_precision(value: object, unit: str | None, decimals: int) -> int:
+    """``decimals``, or more while a share below 100 % would print as 100."""
+    x = as_float(value)
+    while unit == "%" and x is not None and x < 100 and round(x, decimals) >= 100 and decimals < WRITTEN_DECIMALS:
+        decimals += 1
+    return decimals
 
 
 def unit_suffix(unit: str | None) -> str:
@@ -104,6 +145,13 @@ def figure(value: object, unit: str | None, decimals: int | None = None) -> str:
     return number(value, decimals) + unit_suffix(unit)
 
 
+def rate(value: object) -> str:
+    """达标率 and other per cents of a count: always one decimal (80.0), the way the national
+    monitoring reports print them; "—" for none."""
+    x = as_float(value)
+    return MISSING if x is None else f"{x:.1f}"
+
+
 def spoken_unit(unit: str | None) -> str:
     """The unit a change or gap is spoken in: 个百分点 for %, 个千分点 for ‰, else the unit."""
     unit = unit or ""
@@ -115,12 +163,19 @@ def spoken_unit(unit: str | None) -> str:
 
 def as_written(value: object, unit: str | None, measured_in: str | None = "") -> tuple[float | None, str]:
     """A target value in the unit its indicator is measured in. A fraction without a unit
-    ("1/2以上": 0.5, "") of an indicator in % or without a unit (配备女干部的领导班子比例)
-    is a share, 50 %: the convention of tianping.core.grammar.expected. Others are unchanged."""
+    ("1/2以上": 0.5, "") of an indicator measured in % is 50 % (the convention of
+    tianping.core.grammar.expected); of an indicator without a unit, whose values are
+    fractions too, it stays 0.5. Others are unchanged."""
     x = as_float(value)
-    if not unit and (measured_in or "") in ("", "%") and x is not None and 0 < x <= 1:
+    if not unit and measured_in == "%" and x is not None and 0 < x <= 1:
         return round(x * 100, WRITTEN_DECIMALS), "%"
     return x, unit or measured_in or ""
+
+
+def series_label(indicator: str, sex: str = "", age: str = "", residence: str = "") -> str:
+    """"就业人员比例（女性、农村）": an indicator and the group a series is about."""
+    parts = [p for p in ({"女": "女性", "男": "男性"}.get(sex, sex), age, residence) if p]
+    return indicator + (f"（{'、'.join(parts)}）" if parts else "")
 
 
 # ---------------------------------------------------------------- operators
@@ -166,7 +221,7 @@ def operator_symbol(op: str) -> str:
 def target_phrase(op: str, value: float | None, unit: str | None, upper: float | None = None,
                   base_year: object = None, text: str = "", measured_in: str | None = "") -> str:
     """The target as the plan says it: "95%以上", "9/10万以下", "高于80%", "40%左右",
-    "5%—6%", "比2020年提高10%", "每年下降0.5个百分点", "年均提高6%", "逐步提高".
+    "5%—6%", "比2020年提高10%", "每年降低0.5个百分点", "年均提高6%", "逐步提高".
 
     ``unit`` is the target's unit; ``measured_in`` the indicator's, used when the target
     has none (and to read "1/2" as 50 %). ``text`` is said for a qualitative target.
@@ -184,7 +239,7 @@ def target_phrase(op: str, value: float | None, unit: str | None, upper: float |
         ">=": f"{v}以上", "<=": f"{v}以下", ">": f"高于{v}", "<": f"低于{v}", "=": f"达到{v}",
         "~": f"{v}左右", "range": f"{v}—{figure(upper, unit)}",
         "relative_increase": f"比{since}提高{percent}", "relative_decrease": f"比{since}降低{percent}",
-        "annual_increase": f"每年提高{v}", "annual_decrease": f"每年下降{v}",
+        "annual_increase": f"每年提高{v}", "annual_decrease": f"每年降低{v}",
         "annual_relative_increase": f"年均提高{percent}", "annual_relative_decrease": f"年均降低{percent}",
     }
     return phrases.get(op, text or "定性目标")
@@ -205,20 +260,22 @@ class Status:
     light: str      # traffic-light colour on the dashboard (a CSS class suffix)
 
 
-# In display order, better first; a status the engine gains gets a row here.
+# Keyed by the status codes of tianping.core.assess.status (this module imports nothing
+# from core, so every layer can use it; tests/test_figures.py checks every engine status
+# has a row). In display order, better first; a status the engine gains gets a row here.
 STATUSES: dict[str, Status] = {
-    engine.ACHIEVED: Status("已实现", "green"),        # milestone passed, met (final)
-    engine.ATTAINED: Status("已达标", "green"),
-    engine.ON_TRACK: Status("预计达标", "green"),       # P(attain) ≥ 0.8
-    engine.UNCERTAIN: Status("尚难判断", "yellow"),     # 0.2 ≤ P(attain) < 0.8
-    engine.ACCELERATE: Status("需加快", "yellow"),
-    engine.SLOW: Status("进展缓慢", "orange"),
-    engine.REGRESSING: Status("退步", "red"),
-    engine.NOT_ATTAINED: Status("未达标", "orange"),    # one value that misses; no trend yet
-    engine.MISSED: Status("未实现", "red"),             # milestone passed, missed (final)
-    engine.FEW_EVENTS: Status("例数过少", "grey"),      # rare events: the exact interval holds the target
-    engine.NO_DATA: Status("数据不足", "grey"),
-    engine.PENDING: Status("待评估", "grey"),
+    "已实现": Status("已实现", "green"),        # milestone passed, met (final)
+    "已达标": Status("已达标", "green"),
+    "预计达标": Status("预计达标", "green"),       # P(attain) ≥ 0.8
+    "尚难判断": Status("尚难判断", "yellow"),     # 0.2 ≤ P(attain) < 0.8
+    "需加快": Status("需加快", "yellow"),
+    "进展缓慢": Status("进展缓慢", "orange"),
+    "退步": Status("退步", "red"),
+    "未达标": Status("未达标", "orange"),    # one value that misses; no trend yet
+    "未实现": Status("未实现", "red"),             # milestone passed, missed (final)
+    "例数过少": Status("例数过少", "grey"),      # rare events: the exact interval holds the target
+    "数据不足": Status("数据不足", "grey"),
+    "待评估": Status("待评估", "grey"),
 }
 STATUS_ORDER: tuple[str, ...] = tuple(STATUSES)
 LIGHTS: dict[str, str] = {code: status.light for code, status in STATUSES.items()}

@@ -35,6 +35,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from tianping.core.figures import number
+
 __all__ = [
     "normalize_text",
     "normalize_line",
@@ -244,9 +246,6 @@ def chinese_to_number(text: str) -> float | None:
     return float(total)
 
 
-def _fmt(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:g}"
-
 
 _NUM = f"(\\d+(?:\\.\\d+)?|[{NUMERAL}]+(?:点[{NUMERAL}]+)?)"
 # 百分之九十六 / 千分之三 / 十万分之八 / 万分之五
@@ -274,7 +273,7 @@ def _fraction(match: re.Match) -> str:
         return match.group(0)
     scale = match.group(1)
     unit = {"百": "%", "千": "‰", "十万": "/10万", "万": "/万"}[scale]
-    return f"{_after_item_marker(match)}{_fmt(value)}{unit}"
+    return f"{_after_item_marker(match)}{number(value)}{unit}"
 
 
 def _share(match: re.Match, percent: int) -> str:

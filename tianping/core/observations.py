@@ -26,6 +26,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
+from tianping.core import figures
 from tianping.core.errors import InputErrors, Location, TianpingError
 from tianping.core.safezip import check_zip
 from tianping.core.sheetbounds import scan_sheets
@@ -475,17 +476,14 @@ def _check_ranges(frame: pd.DataFrame, out: _Collector):
     value, num, den = (frame[c].to_numpy() for c in ("value", "numerator", "denominator"))
     for column, number in (("value", value), ("numerator", num), ("denominator", den)):
         for i in np.flatnonzero(~signed & (number < 0)):
-            out.add(i, column, f"{CHINESE_HEADER[column]}{_fmt(number[i])}为负数，计数和比率不能为负")
+            out.add(i, column, f"{CHINESE_HEADER[column]}{figures.number(number[i])}为负数，计数和比率不能为负")
     for i in np.flatnonzero((unit == "%") & ~signed & ~gross & (value > 100)):
-        out.add(i, "value", f"比例{_fmt(value[i])}%超出0—100%")
+        out.add(i, "value", f"比例{figures.number(value[i])}%超出0—100%")
     for i in np.flatnonzero((den == 0) & ~np.isnan(num)):
         out.add(i, "denominator", "分母为0")
     for i in np.flatnonzero(np.isin(unit, list(SCALE)) & ~gross & (num > den) & (den != 0)):
-        out.add(i, "numerator", f"分子{_fmt(num[i])}大于分母{_fmt(den[i])}")
+        out.add(i, "numerator", f"分子{figures.number(num[i])}大于分母{figures.number(den[i])}")
 
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 def _reconcile_rates(frame: pd.DataFrame, raw_values: pd.Series, notes: list[str], out: _Collector):
@@ -506,7 +504,7 @@ def _reconcile_rates(frame: pd.DataFrame, raw_values: pd.Series, notes: list[str
             continue
         tolerance = max(0.5 * 10 ** -_decimals(raw[i]), 0.005 * abs(implied))
         if abs(value[i] - implied) > tolerance:
-            out.add(i, "value", f"数值{_fmt(value[i])}与分子/分母算得的{implied:.2f}（{unit[i]}）不一致")
+            out.add(i, "value", f"数值{figures.number(value[i])}与分子/分母算得的{implied:.2f}（{unit[i]}）不一致")
     frame["value"] = value
 
 

@@ -22,6 +22,7 @@ import math
 import statistics
 from dataclasses import dataclass, field
 
+from tianping.core.figures import number as fmt  # a number as typed, in messages
 from tianping.core.observations import (
     SCALE, _Bad, _Missing, is_gross_ratio, is_signed, normalize_unit, parse_number,
 )
@@ -106,10 +107,6 @@ class IndicatorRule:
     def range_label(self) -> str:
         low = "" if self.low is None else fmt(self.low)
         return f"{low}—{fmt(self.high)}" if self.high is not None else f"不低于{low}"
-
-
-def fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:.6g}"
 
 
 def parse_cell(raw, unit: str = "") -> tuple[float | None, str | None]:

@@ -213,7 +213,9 @@ def indicator_clause(ev: Evaluation, index, row, place: str) -> tuple[str, list[
         text += "，" + pooled.rstrip("，")
         facts += pooled_facts
     verdict = ev.verdicts[index]
-    if verdict.klass not in ("monitored", "no_data"):
+    if pooled and verdict.klass == "few_events":          # "例数较少" is said once, with the pooled rate
+        text += "，尚不能判断是否达到目标"
+    elif verdict.klass not in ("monitored", "no_data"):
         text += "，" + verdict.phrase()
         if verdict.milestone and str(verdict.milestone) in verdict.phrase():
             facts.append(result_fact(row, "milestone"))

@@ -21,6 +21,7 @@ from .settings import *  # noqa: F401,F403
 from .settings import _env_bool
 
 DEBUG = _env_bool("DEBUG")
+TIANPING_REQUIRE_OTP = _env_bool("TIANPING_REQUIRE_OTP", True)  # TOTP for office, statistics, admins
 HTTPS = _env_bool("TIANPING_HTTPS", True)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "tianping.web.plans",
     "tianping.web.observations",
     "rest_framework",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "drf_spectacular",
     "tianping.web.collection",
     "tianping.web.monitoring",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tianping.web.orgs.otp.RequireSecondFactorMiddleware",
     "tianping.web.middleware.ThirdPartyScopeMiddleware",
     "tianping.web.audit.AuditUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -205,6 +209,10 @@ TIANPING_ONE_PERSON_OFFICE = _env_bool("TIANPING_ONE_PERSON_OFFICE")
 # API tokens (tianping.web.orgs.tokens): stored hashed, valid this many hours, void after a password
 # change or logout.
 TIANPING_API_TOKEN_HOURS = int(os.environ.get("TIANPING_API_TOKEN_HOURS", "12"))
+# Second factor (TOTP) for office, statistics bureau and administrators (tianping.web.orgs.otp):
+# on in tianping.web.production, off here so the demo logs in with a password alone.
+TIANPING_REQUIRE_OTP = _env_bool("TIANPING_REQUIRE_OTP")
+OTP_TOTP_ISSUER = "天平 Tianping"
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ for district targets weaker than the national outline's."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tianping.core.figures import STATUS_ORDER
 from tianping.web import demo as setup
 from tianping.web.monitoring import services
 from tianping.web.monitoring.models import AssessmentRun, QualitativeJudgement
@@ -162,9 +163,9 @@ def test_dashboard_status_columns_line_up_with_their_headings(assessed, office, 
     html = client_of(office).get("/monitoring/?milestone=2030").content.decode()
     table = html[html.index('id="areas"'):html.index("</table>", html.index('id="areas"'))]
     headings = re.findall(r'</span>([^<]+)</th>', table.split("</thead>")[0])
-    assert headings == list(services.STATUS_ORDER)
+    assert headings == list(STATUS_ORDER)
     for area in run.summary["2030"]["areas"]:
         row = table[table.index(f">{area['area']}</a>"):]
         row = row[:row.index("</tr>")]
         cells = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', row)]
-        assert cells == [area["status"][s] for s in services.STATUS_ORDER], area["area"]
+        assert cells == [area["status"][s] for s in STATUS_ORDER], area["area"]

@@ -58,12 +58,12 @@ def new_report(demo_plan, office):
 
 @pytest.fixture
 def generated(new_report, office, django_capture_on_commit_callbacks):
-    from tianping.web.publishing import services
+    from tianping.web.publishing import tasks
 
     def make(kind: str = "annual"):
         report = new_report(kind)
         with django_capture_on_commit_callbacks(execute=True):
-            services.request_generation(report, office)
+            tasks.request_generation(report, office)
         report.refresh_from_db()
         return report
 

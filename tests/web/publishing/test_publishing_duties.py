@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tianping.web.orgs.models import User
-from tianping.web.publishing import services
+from tianping.web.publishing import services, tasks
 from tianping.web.publishing.models import Approval
 
 
@@ -22,7 +22,7 @@ def root(regions):
 def authored_by_root(demo_plan, root, django_capture_on_commit_callbacks):
     report = services.create_report(demo_plan, demo_plan.region, "annual", 2024, root)
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_generation(report, root)
+        tasks.request_generation(report, root)
     report.refresh_from_db()
     return report
 
@@ -47,7 +47,7 @@ def test_editor_of_the_text_counts_as_an_author(generated, office, leader, exper
     report = generated("annual")
     services.edit_sections(report, leader, "问题（领导改写）", "建议")
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_generation(report, office)
+        tasks.request_generation(report, office)
     services.review(report, expert)
     with pytest.raises(services.WorkflowError, match="职责分离"):
         services.approve(report, leader)

@@ -20,7 +20,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tianping.web.publishing import services
+from tianping.web.publishing import services, tasks
 from tianping.web.publishing.models import GenerationJob
 
 TIMEOUT = 180
@@ -71,7 +71,7 @@ def test_a_real_worker_process_generates_the_report_with_progress(demo_plan, off
     database = WorkerDatabase(tmp_path)
 
     report = services.create_report(demo_plan, demo_plan.region, "annual", 2024, office)
-    job = services.request_generation(report, office)       # committed: the task is in the queue file now
+    job = tasks.request_generation(report, office)       # committed: the task is in the queue file now
     assert huey.pending_count() == 1 and GenerationJob.objects.get(pk=job.pk).state == "queued"
     database.push()
 

@@ -10,8 +10,9 @@ import io
 import pytest
 from django.urls import reverse
 
+from tianping.web.monitoring import frames
 from tianping.web.observations.models import Observation
-from tianping.web.publishing import services
+from tianping.web.publishing import services, tasks
 from tianping.web.publishing.models import (Approval, DepartmentSelfEvaluation, GenerationJob, ImmutableReport,
                                             Report, reports_dir)
 
@@ -109,7 +110,7 @@ def test_draft_to_published_by_role_and_then_immutable(demo_plan, office, expert
     with pytest.raises(ImmutableReport):
         Report.objects.get(pk=report.pk).delete()
     with pytest.raises(services.WorkflowError):
-        services.request_generation(report, office)
+        tasks.request_generation(report, office)
     assert {f.format: (f.sha256, f.full_path.read_bytes()) for f in report.files.all()} == files_before
 
     # anyone, without logging in, finds and downloads it on the public portal
@@ -148,7 +149,7 @@ def test_published_snapshot_reproduces_the_report_after_the_data_changes(publish
     assert out.read_bytes() == stored_html
     assert report.snapshot_sha256 == services.sha256_of(report.snapshot)
     snap = services.observations_of(report.snapshot)
-    key = next(k for k, ind in services.monitoring.indicator_keys(report.plan).items() if ind.pk == obs.indicator_id)
+    key = frames.gather(report.plan, report.region).labels()[frames.key(obs.indicator_id)]
     row = snap[(snap["indicator"] == key) & (snap["year"] == 2024) & (snap["sex"] == obs.sex)
                & (snap["age"] == obs.age) & (snap["residence"] == obs.residence)]
     assert row["value"].tolist() == [old]
@@ -207,10 +208,11 @@ def test_a_job_lost_by_a_dead_worker_is_replaced(new_report, office, django_capt
 
     report = new_report("annual")
     lost = GenerationJob.objects.create(report=report, requested_by=office, state="running", progress=40)
-    assert services.request_generation(report, office) == lost        # still within the time limit
-    GenerationJob.objects.filter(pk=lost.pk).update(started_at=timezone.now() - timedelta(minutes=11))
+    assert tasks.request_generation(report, office) == lost        # still within the time limit
+    GenerationJob.objects.filter(pk=lost.pk).update(
+        started_at=timezone.now() - timedelta(seconds=services.JOB_STALE_SECONDS + 60))
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.request_generation(report, office)
+        job = tasks.request_generation(report, office)
     lost.refresh_from_db()
     job.refresh_from_db()
     assert job != lost and lost.state == "failed" and (job.state, job.progress) == ("done", 100)

@@ -62,6 +62,7 @@ RULES: dict[str, Rule] = {
     "home": Rule(ALL),
     "login": Rule(ALL, public=True),
     "logout": Rule(ALL, post=True, public=True),
+    "otp_verify": Rule(ALL),
     "password_change": Rule(ALL),
     "password_change_done": Rule(ALL),
     "department_list": Rule(STAFF),

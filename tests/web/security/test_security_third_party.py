@@ -15,7 +15,7 @@ from django.utils import timezone
 from .conftest import PASSWORD
 from .test_security_matrix import RULES, _url, served_urls
 
-ALLOWED = {"home", "login", "logout", "password_change", "password_change_done", "set_language",
+ALLOWED = {"home", "login", "logout", "otp_verify", "password_change", "password_change_done", "set_language",
            "publishing:reports", "publishing:public", "api:token", "api:schema"}
 PUBLISHED = {"publishing:report", "publishing:file", "publishing:job", "publishing:public_report",
              "publishing:public_file", "publishing:public_data"}

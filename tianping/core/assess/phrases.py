@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
+
+from tianping.core.figures import series_label, shown, shown_figure, target_phrase
 
 from .status import (
     ACCELERATE,
@@ -25,57 +25,29 @@ from .status import (
 )
 from .warnings import LEVEL_NAMES
 
-UNIT_SUFFIX = {"1/10万": "/10万", "1/万": "/万", "1/千": "‰"}
-
-
-def number(v: float) -> str:
-    """10.5, 95, 0.78: one decimal (two below 1), trailing zeros dropped."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "—"
-    digits = 2 if abs(v) < 1 else 1
-    text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def with_unit(v: float, unit: str) -> str:
-    """10.5/10万, 95%, 3.1‰, 78岁: a '1/…' rate unit drops its 1 after the number."""
-    unit = UNIT_SUFFIX.get(unit, unit)
-    if unit.startswith("1/"):
-        unit = unit[1:]
-    return number(v) + unit
-
-
-def target_phrase(op: str, value: float, upper: float, unit: str, base_year, text: str = "") -> str:
-    """The target in the plan's own words: '9/10万以下', '95%以上', '比2020年提高10%'."""
-    v = with_unit(value, unit) if value is not None and not _nan(value) else ""
-    by = f"{int(base_year)}年" if not _nan(base_year) and base_year > 0 else "基期"
-    simple = {
-        ">=": f"{v}以上", "<=": f"{v}以下", ">": f"高于{v}", "<": f"低于{v}", "=": f"达到{v}",
-        "~": f"{v}左右", "range": f"{number(value)}–{with_unit(upper, unit)}",
-        "relative_increase": f"比{by}提高{number(value)}%", "relative_decrease": f"比{by}降低{number(value)}%",
-        "annual_increase": f"每年提高{v}", "annual_decrease": f"每年降低{v}",
-        "annual_relative_increase": f"年均提高{number(value)}%",
-        "annual_relative_decrease": f"年均降低{number(value)}%",
-        "increase": "逐步提高", "decrease": "逐步降低",
-    }
-    return simple.get(op, text or "定性目标")
-
-
 def _nan(v) -> bool:
     """NaN, None or pd.NA."""
     return v is None or bool(pd.isna(v))
 
 
-def series_label(indicator: str, sex: str, age: str, residence: str) -> str:
-    parts = [{"女": "女性", "男": "男性"}.get(sex, sex), age, residence]
-    parts = [p for p in parts if p]
-    return indicator + (f"（{'、'.join(parts)}）" if parts else "")
+def _value(v: float, r) -> str:
+    """A figure of the series ``r`` with its unit, at the precision the plan writes (core.figures)."""
+    return shown_figure(v, r.unit, r.target_value, r.target_upper)
+
+
+def _number(v: float, r) -> str:
+    return shown(v, r.target_value, r.target_upper)
+
+
+def _goal(r) -> str:
+    """The target as the plan says it, quoted: '9/10万以下'."""
+    return f"'{target_phrase(r.op, r.target_value, r.target_unit, r.target_upper, r.base_year, r.target_text, r.unit)}'"
 
 
 def _projection(r) -> str:
-    text = f"按趋势预计{r.milestone}年为{number(r.projected)}"     # unit already given with the latest value
+    text = f"按趋势预计{r.milestone}年为{_number(r.projected, r)}"     # unit already given with the latest value
     if not _nan(r.projected_low) and r.projected_high > r.projected_low:
-        text += f"（{number(r.projected_low)}–{number(r.projected_high)}）"
+        text += f"（{_number(r.projected_low, r)}–{_number(r.projected_high, r)}）"
     return text
 
 
@@ -89,8 +61,8 @@ def _pooled_note(r) -> str:
     if _nan(years) or not years:
         return ""
     return (f"（例数少，按{int(r.pooled_first_year)}–{r.latest_year}年{int(years)}个年度合计评判："
-            f"共{number(r.pooled_events)}例，合计{with_unit(r.pooled_value, r.unit)}，"
-            f"95%区间{number(r.pooled_low)}–{with_unit(r.pooled_high, r.unit)}）")
+            f"共{_number(r.pooled_events, r)}例，合计{_value(r.pooled_value, r)}，"
+            f"95%区间{_number(r.pooled_low, r)}–{_value(r.pooled_high, r)}）")
 
 
 def _method_note(r) -> str:
@@ -105,9 +77,9 @@ def _method_note(r) -> str:
 
 def status_sentence(r) -> str:
     label = series_label(str(r.indicator), str(r.sex), str(r.age), str(r.residence))
-    goal = f"'{target_phrase(r.op, r.target_value, r.target_upper, r.target_unit, r.base_year, r.target_text)}'"
-    now = f"{label}{r.latest_year}年为{with_unit(r.latest_value, r.unit)}" + _pooled_note(r)
-    since = f"较{r.base_year}年的{with_unit(r.base_value, r.unit)}"
+    goal = _goal(r)
+    now = f"{label}{r.latest_year}年为{_value(r.latest_value, r)}" + _pooled_note(r)
+    since = f"较{r.base_year}年的{_value(r.base_value, r)}"
     pace = getattr(r, "pace", float("nan"))
     ratio = "" if _nan(pace) else f"，按趋势的进展速度为所需速度的{max(pace, 0):.0%}"
     directional = r.op in ("increase", "decrease")
@@ -121,7 +93,7 @@ def status_sentence(r) -> str:
     if directional:
         trend = {ATTAINED: f"呈{'上升' if r.trend_slope > 0 else '下降'}趋势，符合{goal}的要求",
                  SLOW: f"变化不显著，{goal}的进展不明显", REGRESSING: f"与{goal}的要求相反，出现退步"}[status]
-        return f"{label}{r.latest_year}年为{with_unit(r.latest_value, r.unit)}，{since}{trend}。"
+        return f"{label}{r.latest_year}年为{_value(r.latest_value, r)}，{since}{trend}。"
     if status == ACHIEVED:
         return f"{now}，{r.milestone}年{goal}的目标已实现。"
     if status == MISSED:
@@ -156,11 +128,11 @@ def warning_sentence(w, r) -> str:
     """w: a warnings row; r: its results row."""
     label = series_label(str(w.indicator), str(w.sex), str(w.age), str(w.residence))
     head = f"【{LEVEL_NAMES[w.level]}预警】"
-    goal = f"'{target_phrase(r.op, r.target_value, r.target_upper, r.target_unit, r.base_year, r.target_text)}'"
-    value = with_unit(w.value, r.unit)
+    goal = _goal(r)
+    value = _value(w.value, r)
     if w.kind == "projected_miss":
         if _nan(r.projected):
-            return f"{head}{label}{r.latest_year}年为{with_unit(r.latest_value, r.unit)}，未实现{r.milestone}年{goal}的目标。"
+            return f"{head}{label}{r.latest_year}年为{_value(r.latest_value, r)}，未实现{r.milestone}年{goal}的目标。"
         return f"{head}{label}{_projection(r)}，难以实现{goal}的目标，须采取措施加快进度。"
     if w.kind == "deterioration":
         return f"{head}{label}{r.base_year}年以来显著向不利方向变化，{w.year}年为{value}，与目标方向相反。"

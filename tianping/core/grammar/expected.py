@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..figures import number
 from ..model import Plan
 
 BAR = 0.95
@@ -40,7 +41,7 @@ class Row:
                 value, unit)
 
     def show(self) -> str:
-        v = "" if self.value is None else f"{self.value:g}"
+        v = "" if self.value is None else number(self.value)
         return (f"{self.plan} 领域{self.area_no} 目标{self.goal_no} {self.indicator} "
                 f"{self.year} {self.op} {v} {self.unit}")
 

@@ -7,7 +7,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tianping.web.orgs import tokens
+from tianping.web.orgs import otp, tokens
 
 from . import views
 
@@ -28,7 +28,10 @@ class TokenView(APIView):
     def post(self, request, *args, **kwargs):
         serializer = self.serializer_class(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, key = tokens.issue(serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        if otp.required_for(user) and not otp.verify_code(user, str(request.data.get("otp", ""))):
+            return Response({"otp": ["此账户需要动态口令：请在 otp 字段填写认证器应用当前显示的6位数字"]}, status=400)
+        token, key = tokens.issue(user)
         return Response({"token": key, "expires": token.expires_at.isoformat()})
 
 

@@ -82,7 +82,7 @@ class PlanList(Base, generics.ListAPIView):
     serializer_class = s.PlanSerializer
 
     def get_queryset(self):
-        return scoped(Plan.objects.select_related("region"), self.request.user).order_by("pk")
+        return Plan.objects.visible_to(self.request.user).select_related("region").order_by("pk")
 
 
 class PlanDetail(Base, generics.RetrieveAPIView):

@@ -12,17 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tianping.core.errors import TianpingError
+from tianping.core import entries
+from tianping.core.entries import RowIn, Summary
+from tianping.core.errors import WorkflowError
 from tianping.core.observations import normalize_unit
-from tianping.core.validation import (
-    ERROR, Cell, EntryValue, IndicatorRule, check_unit, compute_rate, cross_check, fmt, validate_indicator,
-)
+from tianping.core.validation import ERROR, Cell, EntryValue, IndicatorRule, cross_check, validate_indicator
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.duties import separate
 from tianping.web.orgs.models import Department
@@ -40,10 +39,6 @@ DEFAULT_AGE_GROUPS = {
     Plan.Kind.CHILDREN: ["0-6岁", "7-14岁", "15-17岁"],
     Plan.Kind.WOMEN: ["18-34岁", "35-59岁", "60岁及以上"],
 }
-
-
-class WorkflowError(TianpingError):
-    """An action that the submission's state or the user's role does not allow."""
 
 
 # ---------------------------------------------------------------- the framework
@@ -67,15 +62,11 @@ def age_groups(indicator: Indicator) -> list[str]:
 
 
 def grid(indicator: Indicator, ages: list[str] | None = None) -> list[Cell]:
-    """The cells to report: the total, then each breakdown the framework requires."""
-    cells = [Cell()]
-    if indicator.by_sex and indicator.sex_applies:   # never a male cell for a women-only indicator
-        cells += [Cell(sex="女"), Cell(sex="男")]
-    if indicator.by_age:
-        cells += [Cell(age=a) for a in (ages if ages is not None else age_groups(indicator))]
-    if indicator.by_residence:
-        cells += [Cell(residence="城镇"), Cell(residence="农村")]
-    return cells
+    """The cells to report (core.entries.grid) for a stored indicator."""
+    if ages is None:
+        ages = age_groups(indicator) if indicator.by_age else []
+    # never a male cell for a women-only indicator (the catalogue says who is counted)
+    return entries.grid(indicator.by_sex and indicator.sex_applies, indicator.by_age, indicator.by_residence, ages)
 
 
 def has_counts(indicator: Indicator) -> bool:
@@ -252,54 +243,6 @@ def change_deadline(round_: ReportingRound, user, deadline, reason: str = "") ->
 
 # ---------------------------------------------------------------- saving values
 
-@dataclass
-class RowIn:
-    """A value to save, from any channel. ``version``: the entry version the edit was
-    based on (0 = a new cell). None (not said) is refused: no channel may overwrite blindly."""
-
-    indicator_id: int
-    cell: Cell
-    value: float | None = None
-    numerator: float | None = None
-    denominator: float | None = None
-    note: str = ""
-    version: int | None = None
-    unit: str = ""
-    where: str = ""  # "工作表“数据填报”，第7行" for errors
-
-
-@dataclass
-class Summary:
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    conflicts: list[dict] = field(default_factory=list)
-    changes: list[dict] = field(default_factory=list)
-    dry_run: bool = False
-    committed: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def as_dict(self) -> dict:
-        return {"dry_run": self.dry_run, "committed": self.committed, "new": self.new, "changed": self.changed,
-                "unchanged": self.unchanged, "errors": self.errors, "warnings": self.warnings,
-                "conflicts": self.conflicts, "changes": self.changes}
-
-
-def _same(a, b) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
-    return a == b
-
-
-def _show(v) -> str:
-    return "空" if v is None or v == "" else (fmt(v) if isinstance(v, float) else str(v))
-
-
 class _Rollback(Exception):
     pass
 
@@ -320,100 +263,32 @@ def save_rows(submission: Submission, rows: list[RowIn], user, channel: str, *, 
 
 
 def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: Summary) -> None:
+    """Load what is stored, let core.entries check the rows and decide, write what it decided."""
     if not sub.is_editable:
         summary.errors.append(f"该填报当前状态为“{sub.get_state_display()}”，"
                               f"{'轮次未开放或已关闭，' if not (sub.round.is_open or sub.reopened) else ''}不能修改")
         return
     indicators = {i.pk: i for i in indicators_for(sub.department, sub.round.region)}
-    cells_of: dict[int, list[Cell]] = {}
-    existing = {(ind, Cell(sex, age, res)): _Stored(pk, value, num, den, note, version)
-                for pk, ind, sex, age, res, value, num, den, note, version in sub.entries.values_list(
-                    "pk", "indicator_id", "sex", "age", "residence", "value", "numerator", "denominator", "note",
-                    "version")}
-    seen: dict[tuple[int, Cell], str] = {}
-    accepted: list[tuple[RowIn, Indicator]] = []
-    for row in rows:
-        where = f"{row.where}：" if row.where else ""
-        ind = indicators.get(row.indicator_id)
-        if ind is None:
-            summary.errors.append(f"{where}指标编号{row.indicator_id}不是本单位本轮次的填报指标")
-            continue
-        cells = cells_of.setdefault(ind.pk, grid(ind))
-        label = f"指标“{ind.name}”{row.cell.label}"
-        if row.cell not in cells:
-            summary.errors.append(f"{where}{label}：该分组不在指标的填报范围内")
-            continue
-        key = (ind.pk, row.cell)
-        if key in seen:
-            summary.errors.append(f"{where}{label}：与{seen[key] or '前面'}重复")
-            continue
-        seen[key] = row.where
-        unit_issue = check_unit(rule_for(ind, cells), row.unit)
-        if unit_issue:
-            summary.errors.append(f"{where}{label}：{unit_issue.message}")
-            continue
-        if has_counts(ind):
-            computed = compute_rate(rule_for(ind, cells), row.numerator, row.denominator)
-            if computed is not None:
-                row.value = round(computed, 6)
-        accepted.append((row, ind))
-
-    # Validate each touched indicator as it will be after the save: stored cells overlaid with the new ones.
-    by_indicator: dict[int, dict[Cell, EntryValue]] = defaultdict(dict)
-    for (ind_id, cell), e in existing.items():
+    named = dict.fromkeys(row.indicator_id for row in rows)        # grids of the rows' indicators only
+    rules = {pk: rule_for(indicators[pk]) for pk in named if pk in indicators}
+    accepted = entries.accept_rows(rows, rules, summary)
+    stored = {(ind, Cell(sex, age, res)): entries.Stored(pk, value, num, den, note, version)
+              for pk, ind, sex, age, res, value, num, den, note, version in sub.entries.values_list(
+                  "pk", "indicator_id", "sex", "age", "residence", "value", "numerator", "denominator", "note",
+                  "version")}
+    past = history(sub.round.region, list(dict.fromkeys(row.indicator_id for row in accepted)), sub.round.year)
+    changes = entries.plan_changes(accepted, rules, stored, past, sub.round.year, summary)
+    by_indicator: dict[int, dict[Cell, EntryValue]] = defaultdict(dict)   # the cells as they will be
+    for (ind_id, cell), e in stored.items():
         by_indicator[ind_id][cell] = EntryValue(cell, e.value, e.numerator, e.denominator, e.note)
-    touched = {ind.pk: ind for _, ind in accepted}
-    for row, ind in accepted:
-        by_indicator[ind.pk][row.cell] = EntryValue(row.cell, row.value, row.numerator, row.denominator, row.note)
-    past = history(sub.round.region, list(touched), sub.round.year)
-    where_of = {(ind.pk, row.cell): row.where for row, ind in accepted}
-    for ind in touched.values():
-        cells = cells_of[ind.pk]
-        issues = validate_indicator(rule_for(ind, cells), list(by_indicator[ind.pk].values()), year=sub.round.year,
-                                    history={c: past.get((ind.pk, c), {}) for c in cells})
-        for issue in issues:
-            where = where_of.get((ind.pk, issue.cell)) if issue.cell else ""
-            text = f"{where}：{issue}" if where else str(issue)
-            (summary.errors if issue.level == ERROR else summary.warnings).append(text)
-    summary.errors += cross_indicator_errors(sub, by_indicator, touched, where_of)
-
+    for row in accepted:
+        by_indicator[row.indicator_id][row.cell] = EntryValue(row.cell, row.value, row.numerator, row.denominator,
+                                                              row.note)
+    touched = {row.indicator_id: indicators[row.indicator_id] for row in accepted}
+    summary.errors += cross_indicator_errors(sub, by_indicator, touched,
+                                             {(row.indicator_id, row.cell): row.where for row in accepted})
+    creates, updates, audits = changes.creates, changes.updates, changes.audits
     now = timezone.now()
-    creates, updates, audits = [], [], []   # plain tuples: ten thousand rows a request stay cheap
-    for row, ind in accepted:
-        key = (ind.pk, row.cell)
-        new = {"value": row.value, "numerator": row.numerator, "denominator": row.denominator, "note": row.note or ""}
-        entry = existing.get(key)
-        old = entry.snapshot() if entry else None
-        label = f"指标“{ind.name}”{row.cell.label}"
-        if entry is None and all(new[f] in (None, "") for f in Entry.FIELDS):
-            summary.unchanged += 1
-            continue
-        if old is not None and all(_same(old[f], new[f]) for f in Entry.FIELDS):
-            summary.unchanged += 1
-            continue
-        base = entry.version if entry else 0
-        if row.version is None:  # never last-write-wins: every channel names the version it read
-            where = f"{row.where}：" if row.where else ""
-            summary.errors.append(f"{where}{label}未注明所依据的版本（新单元格为0；Excel模板的隐藏版本列被清空或改动时，"
-                                  "请重新下载模板），未保存")
-            continue
-        if row.version != base:
-            where = f"{row.where}：" if row.where else ""
-            summary.conflicts.append({"indicator": ind.pk, "cell": row.cell.label, "your_version": row.version,
-                                      "current_version": base, "current": old})
-            summary.errors.append(f"{where}{label}已被他人修改（当前版本{base}，当前值{_show(old and old['value'])}，"
-                                  f"您依据的是版本{row.version}），未保存，请刷新后核对")
-            continue
-        summary.changes.append({"indicator": ind.pk, "name": ind.name, "cell": row.cell.label,
-                                "old": None if old is None else old["value"], "new": new["value"],
-                                "kind": "new" if entry is None else "changed"})
-        if entry is None:
-            summary.new += 1
-            creates.append((key, new))
-        else:
-            summary.changed += 1
-            updates.append((entry.pk, new["value"], new["numerator"], new["denominator"], new["note"], base + 1))
-            audits.append((entry.pk, base + 1, old, new))
     if summary.errors or summary.dry_run:
         return
     if not _update_if_unchanged(updates, user, now):
@@ -438,19 +313,6 @@ def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: 
             [(entry_id, user.pk, stamp, channel, version, None if old is None else json.dumps(old, ensure_ascii=False),
               json.dumps(new, ensure_ascii=False)) for entry_id, version, old, new in audits])
     Submission.objects.filter(pk=sub.pk).update(version=sub.version + 1)
-
-
-@dataclass
-class _Stored:
-    pk: int
-    value: float | None
-    numerator: float | None
-    denominator: float | None
-    note: str
-    version: int
-
-    def snapshot(self) -> dict:
-        return {"value": self.value, "numerator": self.numerator, "denominator": self.denominator, "note": self.note}
 
 
 def _insert(table: str, columns: tuple[str, ...], rows: list[tuple], batch: int = 1000) -> None:
@@ -515,16 +377,16 @@ def _locked(submission: Submission) -> Submission:
 
 def _stored_issues(sub: Submission, indicators, final: bool):
     """Every check of the stored values, indicator by indicator (``final``: as at submission)."""
-    entries = defaultdict(list)
+    values = defaultdict(list)
     for e in sub.entries.filter(indicator__in=indicators):
-        entries[e.indicator_id].append(EntryValue(Cell(e.sex, e.age, e.residence), e.value, e.numerator,
-                                                  e.denominator, e.note))
+        values[e.indicator_id].append(EntryValue(Cell(e.sex, e.age, e.residence), e.value, e.numerator,
+                                                 e.denominator, e.note))
     past = history(sub.round.region, indicators, sub.round.year)
     for ind in indicators:
-        if not final and not entries[ind.pk]:
+        if not final and not values[ind.pk]:
             continue
         cells = grid(ind)
-        yield from validate_indicator(rule_for(ind, cells), entries[ind.pk], year=sub.round.year,
+        yield from validate_indicator(rule_for(ind, cells), values[ind.pk], year=sub.round.year,
                                       history={c: past.get((ind.pk, c), {}) for c in cells}, final=final)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 import time
 from datetime import date
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -291,7 +292,6 @@ def template_download(request, pk):
     data = write_template(meta, template_rows(sub))
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     filename = f"{sub.round.year}-{sub.department.name}-填报模板.xlsx"
-    from urllib.parse import quote
     response["Content-Disposition"] = f"attachment; filename=\"template.xlsx\"; filename*=UTF-8''{quote(filename)}"
     return response
 

@@ -15,25 +15,14 @@ from __future__ import annotations
 import pandas as pd
 
 from tianping.core.assess import rollup
+from tianping.core.figures import shown_figure, status_light, target_phrase
 from tianping.core.national import DOWN, UP, national_targets, weaker_than
 from tianping.web.observations.models import Observation, assessed_rows
 from tianping.web.orgs.models import Region
 from tianping.web.orgs.permissions import regions_visible_to
 from tianping.web.plans.models import Plan, Target
-from tianping.web.plans.models import value_label as target_value_label
 
 from .models import AssessmentRun, Result
-from .services import LIGHT
-
-OP_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
-
-
-def value_label(value, unit: str) -> str:
-    """"12/10万", "95%": a number as a plan writes it (the unit 1/10万 reads /10万 after a number)."""
-    if value is None:
-        return "—"
-    return target_value_label("", round(float(value), 2), None, unit or "")
-
 
 def _reference_targets(region: Region) -> dict:
     """(kind, indicator name, year) → list of (source label, op, value, unit) from the plans
@@ -68,8 +57,8 @@ def weaker_targets(district_plans) -> list[dict]:
                     flags.append({"region": plan.region, "plan": plan, "indicator": t.indicator, "year": t.year,
                                   "target": t, "source": source, "ref_op": ref_op, "ref_value": ref_value,
                                   "ref_unit": ref_unit,
-                                  "target_label": OP_SYMBOLS.get(t.op, t.op) + value_label(t.value, t.unit),
-                                  "ref_label": OP_SYMBOLS.get(ref_op, ref_op) + value_label(ref_value, ref_unit)})
+                                  "target_label": target_phrase(t.op, t.value, t.unit, measured_in=t.indicator.unit),
+                                  "ref_label": target_phrase(ref_op, ref_value, ref_unit)})
     return flags
 
 
@@ -92,7 +81,7 @@ def city_view(region: Region, user, year: int | None = None) -> dict:
         cell = cells.setdefault((kind, name), {}).get(region_id)
         nearest = milestone >= run_year
         if cell is None or (nearest and (cell["milestone"] < run_year or milestone < cell["milestone"])):
-            cells[(kind, name)][region_id] = {"value": value, "year": latest_year, "status": status, "light": LIGHT.get(status),
+            cells[(kind, name)][region_id] = {"value": value, "year": latest_year, "status": status, "light": status_light(status),
                                               "target": text, "unit": unit, "milestone": milestone, "indicator_id": ind_id}
     rows = [{"kind": kind, "name": name, "cells": [by_region.get(d.pk) for d in districts]}
             for (kind, name), by_region in sorted(cells.items()) if len(by_region) >= 2]
@@ -122,6 +111,6 @@ def _rollup(region: Region, districts, latest) -> list[dict]:
     out = out[(out["sex"] == "") & (out["age"] == "") & (out["residence"] == "")]
     out = out.sort_values("year").groupby("indicator").tail(1)
     return [{"indicator": r["indicator"], "year": int(r["year"]), "value": r["value"], "unit": r["unit"],
-             "label": value_label(r["value"], r["unit"]),
+             "label": shown_figure(r["value"], r["unit"]),
              "numerator": r["numerator"], "denominator": r["denominator"], "districts": int(r["districts"]),
              "complete": bool(r["complete"])} for r in out.to_dict("records")]

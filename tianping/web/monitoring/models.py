@@ -88,6 +88,18 @@ class Result(models.Model):
     progress_index = models.FloatField(null=True)
     judgement = models.CharField(max_length=6, blank=True)
     sentence = models.TextField(blank=True)
+    # Rare events (core engine.py): the pooled rate attainment was judged on, over how many
+    # years and events; empty for other series.
+    pooled_value = models.FloatField(null=True)
+    pooled_years = models.PositiveSmallIntegerField(null=True)
+    pooled_events = models.FloatField(null=True)
+    pooled_low = models.FloatField(null=True)             # its exact Poisson 95% interval
+    pooled_high = models.FloatField(null=True)
+    pooled_first_year = models.PositiveSmallIntegerField(null=True)
+    # Probability the projection meets the target, and the trend's pace ÷ the required pace
+    # (core assess/status.py: what 预计达标 / 尚难判断 / 需加快 are read from).
+    p_attain = models.FloatField(null=True)
+    pace = models.FloatField(null=True)
 
     class Meta:
         ordering = ["run", "indicator__position", "indicator_id", "milestone", "sex"]

@@ -16,126 +16,29 @@ from __future__ import annotations
 import logging
 import math
 
-import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.urls import reverse
 
-from tianping.core import figures
-from tianping.core.assess import (
-    KIND_NAMES,
-    LEVEL_NAMES,
-    applicable_targets,
-    assess,
-    attainment_rate,
-)
+from tianping.core.assess import KIND_NAMES, LEVEL_NAMES, gender_gaps
+from tianping.core.dashboard import summarise
+from tianping.core.errors import WorkflowError
+from tianping.core.figures import series_label
 from tianping.web.observations.models import Observation, assessed_rows
 from tianping.web.orgs.models import Department, Region, User
-from tianping.web.plans.models import Indicator, Plan, Target
+from tianping.web.plans.models import Indicator, Plan
 
+from . import frames
 from .cache import touch
-from .models import (
-    AssessmentRun,
-    Notification,
-    QualitativeJudgement,
-    Result,
-    Warning,
-    WarningEvent,
-)
+from .models import (AssessmentRun, Attachment, Notification, QualitativeJudgement, Result, Warning,
+                     WarningEvent)
 
 log = logging.getLogger(__name__)
 
-# Statuses and their traffic lights: the one table in tianping.core.figures.
-STATUS_ORDER = list(figures.STATUS_ORDER)
-LIGHT = dict(figures.LIGHTS)
 LEVEL_ORDER = ["red", "orange", "yellow"]
 
 
-# ------------------------------------------------------------------ inputs for core
-
-def indicator_keys(plan: Plan) -> dict[str, Indicator]:
-    """The name core sees for each indicator; a name used twice in a plan gets its position."""
-    keys: dict[str, Indicator] = {}
-    for ind in plan.indicators.select_related("area", "goal", "responsible_department").order_by("position", "pk"):
-        key = ind.name if ind.name not in keys else f"{ind.name}（{ind.position}）"
-        keys[key] = ind
-    return keys
-
-
-def targets_frame(plan: Plan, keys: dict[str, Indicator]) -> pd.DataFrame:
-    by_pk = {ind.pk: key for key, ind in keys.items()}
-    rows = []
-    for t in Target.objects.filter(indicator__plan=plan).order_by("indicator_id", "year", "pk"):
-        ind = keys[by_pk[t.indicator_id]]
-        rows.append({"indicator": by_pk[t.indicator_id], "area": ind.area.name if ind.area else "",
-                     "goal": ind.goal.number if ind.goal else None, "year": t.year, "op": t.op, "value": t.value,
-                     "upper": t.upper, "unit": t.unit or ind.unit, "base_year": t.base_year,
-                     "tolerance": t.tolerance, "direction": ind.direction, "text": t.text, "kind": t.kind})
-    frame = pd.DataFrame(rows, columns=["indicator", "area", "goal", "year", "op", "value", "upper", "unit",
-                                        "base_year", "tolerance", "direction", "text", "kind"])
-    # A target the office left without a number (e.g. "不低于本级女党员比例") cannot be
-    # assessed numerically; it is shown on the indicator page but not passed to core.
-    needs_value = ~frame["op"].isin(["increase", "decrease", "qualitative"])
-    broken = (needs_value & frame["value"].isna()) | ((frame["op"] == "range") & frame["upper"].isna())
-    return frame[~broken].drop_duplicates(["indicator", "year", "op", "value", "upper"])
-
-
-def observations_frame(plan: Plan, region: Region, keys: dict[str, Indicator]) -> tuple[pd.DataFrame, bool]:
-    """The assessed observations of the plan's indicators in region (accepted + history), as core's frame."""
-    rows = Observation.objects.filter(indicator__plan=plan, region=region)
-    by_pk = {ind.pk: key for key, ind in keys.items()}
-    fields = ["indicator_id", "year", "sex", "age", "residence", "value", "numerator", "denominator", "synthetic",
-              "origin"]
-    frame = pd.DataFrame.from_records(list(rows.values_list(*fields)), columns=fields)
-    kept = ~frame["synthetic"].astype(bool) | (frame.pop("origin") == Observation.Origin.HISTORY)
-    if kept.any():  # the rule of observations.models.assessed_rows, on rows fetched in one query
-        frame = frame[kept]
-    synthetic = bool(frame.pop("synthetic").astype(bool).any()) if len(frame) else True
-    frame["indicator"] = frame.pop("indicator_id").map(by_pk).astype(object)
-    frame["unit"] = [keys[k].unit if k in keys else "" for k in frame["indicator"]]
-    frame["region"] = region.code
-    for column in ("value", "numerator", "denominator"):
-        frame[column] = frame[column].astype(np.float64)
-    frame["year"] = frame["year"].astype(np.int64)
-    return frame[frame["value"].notna()].reset_index(drop=True), synthetic
-
-
-def judgements_frame(plan: Plan, region: Region, keys: dict[str, Indicator]) -> pd.DataFrame:
-    by_pk = {ind.pk: key for key, ind in keys.items()}
-    rows = QualitativeJudgement.objects.filter(indicator__plan=plan, region=region)
-    return pd.DataFrame([{"indicator": by_pk[j.indicator_id], "judgement": j.verdict, "region": region.code,
-                          "evidence": j.evidence} for j in rows if j.indicator_id in by_pk],
-                        columns=["indicator", "judgement", "region", "evidence"])
-
-
 # ------------------------------------------------------------------ summaries
-
-def summarise(results: pd.DataFrame) -> dict:
-    """Per milestone: 达标率 overall and per area (core.assess.attainment_rate) and status
-    counts per area, over the headline series. ``results`` has core's result columns."""
-    out: dict = {}
-    if results.empty:
-        return out
-    results = results.assign(area=results["area"].astype(object).replace("", "其他"))
-    overall = attainment_rate(results.assign(all="全部"), by=("all",))
-    per_area = attainment_rate(results, by=("area",))
-    head = results[results["headline"]]
-    for milestone in sorted(int(m) for m in head["milestone"].unique()):
-        # the rows core's 达标率 counts (one target per indicator, the national rule), so the
-        # status counts per area add up to its figures
-        rows = applicable_targets(results, milestone)
-        o = overall[overall["milestone"] == milestone].iloc[0]
-        areas = []
-        for area in dict.fromkeys(rows["area"].astype(object)):
-            a = per_area[(per_area["milestone"] == milestone) & (per_area["area"] == area)].iloc[0]
-            counts = rows[rows["area"] == area]["status"].astype(object).value_counts()
-            areas.append({"area": area, "targets": int(a["targets"]), "assessable": int(a["assessable"]),
-                          "attained": int(a["attained"]), "rate": _num(a["rate"]),
-                          "status": {s: int(counts.get(s, 0)) for s in STATUS_ORDER}})
-        out[str(milestone)] = {"targets": int(o["targets"]), "assessable": int(o["assessable"]),
-                               "attained": int(o["attained"]), "rate": _num(o["rate"]), "areas": areas}
-    return out
-
 
 def results_from_db(rows) -> pd.DataFrame:
     """Stored Result rows (a queryset) as a frame with the columns summarise() reads."""
@@ -170,7 +73,7 @@ def applicable_plans(region: Region):
     """Confirmed plans of the region or of a region above it (a city plan applies to its districts)."""
     # GB/T 2260: the city of 210203 is 210200, its province 210000 (no walk up the tree).
     codes = {region.code, region.code[:4] + "00", region.code[:2] + "0000"}
-    return Plan.objects.filter(region__code__in=codes, status=Plan.Status.CONFIRMED)
+    return Plan.objects.confirmed().filter(region__code__in=codes)
 
 
 def assess_region(region: Region, year: int | None = None, trigger: str = "",
@@ -191,31 +94,22 @@ def assess_plan_region(plan: Plan, region: Region, year: int | None = None, trig
 
     ``data_warnings=False`` (a submission accepted mid-round) leaves late/missing-data
     warnings as they are."""
-    keys = indicator_keys(plan)
-    targets = targets_frame(plan, keys)
-    if targets.empty:
+    inputs = frames.gather(plan, region)
+    year = frames.assessment_year(year, inputs.observations)
+    if inputs.targets.empty or year is None:
         return None
-    obs, synthetic = observations_frame(plan, region, keys)
-    if year is None:
-        if obs.empty:
-            return None
-        year = int(obs["year"].max())
-    if obs.empty:   # a round closed with nothing accepted: one blank cell names the region to core,
-        # so every numeric target is reported as missing data rather than silently skipped
-        obs = pd.DataFrame([{"indicator": targets["indicator"].iloc[0], "year": year, "sex": "", "age": "",
-                             "residence": "", "value": np.nan, "numerator": np.nan, "denominator": np.nan,
-                             "unit": "", "region": region.code}])
-    assessment = assess(obs, targets, year=year, judgements=judgements_frame(plan, region, keys))
+    assessment = frames.assess_inputs(inputs, year)
     results = assessment.results
-    departments = _departments_in(region, keys)
+    indicators = {ind.pk: ind for ind in inputs.indicators.values()}
+    departments = _departments_in(region, indicators.values())
     with transaction.atomic():
         run, _ = AssessmentRun.objects.update_or_create(
             plan=plan, region=region, year=year,
-            defaults={"synthetic": synthetic, "trigger": trigger[:60], "summary": summarise(results)})
+            defaults={"synthetic": inputs.synthetic, "trigger": trigger[:60], "summary": summarise(results)})
         run.results.all().delete()
-        Result.objects.bulk_create(_result_rows(run, results, keys, departments), batch_size=2000)
+        Result.objects.bulk_create(_result_rows(run, results, indicators, departments), batch_size=2000)
         latest = not AssessmentRun.objects.filter(plan=plan, region=region, year__gt=year).exists()
-        new = _sync_warnings(plan, region, year, assessment.warnings, keys, departments,
+        new = _sync_warnings(plan, region, year, assessment.warnings, indicators, departments,
                              data_warnings, results) if latest else []
         run.summary = {**run.summary, "warnings": _warning_counts(plan, region)}
         run.save(update_fields=["summary"])
@@ -225,39 +119,23 @@ def assess_plan_region(plan: Plan, region: Region, year: int | None = None, trig
     return run
 
 
-def _departments_in(region: Region, keys: dict[str, Indicator]) -> dict[int, Department | None]:
+def _departments_in(region: Region, indicators) -> dict[int, Department | None]:
     """Indicator pk → its responsible department in ``region`` (same name when the plan is a parent's)."""
     local = {d.name: d for d in Department.objects.filter(region=region)}
     out = {}
-    for ind in keys.values():
+    for ind in indicators:
         dept = ind.responsible_department
         out[ind.pk] = dept if dept is None or dept.region_id == region.pk else local.get(dept.name)
     return out
 
 
-def _result_rows(run, results: pd.DataFrame, keys, departments) -> list[Result]:
+def _result_rows(run, results: pd.DataFrame, indicators: dict[int, Indicator], departments) -> list[Result]:
+    """Every column core returned, stored (frames.result_fields); the indicator by its id."""
     rows = []
-    records = results.astype({c: object for c in ("indicator", "sex", "age", "residence", "area", "status")}) \
-        .to_dict("records")
-    for r in records:
-        ind = keys[r["indicator"]]
-        rows.append(Result(
-            run=run, indicator=ind, area=r["area"] or "", goal_id=ind.goal_id, department=departments.get(ind.pk),
-            sex=r["sex"] or "", age=r["age"] or "", residence=r["residence"] or "", headline=bool(r["headline"]),
-            milestone=int(r["milestone"]), op=r["op"], target_value=_num(r["target_value"]),
-            target_upper=_num(r["target_upper"]), target_text=(r["target_text"] or "")[:300],
-            target_unit=r["target_unit"] or "", unit=r["unit"] or "", direction=r["direction"] or "",
-            tolerance=_num(r["tolerance"]), goal_value=_num(r["goal_value"]), n_points=_int(r["n_points"]) or 0,
-            base_year=_int(r["base_year"]), base_value=_num(r["base_value"]), latest_year=_int(r["latest_year"]),
-            latest_value=_num(r["latest_value"]), attained=_bool(r["attained"]),
-            previously_attained=_bool(r["previously_attained"]), cagr_observed=_num(r["cagr_observed"]),
-            cagr_required=_num(r["cagr_required"]), progress_ratio=_num(r["progress_ratio"]),
-            progress_method=r["progress_method"] or "", progress_label=r["progress_label"] or "",
-            trend_slope=_num(r["trend_slope"]), trend_method=r["trend_method"] or "",
-            projected=_num(r["projected"]), projected_low=_num(r["projected_low"]),
-            projected_high=_num(r["projected_high"]), projected_attained=_bool(r["projected_attained"]),
-            status=r["status"], progress_index=_num(r["progress_index"]), judgement=r["judgement"] or "",
-            sentence=r.get("sentence") or ""))
+    for r in results.to_dict("records"):
+        ind = indicators[r["indicator_id"]]
+        rows.append(Result(run=run, indicator=ind, goal_id=ind.goal_id, department=departments.get(ind.pk),
+                           **frames.result_fields(r)))
     return rows
 
 
@@ -265,20 +143,19 @@ def _reason(w: dict, ind: Indicator) -> str:
     sentence = w.get("sentence")
     if isinstance(sentence, str) and sentence:
         return sentence
-    series = {"女": "（女）", "男": "（男）"}.get(w["sex"] or "", "")
-    return f"{ind.name}{series}：{LEVEL_NAMES.get(w['level'], '')}预警，{KIND_NAMES.get(w['kind'], w['kind'])}"
+    label = series_label(ind.name, w["sex"] or "", w.get("age") or "", w.get("residence") or "")
+    return f"{label}：{LEVEL_NAMES.get(w['level'], '')}预警，{KIND_NAMES.get(w['kind'], w['kind'])}"
 
 
-def _newest_data(results: pd.DataFrame, keys) -> dict[tuple, int]:
+def _newest_data(results: pd.DataFrame) -> dict[tuple, int]:
     """(indicator pk, sex, age, residence) → the newest year with a value in this run."""
     rows = results[results["latest_year"].notna()]
     out: dict[tuple, int] = {}
-    for ind, sex, age, res, year in zip(rows["indicator"].astype(object), rows["sex"].astype(object),
+    for ind, sex, age, res, year in zip(rows["indicator_id"], rows["sex"].astype(object),
                                         rows["age"].astype(object), rows["residence"].astype(object),
                                         rows["latest_year"]):
-        if ind in keys:
-            key = (keys[ind].pk, sex or "", age or "", res or "")
-            out[key] = max(out.get(key, 0), int(year))
+        key = (int(ind), sex or "", age or "", res or "")
+        out[key] = max(out.get(key, 0), int(year))
     return out
 
 
@@ -297,8 +174,8 @@ def _cause_gone(w: Warning, newest: dict[tuple, int]) -> bool:
         year=year, updated_at__gt=w.updated_at).exists()
 
 
-def _sync_warnings(plan, region, year, frame: pd.DataFrame, keys, departments, data_warnings=True,
-                   results: pd.DataFrame | None = None) -> list[Warning]:
+def _sync_warnings(plan, region, year, frame: pd.DataFrame, indicators: dict[int, Indicator], departments,
+                   data_warnings=True, results: pd.DataFrame | None = None) -> list[Warning]:
     """Create warnings the run raises, update those still raised, clear those whose cause
     the data show to be gone (``_cause_gone``)."""
     frame = frame.copy()
@@ -314,7 +191,7 @@ def _sync_warnings(plan, region, year, frame: pd.DataFrame, keys, departments, d
     existing = {w.key: w for w in existing_rows.select_related("indicator")}
     seen, new, events = set(), [], []
     for w in frame.to_dict("records"):
-        ind = keys.get(w["indicator"])
+        ind = indicators.get(w["indicator_id"])
         if ind is None or not w["level"]:
             continue
         key = (ind.pk, w["sex"] or "", w["age"] or "", w["residence"] or "", int(w["milestone"] or 0), w["kind"])
@@ -336,7 +213,7 @@ def _sync_warnings(plan, region, year, frame: pd.DataFrame, keys, departments, d
     if new and new[0].pk is None:  # backends that do not return ids (none of ours, but be safe)
         new = list(Warning.objects.filter(plan=plan, region=region, state=Warning.State.OPEN).order_by("-pk")[:len(new)])
     events += [WarningEvent(warning=w, action=WarningEvent.Action.RAISED, text=w.reason) for w in new]
-    newest = _newest_data(results, keys) if results is not None else {}
+    newest = _newest_data(results) if results is not None else {}
     gone = [w for k, w in existing.items() if k not in seen and _cause_gone(w, newest)]
     for w in gone:
         events.append(WarningEvent(warning=w, action=WarningEvent.Action.CLEARED,
@@ -381,10 +258,6 @@ def notify_new_warnings(plan: Plan, region: Region, warnings: list[Warning]) -> 
 
 
 # ------------------------------------------------------------------ the workflow
-
-class WorkflowError(Exception):
-    pass
-
 
 @transaction.atomic
 def acknowledge(warning: Warning, user, explanation: str, measure: str) -> Warning:
@@ -439,8 +312,6 @@ def department_in(indicator: Indicator, region: Region) -> Department | None:
 @transaction.atomic
 def record_judgement(form, indicator: Indicator, region: Region, user) -> QualitativeJudgement:
     """Store the evaluation group's judgement with its files, then re-assess so it counts in 达标率."""
-    from .models import Attachment
-
     judgement = form.save(commit=False)
     judgement.indicator, judgement.region, judgement.judged_by = indicator, region, user
     judgement.save()
@@ -456,8 +327,6 @@ def gender_view(run: AssessmentRun) -> dict:
     (core.assess.gender_gaps over the stored results, the trend from the series' slopes),
     and the share of indicators required by sex whose female and male data were actually
     reported."""
-    from tianping.core.assess import gender_gaps
-
     fields = ["indicator_id", "sex", "age", "residence", "latest_year", "latest_value", "unit", "trend_slope"]
     rows = list(run.results.filter(sex__in=["女", "男"]).values_list(*fields))
     frame = pd.DataFrame.from_records(rows, columns=fields).drop_duplicates(["indicator_id", "sex", "age", "residence"])

@@ -5,6 +5,7 @@ notifications. Thin: figures are read from stored assessment runs (services.py).
 from __future__ import annotations
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tianping.core.figures import LIGHTS, STATUS_ORDER, status_light
 from tianping.web.collection.models import ReportingRound, Submission
 from tianping.web.observations.models import Observation, assessed_list
 from tianping.web.orgs.models import Department, Region
@@ -25,7 +27,7 @@ from tianping.web.plans.models import Indicator
 from . import charts, compare, services
 from .cache import cached_page
 from .forms import AcknowledgeForm, CloseForm, JudgementForm
-from .models import AssessmentRun, Notification, QualitativeJudgement, Result, Warning, WarningEvent
+from .models import AssessmentRun, Attachment, Notification, QualitativeJudgement, Result, Warning, WarningEvent
 
 READERS = (Role.OFFICE, Role.STATISTICS, Role.EVALUATION, Role.LEADERSHIP)  # third parties: published reports only
 WARNING_READERS = (*READERS, Role.REPORTER)
@@ -105,7 +107,6 @@ def _department(request, region):
 
 
 def _query(run, region, **extra) -> str:
-    from urllib.parse import urlencode
     params = {"region": region.code, "plan": run.plan_id, "year": run.year, **extra}
     return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
@@ -138,8 +139,8 @@ def dashboard(request):
         # region is one the user may see (_region), so its departments are visible to a reader
         "departments": list(Department.objects.filter(region=region).values_list("pk", "name")),
         "milestone": milestone, "milestones": sorted(int(k) for k in run.summary if k.isdigit()),
-        "current": current, "areas": _in_plan_order(run.plan, current.get("areas", [])), "statuses": [(st, services.LIGHT[st]) for st in services.STATUS_ORDER],
-        "lights": services.LIGHT, "level_counts": level_counts, "levels": services.LEVEL_ORDER,
+        "current": current, "areas": _in_plan_order(run.plan, current.get("areas", [])), "statuses": [(st, LIGHTS[st]) for st in STATUS_ORDER],
+        "lights": LIGHTS, "level_counts": level_counts, "levels": services.LEVEL_ORDER,
         "top_warnings": warnings.select_related("indicator", "department").order_by(LEVEL_RANK, "-updated_at")[:8],
         "completeness": _completeness(region), "query": _query(run, region, milestone=milestone,
                                                               department=department.pk if department else None),
@@ -151,7 +152,7 @@ def _in_plan_order(plan, areas):
     """Areas in the plan's order, each with ``cells``: its status counts in the column order
     (a JSON object's key order is not kept by PostgreSQL's jsonb)."""
     order = {name: i for i, name in enumerate(plan.areas.order_by("number").values_list("name", flat=True))}
-    areas = [{**a, "cells": [a["status"].get(st, 0) for st in services.STATUS_ORDER]} for a in areas]
+    areas = [{**a, "cells": [a["status"].get(st, 0) for st in STATUS_ORDER]} for a in areas]
     return sorted(areas, key=lambda a: order.get(a["area"], len(order)))
 
 
@@ -188,12 +189,12 @@ def area(request):
         goal = goals.setdefault(key, {"goal": r.goal, "indicators": {}})
         entry = goal["indicators"].setdefault(r.indicator_id, {"indicator": r.indicator, "department": r.department,
                                                               "by_milestone": {}})
-        r.light = services.LIGHT.get(r.status, "grey")
+        r.light = status_light(r.status)
         entry["by_milestone"].setdefault(r.milestone, r)
     milestones = sorted({r.milestone for r in rows})
     return render(request, "monitoring/area.html", {
         "region": region, "run": run, "area": name, "goals": sorted(goals.values(), key=lambda g: g["goal"].number if g["goal"] else 999),
-        "milestones": milestones, "lights": services.LIGHT, "query": _query(run, region)})
+        "milestones": milestones, "lights": LIGHTS, "query": _query(run, region)})
 
 
 # ------------------------------------------------------------------ indicator page
@@ -365,7 +366,6 @@ def judge(request, pk):
 
 @role_required(*READERS)
 def attachment(request, pk):
-    from .models import Attachment
     a = get_scoped_or_404(Attachment.objects.select_related("judgement"), request.user,
                           region_field="judgement__region", pk=pk)
     response = HttpResponse(a.file.open("rb").read(), content_type="application/octet-stream")

@@ -15,6 +15,7 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from tianping.core.errors import InputErrors, Location, TianpingError
+from tianping.core.figures import number
 from tianping.core.history import load_history
 from tianping.core.observations import canonical_name
 from tianping.web.plans.models import Indicator, Plan
@@ -75,7 +76,7 @@ def _store(region, frame, indicators) -> HistoryResult:
         old = stored.get((ind.pk, int(r["year"]), r["sex"], r["age"], r["residence"]))
         if old is not None and old.origin == Observation.Origin.ROUND:
             errors.append(TianpingError(f"{r['where']}：指标“{ind.name}”{int(r['year'])}年已有填报轮次审核通过的"
-                                        f"数值（{old.value:g}），历史数据不覆盖审核数据"))
+                                        f"数值（{number(old.value)}），历史数据不覆盖审核数据"))
     if errors:
         raise InputErrors(errors)
     objects = [Observation(indicator=ind, region=region, year=int(r["year"]), sex=r["sex"], age=r["age"],

@@ -5,6 +5,7 @@
     departments_visible_to(user)                 departments in those regions (reporters: only their own)
     scoped(queryset, user, region_field="region")  filter any queryset to the visible regions
     get_scoped_or_404(queryset, user, pk=..., region_field="region")  one object inside the scope, else 404
+    VisibleQuerySet                             Model.objects.visible_to(user), the same as a method
 
 Superusers (system administrators) pass every role check and see every region.
 """
@@ -15,6 +16,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -31,7 +33,7 @@ PLAN_READERS = (Role.OFFICE, Role.STATISTICS, Role.EVALUATION, Role.LEADERSHIP, 
 # (DESIGN.md). Enforced for every URL by ThirdPartyScopeMiddleware and for the API by HasRole,
 # so a page added later is closed to third parties unless it is named here.
 THIRD_PARTY_URLS = frozenset({
-    "home", "login", "logout", "password_change", "password_change_done", "set_language",
+    "home", "login", "logout", "otp_verify", "password_change", "password_change_done", "set_language",
     "publishing:reports", "publishing:report", "publishing:file", "publishing:job",
     "publishing:public", "publishing:public_report", "publishing:public_file", "publishing:public_data",
     "api:token", "api:schema",
@@ -87,6 +89,16 @@ def scoped(queryset, user, region_field: str = "region"):
     if user.is_superuser:
         return queryset
     return queryset.filter(**{f"{region_field}__in": regions_visible_to(user)})
+
+
+class VisibleQuerySet(models.QuerySet):
+    """The common scoping as a QuerySet method: ``Plan.objects.visible_to(user)``.
+    ``region_field`` is the lookup of the object's region."""
+
+    region_field = "region"
+
+    def visible_to(self, user):
+        return scoped(self, user, self.region_field)
 
 
 def get_scoped_or_404(queryset, user, region_field: str = "region", **lookup):

@@ -4,11 +4,13 @@ the appendix a district office circulates to its member departments."""
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tianping.core.figures import number
 from tianping.web.orgs.permissions import PLAN_READERS, get_scoped_or_404, role_required
 
 from .models import Measure, Plan
@@ -29,7 +31,7 @@ def framework_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
             "；".join(_target_label(t) for t in ind.targets.all()),
             ind.responsible_department.name if ind.responsible_department else "",
             "、".join(ind.disaggregations), ind.definition, ind.numerator, ind.denominator,
-            "" if ind.multiplier is None else f"{ind.multiplier:g}", ind.data_source,
+            "" if ind.multiplier is None else number(ind.multiplier), ind.data_source,
             ind.proxy_for.name if ind.proxy_for else "",
         ])
     return header, rows
@@ -45,7 +47,7 @@ def task_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
 
 
 def _target_label(t) -> str:
-    return t.text or f"{t.year}年 {t.get_op_display()} {t.value_label}"
+    return t.text or t.dated_phrase
 
 
 TABLES = {"framework": (framework_rows, gettext_lazy("Indicator framework")),
@@ -148,7 +150,5 @@ def export_table(request, pk, table, fmt):
     data = to_xlsx(str(label), header, rows) if fmt == "xlsx" else to_docx(title, header, rows)
     response = HttpResponse(data, content_type=XLSX if fmt == "xlsx" else DOCX)
     filename = f"{plan.region.name}-{label}.{fmt}"
-    from urllib.parse import quote
-
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

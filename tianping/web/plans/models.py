@@ -11,8 +11,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tianping.core.figures import OPERATORS, dated_target, number, target_phrase
 from tianping.core.model import OPS
 from tianping.web.orgs.models import Department, Region
+from tianping.web.orgs.permissions import VisibleQuerySet
+
+
+class PlanQuerySet(VisibleQuerySet):
+    def confirmed(self):
+        return self.filter(status=Plan.Status.CONFIRMED)
 
 
 class SourceMixin(models.Model):
@@ -55,6 +62,8 @@ class Plan(models.Model):
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan")
@@ -187,16 +196,9 @@ class Indicator(SourceMixin):
         return [str(label) for wanted, label in labels if wanted]
 
 
-# How each operator of tianping.core.model.OPS reads on the page.
-OP_LABELS = {
-    ">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "~": _("about"), "range": _("range"),
-    "relative_increase": _("increase on base year by"), "relative_decrease": _("decrease on base year by"),
-    "annual_decrease": _("decrease per year by"), "annual_increase": _("increase per year by"),
-    "annual_relative_increase": _("increase per year by (%)"),
-    "annual_relative_decrease": _("decrease per year by (%)"),
-    "increase": _("increase (direction only)"), "decrease": _("decrease (direction only)"),
-    "qualitative": _("qualitative"),
-}
+# How each operator reads in the web's forms: core's one table (tianping.core.figures.
+# OPERATORS), its English labels translated by this app's .po ("about" → 左右).
+OP_LABELS = {op: _(operator.label) for op, operator in OPERATORS.items()}
 
 
 class Target(SourceMixin):
@@ -233,12 +235,18 @@ class Target(SourceMixin):
         ordering = ["indicator", "year", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.get_op_display()} {self.value_label}"
+        return self.dated_phrase
 
     @property
-    def value_label(self) -> str:
-        """"9/10万", "95%", "60–70%": the number as the plan writes it."""
-        return value_label(self.op, self.value, self.upper, self.unit)
+    def phrase(self) -> str:
+        """"9/10万以下", "95%以上", "60%—70%": the target as the plan says it."""
+        return target_phrase(self.op, self.value, self.unit, self.upper, self.base_year, self.text,
+                             self.indicator.unit if self.indicator_id else "")
+
+    @property
+    def dated_phrase(self) -> str:
+        """"2025年9/10万以下"."""
+        return f"{self.year}年{self.phrase}"
 
     def as_extracted(self) -> dict:
         """The CORRECTABLE fields as they are now, for ``extracted``."""
@@ -258,22 +266,13 @@ class Target(SourceMixin):
         if not self.corrected:
             return ""
         was = {name: self.extracted.get(name) for name in self.CORRECTABLE}
-        phrase = " ".join(str(part) for part in (
-            was["year"], OP_LABELS.get(was["op"], was["op"]),
-            value_label(was["op"], was["value"], was["upper"], was["unit"] or "")) if part not in (None, ""))
+        phrase = dated_target(was["year"], was["op"], was["value"], was["unit"], was["upper"], was["base_year"],
+                              self.text, self.indicator.unit if self.indicator_id else "")
         if was["tolerance"] is not None:
-            phrase += str(_(", tolerance %(t)s") % {"t": f"{was['tolerance']:g}"})
+            phrase += str(_(", tolerance %(t)s") % {"t": number(was["tolerance"])})
         if was["kind"] != self.kind:
             phrase += f"（{self.Kind(was['kind']).label if was['kind'] in self.Kind.values else was['kind']}）"
         return str(_("corrected (originally: %(original)s)") % {"original": phrase})
-
-
-def value_label(op: str, value: float | None, upper: float | None, unit: str) -> str:
-    if value is None:
-        return ""
-    unit = unit[1:] if unit.startswith("1/") else unit
-    upper_part = f"–{upper:g}" if op == "range" and upper is not None else ""
-    return f"{value:g}{upper_part}{unit}"
 
 
 def _same(a, b) -> bool:

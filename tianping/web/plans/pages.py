@@ -12,14 +12,16 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Count, Q
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import OP_LABELS, Area, Baseline, Goal, Indicator, Measure, Plan, Target
+from tianping.core.figures import figure
+from tianping.web.observations.models import Observation
+
+from .models import Area, Baseline, Goal, Indicator, Measure, Plan, Target
 
 KIND_LABELS = dict(Target.Kind.choices)  # get_kind_display() rebuilds this dict on every call
 
@@ -37,9 +39,8 @@ def targets_html(targets: list[Target], baselines: list[Baseline]) -> str:
     for t in targets:
         correction = t.correction_label
         items.append(format_html(
-            '<li data-target="{}"{}><strong>{}</strong> {} <span class="value">{}</span>{}{}{}</li>',
-            t.pk, mark_safe(' class="corrected"') if correction else "", t.year, OP_LABELS.get(t.op, t.op),
-            t.value_label,
+            '<li data-target="{}"{}><strong>{}年</strong> <span class="value">{}</span>{}{}{}</li>',
+            t.pk, mark_safe(' class="corrected"') if correction else "", t.year, t.phrase,
             format_html(' <span class="muted">（{}）</span>', KIND_LABELS.get(t.kind, t.kind))
             if t.kind != Target.Kind.NUMERIC else "",
             format_html(' <span class="muted">“{}”</span>', t.text) if t.text else "",
@@ -47,14 +48,14 @@ def targets_html(targets: list[Target], baselines: list[Baseline]) -> str:
     if not items:
         items.append(format_html('<li class="muted">{}</li>', _("No target")))
     items += [format_html('<li class="muted baseline">{}</li>', _("baseline %(year)s: %(value)s%(unit)s") % {
-        "year": b.year, "value": floatformat(b.value, "-3"), "unit": b.unit}) for b in baselines]
+        "year": b.year, "value": figure(b.value, b.unit), "unit": ""}) for b in baselines]
     return format_html('<ul class="targets">{}</ul>', mark_safe("".join(items)))
 
 
 def targets_by_indicator(plan: Plan, indicator_ids) -> dict[int, str]:
     """targets_html of the plan's indicators ``indicator_ids``, from two queries."""
     targets, baselines = defaultdict(list), defaultdict(list)
-    for t in Target.objects.filter(indicator__plan=plan).order_by("indicator", "year", "pk"):
+    for t in Target.objects.filter(indicator__plan=plan).select_related("indicator").order_by("indicator", "year", "pk"):
         targets[t.indicator_id].append(t)
     for b in Baseline.objects.filter(indicator__plan=plan).order_by("indicator", "year"):
         baselines[b.indicator_id].append(b)
@@ -62,8 +63,6 @@ def targets_by_indicator(plan: Plan, indicator_ids) -> dict[int, str]:
 
 
 def _data_counts(plan: Plan) -> dict[int, tuple[int, int]]:
-    from tianping.web.observations.models import Observation
-
     rows = (Observation.objects.filter(indicator__plan=plan).order_by().values("indicator")
             .annotate(n=Count("pk"), synthetic=Count("pk", filter=Q(synthetic=True))))
     return {r["indicator"]: (r["n"], r["synthetic"]) for r in rows}

@@ -95,7 +95,7 @@ class PlanDiff:
 def _target_texts(indicator: Indicator | None) -> list[str]:
     if indicator is None:
         return []
-    return sorted(f"{t.year} {t.get_op_display()} {t.value_label}".strip() for t in indicator.targets.all())
+    return sorted(t.dated_phrase for t in indicator.targets.all())
 
 
 def _indicators(plan: Plan) -> list[Indicator]:

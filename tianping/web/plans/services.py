@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from tianping.core import model as core
 from tianping.core.errors import DocumentError, Location, TianpingError
-from tianping.web.orgs.permissions import scoped
 
 from .models import Area, Baseline, Goal, Indicator, Measure, Plan, Target
 
@@ -22,7 +21,7 @@ ALLOWED_SUFFIXES = {".txt", ".docx", ".pdf", ".doc", ".wps"}   # .doc/.wps throu
 
 
 def plans_visible_to(user):
-    return scoped(Plan.objects.select_related("region"), user)
+    return Plan.objects.visible_to(user).select_related("region")
 
 
 def check_upload(name: str, size: int) -> None:

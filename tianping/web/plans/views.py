@@ -8,10 +8,12 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tianping.core.errors import TianpingError
+from tianping.web.orgs.models import Department
 from tianping.web.orgs.permissions import (
     PLAN_MANAGERS, PLAN_READERS, get_scoped_or_404, regions_visible_to, role_required,
 )
@@ -169,8 +171,6 @@ def indicator_department(request, pk):
 
 
 def _departments_of(plan: Plan):
-    from tianping.web.orgs.models import Department
-
     return Department.objects.filter(region=plan.region, is_active=True)
 
 
@@ -270,6 +270,4 @@ def _pk(value: str | None) -> int | None:
 
 
 def _review_url(plan: Plan) -> str:
-    from django.urls import reverse
-
     return reverse("plan_review", args=[plan.pk])

@@ -4,7 +4,7 @@ come from ``tianping.core.assess`` and the documents from ``tianping.reports``.
     gather(report)               the data snapshot (JSON-safe dict) the report is drafted from
     draft(snapshot)              core assessment + tianping.reports document from a snapshot
     reproduce(report, fmt, out)  render a published report again from its stored snapshot
-    request_generation(report, user)  a GenerationJob, sent to the worker (huey) on commit
+    tasks.request_generation(report, user)  a GenerationJob, sent to the worker (huey) on commit
     run_job(job_id, last_attempt)     the worker's work: render to temp names, rename, commit once
     edit_sections / review / approve / publish / send_back   the workflow, one transaction each
 
@@ -28,10 +28,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
-from tianping.web.monitoring import services as monitoring
+from tianping.core import model as core
+from tianping.core.assess import assess
+from tianping.core.errors import WorkflowError
+from tianping.web.monitoring import frames
 from tianping.web.monitoring.models import QualitativeJudgement
 from tianping.web.orgs.duties import separate
 
@@ -44,11 +47,16 @@ log = logging.getLogger(__name__)
 FORMATS = ("docx", "pdf", "html")
 SNAPSHOT_VERSION = 1
 BUILDABLE = (Report.Kind.ANNUAL, Report.Kind.MIDTERM, Report.Kind.FINAL)
-STALE_AFTER = timedelta(minutes=10)   # a queued or running job older than this is taken as lost
+# A running job whose heartbeat (publishing.heartbeat, every 5 s) is older than this belongs to a
+# worker that died (killed, machine restarted): tasks.py queues it again, a new request replaces it.
+JOB_STALE_SECONDS = int(os.environ.get("TIANPING_JOB_STALE_SECONDS", "30"))
 
 
-class WorkflowError(Exception):
-    """A step the report's state does not allow (message in Chinese, shown to the user)."""
+def silent_jobs(stale_seconds: int | None = None) -> Q:
+    """The one rule for a lost job: running, and no heartbeat (or start) for the stale limit."""
+    cutoff = timezone.now() - timedelta(seconds=JOB_STALE_SECONDS if stale_seconds is None else stale_seconds)
+    return Q(state=GenerationJob.State.RUNNING) & (
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff))
 
 
 # ------------------------------------------------------------------ snapshot
@@ -95,17 +103,16 @@ def sha256_of(data: dict) -> str:
 def gather(report: Report) -> dict:
     """The inputs of the report as they are now, JSON-safe and deterministic."""
     plan, region = report.plan, report.region
-    keys = monitoring.indicator_keys(plan)
-    targets = monitoring.targets_frame(plan, keys)
-    obs, synthetic = monitoring.observations_frame(plan, region, keys)
-    obs = obs[obs["year"] <= report.year].assign(region=region.name)
+    inputs = frames.gather(plan, region)   # keyed by indicator id; the snapshot says names
+    labels = inputs.labels()
+    targets = inputs.named(inputs.targets)
+    obs = inputs.named(inputs.observations[inputs.observations["year"] <= report.year]).assign(region=region.name)
     obs = obs.sort_values(["indicator", "year", "sex", "age", "residence"], kind="stable").reset_index(drop=True)
-    judgements = monitoring.judgements_frame(plan, region, keys).assign(region=region.name)
-    by_pk = {ind.pk: key for key, ind in keys.items()}
-    judged = {by_pk[j.indicator_id]: f"评估组评定为“{j.verdict}”。{j.evidence.strip()}"
+    judgements = inputs.named(inputs.judgements).assign(region=region.name)
+    judged = {labels[frames.key(j.indicator_id)]: f"评估组评定为“{j.verdict}”。{j.evidence.strip()}"
               for j in QualitativeJudgement.objects.filter(indicator__plan=plan, region=region)
-              if j.indicator_id in by_pk}
-    expected, reported = departments_due(plan, region, report.year, keys)
+              if frames.key(j.indicator_id) in labels}
+    expected, reported = departments_due(plan, region, report.year, inputs.indicators)
     self_evaluations = DepartmentSelfEvaluation.objects.filter(
         plan=plan, region=region, year=report.year, state=DepartmentSelfEvaluation.State.SUBMITTED
     ).select_related("department").order_by("department__name")
@@ -116,17 +123,17 @@ def gather(report: Report) -> dict:
         "plan": {"id": plan.pk, "title": plan.title, "kind": plan.kind, "start_year": plan.start_year,
                  "end_year": plan.end_year, "milestone_years": list(plan.milestone_years or []),
                  "areas": [a.name for a in plan.areas.order_by("number")],
-                 "indicators": [{"key": key, "unit": ind.unit, "area": ind.area.name if ind.area else "",
-                                 "position": ind.position} for key, ind in keys.items()]},
-        "synthetic": bool(synthetic),
+                 "indicators": [{"key": labels[key], "unit": ind.unit, "area": ind.area.name if ind.area else "",
+                                 "position": ind.position} for key, ind in inputs.indicators.items()]},
+        "synthetic": bool(inputs.synthetic),
         "targets": records(targets),
         "observations": records(obs),
         "judgements": records(judgements),
         "inputs": {"judgements": judged,
                    "department_reports": {s.department.name: s.summary() for s in self_evaluations},
                    "problems": report.problems.strip(), "recommendations": report.recommendations.strip(),
-                   "responsible": {key: ind.responsible_department.name for key, ind in keys.items()
-                                   if ind.responsible_department_id},
+                   "responsible": {labels[key]: ind.responsible_department.name
+                                   for key, ind in inputs.indicators.items() if ind.responsible_department_id},
                    "departments_expected": expected, "departments_reported": reported},
     }
 
@@ -148,8 +155,6 @@ def departments_due(plan, region, year: int, keys) -> tuple[list[str], list[str]
 
 def core_plan(snapshot: dict):
     """The plan as tianping.reports reads it: title, kind, years, area names, indicator order."""
-    from tianping.core import model as core
-
     p = snapshot["plan"]
     return core.Plan(title=p["title"], kind=p["kind"], region=snapshot["region"]["name"],
                      start_year=p["start_year"], end_year=p["end_year"], milestone_years=list(p["milestone_years"]),
@@ -158,15 +163,11 @@ def core_plan(snapshot: dict):
 
 
 def assessment_of(snapshot: dict):
-    from tianping.core.assess import assess
-
     obs = observations_of(snapshot)
     targets = frame_of(snapshot["targets"], numeric=("value", "upper", "tolerance"))
     targets["base_year"] = pd.to_numeric(targets["base_year"], errors="coerce")
     targets["goal"] = pd.to_numeric(targets["goal"], errors="coerce")
-    year = snapshot["report"]["year"]
-    if len(obs):
-        year = min(year, int(obs["year"].max()))
+    year = frames.assessment_year(snapshot["report"]["year"], obs)   # the dashboard's rule
     return assess(obs, targets, year=year, judgements=frame_of(snapshot["judgements"]))
 
 
@@ -178,6 +179,8 @@ def draft(snapshot: dict, progress=None):
     """(document, assessment) drafted from a snapshot by tianping.reports."""
     from dataclasses import fields
 
+    # tianping.reports loads matplotlib and the CJK fonts (about a second): only where a
+    # report is drafted or rendered (the worker), not in every web process at start-up
     from tianping.reports import EvaluationInputs, build_report
 
     EVALUATION_FIELDS = {f.name for f in fields(EvaluationInputs)}
@@ -228,27 +231,6 @@ def data_changed(report: Report) -> bool:
 
 
 # ------------------------------------------------------------------ generation
-
-def request_generation(report: Report, user) -> GenerationJob:
-    from .tasks import generate_report
-
-    with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report.pk)
-        if report.state != Report.State.DRAFT:
-            raise WorkflowError("只有草稿状态的报告可以生成")
-        if report.kind not in BUILDABLE:
-            raise WorkflowError("此类报告暂不能自动生成")
-        active = report.jobs.filter(state__in=[GenerationJob.State.QUEUED, GenerationJob.State.RUNNING]).first()
-        if active and timezone.now() - (active.started_at or active.created_at) < STALE_AFTER:
-            return active
-        if active:   # a worker that died mid-job (or never ran): give up on it, start afresh
-            GenerationJob.objects.filter(pk=active.pk).update(
-                state=GenerationJob.State.FAILED, finished_at=timezone.now(),
-                message="超时未完成，已重新排队", error="no progress within the time limit")
-        job = GenerationJob.objects.create(report=report, requested_by=user, message="排队等待生成")
-        transaction.on_commit(lambda: generate_report(job.pk))
-    return job
-
 
 def _progress(job_id: int):
     def update(percent: float, message: str) -> None:

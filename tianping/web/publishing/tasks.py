@@ -5,44 +5,60 @@ the consumer as a real subprocess, or huey's immediate mode in-process."""
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 
+from django.db import connection, transaction
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from .models import GenerationJob, Report, reports_dir
+from .services import BUILDABLE, WorkflowError, run_job, silent_jobs
+
 RETRIES = 2
 RETRY_DELAY = 5  # seconds
-# A job still "running" whose heartbeat (publishing.heartbeat, every 5 s) is this old belongs to a
-# worker that died (killed, machine restarted): it is queued again — by every worker at start-up,
-# by each worker's watchdog every WATCHDOG_SECONDS, and by the minutely periodic task below.
-STALE_SECONDS = int(os.environ.get("TIANPING_JOB_STALE_SECONDS", "30"))
+# Lost jobs (services.silent_jobs: a running job whose heartbeat is older than
+# TIANPING_JOB_STALE_SECONDS) are queued again by every worker at start-up, by each
+# worker's watchdog every WATCHDOG_SECONDS, and by the minutely periodic task below.
 WATCHDOG_SECONDS = float(os.environ.get("TIANPING_JOB_WATCHDOG_SECONDS", "10"))
+
+
+def request_generation(report: Report, user) -> GenerationJob:
+    """A GenerationJob for the draft, sent to the worker on commit: the job already under way,
+    unless it is lost (services.silent_jobs), which is then failed and replaced."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.state != Report.State.DRAFT:
+            raise WorkflowError("只有草稿状态的报告可以生成")
+        if report.kind not in BUILDABLE:
+            raise WorkflowError("此类报告暂不能自动生成")
+        active = report.jobs.filter(state__in=[GenerationJob.State.QUEUED, GenerationJob.State.RUNNING]).first()
+        if active and not GenerationJob.objects.filter(silent_jobs(), pk=active.pk).exists():
+            return active
+        if active:   # a worker that died mid-job: give up on it, start afresh
+            GenerationJob.objects.filter(pk=active.pk).update(
+                state=GenerationJob.State.FAILED, finished_at=timezone.now(),
+                message="超时未完成，已重新排队", error="no progress within the time limit")
+        job = GenerationJob.objects.create(report=report, requested_by=user, message="排队等待生成")
+        transaction.on_commit(lambda: generate_report(job.pk))
+    return job
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY, context=True)
 def generate_report(job_id: int, task=None) -> None:
-    from .services import run_job
-
     # task.retries counts the retries still to come; 0 (or immediate mode) = last attempt
     run_job(job_id, last_attempt=task is None or not task.retries)
 
 
 def requeue_stale_jobs(stale_seconds: int | None = None) -> int:
-    """Queue again every job whose worker died mid-report; their unfinished .part files go."""
-    from datetime import timedelta
-
-    from django.db import transaction
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from .models import GenerationJob, reports_dir
-
-    cutoff = timezone.now() - timedelta(seconds=STALE_SECONDS if stale_seconds is None else stale_seconds)
-    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    """Queue again every lost job (services.silent_jobs); their unfinished .part files go."""
+    silent = silent_jobs(stale_seconds)
     count = 0
-    for job in GenerationJob.objects.filter(silent, state=GenerationJob.State.RUNNING):
+    for job in GenerationJob.objects.filter(silent):
         with transaction.atomic():
-            if not GenerationJob.objects.filter(silent, pk=job.pk, state=GenerationJob.State.RUNNING).update(
+            if not GenerationJob.objects.filter(silent, pk=job.pk).update(
                     state=GenerationJob.State.QUEUED, worker="", message="后台进程中断，已重新排队"):
                 continue  # another worker took it, or it beat again, meanwhile
         for part in (reports_dir() / str(job.report_id)).glob(".*.part"):
@@ -59,11 +75,6 @@ def requeue_stale_jobs_every_minute() -> None:
 
 def watchdog() -> None:
     """Run in each `tianping worker` process: re-queue dead workers' jobs within seconds."""
-    import logging
-    import time
-
-    from django.db import connection
-
     while True:
         time.sleep(WATCHDOG_SECONDS)
         try:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tianping.web.orgs.permissions import Role, get_scoped_or_404, role_required, scoped, user_has_role
 from tianping.web.plans.models import Plan
 
-from . import opendata, services
+from . import opendata, services, tasks
 from .forms import NewReportForm, SectionsForm, SelfEvaluationForm, StepForm
 from .models import DepartmentSelfEvaluation, GenerationJob, ImmutableReport, Report
 
@@ -45,7 +45,7 @@ def _report(request, pk) -> Report:
 
 
 def _plans(user):
-    return scoped(Plan.objects.filter(status=Plan.Status.CONFIRMED), user).select_related("region")
+    return Plan.objects.confirmed().visible_to(user).select_related("region")
 
 
 # ------------------------------------------------------------------ staff pages
@@ -116,7 +116,7 @@ def report_sections(request, pk):
 def report_generate(request, pk):
     report = _report(request, pk)
     try:
-        services.request_generation(report, request.user)
+        tasks.request_generation(report, request.user)
     except (services.WorkflowError, ImmutableReport) as err:
         messages.error(request, str(err))
     if request.htmx:

@@ -2,9 +2,12 @@
 
     {% load figures %}
     {{ r.latest_value|figure:r.unit }}       10.5/10万, 99.99%, 1.12名
-    {{ r.projected|number:1 }}               8.7 (a computed figure, rounded)
+    {{ r.projected|shown }}                  8.7, 0.78 (a computed figure at its precision)
+    {{ r.projected|shown:r.unit }}           8.7/10万
+    {{ r.ratio|number:2 }}                   0.93 (rounded to 2 decimals)
     {{ o.value|number }}                     as typed: 13.333333
     {{ t|target }}                           95%以上 (a stored Target)
+    {{ m.rate|rate }}                        80.0 (达标率, one decimal)
     {{ r.status|light }}                     green
 """
 
@@ -25,7 +28,20 @@ def number(value, decimals=None) -> str:
 
 @register.filter
 def figure(value, unit="") -> str:
+    """As written, with its unit: 99.99%, 1.12名, 9/10万."""
     return figures.figure(value, unit)
+
+
+@register.filter
+def shown(value, unit=None) -> str:
+    """A computed figure at figures.precision, with ``unit`` when given."""
+    return figures.number(value, figures.precision(value)) if unit is None else figures.shown_figure(value, unit)
+
+
+@register.filter
+def rate(value) -> str:
+    """达标率: one decimal, always (80.0)."""
+    return figures.rate(value)
 
 
 @register.filter

@@ -1,0 +1,84 @@
+"""The id-keyed hand-over (tianping.web.monitoring.frames): core's frames keyed by stored
+indicator id, every result column stored, one rule for the assessment year."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tianping.core.assess.engine import RESULT_COLUMNS
+from tianping.web.monitoring import frames
+from tianping.web.monitoring.models import Result
+from tianping.web.monitoring.services import assess_plan_region
+
+pytestmark = pytest.mark.django_db
+
+STORED = {f.name for f in Result._meta.get_fields()}
+
+
+@pytest.fixture
+def setup(assessed):
+    """Seed 000 in 西岗区 with the labelled synthetic data, assessed once by the service."""
+    return assessed()
+
+
+def test_every_result_column_core_declares_is_stored():
+    missing = [c for c in RESULT_COLUMNS if c not in STORED and c not in frames.STORED_ELSEWHERE]
+    assert missing == [], f"core returns {missing}: add Result fields (and a migration) or say where they live"
+
+
+def test_every_column_of_a_real_assessment_is_stored(setup):
+    inputs = frames.gather(setup.plan, setup.region)
+    assessment = frames.assess_inputs(inputs, frames.assessment_year(None, inputs.observations))
+    columns = set(assessment.results.columns)
+    assert {"pooled_value", "pooled_years", "pooled_events", "indicator_id"} <= columns
+    assert [c for c in columns if c not in STORED and c not in frames.STORED_ELSEWHERE] == []
+
+
+def test_frames_are_keyed_by_id_and_results_come_back_by_id(setup):
+    inputs = frames.gather(setup.plan, setup.region)
+    ids = {ind.pk for ind in inputs.indicators.values()}
+    assert set(inputs.targets["indicator"]) <= {frames.key(pk) for pk in ids}
+    assert set(inputs.observations["indicator"]) <= {frames.key(pk) for pk in ids}
+    run = assess_plan_region(setup.plan, setup.region, notify=False)
+    assessment = frames.assess_inputs(inputs, run.year)
+    def target(value):
+        return None if value is None or pd.isna(value) else round(float(value), 6)
+
+    stored = {(r.indicator_id, r.sex, r.age, r.residence, r.milestone, r.op, target(r.target_value)): r
+              for r in run.results.all()}
+    assert len(stored) == len(assessment.results) == run.results.count()
+    for row in assessment.results.to_dict("records"):
+        r = stored[(row["indicator_id"], row["sex"], row["age"], row["residence"], row["milestone"], row["op"],
+                    target(row["target_value"]))]
+        assert r.indicator.name in row["indicator"]                 # the label names the same indicator
+        assert r.status == row["status"] and r.sentence == row["sentence"]
+        for column in ("pooled_value", "pooled_years", "pooled_events", "latest_value", "projected"):
+            assert (getattr(r, column) is None) == pd.isna(row[column]), column
+            if not pd.isna(row[column]):
+                assert getattr(r, column) == pytest.approx(float(row[column])), column
+    assert any(r.pooled_years for r in stored.values()), "the demo plan has a rare-event series"
+
+
+def test_two_indicators_with_one_name_stay_apart(setup):
+    first = setup.plan.indicators.order_by("position").first()
+    twin = setup.plan.indicators.create(name=first.name, unit=first.unit, position=first.position + 1000,
+                                        area=first.area, goal=first.goal)
+    for t in first.targets.all():
+        twin.targets.create(year=t.year, op=t.op, value=t.value, upper=t.upper, unit=t.unit, kind=t.kind)
+    inputs = frames.gather(setup.plan, setup.region)
+    labels = inputs.labels()
+    assert labels[frames.key(first.pk)] == first.name
+    assert labels[frames.key(twin.pk)] == f"{first.name}（{twin.position}）"
+    run = assess_plan_region(setup.plan, setup.region, notify=False)
+    twin_rows = run.results.filter(indicator=twin)
+    assert twin_rows.exists() and all(r.status == "数据不足" for r in twin_rows)   # no data of its own
+    assert run.results.filter(indicator=first).exclude(status="数据不足").exists()
+
+
+def test_one_rule_for_the_assessment_year():
+    observed = pd.DataFrame({"year": [2021, 2023]})
+    assert frames.assessment_year(2024, observed) == 2024      # a round's or a report's year, even ahead of data
+    assert frames.assessment_year(2022, observed) == 2022
+    assert frames.assessment_year(None, observed) == 2023      # else the latest year with data
+    assert frames.assessment_year(None, observed.iloc[:0]) is None
