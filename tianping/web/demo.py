@@ -253,3 +253,10 @@ def open_demo_round(office: User, year: int = 2025) -> bool:
         return False
     open_round(office.region, year, datetime.date(year + 1, 12, 31), office)
     return True
+
+
+def seed_city(office: User, seeds=None):
+    """The demo's city level (大连市, labelled synthetic districts, a city plan and user): demo_city.py."""
+    from .demo_city import seed_city as seed
+
+    return seed(find_seeds(seeds), office, _demo_password_of)

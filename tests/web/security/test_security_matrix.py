@@ -76,6 +76,8 @@ RULES: dict[str, Rule] = {
     "plan_delete": Rule(OFFICE, P("plan"), post=True),
     "plan_changes": Rule(OFFICE, P("plan")),
     "plan_framework": Rule(PLAN_READERS, P("plan")),
+    "framework_bulk": Rule(OFFICE, P("plan"), post=True),
+    "division_import": Rule(OFFICE, P("plan"), post=True),
     "indicator_add": Rule(OFFICE, P("plan")),
     "indicator_edit": Rule(OFFICE, P("indicator")),
     "indicator_department": Rule(OFFICE, P("indicator"), post=True),
