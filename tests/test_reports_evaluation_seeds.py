@@ -147,12 +147,13 @@ def test_every_target_quoted_is_the_plans(case, report_kind):
         candidates = stated.get((fact.indicator, fact.milestone), [])
         assert candidates, fact
         written = set()
+        measured = str(generated["results"].loc[fact.row, "unit"])      # the unit the data are in
         for indicator, target in candidates:
             written |= set(numbers_in(target.text or ""))
             written |= set(numbers_in(target.source.text if target.source else ""))
             for value in (target.value, target.upper):
                 if value is not None:
-                    written.add(figures.number(figures.as_written(value, target.unit, indicator.unit)[0]))
+                    written.add(figures.number(figures.as_written(value, target.unit, measured)[0]))
         assert fact.shown in written, (fact, [t.text for _, t in candidates])
         quoted += 1
     assert quoted > 0

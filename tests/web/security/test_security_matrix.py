@@ -86,6 +86,13 @@ RULES: dict[str, Rule] = {
     "target_split": Rule(OFFICE, P("target"), post=True),
     "measure_edit": Rule(OFFICE, P("measure")),
     "plan_export": Rule(PLAN_READERS, {"pk": "plan", "table": "=framework", "fmt": "=xlsx"}),
+    # indicator catalogue: everyone who reads plans reads it; the office adds entries; office and
+    # statistics bureau keep their region's validation rules
+    "catalogue:list": Rule(PLAN_READERS),
+    "catalogue:detail": Rule(PLAN_READERS, {"code": "=W1-03"}),
+    "catalogue:export": Rule(PLAN_READERS, {"fmt": "=xlsx"}),
+    "catalogue:add": Rule(OFFICE),
+    "catalogue:rules": Rule(OVERSEERS),
     # collection
     "collection:tasks": Rule(COLLECTION),
     "collection:round_open": Rule(OFFICE, post=True),
