@@ -90,7 +90,7 @@ def build(args) -> None:
         district = Region.objects.create(code=f"9801{d:02d}", name=f"第{d}区", level=Region.Level.DISTRICT,
                                          parent=city)
         setup.seed_departments(district)
-        plan = plans.import_plans(core_plans, district, office)[0]
+        plan = plans.import_plans(core_plans, district, office, other_region_ok=True)[0]  # one seed stands in for every district
         setup.assign_demo_departments(plan)
         plans.confirm_plan(plan, office)
         rnd = coll.open_round(district, 2024, date.today() + timedelta(days=1), office)

@@ -91,7 +91,7 @@ def build(args) -> None:
                                       region=province)
     seed = next((REPO.parent / "shared" / "seeds").glob(f"{SEED}_*.txt"))
     core_plans = plans.parse_upload(seed.name, seed.read_bytes())
-    stored = plans.import_plans(core_plans, province, office)
+    stored = plans.import_plans(core_plans, province, office, other_region_ok=True)  # a district seed as the province plan
     for plan in stored:
         setup.assign_demo_departments(plan)
         plans.confirm_plan(plan, office)

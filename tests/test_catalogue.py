@@ -180,7 +180,7 @@ def test_catalogue_commands(tmp_path, catalogue):
     listed = runner.invoke(main, ["catalogue", "list"])
     assert listed.exit_code == 0 and len(listed.stdout.splitlines()) == len(catalogue)
     shown = runner.invoke(main, ["catalogue", "show", "c1-02"])
-    assert "婴儿死亡率" in shown.stdout and "2030年≤5‰" in shown.stdout and "中国儿童发展纲要" in shown.stdout
+    assert "婴儿死亡率" in shown.stdout and "2030年5‰以下" in shown.stdout and "中国儿童发展纲要" in shown.stdout
     missing = runner.invoke(main, ["catalogue", "show", "Z9-99"])
     assert missing.exit_code != 0 and "没有编码" in missing.output
     runner.invoke(main, ["catalogue", "export", str(tmp_path / "c.xlsx")])
@@ -194,3 +194,38 @@ def test_catalogue_commands(tmp_path, catalogue):
 
 def test_packaged_file_is_what_the_loader_reads():
     assert (REPO / "tianping" / "core" / "catalogue" / CATALOGUE_FILE).is_file()
+
+
+# --- validation from the catalogue -----------------------------------------------------------
+
+def test_catalogue_kind_and_range_drive_the_value_checks(catalogue):
+    from tianping.core.validation import Cell, EntryValue, IndicatorRule, validate_indicator
+
+    gross = catalogue.get("C3-08")     # 高中阶段教育毛入学率: a rate that may pass 100 %
+    rule = IndicatorRule("高中阶段教育毛入学率", unit="%", kind=gross.kind, low=gross.low, high=gross.high)
+    assert not validate_indicator(rule, [EntryValue(Cell(), 104.0)], year=2024)
+    share = catalogue.get("W1-04")
+    rule = IndicatorRule("孕产妇系统管理率", unit="%", kind=share.kind, low=share.low, high=share.high)
+    over = validate_indicator(rule, [EntryValue(Cell(), 104.0)], year=2024)
+    assert any(i.level == "error" and "超出0—100%" in i.message for i in over)
+    low = validate_indicator(rule, [EntryValue(Cell(), 30.0)], year=2024)
+    assert [i.level for i in low] == ["warning"] and "合理范围（50—100%）" in low[0].message
+    assert not validate_indicator(rule, [EntryValue(Cell(), 30.0, note="新区划调整")], year=2024)
+    final = validate_indicator(rule, [EntryValue(Cell(), 30.0)], year=2024, final=True)
+    assert any(i.level == "error" and "未说明" in i.message for i in final)
+
+
+def test_cross_rules_name_the_cell_and_both_values(catalogue):
+    from tianping.core.validation import Cell, CrossRule, cross_check
+
+    rules = [CrossRule(r.left, r.op, r.right, message=r.message) for r in catalogue.rules]
+    names = {e.code: e.name for e in catalogue}
+    values = {("C1-01", Cell()): 3.0, ("C1-02", Cell()): 2.5, ("C1-03", Cell()): 6.0,
+              ("C1-01", Cell(sex="男")): 2.0, ("C1-02", Cell(sex="男")): 2.4}
+    failures = cross_check(rules, values, names)
+    assert [str(issue) for issue, _ in failures] == [
+        "指标“新生儿死亡率”，合计：3高于指标“婴儿死亡率”的2.5，不符合校验规则：新生儿死亡率不应高于婴儿死亡率（新生儿死亡是婴儿死亡的一部分）"]
+    assert not cross_check(rules, values, names, touched={("C1-03", Cell())})
+    office = CrossRule("C1-07", ">=", value=85, name="接种率底线")
+    (issue, where), = cross_check([office], {("C1-07", Cell(residence="农村")): 80.0}, names)
+    assert where == ("C1-07", Cell(residence="农村")) and "农村：80低于85" in str(issue) and "接种率底线" in str(issue)

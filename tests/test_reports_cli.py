@@ -73,3 +73,20 @@ def test_a_region_without_results_is_refused_in_chinese(plan_file, tmp_path):
     assert result.exit_code == 2, result.output
     assert "没有“中山区”的数据" in result.output and "西岗区" in result.output
     assert not (tmp_path / "x.html").exists()
+
+
+def test_a_data_file_spelling_names_differently_reaches_the_plans_indicators(plan_file, tmp_path):
+    """"III" for the plan's "Ⅲ" (NFKC) and a 我区 prefix (the catalogue) do not lose an indicator."""
+    data = tmp_path / "observations.csv"
+    rows = ["地区,指标,年份,数值"]
+    for year, value in ((2021, 95.0), (2022, 96.0), (2023, 97.5), (2024, 98.0)):
+        rows.append(f"西岗区,城市集中式饮用水水源水质达到或优于III类标准的比例,{year},{value}")
+        rows.append(f"西岗区,我区孕产妇系统管理率,{year},{value - 2}")
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "annual.docx"
+    result = CliRunner().invoke(main, ["report", "annual", str(plan_file), str(data), "--format", "docx",
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "城市集中式饮用水水源水质达到或优于Ⅲ类标准的比例为98%" in text
+    assert "孕产妇系统管理率为96%" in text

@@ -120,7 +120,7 @@ def test_every_count_equals_the_items_listed(case, report_kind):
     for at, text in enumerate(paragraphs):
         said = re.match(r"监测发现以下(\d+)项指标需要关注", text)
         if said:
-            items = [p for p in paragraphs[at + 1:] if re.match(r"（[一二三四五六七八九十]+）【", p)]
+            items = [p for p in paragraphs[at + 1:] if re.match(r"（[一二三四五六七八九十百零]+）【", p)]
             assert len(items) == int(said.group(1))
             for fmt, rendered in generated["text"].items():
                 assert f"以下{said.group(1)}项指标需要关注" in rendered, fmt
@@ -147,12 +147,13 @@ def test_every_target_quoted_is_the_plans(case, report_kind):
         candidates = stated.get((fact.indicator, fact.milestone), [])
         assert candidates, fact
         written = set()
+        measured = str(generated["results"].loc[fact.row, "unit"])      # the unit the data are in
         for indicator, target in candidates:
             written |= set(numbers_in(target.text or ""))
             written |= set(numbers_in(target.source.text if target.source else ""))
             for value in (target.value, target.upper):
                 if value is not None:
-                    written.add(figures.number(figures.as_written(value, target.unit, indicator.unit)[0]))
+                    written.add(figures.number(figures.as_written(value, target.unit, measured)[0]))
         assert fact.shown in written, (fact, [t.text for _, t in candidates])
         quoted += 1
     assert quoted > 0

@@ -119,8 +119,8 @@ def test_rare_event_series_is_a_small_district_death_rate(plan, seed):
     frame = demo_observations(plan, region="某区", seed=seed)
     rare = frame[frame["scenario"] == RARE_EVENT]
     assert rare["indicator"].unique().tolist() == ["孕产妇死亡率"]
-    assert rare["denominator"].between(2700, 3300).all()
-    assert rare["numerator"].between(0, 3).all() and (rare["numerator"] % 1 == 0).all()
+    assert rare["denominator"].between(2000, 4000).all(), "a district's live births"
+    assert rare["numerator"].between(0, 4).all() and (rare["numerator"] % 1 == 0).all()
     implied = rare["numerator"] / rare["denominator"] * 1e5
     assert np.allclose(rare["value"], implied, atol=0.005)
 
@@ -137,16 +137,41 @@ def test_values_respect_units(plan, seed):
     assert life.between(74, 86).all()
 
 
-def test_sex_series_follow_the_documented_rule(plan):
+def test_a_womens_plan_has_no_male_series(plan):
+    """Every indicator of the fixture counts women only (or is not catalogued): no 女/男 split."""
     frame = demo_observations(plan, region="某区")
-    split = set(frame.loc[frame["sex"] != "", "indicator"])
-    assert split == {"妇女人均预期寿命", "妇女经常参加体育锻炼的人数比例", "妇女营养健康知识知晓率", "妇女心理健康素养水平"}
-    life = frame[frame["indicator"] == "妇女人均预期寿命"].pivot(index="year", columns="sex", values="value").dropna()
-    assert (life["女"] > life["男"]).all()
-    assert is_sex_disaggregated("男女平等基本国策宣传覆盖率")
-    assert not is_sex_disaggregated("妇女儿童活动中心", "所")
-    for name in ("孕产妇死亡率", "乳腺癌人群筛查率", "出生人口性别比", "城镇单位就业人员中的女性比例", "女性占全部参保人数比重"):
+    assert set(frame["sex"]) == {""}
+    assert is_sex_disaggregated("新生儿死亡率") and is_sex_disaggregated("婚前医学检查率")
+    for name in ("孕产妇死亡率", "妇女人均预期寿命", "乳腺癌人群筛查率", "出生人口性别比", "城镇单位就业人员中的女性比例",
+                 "女性就业人员占全部就业人员比重", "妇女儿童活动中心"):
         assert not is_sex_disaggregated(name), name
+
+
+@pytest.fixture(scope="module")
+def children_plan():
+    names = [("新生儿死亡率", 3.0, "‰"), ("婴儿死亡率", 5.0, "‰"), ("5岁以下儿童死亡率", 6.0, "‰"),
+             ("儿童伤害死亡率", 8.0, "1/10万"), ("儿童溺水死亡率", 2.0, "1/10万"), ("婚前医学检查率", 80, "%")]
+    inds = [indicator(name, "<=" if "死亡" in name else ">=", value, unit) for name, value, unit in names]
+    return Plan(title="某区儿童发展规划（2021—2030年）", kind="children", region="某区",
+                areas=[Area(1, "儿童与健康", goals=[Goal(1, "健康", indicators=inds)])])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_child_deaths_are_nested_counts_split_by_sex(children_plan, seed):
+    frame = demo_observations(children_plan, region="某区", seed=seed)
+    deaths = frame[frame["indicator"].str.contains("死亡率")]
+    assert (deaths["scenario"] == RARE_EVENT).all() and set(deaths["sex"]) == {"", "女", "男"}
+    counts = deaths.pivot_table(index=["year", "sex"], columns="indicator", values="numerator")
+    assert (counts["新生儿死亡率"] <= counts["婴儿死亡率"]).all()
+    assert (counts["婴儿死亡率"] <= counts["5岁以下儿童死亡率"]).all()
+    assert (counts["儿童溺水死亡率"] <= counts["儿童伤害死亡率"]).all()
+    by_sex = counts.unstack("sex")
+    for name in counts.columns:
+        assert (by_sex[(name, "女")] + by_sex[(name, "男")] == by_sex[(name, "")]).all(), name
+    rates = deaths.pivot_table(index=["year", "sex"], columns="indicator", values="value")
+    assert (rates["新生儿死亡率"] <= rates["婴儿死亡率"] + 1e-9).all()
+    births = deaths[deaths["indicator"] == "婴儿死亡率"]["denominator"]
+    assert births[deaths["sex"] == ""].between(2000, 4000).all()
 
 
 def test_national_synthetic_shape_order_bounds_and_targets():
@@ -246,3 +271,57 @@ def test_national_synthetic_assesses_with_its_targets():
     results = assess(frame, national_synthetic_targets(n_indicators=12, seed=2)).results
     assert len(results) == 4 * 12 * 3 * 2, "every series against both milestones"
     assert results["latest_year"].max() == 2025
+
+
+def test_demo_data_of_every_seed_plan_obeys_the_catalogue(seed_plans):
+    """0 values outside the catalogue's range, 0 male series for an indicator that does not count
+    both sexes, every catalogue rule holding, units the catalogue's where the plan's contradicts."""
+    from tianping.core.catalogue import link_plan, load_catalogue
+
+    catalogue = load_catalogue()
+    checked = 0
+    for plans in seed_plans.values():
+        for one in plans:
+            link_plan(one, catalogue)
+            frame = demo_observations(one, region=one.region or "示例区", seed=11).dropna(subset=["value"])
+            codes = {i.name: i.catalogue["code"] for i in one.indicators() if i.catalogue}
+            for row in frame.itertuples():
+                entry = catalogue.get(codes.get(row.indicator, ""))
+                if entry is None:
+                    assert row.sex == "", f"{row.indicator}: uncatalogued, yet a {row.sex} series"
+                    continue
+                checked += 1
+                assert entry.in_range(row.value), f"{one.title} {row.indicator} {row.year}: {row.value} ∉ {entry.range_label}"
+                assert row.sex == "" or entry.sex_disaggregated, f"{row.indicator}: {row.sex} series for {entry.population}"
+                assert row.unit == entry.unit or row.unit in ("万人",), (row.indicator, row.unit, entry.unit)
+            by_code = {codes[n]: g.set_index(["year", "sex"])["value"] for n, g in frame.groupby("indicator") if n in codes}
+            for rule in catalogue.rules:
+                if rule.left in by_code and rule.right in by_code:
+                    pairs = by_code[rule.left].to_frame("l").join(by_code[rule.right].to_frame("r"), how="inner")
+                    assert all(rule.holds(l, r) for l, r in zip(pairs["l"], pairs["r"])), rule.message
+    assert checked > 1500
+
+
+def test_sex_series_are_consistent_with_the_total(seed_plans):
+    """Counts: 女 + 男 = 合计; other values: the total lies between 女 and 男 (up to rounding)."""
+    for plans in seed_plans.values():
+        for one in plans:
+            frame = demo_observations(one, region="示例区", seed=5)
+            split = frame[frame["sex"] != ""]["indicator"].unique()
+            for name in split:
+                series = frame[frame["indicator"] == name].pivot_table(index="year", columns="sex", values="value")
+                if {"女", "男", ""} - set(series.columns):
+                    continue
+                series = series.dropna()
+                from tianping.core.catalogue import load_catalogue
+
+                entry = load_catalogue().link(name).entry
+                counted = frame.loc[frame["indicator"] == name, "numerator"].notna().all()
+                if entry.kind == "count" or counted:
+                    if counted:   # rates from counts: the deaths add up, the rate lies between
+                        continue
+                    assert (series["女"] + series["男"] == series[""]).all(), name
+                else:
+                    low = series[["女", "男"]].min(axis=1) - 0.11
+                    high = series[["女", "男"]].max(axis=1) + 0.11
+                    assert series[""].between(low, high).all(), (name, series)

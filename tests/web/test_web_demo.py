@@ -18,12 +18,13 @@ def run_demo():
 
 def test_demo_imports_six_plans_creates_users_and_is_idempotent(transactional_db):
     output = run_demo()
-    assert Plan.objects.count() == 6
-    assert set(Plan.objects.values_list("region__code", flat=True)) == {"210203", "220113", "330213", "350111"}
+    assert Plan.objects.count() == 6 + 3   # the seeds, and the city demo's city plan and two synthetic districts
+    assert set(Plan.objects.values_list("region__code", flat=True)) == {"210203", "220113", "330213", "350111",
+                                                                        "210200", "210202", "210204"}
     assert Plan.objects.filter(status=Plan.Status.SUPERSEDED).count() == 1  # 000, revised by 002
     assert Region.objects.get(code="330213").full_name == "浙江省宁波市奉化区"
     for role in User.Role.values:
-        user = User.objects.get(role=role, is_superuser=False)
+        user = User.objects.exclude(username="city").get(role=role, is_superuser=False)
         assert user.username in output and user.check_password(f"tp-{user.username}-2030")
     synthetic = Observation.objects.count()
     assert synthetic > 100 and not Observation.objects.filter(synthetic=False).exists()
@@ -32,7 +33,7 @@ def test_demo_imports_six_plans_creates_users_and_is_idempotent(transactional_db
                                      department=reporter.department).exists()  # 我的填报任务 is not empty
 
     run_demo()
-    assert Plan.objects.count() == 6 and Observation.objects.count() == synthetic
+    assert Plan.objects.count() == 9 and Observation.objects.count() == synthetic
     # the open 2025 round, and the closed 2024 round of the synthetic accountability history
     assert sorted(ReportingRound.objects.values_list("year", flat=True)) == [2024, 2025]
     from tianping.web.accountability.models import Correction, Inspection
@@ -45,7 +46,7 @@ def test_demo_imports_six_plans_creates_users_and_is_idempotent(transactional_db
         assert len(cards) >= 8 and all(c.total is not None for c in cards)
         for key in scored:
             assert any(c.component(key).applies for c in cards), (year, key)
-    assert User.objects.count() == len(User.Role.values) + 1
+    assert User.objects.count() == len(User.Role.values) + 2   # + admin and the city office user
 
 
 def test_manage_passes_arguments_to_django(db, capsys):

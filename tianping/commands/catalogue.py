@@ -18,16 +18,12 @@ COLUMNS = ["编码", "名称", "别名", "纲要", "领域", "类型", "单位",
 WIDTHS = [8, 30, 40, 8, 14, 6, 8, 8, 24, 20, 14, 10, 12, 12, 6, 12, 20, 20, 40, 24, 40]
 
 
-OP_WORDS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "~": "约"}
-
-
 def national_label(entry: Entry, target) -> str:
-    """"2030年≤3‰", "2030年较2020年下降20%": a national target as one reads it."""
-    if target.op in ("relative_increase", "relative_decrease"):
-        verb = "提高" if target.op == "relative_increase" else "下降"
-        return f"{target.year}年较{target.base_year}年{verb}{target.value:g}%"
-    unit = entry.unit[1:] if entry.unit.startswith("1/") else entry.unit
-    return f"{target.year}年{OP_WORDS.get(target.op, target.op)}{target.value:g}{unit}"
+    """"2030年3‰以下", "2030年比2020年降低20%": a national target as the outline says it."""
+    from tianping.core.figures import dated_target
+
+    unit = "%" if target.op.startswith("relative_") else entry.unit
+    return dated_target(target.year, target.op, target.value, unit, base_year=target.base_year)
 
 
 def entry_row(entry: Entry) -> list:

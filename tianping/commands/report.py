@@ -60,7 +60,7 @@ def report(kind, plan_file, data, region, year, fmt, output, plan_kind, inputs_f
     if observations is None:
         last = None if kind == "annual" else evaluation_year(kind, plan)
         observations, synthetic = load_data(data, plan, region, seed, last_year=last)
-    observations = align_names(observations, [i.name for i in plan.indicators()])
+    observations = align_names(observations, [i.name for i in plan.indicators()], plan.kind)
     if observations.empty:
         raise InputError(f"数据中没有任何观测值：{data}")
     latest = int(observations["year"].max())

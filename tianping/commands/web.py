@@ -79,7 +79,12 @@ def demo(seeds, address, no_serve, no_worker):
             click.echo(f"  {path.name} → {plan.region.name} {plan.title}（{plan.indicators.count()}项指标）")
     from tianping.web.plans.models import Plan
 
-    filled = sum(setup.fill_synthetic(plan) for plan in Plan.objects.confirmed())
+    city = setup.seed_city(office, seeds)
+    click.echo(f"» 市级演示：大连市（西岗区及合成的{'、'.join(d.name for d in city.districts)}），"
+               f"市级用户 {city.user} 密码 {city.password}")
+    # a city plan's data are its districts' (rolled up on the city view), not a synthetic series of its own
+    filled = sum(setup.fill_synthetic(plan) for plan in Plan.objects.confirmed()
+                 .exclude(region__level="city"))
     if filled:
         click.echo(f"» 合成演示数据（2020—2024年，界面中标注“合成”）：{filled}条")
     if setup.open_demo_round(office):

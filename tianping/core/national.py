@@ -13,17 +13,16 @@ in the general loader:
   residence or sex series, with the printed name kept in the note. The reports
   say 城市 where the table's residence groups are 城镇/农村; the note keeps that.
 
-``national_targets`` gives the targets the national outlines themselves state for
-indicators in that file (package data ``data/national_outline_targets.csv``);
+``national_targets`` gives the targets national documents state, from the indicator catalogue
+(``tianping/core/catalogue/indicators.toml``: the outlines' own targets, each with its document
+and wording; none is guessed);
 ``weaker_than`` tells whether a local one-sided target asks less than one of those
 (or a higher region's) for the same indicator and year.
 """
 
 from __future__ import annotations
 
-import io
 import os
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -103,11 +102,19 @@ def _units_by_indicator(table) -> dict[str, str]:
 
 
 def national_targets() -> pd.DataFrame:
-    """Targets stated by the national outlines (中国妇女/儿童发展纲要 2021—2030) for the national figures."""
-    text = resources.files("tianping.core.data").joinpath("national_outline_targets.csv").read_text("utf-8")
-    targets = pd.read_csv(io.StringIO(text), dtype={"value": float, "year": int}, keep_default_na=False)
-    targets["unit"] = targets["unit"].map(normalize_unit)
-    return targets
+    """Targets set by national documents (中国妇女/儿童发展纲要 2021—2030, and where an outline
+    names none, the 14th Five-Year Plan), one row per target from the indicator catalogue:
+    kind (women|children), outline (the document), area, indicator (canonical name), code, year,
+    op, value, unit, base_year, text (the document's wording)."""
+    from tianping.core.catalogue import load_catalogue
+
+    rows = [{"kind": entry.outline, "outline": target.document, "area": entry.area, "indicator": entry.name,
+             "code": entry.code, "year": target.year, "op": target.op, "value": target.value,
+             "unit": "%" if target.op.startswith("relative_") else normalize_unit(entry.unit),
+             "base_year": target.base_year, "text": target.text}
+            for entry in load_catalogue() for target in entry.national]
+    return pd.DataFrame(rows, columns=["kind", "outline", "area", "indicator", "code", "year", "op", "value", "unit",
+                                       "base_year", "text"])
 
 
 UP = frozenset({">=", ">"})

@@ -16,13 +16,19 @@ Positions are computed in "target space": ``p`` = how far the value is on the
 good side of the goal, in units of a spread that suits the unit (shares stay in
 0–100, rates and counts stay non-negative, ages move by a couple of years).
 
-Sex-disaggregated series (rule): an indicator gets 女 and 男 series beside the
-total when its name says 男女/性别, or names women or girls (妇女/女性/女童/女生/
-女职工) for something both sexes have — not a pregnancy or women-only health item
-(孕/产/宫颈/乳腺/母婴/生育/妇科/两癌) and not a composition share ("X中女性比例",
-"女性占X比重", whose male figure is just the complement), and never for counts of
-facilities (所/个/家…). The total follows the
-scenario; 女 and 男 sit either side of it.
+What each indicator measures comes from the indicator catalogue
+(``tianping.core.catalogue``): its unit (the plan's, unless missing or contradicting the
+kind), its plausible range (no value leaves it), and whether both sexes are counted — only
+then does it get 女 and 男 series beside the total; a women-only indicator (孕产妇死亡率,
+妇女人均预期寿命, X中女性比例) never has a male series, and an institution-level one
+(覆盖率 of communities, counts of 所/家) none at all. Direction-only targets get a series
+only for a catalogued indicator, starting from the latest real national figure
+(``../shared/data``, NBS monitoring reports) where there is one, else mid-range.
+Death rates of children and mothers (a rate per ‰ or 1/10万 with numerator and
+denominator in the catalogue) are rare events: deaths drawn as Poisson counts from the
+national rate over a district-sized denominator (~3,000 live births, ~60,000 children),
+nested so 新生儿 ≤ 婴儿 ≤ 5岁以下 deaths and 溺水, 交通 ≤ 伤害 deaths; the catalogue's
+cross-indicator rules hold in every year and cell.
 
 ``national_synthetic`` builds the national-scale benchmark set (2,800 regions ×
 150 indicators × 10 years × 3 sex series) with numpy in a few seconds, and
@@ -37,6 +43,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from functools import lru_cache
+
+from tianping.core.catalogue import Catalogue, Entry, load_catalogue, measure_word, name_key, unit_decision
 from tianping.core.model import Indicator, Plan, Target
 from tianping.core.observations import COLUMNS, normalize_unit
 
@@ -66,23 +75,48 @@ RELATIVE_OPS = {"relative_increase", "relative_decrease", "annual_increase", "an
                 "annual_relative_increase", "annual_relative_decrease"}
 SCALE = {"%": 100.0, "‰": 1000.0, "1/万": 1e4, "1/10万": 1e5}
 
-_WOMEN = re.compile(r"妇女|女性|女童|女生|女职工|女干部")
-_BOTH = re.compile(r"男女|分性别|性别(?!比)")
-_WOMEN_ONLY = re.compile(r"孕|产|宫颈|乳腺|母婴|生育|妇科|两癌|更年期|经期")
-_COMPOSITION = re.compile(r"中(的)?女性?(比例|比重|占比)|女性?(占|比例|比重)|女性?.*占.*(比例|比重)")
+def entry_of(indicator: Indicator, catalogue: Catalogue | None = None) -> Entry | None:
+    """The catalogue entry of a plan indicator: its stored link, else linked by name now."""
+    catalogue = catalogue or load_catalogue()
+    link = getattr(indicator, "catalogue", None)   # a dict, or a namespace from plan JSON
+    code = link.get("code") if isinstance(link, dict) else getattr(link, "code", None)
+    if code:
+        return catalogue.get(code)
+    return catalogue.link(indicator.name).entry
 
 
 def is_sex_disaggregated(name: str, unit: str = "") -> bool:
-    """The documented rule above: which indicators get 女 and 男 series in demo data."""
-    if unit in FACILITY_UNITS:
-        return False
-    if _BOTH.search(name):
-        return True
-    return bool(_WOMEN.search(name)) and not _WOMEN_ONLY.search(name) and not _COMPOSITION.search(name)
+    """Whether demo data has 女 and 男 series: only for catalogued indicators that count both sexes."""
+    entry = load_catalogue().link(name).entry
+    return bool(entry and entry.sex_disaggregated)
+
+
+@lru_cache(maxsize=1)
+def national_levels() -> dict[str, float]:
+    """Latest real national figure per catalogue code (whole-country total series, same unit),
+    from the NBS monitoring reports in ``../shared/data``; empty when the file is absent."""
+    from tianping.core.national import load_national
+
+    try:
+        frame = load_national()
+    except Exception:  # noqa: BLE001 - demo data without the shared folder still works
+        return {}
+    catalogue = load_catalogue()
+    frame = frame[(frame["sex"] == "") & (frame["residence"] == "")].sort_values("year")
+    levels: dict[str, float] = {}
+    for name, value, unit in zip(frame["indicator"], frame["value"], frame["unit"]):
+        entry = catalogue.link(name).entry
+        if entry and value == value and normalize_unit(unit) == normalize_unit(entry.unit):
+            levels[entry.code] = float(value)
+    return levels
 
 
 def level_unit(indicator: Indicator, target: Target) -> str:
-    """The unit the indicator is *measured* in (a relative target's % is a change, not a level)."""
+    """The unit the indicator is *measured* in (a relative target's % is a change, not a level):
+    the catalogue's when the plan has none or one that contradicts the kind."""
+    entry = entry_of(indicator)
+    if entry is not None:
+        return unit_decision(entry, indicator.unit if indicator.unit != "个百分点" else "")[0]
     if indicator.unit and indicator.unit != "个百分点":
         return normalize_unit(indicator.unit)
     if target.op in LEVEL_OPS and target.unit:
@@ -124,7 +158,8 @@ def _series_indicators(plan: Plan) -> list[tuple[Indicator, Target]]:
     named = {ind.name for ind, _ in pairs}
     for indicator in plan.indicators():
         directional = [t for t in indicator.targets if t.op in ("increase", "decrease") and not t.borderline]
-        if directional and indicator.name not in named and measured_by_name(indicator.name):
+        if (directional and indicator.name not in named and entry_of(indicator) is not None
+                and measure_word(name_key(indicator.name))):   # "女性青壮年文盲" names no level to print
             pairs.append((indicator, directional[0]))
             named.add(indicator.name)
     return pairs
@@ -150,19 +185,40 @@ class _Aim:
     spread: float      # one unit of p below the goal
     room: float        # how far past the goal the value may go (bounds)
     unit: str
+    low: float = 0.0           # the catalogue's plausible range: no value leaves it
+    high: float = np.inf
+    whole: bool = False        # a count: whole numbers
 
 
 def _aim(indicator: Indicator, target: Target, unit: str, first_year: int, rng) -> _Aim:
+    aim = _goal_aim(indicator, target, unit, first_year, rng)
+    entry = entry_of(indicator)
+    low, high = _bounds(entry, unit)
+    aim.low, aim.high = max(aim.low, low), min(aim.high, high)
+    aim.whole = entry.kind == "count" if entry is not None else unit in WHOLE_UNITS
+    return aim
+
+
+def _goal_aim(indicator: Indicator, target: Target, unit: str, first_year: int, rng) -> _Aim:
     op = target.op
     sign = -1 if op in ("<=", "<") or op.endswith("decrease") or indicator.direction == "down" else 1
-    if op in ("increase", "decrease"):  # no goal: start somewhere plausible for what the name measures
-        _, (low, high), spread = measured_by_name(indicator.name)
-        level = round(float(rng.uniform(low, high)), 1)
-        room = (100 - level) if unit == "%" and sign > 0 else (level if sign < 0 else np.inf)
-        return _Aim(level, sign, spread, 0.9 * room, unit)
+    if op in ("increase", "decrease"):  # no goal: start from the national figure, else mid-range
+        entry = entry_of(indicator)
+        low, high = _bounds(entry, unit)
+        top = high if np.isfinite(high) else max(2 * low, 10.0)
+        national = national_levels().get(entry.code)
+        level = national if national is not None else (low + top) / 2
+        level = float(np.clip(level * rng.lognormal(0.0, 0.05), low, top))
+        spread = max((top - low) / 10, 0.05)
+        room = (top - level) if sign > 0 else (level - low)
+        return _Aim(round(level, 1), sign, spread, 0.9 * room, unit, low, high)
     value = float(target.value)
     if op in RELATIVE_OPS:
+        entry = entry_of(indicator)
         base = (40.0 if sign > 0 else 60.0) if unit == "%" else 100.0
+        if entry is not None and entry.low is not None and entry.high is not None:
+            base = entry.low + (entry.high - entry.low) * (0.35 if sign > 0 else 0.65)
+        base = national_levels().get(entry.code, base) if entry is not None else base
         years = max(target.year - (target.base_year or first_year), 1)
         change = {"relative_increase": base * value / 100, "relative_decrease": base * value / 100,
                   "annual_increase": value * years, "annual_decrease": value * years,
@@ -170,9 +226,14 @@ def _aim(indicator: Indicator, target: Target, unit: str, first_year: int, rng) 
                   "annual_relative_decrease": base * (1 - (1 - value / 100) ** years)}[op]
         goal = base + sign * change
         return _Aim(goal, sign, max(abs(goal - base), 1e-6), abs(goal - base) * 0.5, unit)
+    if unit == "%" and not target.unit and not indicator.unit and 0 < value <= 1:
+        value *= 100   # "1/2以上" parsed as 0.5 with no unit: half, in %
     goal = (value + float(target.upper)) / 2 if op == "range" and target.upper is not None else value
-    smallest = 1.0 if unit in WHOLE_UNITS else 0.05
+    entry = entry_of(indicator)
+    smallest = 1.0 if (entry.kind == "count" if entry is not None else unit in WHOLE_UNITS) else 0.05
     spread = 2.0 if unit == "岁" else max(abs(goal) * (0.15 if unit == "%" else 0.2), smallest)
+    if unit == "%":   # near 100 % a district moves by points, not by a sixth of the level
+        spread = max(min(spread, 0.5 * (100 - goal) + 2.0), 1.0)
     upper = 100.0 if unit == "%" else np.inf
     room = (upper - goal) if sign > 0 else goal
     if op == "range" and target.upper is not None:
@@ -183,16 +244,27 @@ def _aim(indicator: Indicator, target: Target, unit: str, first_year: int, rng) 
     return _Aim(goal, sign, spread, max(room * 0.9, 0.0), unit)
 
 
+def _bounds(entry: Entry | None, unit: str) -> tuple[float, float]:
+    """The plausible range: the catalogue's, else what the unit allows."""
+    low = entry.low if entry is not None and entry.low is not None else 0.0
+    high = entry.high if entry is not None and entry.high is not None else np.inf
+    return low, min(high, 100.0) if unit == "%" and not (entry and entry.kind == "rate") else high
+
+
 def _values(aim: _Aim, positions: np.ndarray) -> np.ndarray:
-    """Target-space positions → values in the unit, kept within the unit's bounds, rounded as reported."""
+    """Target-space positions → values in the unit, kept within the plausible range, rounded as reported."""
     past_goal = np.minimum(positions * aim.spread, aim.room)
     offset = np.where(positions > 0, past_goal, positions * aim.spread)
     values = aim.goal + aim.sign * offset
-    values = np.clip(values, 0.0, 100.0 if aim.unit == "%" else np.inf)
-    if aim.unit in WHOLE_UNITS:  # round away from the goal on the side the scenario puts it, so 1 所 stays a miss
+    values = np.clip(values, max(aim.low, 0.0), aim.high)
+    if aim.whole:  # round away from the goal on the side the scenario puts it, so 1 所 stays a miss
         up = (positions >= 0) == (aim.sign > 0)
-        return np.where(up, np.ceil(values), np.floor(values))
-    return np.round(values, 2 if abs(aim.goal) < 1 else 1)
+        values = np.where(up, np.ceil(values), np.floor(values))
+        return np.clip(values, np.ceil(max(aim.low, 0.0)), np.floor(aim.high) if np.isfinite(aim.high) else np.inf)
+    decimals = 2 if abs(aim.goal) < 1 else 1
+    low = np.ceil(max(aim.low, 0.0) * 10**decimals) / 10**decimals
+    high = np.floor(aim.high * 10**decimals) / 10**decimals if np.isfinite(aim.high) else np.inf
+    return np.clip(np.round(values, decimals), low, high)
 
 
 def _positions(scenario: str, years: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -202,30 +274,86 @@ def _positions(scenario: str, years: np.ndarray, rng: np.random.Generator) -> np
 
 
 def _assign_scenarios(pairs, rng) -> dict[str, str]:
-    """One rare-event series (a death rate per 10万 or ‰), one volatile, the rest in rotation;
-    direction-only targets rotate through improving, flat and the wrong way."""
-    units = {ind.name: level_unit(ind, t) for ind, t in pairs}
-    level = [ind.name for ind, t in pairs if t.op in LEVEL_OPS]
-    numeric = [ind.name for ind, t in pairs if t.value is not None]
-    directional = [ind.name for ind, t in pairs if t.value is None]
-    rare = next((n for u in ("1/10万", "‰") for n in level if units[n] == u and "死亡率" in n),
-                next((n for n in level if units[n] in ("1/10万", "‰")), None))
-    rest = [n for n in numeric if n != rare]
-    scenarios = {n: ROTATION[i % len(ROTATION)] for n, i in zip(rest, rng.permutation(len(rest)))}
-    if len(rest) >= 5:
-        scenarios[rest[int(rng.integers(len(rest)))]] = "波动较大"
-    if rare:
-        scenarios[rare] = RARE_EVENT
+    """Rare events (death rates of mothers and children, drawn as counts), one volatile series,
+    the rest in rotation; direction-only targets rotate through improving, flat and the wrong way."""
+    rare = {ind.name for ind, t in pairs if _counted(ind)}
+    numeric = [ind.name for ind, t in pairs if t.value is not None and ind.name not in rare]
+    directional = [ind.name for ind, t in pairs if t.value is None and ind.name not in rare]
+    scenarios = {n: ROTATION[i % len(ROTATION)] for n, i in zip(numeric, rng.permutation(len(numeric)))}
+    if len(numeric) >= 5:
+        scenarios[numeric[int(rng.integers(len(numeric)))]] = "波动较大"
+    scenarios.update({name: RARE_EVENT for name in rare})
     order = rng.permutation(len(directional))
     scenarios.update({n: DIRECTIONAL_ROTATION[i % len(DIRECTIONAL_ROTATION)] for n, i in zip(directional, order)})
     return scenarios
 
 
-def _rare_event_rows(aim: _Aim, years: np.ndarray, rng) -> dict[str, np.ndarray]:
-    """~3,000 births a year; deaths Poisson around the goal rate, so one death moves the rate a lot."""
-    births = rng.poisson(3000, len(years)).astype(float)
-    deaths = rng.poisson(births * aim.goal * 0.8 / SCALE[aim.unit]).astype(float)
-    return {"value": np.round(deaths / births * SCALE[aim.unit], 2), "numerator": deaths, "denominator": births}
+# Rare events: deaths over a district-sized denominator. Codes nested in a chain share the
+# denominator and add deaths, so every part stays ≤ its whole: (code, part of).
+DENOMINATORS = {"活产数": 3000, "0—17岁儿童数": 60000}
+NESTED = {"C1-02": "C1-01", "C1-03": "C1-02"}          # infant ⊇ neonatal, under-5 ⊇ infant
+INJURY_TOTAL, INJURY_PARTS = "C2-01", ("C2-02", "C2-03")  # drowning and road deaths are injuries
+BOY_EXCESS = 1.15          # boys die a little more often than girls at these ages
+# Order of magnitude of rates with no national figure in ../shared/data, for demo data only
+# (per 10万): child injury, drowning and road-traffic deaths, congenital syphilis per 10万 live births.
+TYPICAL_RATES = {"C2-01": 10.0, "C2-02": 2.5, "C2-03": 2.0, "W1-15": 8.0}
+
+
+def _counted(indicator: Indicator) -> bool:
+    entry = entry_of(indicator)
+    return bool(entry and entry.kind == "rate" and (entry.multiplier or 0) >= 1000 and "死亡" in entry.numerator
+                and entry.denominator in DENOMINATORS)
+
+
+class _Deaths:
+    """Per plan and region: denominators and nested death counts per year and sex, drawn once."""
+
+    def __init__(self, years: np.ndarray, rng):
+        self.years, self.rng = years, rng
+        self.denominators = {name: rng.poisson(size * rng.uniform(0.8, 1.2), len(years)).astype(float)
+                             for name, size in DENOMINATORS.items()}
+        self.girls_share = 0.485
+        self.drawn: dict[tuple[str, str], np.ndarray] = {}
+        self.decline = 0.97 ** (years - years[0])
+
+    def counts(self, entry: Entry, rate: float, sex: str) -> tuple[np.ndarray, np.ndarray]:
+        """(deaths, denominator) of one sex series ('' = both sexes, the sum of 女 and 男 when split)."""
+        total = self.denominators[entry.denominator]
+        if sex == "" and entry.sex_disaggregated:
+            girls, boys = (self.counts(entry, rate, s) for s in ("女", "男"))
+            return girls[0] + boys[0], total
+        share = {"": 1.0, "女": self.girls_share, "男": 1 - self.girls_share}[sex]
+        denominator = np.round(total * share)
+        key = (entry.code, sex)
+        if key not in self.drawn:
+            risk = rate * (BOY_EXCESS if sex == "男" else 1 / BOY_EXCESS if sex == "女" else 1.0)
+            expected = denominator * risk / entry.multiplier * self.decline
+            inner = NESTED.get(entry.code)
+            if entry.code == INJURY_TOTAL:   # the named injuries are part of all injuries
+                parts = [self.drawn.get((code, sex)) for code in INJURY_PARTS]
+                known = sum(p for p in parts if p is not None) if any(p is not None for p in parts) else 0
+                self.drawn[key] = known + self.rng.poisson(np.maximum(expected * 0.6, 0))
+            elif inner and (inner, sex) in self.drawn:
+                self.drawn[key] = self.drawn[(inner, sex)] + self.rng.poisson(expected * 0.4)
+            else:
+                self.drawn[key] = self.rng.poisson(expected).astype(float)
+        return self.drawn[key].astype(float), denominator
+
+
+def _rare_order(pairs) -> list:
+    """Parts before wholes (neonatal before infant, drowning before all injuries)."""
+    rank = {"C1-01": 0, "C1-02": 1, "C1-03": 2, "C2-02": 0, "C2-03": 0, "C2-01": 1}
+    return sorted(pairs, key=lambda pair: rank.get(getattr(entry_of(pair[0]), "code", ""), 0))
+
+
+def _rare_event_rows(indicator: Indicator, aim: _Aim, deaths: _Deaths, sex: str) -> dict[str, np.ndarray]:
+    """Deaths Poisson around the national rate (else near the goal) over ~3,000 births or ~60,000
+    children, so one death moves a district's rate a lot."""
+    entry = entry_of(indicator)
+    rate = national_levels().get(entry.code, TYPICAL_RATES.get(entry.code, aim.goal * 0.8))
+    numerator, denominator = deaths.counts(entry, rate, sex)
+    value = np.round(numerator / np.maximum(denominator, 1) * entry.multiplier, 2)
+    return {"value": np.minimum(value, aim.high), "numerator": numerator, "denominator": denominator}
 
 
 def demo_observations(plan: Plan, *, region: str, years=range(2020, 2025), seed: int = 0) -> pd.DataFrame:
@@ -238,34 +366,73 @@ def demo_observations(plan: Plan, *, region: str, years=range(2020, 2025), seed:
     gap_candidates = [n for n, s in scenarios.items() if s in ("按期可达", "进度滞后")]
     gap = gap_candidates[int(rng.integers(len(gap_candidates)))] if gap_candidates and len(years) >= 3 else None
     gap_year = int(rng.choice(years[1:-1])) if gap else None
-    blocks = [block for indicator, target in pairs
-              for block in _series(indicator, target, scenarios[indicator.name], region, years, rng)]
+    deaths = _Deaths(years, rng)
+    blocks = [block for indicator, target in _rare_order(pairs)
+              for block in _series(indicator, target, scenarios[indicator.name], region, years, rng, deaths)]
     columns = [*COLUMNS, "synthetic", "scenario"]
     frame = pd.concat(blocks, ignore_index=True) if blocks else pd.DataFrame(columns=columns)
+    frame = _respect_rules(frame, {ind.name: entry_of(ind) for ind, _ in pairs})
     if gap:
         missing = (frame["indicator"] == gap) & (frame["year"] == gap_year)
         frame.loc[missing, ["value", "note"]] = [np.nan, GAP_NOTE]
     return frame
 
 
-def _series(indicator: Indicator, target: Target, scenario: str, region: str, years, rng) -> list[pd.DataFrame]:
-    """The total series, plus 女 and 男 when the indicator is sex-disaggregated."""
+def _series(indicator: Indicator, target: Target, scenario: str, region: str, years, rng,
+            deaths: _Deaths) -> list[pd.DataFrame]:
+    """The total series, plus 女 and 男 when the catalogue says both sexes are counted."""
     unit = level_unit(indicator, target)
     aim = _aim(indicator, target, unit, int(years[0]), rng)
+    entry = entry_of(indicator)
+    split = bool(entry and entry.sex_disaggregated)
     if scenario == RARE_EVENT:
-        return [_block(region, indicator.name, years, "", unit, scenario, **_rare_event_rows(aim, years, rng))]
-    blocks = [_block(region, indicator.name, years, "", unit, scenario,
-                     value=_values(aim, _positions(scenario, years, rng)))]
-    if is_sex_disaggregated(indicator.name, unit):
-        half_gap = (5.0 if unit == "岁" else rng.uniform(-0.3, 0.3) * aim.spread) / 2  # women outlive men
-        for sex, shift in (("女", half_gap), ("男", -half_gap)):
-            blocks.append(_block(region, indicator.name, years, sex, unit, scenario,
-                                 value=_values(_shifted(aim, shift), _positions(scenario, years, rng))))
+        return [_block(region, indicator.name, years, sex, unit, scenario,
+                       **_rare_event_rows(indicator, aim, deaths, sex))
+                for sex in (("女", "男", "") if split else ("",))]
+    total = _values(aim, _positions(scenario, years, rng))
+    blocks = [_block(region, indicator.name, years, "", unit, scenario, value=total)]
+    if split:
+        female, male = _sex_parts(aim, total, entry.population, rng)
+        blocks += [_block(region, indicator.name, years, "女", unit, scenario, value=female),
+                   _block(region, indicator.name, years, "男", unit, scenario, value=male)]
     return blocks
 
 
-def _shifted(aim: _Aim, shift: float) -> _Aim:
-    return _Aim(aim.goal + shift, aim.sign, aim.spread, max(aim.room - aim.sign * shift, 0.0), aim.unit)
+GIRLS_SHARE = {"children": 0.47, "both": 0.5}   # of children (sex ratio at birth ~ 110) and of adults
+
+
+def _sex_parts(aim: _Aim, total: np.ndarray, population: str, rng) -> tuple[np.ndarray, np.ndarray]:
+    """女 and 男 series consistent with the total: counts add up to it, other values average to it
+    (weighted by the girls' share), so the total always lies between the two."""
+    share = GIRLS_SHARE.get(population, 0.5)
+    if aim.whole:
+        female = np.round(total * rng.uniform(share - 0.03, share + 0.03, len(total)))
+        return female, total - female
+    gap = 5.0 if aim.unit == "岁" else rng.uniform(-0.15, 0.15) * aim.spread     # women outlive men
+    female = total + (1 - share) * (gap + rng.normal(0.0, 0.02 * aim.spread, len(total)))
+    female = np.clip(female, max(aim.low, 0.0), aim.high)
+    male = np.clip((total - share * female) / (1 - share), max(aim.low, 0.0), aim.high)
+    decimals = 2 if abs(aim.goal) < 1 else 1
+    return np.round(female, decimals), np.round(male, decimals)
+
+
+def _respect_rules(frame: pd.DataFrame, entries: dict[str, Entry | None]) -> pd.DataFrame:
+    """The catalogue's cross-indicator rules (新生儿 ≤ 婴儿死亡率 …) hold in every year and cell:
+    a value drawn on the wrong side is set to the other's. Counted rates hold by construction."""
+    catalogue = load_catalogue()
+    name_of = {e.code: name for name, e in entries.items() if e is not None}
+    keys = ["year", "sex", "age", "residence"]
+    for rule in catalogue.rules:
+        if rule.left not in name_of or rule.right not in name_of or rule.op not in ("<=", "<", ">=", ">"):
+            continue
+        left = frame[frame["indicator"] == name_of[rule.left]]
+        right = frame[frame["indicator"] == name_of[rule.right]].set_index(keys)["value"]
+        for index, row in left.iterrows():
+            other = right.get(tuple(row[k] for k in keys))
+            if other is None or other != other or row["value"] != row["value"] or rule.holds(row["value"], other):
+                continue
+            frame.loc[index, "value"] = other
+    return frame
 
 
 def _block(region, name, years, sex, unit, scenario, *, value, numerator=None, denominator=None) -> pd.DataFrame:

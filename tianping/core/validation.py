@@ -81,6 +81,9 @@ class IndicatorRule:
     multiplier: float | None = None      # rate = numerator / denominator × multiplier
     has_counts: bool = False             # numerator and denominator are reported
     required: list[Cell] = field(default_factory=lambda: [Cell()])
+    kind: str = ""                       # the catalogue's kind (share, rate, count, mean, level), if linked
+    low: float | None = None             # the catalogue's plausible range, if linked
+    high: float | None = None
 
     @property
     def scale(self) -> float | None:
@@ -90,11 +93,20 @@ class IndicatorRule:
 
     @property
     def is_share(self) -> bool:
+        if self.kind:   # the catalogue knows: a gross ratio is a rate, not a share
+            return self.kind == "share" and normalize_unit(self.unit) == "%"
         return normalize_unit(self.unit) == "%" and not is_signed(self.name, self.unit) and not is_gross_ratio(self.name)
 
     @property
     def is_count(self) -> bool:
+        if self.kind:
+            return self.kind == "count"
         return normalize_unit(self.unit) in COUNT_UNITS
+
+    @property
+    def range_label(self) -> str:
+        low = "" if self.low is None else fmt(self.low)
+        return f"{low}—{fmt(self.high)}" if self.high is not None else f"不低于{low}"
 
 
 def parse_cell(raw, unit: str = "") -> tuple[float | None, str | None]:
@@ -149,6 +161,16 @@ def check_value(rule: IndicatorRule, cell: Cell, value: float | None,
     if (numerator is None) != (denominator is None) and rule.has_counts:
         add(ERROR, "分子和分母须同时填写", "numerator" if numerator is None else "denominator")
     return issues
+
+
+def check_range(rule: IndicatorRule, cell: Cell, value: float | None) -> Issue | None:
+    """A warning outside the catalogue's plausible range for a district's annual value."""
+    if value is None or (rule.low is None and rule.high is None):
+        return None
+    if (rule.low is not None and value < rule.low) or (rule.high is not None and value > rule.high):
+        return Issue(WARNING, f"数值{fmt(value)}超出该指标的合理范围（{rule.range_label}{rule.unit}），"
+                              "请核实并在备注中说明原因", rule.name, cell)
+    return None
 
 
 def check_parts(rule: IndicatorRule, values: dict[Cell, float | None]) -> list[Issue]:
@@ -241,8 +263,10 @@ def validate_indicator(rule: IndicatorRule, entries: list[EntryValue], *, year: 
             value = computed if computed is not None else value
         issues += check_value(rule, entry.cell, value, entry.numerator, entry.denominator)
         values[entry.cell] = value
-        flag = year_on_year(rule, entry.cell, history.get(entry.cell, {}), year, value)
-        if flag:
+        for flag in (check_range(rule, entry.cell, value),
+                     year_on_year(rule, entry.cell, history.get(entry.cell, {}), year, value)):
+            if not flag:
+                continue
             if entry.note.strip():
                 continue  # explained
             if final:
@@ -260,3 +284,51 @@ def validate_indicator(rule: IndicatorRule, entries: list[EntryValue], *, year: 
 
 def blocking(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.level == ERROR]
+
+
+# ---------------------------------------------------------------- across indicators
+
+@dataclass(frozen=True)
+class CrossRule:
+    """``left op right`` between two indicators (catalogue codes) of one region, year and cell,
+    or ``left op value`` against a constant: the catalogue's rules (新生儿死亡率 ≤ 婴儿死亡率)
+    and an office's own (DHIS2 validation rules are the model)."""
+
+    left: str
+    op: str
+    right: str = ""
+    value: float | None = None
+    message: str = ""
+    name: str = ""              # the rule's name, said in the error
+
+
+OP_WORDS = {"<=": "不应高于", "<": "应低于", ">=": "不应低于", ">": "应高于", "==": "应等于"}
+BROKEN_WORDS = {"<=": "高于", "<": "不低于", ">=": "低于", ">": "不高于", "==": "不等于"}   # what a failure is
+
+
+def cross_check(rules: list[CrossRule], values: dict[tuple[str, Cell], float], names: dict[str, str],
+                touched: set[tuple[str, Cell]] | None = None) -> list[tuple[Issue, tuple[str, Cell]]]:
+    """Every rule that fails, as (blocking issue, the (code, cell) it names), for the cells where
+    both sides have a value. With ``touched``, only failures involving a touched cell."""
+    from tianping.core.catalogue import compare
+
+    failures = []
+    for rule in rules:
+        for (code, cell), left in values.items():
+            if code != rule.left or left is None:
+                continue
+            right = rule.value if not rule.right else values.get((rule.right, cell))
+            if right is None or compare(left, rule.op, right):
+                continue
+            keys = {(code, cell), (rule.right, cell)}
+            if touched is not None and not keys & touched:
+                continue
+            other = f"指标“{names.get(rule.right, rule.right)}”的{fmt(right)}" if rule.right else fmt(right)
+            said = rule.message or f"{names.get(code, code)}{OP_WORDS.get(rule.op, rule.op)}" + (
+                names.get(rule.right, rule.right) if rule.right else fmt(right))
+            text = f"{fmt(left)}{BROKEN_WORDS.get(rule.op, rule.op)}{other}，不符合" + (
+                f"校验规则“{rule.name}”：" if rule.name else "校验规则：") + said
+            issue = Issue(ERROR, text, names.get(code, code), cell)
+            key = (code, cell) if touched is None or (code, cell) in touched else (rule.right, cell)
+            failures.append((issue, key))
+    return failures

@@ -177,6 +177,10 @@ def title_parts(title: str, longest: int = 20) -> list[str]:
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
+RATE_BASE = re.compile(r"(?:(?<=\d)|(?<![\d.])1)/10万")    # "15/10万", "1/10万": the 10 is the unit's
+
+
 def numbers_in(text: str) -> list[str]:
-    """Every number written in ``text`` as printed ("96.2", "2024", "33")."""
-    return NUMBER.findall(text)
+    """Every number written in ``text`` as printed ("96.2", "2024", "33"); the base of a rate
+    unit ("/10万") is part of the unit, not a number."""
+    return NUMBER.findall(RATE_BASE.sub("/万", text))

@@ -60,8 +60,15 @@ def plan_name(plan, region: str) -> str:
 
 
 def ordinal(n: int) -> str:
-    digits = "一二三四五六七八九十"
-    return digits[n - 1] if n <= 10 else "十" + digits[n - 11]
+    """一 … 十, 十一 … 九十九, 一百 …: Chinese numerals for section and list numbers."""
+    digits = "一二三四五六七八九"
+    if n >= 100:
+        hundreds, rest = divmod(n, 100)
+        tail = "" if rest == 0 else "零" + ordinal(rest) if rest < 10 else "一" + ordinal(rest) if rest < 20 else ordinal(rest)
+        return digits[hundreds - 1] + "百" + tail
+    tens, units = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else digits[tens - 1] + "十")
+    return head + (digits[units - 1] if units else "")
 
 
 def by_area(rows: pd.DataFrame, plan) -> list[tuple[str, pd.DataFrame]]:

@@ -36,13 +36,43 @@ def name_key(name: str) -> str:
     return DASHES.sub("-", text).replace("〜", "~").lower()
 
 
-def align_names(observations: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """Observations with each indicator written as the plan writes it, where the keys match."""
+def align_names(observations: pd.DataFrame, names: list[str], kind: str = "") -> pd.DataFrame:
+    """Observations with each indicator written as the plan writes it: by ``name_key``, then
+    through the indicator catalogue (core.catalogue: aliases, 区/我区 prefixes, close spellings)
+    when both names link to the same catalogue entry and only one plan indicator does."""
     by_key = {}
     for name in names:
         by_key.setdefault(name_key(name), name)
-    renamed = observations["indicator"].astype(str).map(lambda n: by_key.get(name_key(n), n))
-    return observations.assign(indicator=renamed)
+    by_code = catalogue_codes(names, kind)
+
+    def plan_name(name: str) -> str:
+        if name_key(name) in by_key:
+            return by_key[name_key(name)]
+        code = catalogue_code(name, kind)
+        return by_code.get(code, name) if code else name
+
+    renamed = {n: plan_name(n) for n in observations["indicator"].astype(str).unique()}
+    return observations.assign(indicator=observations["indicator"].astype(str).map(renamed))
+
+
+def catalogue_code(name: str, kind: str = "") -> str | None:
+    try:
+        from tianping.core.catalogue import load_catalogue
+
+        link = load_catalogue().link(name, kind)
+    except Exception:          # no catalogue (or a broken office copy): names match by key only
+        return None
+    return link.code if link.code and link.confidence >= 0.9 else None
+
+
+def catalogue_codes(names: list[str], kind: str = "") -> dict[str, str]:
+    """Catalogue code → plan name, for codes only one plan indicator links to."""
+    seen: dict[str, list[str]] = {}
+    for name in names:
+        code = catalogue_code(name, kind)
+        if code:
+            seen.setdefault(code, []).append(name)
+    return {code: found[0] for code, found in seen.items() if len(found) == 1}
 
 
 def is_national_file(path: Path) -> bool:

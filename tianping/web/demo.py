@@ -154,14 +154,24 @@ def import_seed_file(path: Path, importer: User | None) -> list[Plan]:
 
 
 def assign_demo_departments(plan: Plan) -> None:
+    """Linked indicators got the catalogue's usual department at import and are reported by sex
+    where the catalogue says both sexes are counted; the rest go by keyword, as an office might."""
     departments = {d.name: d for d in Department.objects.filter(region=plan.region)}
-    for indicator in plan.indicators.filter(responsible_department=None):
-        for keywords, department in DEMO_ASSIGNMENT:
-            if any(k in indicator.name for k in keywords):
-                indicator.responsible_department = departments.get(department)
-                indicator.by_sex = plan.kind == Plan.Kind.CHILDREN  # girls and boys reported apart
-                indicator.save(update_fields=["responsible_department", "by_sex"])
-                break
+    for indicator in plan.indicators.select_related("catalogue"):
+        fields = []
+        if indicator.catalogue_id and indicator.by_sex != indicator.catalogue.sex_disaggregated:
+            indicator.by_sex = indicator.catalogue.sex_disaggregated
+            fields.append("by_sex")
+        if indicator.responsible_department_id is None:
+            for keywords, department in DEMO_ASSIGNMENT:
+                if any(k in indicator.name for k in keywords):
+                    indicator.responsible_department = departments.get(department)
+                    if not indicator.catalogue_id:
+                        indicator.by_sex = plan.kind == Plan.Kind.CHILDREN  # girls and boys reported apart
+                    fields += ["responsible_department", "by_sex"]
+                    break
+        if fields:
+            indicator.save(update_fields=sorted(set(fields)))
 
 
 def fill_synthetic(plan: Plan, seed: int = 2030) -> int:
@@ -206,8 +216,9 @@ def _core_plan_of(plan: Plan):
                             base_year=t.base_year, kind=t.kind, text=t.text) for t in ind.targets.all()]
 
     indicators = [core.Indicator(name=i.name, unit=i.unit, direction=i.direction, targets=targets(i),
-                                 baselines=[core.Baseline(b.year, b.value, b.unit) for b in i.baselines.all()])
-                  for i in plan.indicators.prefetch_related("targets", "baselines")]
+                                 baselines=[core.Baseline(b.year, b.value, b.unit) for b in i.baselines.all()],
+                                 catalogue={"code": i.catalogue.code} if i.catalogue_id else None)
+                  for i in plan.indicators.select_related("catalogue").prefetch_related("targets", "baselines")]
     return core.Plan(title=plan.title, kind=plan.kind, region=plan.region.name, start_year=plan.start_year,
                      end_year=plan.end_year, milestone_years=list(plan.milestone_years),
                      areas=[], indicator_table=indicators)
@@ -242,3 +253,10 @@ def open_demo_round(office: User, year: int = 2025) -> bool:
         return False
     open_round(office.region, year, datetime.date(year + 1, 12, 31), office)
     return True
+
+
+def seed_city(office: User, seeds=None):
+    """The demo's city level (大连市, labelled synthetic districts, a city plan and user): demo_city.py."""
+    from .demo_city import seed_city as seed
+
+    return seed(find_seeds(seeds), office, _demo_password_of)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "tianping.web.orgs",
+    "tianping.web.catalogue",
     "tianping.web.plans",
     "tianping.web.observations",
     "rest_framework",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tianping.web.orgs.urls")),
     path("plans/", include("tianping.web.plans.urls")),
+    path("catalogue/", include("tianping.web.catalogue.urls")),
     path("collection/", include("tianping.web.collection.urls")),
     path("api/", include("tianping.web.api.urls")),
     path("data/", include("tianping.web.observations.urls")),

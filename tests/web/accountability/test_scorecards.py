@@ -68,7 +68,7 @@ def test_one_department_recomputed_by_hand(xigang):
             on_time += ack.at.date().toordinal() <= deadline
         elif w.state != "resolved":
             due += 1   # raised 2025-04-15, long past due
-    assert due > 2 and 0 < on_time < due
+    assert due >= 2 and 0 < on_time < due   # some explained on time, some not (demo data decide how many)
     scores["warnings"] = 100 * on_time / due
     scores["work_report"] = 100 if sub.work_progress.strip() else 0
     # 2024 is no evaluation year of a 2021–2030 plan; no correction is due in 2024
@@ -119,7 +119,9 @@ def test_pages_for_2024_and_2025(xigang, client_of):
         assert "卫健局" in page and "组织部" in page and "合成演示数据" in page
         card = office.get(f"/accountability/scorecards/{year}/departments/{health.pk}/").content.decode()
         total = services.scorecard(xigang["region"], year, health).cards[0].total
-        assert f"{total:.1f}" in card
+        from django.template.defaultfilters import floatformat   # the page rounds half up (76.85 → 76.9)
+
+        assert floatformat(total, 1) in card
         assert "已填单元格÷应填单元格×100" in card           # the rule beside the score
         assert "/monitoring/warnings/" in card or year == 2025   # evidence links
     measures = services.scorecard(xigang["region"], 2025, health).cards[0].measures

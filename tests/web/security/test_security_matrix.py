@@ -76,6 +76,8 @@ RULES: dict[str, Rule] = {
     "plan_delete": Rule(OFFICE, P("plan"), post=True),
     "plan_changes": Rule(OFFICE, P("plan")),
     "plan_framework": Rule(PLAN_READERS, P("plan")),
+    "framework_bulk": Rule(OFFICE, P("plan"), post=True),
+    "division_import": Rule(OFFICE, P("plan"), post=True),
     "indicator_add": Rule(OFFICE, P("plan")),
     "indicator_edit": Rule(OFFICE, P("indicator")),
     "indicator_department": Rule(OFFICE, P("indicator"), post=True),
@@ -84,6 +86,13 @@ RULES: dict[str, Rule] = {
     "target_split": Rule(OFFICE, P("target"), post=True),
     "measure_edit": Rule(OFFICE, P("measure")),
     "plan_export": Rule(PLAN_READERS, {"pk": "plan", "table": "=framework", "fmt": "=xlsx"}),
+    # indicator catalogue: everyone who reads plans reads it; the office adds entries; office and
+    # statistics bureau keep their region's validation rules
+    "catalogue:list": Rule(PLAN_READERS),
+    "catalogue:detail": Rule(PLAN_READERS, {"code": "=W1-03"}),
+    "catalogue:export": Rule(PLAN_READERS, {"fmt": "=xlsx"}),
+    "catalogue:add": Rule(OFFICE),
+    "catalogue:rules": Rule(OVERSEERS),
     # collection
     "collection:tasks": Rule(COLLECTION),
     "collection:round_open": Rule(OFFICE, post=True),

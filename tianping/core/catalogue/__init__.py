@@ -369,12 +369,37 @@ def _national(block: dict, bad) -> NationalTarget:
 
 # --- plans ------------------------------------------------------------------------------------
 
-def link_plan(plan, catalogue: Catalogue | None = None) -> None:
+def link_plan(plan, catalogue: Catalogue | None = None, fix_targets: bool = False) -> None:
     """Set ``indicator.catalogue`` on every indicator of a parsed plan (core.model.Plan): the entry's
-    summary plus how it was linked, the unit to use and why; None when nothing fits."""
+    summary plus how it was linked, the unit to use and why; None when nothing fits. A share's
+    target written as a fraction ("1/2以上", read as 0.5 without a unit) is 50 %: the note says so,
+    and with ``fix_targets`` (the plan import) the target is stored that way."""
     catalogue = catalogue or load_catalogue()
     for indicator in plan.indicators():
         indicator.catalogue = link_summary(catalogue, indicator.name, indicator.unit, plan.kind)
+        if indicator.catalogue:
+            note = fraction_targets(indicator, catalogue.get(indicator.catalogue["code"]), fix_targets)
+            if note:
+                indicator.catalogue["unit_note"] = "；".join(filter(None, (indicator.catalogue["unit_note"], note)))
+
+
+LEVEL_OPS = (">=", "<=", ">", "<", "=", "~", "range")
+
+
+def fraction_targets(indicator, entry: Entry, fix: bool = True) -> str:
+    """Level targets of a share written as a fraction with no unit → percent; the note says so."""
+    notes = []
+    for target in indicator.targets:
+        fraction = "/" in target.text or "分之" in target.text or "半数" in target.text
+        if (entry.kind == "share" and target.op in LEVEL_OPS and not target.unit and target.value is not None
+                and 0 < target.value <= 1 and fraction):
+            notes.append(f"目标“{target.text}”即{target.value * 100:g}%")
+            if not fix:
+                continue
+            target.value = round(target.value * 100, 6)
+            target.upper = round(target.upper * 100, 6) if target.upper is not None else None
+            target.unit = "%"
+    return "；".join(notes)
 
 
 def link_summary(catalogue: Catalogue, name: str, unit: str, kind: str = "") -> dict | None:

@@ -1,1 +1,1 @@
-"""Package data: national outline targets (see national_outline_targets.csv)."""
+"""Package data: the GB/T 2260 region table. National targets live in the indicator catalogue."""

@@ -155,7 +155,7 @@ def grid_save(request, pk):
             row.errors = summary.errors
             stored = next(r for r in build_rows(sub, only={ind_id})[1] if r.cell == cell)
             row.entry = stored.entry  # the current version, so the next save is based on it
-    row.first = False  # a re-rendered row stands alone: no rowspan cell
+    # the first row of an indicator keeps its rowspan name cell: the swap replaces the whole <tr>
     return render(request, "collection/_grid_row.html", {"row": row, "sub": sub, "editable": True,
                                                          "kinds": NO_DATA_KINDS},
                   )  # 200 with the messages inside: htmx swaps only 2xx answers

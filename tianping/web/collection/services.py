@@ -20,7 +20,8 @@ from django.utils import timezone
 from tianping.core import entries
 from tianping.core.entries import RowIn, Summary
 from tianping.core.errors import WorkflowError
-from tianping.core.validation import ERROR, Cell, EntryValue, IndicatorRule, validate_indicator
+from tianping.core.observations import normalize_unit
+from tianping.core.validation import ERROR, Cell, EntryValue, IndicatorRule, cross_check, validate_indicator
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.duties import separate
 from tianping.web.orgs.models import Department
@@ -46,7 +47,7 @@ def indicators_for(department: Department, region) -> "list[Indicator]":
     """The indicators a department reports for a region: confirmed plans, its responsibility."""
     return list(Indicator.objects.filter(plan__region=region, plan__status=Plan.Status.CONFIRMED,
                                          responsible_department=department)
-                .select_related("plan").defer(*PLAN_TEXT_FIELDS)   # the plan's big JSON is not needed here
+                .select_related("plan", "catalogue").defer(*PLAN_TEXT_FIELDS)   # the plan's big JSON is not needed here
                 .order_by("plan__kind", "plan_id", "position", "pk"))
 
 
@@ -64,7 +65,8 @@ def grid(indicator: Indicator, ages: list[str] | None = None) -> list[Cell]:
     """The cells to report (core.entries.grid) for a stored indicator."""
     if ages is None:
         ages = age_groups(indicator) if indicator.by_age else []
-    return entries.grid(indicator.by_sex, indicator.by_age, indicator.by_residence, ages)
+    # never a male cell for a women-only indicator (the catalogue says who is counted)
+    return entries.grid(indicator.by_sex and indicator.sex_applies, indicator.by_age, indicator.by_residence, ages)
 
 
 def has_counts(indicator: Indicator) -> bool:
@@ -72,8 +74,13 @@ def has_counts(indicator: Indicator) -> bool:
 
 
 def rule_for(indicator: Indicator, cells: list[Cell] | None = None) -> IndicatorRule:
+    """The checks of one indicator; a catalogue link adds its kind and plausible range."""
+    entry = indicator.catalogue if indicator.catalogue_id else None
+    in_unit = entry is not None and normalize_unit(entry.unit) == normalize_unit(indicator.unit)
     return IndicatorRule(name=indicator.name, unit=indicator.unit, multiplier=indicator.multiplier,
-                         has_counts=has_counts(indicator), required=cells or grid(indicator))
+                         has_counts=has_counts(indicator), required=cells or grid(indicator),
+                         kind=entry.kind if entry else "", low=entry.low if in_unit else None,
+                         high=entry.high if in_unit else None)
 
 
 def history(region, indicators, before_year: int) -> dict[tuple[int, Cell], dict[int, float]]:
@@ -85,6 +92,49 @@ def history(region, indicators, before_year: int) -> dict[tuple[int, Cell], dict
         if value is not None:
             out[(ind, Cell(sex, age, res))][year] = value
     return out
+
+
+def cross_indicator_errors(sub: Submission, by_indicator: dict[int, dict[Cell, EntryValue]],
+                           touched: dict[int, Indicator], where_of: dict[tuple[int, Cell], str]) -> list[str]:
+    """The catalogue's and the office's rules between indicators (新生儿死亡率 ≤ 婴儿死亡率 …) on the
+    values as they will be: this save over the round's stored entries of every department. Only a
+    rule that a cell of this save breaks is reported, naming that cell (row of the sheet, form cell)."""
+    from tianping.web.catalogue.services import rules_for
+
+    linked = {pk: ind for pk, ind in touched.items() if ind.catalogue_id}
+    if not linked:
+        return []
+    rules = rules_for(sub.round.region)
+    codes = {ind.catalogue.code for ind in linked.values()}
+    wanted = {c for r in rules if r.left in codes or r.right in codes for c in (r.left, r.right) if c}
+    if not rules or not wanted:
+        return []
+    values: dict[tuple[str, Cell], float] = {}
+    names: dict[str, str] = {}
+    pk_of: dict[str, int] = {}
+    stored = (Entry.objects.filter(submission__round=sub.round, indicator__catalogue__code__in=wanted,
+                                   indicator__plan__status=Plan.Status.CONFIRMED)
+              .values_list("indicator_id", "indicator__name", "indicator__catalogue__code", "sex", "age", "residence",
+                           "value"))
+    for pk, name, code, sex, age, res, value in stored:   # every department's saved values…
+        names.setdefault(code, name)
+        pk_of.setdefault(code, pk)
+        if value is not None:
+            values[(code, Cell(sex, age, res))] = value
+    for pk, ind in linked.items():                          # …with this save's cells over them
+        code = ind.catalogue.code
+        names[code], pk_of[code] = ind.name, pk
+        for cell, e in by_indicator[pk].items():
+            if e.value is None:
+                values.pop((code, cell), None)
+            else:
+                values[(code, cell)] = e.value
+    mine = {(ind.catalogue.code, cell) for (pk, cell) in where_of if (ind := linked.get(pk))}
+    errors = []
+    for issue, (code, cell) in cross_check(rules, values, names, touched=mine):
+        where = where_of.get((pk_of.get(code), cell), "")
+        errors.append(f"{where}：{issue}" if where else str(issue))
+    return errors
 
 
 # ---------------------------------------------------------------- rounds
@@ -228,6 +278,15 @@ def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: 
                   "version")}
     past = history(sub.round.region, list(dict.fromkeys(row.indicator_id for row in accepted)), sub.round.year)
     changes = entries.plan_changes(accepted, rules, stored, past, sub.round.year, summary)
+    by_indicator: dict[int, dict[Cell, EntryValue]] = defaultdict(dict)   # the cells as they will be
+    for (ind_id, cell), e in stored.items():
+        by_indicator[ind_id][cell] = EntryValue(cell, e.value, e.numerator, e.denominator, e.note)
+    for row in accepted:
+        by_indicator[row.indicator_id][row.cell] = EntryValue(row.cell, row.value, row.numerator, row.denominator,
+                                                              row.note)
+    touched = {row.indicator_id: indicators[row.indicator_id] for row in accepted}
+    summary.errors += cross_indicator_errors(sub, by_indicator, touched,
+                                             {(row.indicator_id, row.cell): row.where for row in accepted})
     creates, updates, audits = changes.creates, changes.updates, changes.audits
     now = timezone.now()
     if summary.errors or summary.dry_run:

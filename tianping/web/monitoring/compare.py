@@ -35,10 +35,10 @@ def _reference_targets(region: Region) -> dict:
             refs.setdefault((t.indicator.plan.kind, t.indicator.name, t.year), []).append(
                 (f"{parent.name}规划", t.op, t.value, t.unit))
         parent = parent.parent
-    national = national_targets()
-    for r in national.to_dict("records"):
-        kind = Plan.Kind.CHILDREN if "儿童" in r["outline"] else Plan.Kind.WOMEN
-        refs.setdefault((kind, r["indicator"], int(r["year"])), []).append(("国家纲要", r["op"], float(r["value"]), r["unit"]))
+    for r in national_targets().to_dict("records"):   # the catalogue's, joined by code whatever the plan calls it
+        if r["op"] in UP | DOWN:
+            refs.setdefault(("code", r["code"], int(r["year"])), []).append(
+                ("国家纲要", r["op"], float(r["value"]), r["unit"]))
     return refs
 
 
@@ -47,8 +47,10 @@ def weaker_targets(district_plans) -> list[dict]:
     refs_by_region: dict = {}
     for plan in district_plans:
         refs = refs_by_region.setdefault(plan.region_id, _reference_targets(plan.region))
-        for t in Target.objects.filter(indicator__plan=plan, op__in=UP | DOWN).select_related("indicator"):
-            for source, ref_op, ref_value, ref_unit in refs.get((plan.kind, t.indicator.name, t.year), []):
+        for t in Target.objects.filter(indicator__plan=plan, op__in=UP | DOWN).select_related("indicator__catalogue"):
+            entry = t.indicator.catalogue
+            national = refs.get(("code", entry.code, t.year), []) if entry else []
+            for source, ref_op, ref_value, ref_unit in refs.get((plan.kind, t.indicator.name, t.year), []) + national:
                 if t.unit and ref_unit and t.unit != ref_unit:
                     continue
                 if weaker_than(t.op, t.value, ref_op, ref_value):
@@ -85,7 +87,9 @@ def city_view(region: Region, user, year: int | None = None) -> dict:
             for (kind, name), by_region in sorted(cells.items()) if len(by_region) >= 2]
     # indicators with values in the most districts first
     rows.sort(key=lambda r: -sum(1 for c in r["cells"] if c and c["value"] is not None))
+    national = national_targets()
     return {"districts": districts, "rows": rows, "rollup": _rollup(region, districts, latest),
+            "national_targets": len(national), "national_indicators": national["code"].nunique(),
             "weaker": weaker_targets({r.plan for r in latest.values() if r.plan.region.level == Region.Level.DISTRICT}),
             "kinds": dict(Plan.Kind.choices)}
 

@@ -145,6 +145,10 @@ def dashboard(request):
         "completeness": _completeness(region), "query": _query(run, region, milestone=milestone,
                                                               department=department.pk if department else None),
     })
+    from . import dashboard_charts  # charts: 达标率 by area, sparklines of off-track indicators
+
+    context.update(area_chart=dashboard_charts.area_chart(context["areas"]),
+                   off_track=dashboard_charts.off_track(run, milestone, region) if department is None else [])
     return render(request, "monitoring/dashboard.html", context)
 
 

@@ -135,8 +135,9 @@ def _glance(user) -> list[dict]:
                   .values("plan_id").annotate(n=Count("pk")).values_list("plan_id", "n"))
     out = []
     for run in runs.values():
-        milestones = [{"year": k, **{f: v.get(f) for f in ("rate", "attained", "assessable", "targets")}}
-                      for k, v in sorted(run.summary.items()) if k.isdigit()]
+        milestones = [{"year": k, "percent": None if v.get("rate") is None else round(100 * v["rate"], 1),
+                       **{f: v.get(f) for f in ("attained", "assessable", "targets")}}
+                      for k, v in sorted(run.summary.items()) if k.isdigit()]   # summary rates are shares (0–1)
         out.append({"run": run, "milestones": milestones, "warnings": levels.get(run.plan_id, 0)})
     return out
 

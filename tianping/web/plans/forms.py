@@ -22,12 +22,22 @@ class ImportForm(forms.Form):
 class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = ["name", "unit", "direction", "responsible_department", "by_sex", "by_age", "by_residence",
-                  "definition", "numerator", "denominator", "multiplier", "data_source", "proxy_for"]
+        fields = ["catalogue", "name", "unit", "direction", "responsible_department", "by_sex", "by_age",
+                  "by_residence", "definition", "numerator", "denominator", "multiplier", "data_source", "proxy_for"]
         widgets = {"definition": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from tianping.web.catalogue.models import CatalogueEntry
+        from tianping.web.catalogue.services import sync_builtin
+
+        sync_builtin()
+        self.fields["catalogue"].queryset = CatalogueEntry.objects.order_by("code")
+        self.fields["catalogue"].help_text = _("What the indicator measures. Changing it takes the entry's unit "
+                                               "where the plan has none or one that contradicts the kind.")
+        if self.instance.catalogue_id and not self.instance.catalogue.sex_disaggregated:
+            self.fields["by_sex"].disabled = True
+            self.fields["by_sex"].help_text = _("Not applicable: the catalogue entry does not count both sexes.")
         plan = self.instance.plan
         if not plan.is_draft:  # names, units and directions change with a revised edition
             for name in ("name", "unit", "direction"):
@@ -79,3 +89,18 @@ class MeasureForm(forms.ModelForm):
         if lead and lead in data.get("cooperating_departments", []):
             raise forms.ValidationError(_("The lead department cannot also be a cooperating department."))
         return data
+
+
+def save_indicator_form(form: IndicatorForm) -> Indicator:
+    """Save the form; a catalogue entry the office chose is a manual link and brings its unit,
+    direction and definition where the indicator lacks them."""
+    from tianping.web.catalogue.services import apply_link
+
+    indicator = form.save(commit=False)
+    if "catalogue" in form.changed_data:
+        apply_link(indicator, form.cleaned_data["catalogue"], Indicator.LinkMethod.MANUAL, 1.0)
+        if indicator.catalogue is None:
+            indicator.unit_note = ""
+    indicator.save()
+    form.save_m2m()
+    return indicator

@@ -156,6 +156,18 @@ class Indicator(SourceMixin):
     data_source = models.CharField(_("data source"), max_length=200, blank=True)
     proxy_for = models.ForeignKey("self", verbose_name=_("proxy for"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="proxies")
+    # What the indicator measures: its entry in the indicator catalogue (tianping.web.catalogue).
+    catalogue = models.ForeignKey("catalogue.CatalogueEntry", verbose_name=_("catalogue entry"), null=True,
+                                  blank=True, on_delete=models.SET_NULL, related_name="indicators")
+    class LinkMethod(models.TextChoices):
+        EXACT = "exact", _("same name")
+        ALIAS = "alias", _("known alias")
+        FUZZY = "fuzzy", _("similar name")
+        MANUAL = "manual", _("chosen by the office")
+
+    catalogue_method = models.CharField(_("how it was linked"), max_length=10, blank=True, choices=LinkMethod.choices)
+    catalogue_confidence = models.FloatField(_("link confidence"), null=True, blank=True)
+    unit_note = models.CharField(_("unit note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("indicator")
@@ -164,6 +176,19 @@ class Indicator(SourceMixin):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # A women-only (or institution-level) indicator never has a 女/男 breakdown.
+        if self.by_sex and self.catalogue_id and not self.catalogue.sex_disaggregated:
+            self.by_sex = False
+            if kwargs.get("update_fields") is not None and "by_sex" not in kwargs["update_fields"]:
+                kwargs["update_fields"] = [*kwargs["update_fields"], "by_sex"]
+        super().save(*args, **kwargs)
+
+    @property
+    def sex_applies(self) -> bool:
+        """Whether a 女/男 breakdown can apply: the catalogue says both sexes are counted (or no link)."""
+        return self.catalogue_id is None or self.catalogue.sex_disaggregated
 
     @property
     def disaggregations(self) -> list[str]:

@@ -82,9 +82,22 @@ def indicator_rows(plan: Plan, indicators: list[Indicator]) -> dict[int, dict]:
             "data": ngettext("%(n)s value", "%(n)s values", n) % {"n": n} if n else "",
             "data_url": data_url(i.pk), "synthetic": bool(synthetic),
             "source": (_("line %(n)s") % {"n": i.source_line} + "：" if i.source_line else "") + i.source_text,
-            "targets": targets[i.pk],
+            "targets": targets[i.pk], "catalogue": catalogue_cell(i), "unit_note": i.unit_note,
         }
     return rows
+
+
+def catalogue_cell(indicator: Indicator) -> str:
+    """"W1-03 孕产妇死亡率 · 别名" with a link to the entry, how sure the link is, or 未关联."""
+    entry = indicator.catalogue
+    if entry is None:
+        return format_html('<span class="unlinked">{}</span>', _("not linked"))
+    how = indicator.get_catalogue_method_display() or ""
+    if indicator.catalogue_method == Indicator.LinkMethod.FUZZY and indicator.catalogue_confidence is not None:
+        how += _(" (confidence %(c)s)") % {"c": f"{indicator.catalogue_confidence:.2f}"}
+    url = reverse("catalogue:detail", args=[entry.code])
+    return format_html('<a href="{}" class="catalogue-link">{} {}</a> <span class="muted">{}</span>',
+                       url, entry.code, entry.name, how)
 
 
 def plan_tree(plan: Plan) -> dict:
@@ -94,7 +107,7 @@ def plan_tree(plan: Plan) -> dict:
     areas = [{"pk": a.pk, "number": a.number, "name": a.name, "goals": [], "measures": [], "indicators": []}
              for a in Area.objects.filter(plan=plan).order_by("number", "pk")]
     by_area = {a["pk"]: a for a in areas}
-    indicators = list(plan.indicators.select_related("responsible_department").order_by("position", "pk"))
+    indicators = list(plan.indicators.select_related("responsible_department", "catalogue").order_by("position", "pk"))
     rows = indicator_rows(plan, indicators)
     goals, measures = {}, {}
     for g in Goal.objects.filter(area__plan=plan).order_by("area", "number", "pk"):
@@ -121,7 +134,9 @@ def plan_tree(plan: Plan) -> dict:
             by_area[i.area_id]["indicators"].append(rows[i.pk])
         else:
             table.append(rows[i.pk])
-    return {"areas": areas, "table_indicators": table}
+    unlinked = [rows[i.pk] for i in indicators if i.catalogue_id is None]
+    return {"areas": areas, "table_indicators": table, "unlinked": unlinked,
+            "linked_count": len(indicators) - len(unlinked)}
 
 
 def framework_rows(plan: Plan, departments: list) -> list[dict]:

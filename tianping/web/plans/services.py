@@ -74,6 +74,10 @@ def import_plans(core_plans: list[core.Plan], region=None, user=None, candidates
                     f"规划“{core_plan.title}”写明的地区是“{named}”，不是{region.full_name}；"
                     f"不能作为{region.name}的规划（或其修订版）导入。如确属本地区，请勾选“确认该规划适用于所选地区”后重新上传",
                     Location(file=core_plan.source_file))
+    from tianping.core.catalogue import link_plan
+
+    for core_plan in core_plans:   # units and fraction targets read as the catalogue says, before storing
+        link_plan(core_plan, fix_targets=True)
     return [store_plan(core_plan, region or _region_from_title(core_plan, candidates), user)
             for core_plan in core_plans]
 
@@ -151,13 +155,17 @@ def store_plan(core_plan: core.Plan, region, user=None) -> Plan:
                 store_indicator(plan, ind, position(), area=area, measure=measure)
     for ind in core_plan.indicator_table:
         store_indicator(plan, ind, position())
+    from tianping.web.catalogue.services import link_plan_indicators
+
+    link_plan_indicators(plan)   # what each indicator measures and its unit; departments follow at confirmation
     return plan
 
 
 def store_indicator(plan: Plan, ind: core.Indicator, position: int, **where) -> Indicator:
+    link = getattr(ind, "catalogue", None) or {}
     indicator = Indicator.objects.create(
         plan=plan, position=position, name=ind.name[:200], unit=ind.unit[:30], direction=ind.direction or "",
-        data_source=ind.data_source[:200], **where, **_src(ind),
+        data_source=ind.data_source[:200], unit_note=link.get("unit_note", "")[:200], **where, **_src(ind),
     )
     targets = [Target(indicator=indicator, year=t.year, op=t.op, value=t.value, upper=t.upper, unit=t.unit[:30],
                       base_year=t.base_year, kind=t.kind, text=t.text[:300], borderline=t.borderline, **_src(t))
@@ -186,6 +194,9 @@ def confirm_plan(plan: Plan, user, dropped_ids=()) -> None:
 
             check_drops(plan.revises, plan, dropped_ids)
             apply_revision(plan.revises, plan)
+        from tianping.web.catalogue.services import assign_default_departments
+
+        assign_default_departments(plan)   # the catalogue's usual department where the office set none
         plan.status = Plan.Status.CONFIRMED
         plan.confirmed_by = user
         plan.confirmed_at = timezone.now()

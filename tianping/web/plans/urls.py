@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exports, views
+from . import curation, exports, views
 
 urlpatterns = [
     path("", views.plan_list, name="plan_list"),
@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:pk>/delete/", views.plan_delete, name="plan_delete"),
     path("<int:pk>/changes/", views.plan_changes, name="plan_changes"),
     path("<int:pk>/framework/", views.plan_framework, name="plan_framework"),
+    path("<int:pk>/framework/bulk/", curation.framework_bulk, name="framework_bulk"),
+    path("<int:pk>/framework/division/", curation.division_import, name="division_import"),
     path("<int:pk>/indicators/new/", views.indicator_add, name="indicator_add"),
     path("indicators/<int:pk>/", views.indicator_edit, name="indicator_edit"),
     path("indicators/<int:pk>/department/", views.indicator_department, name="indicator_department"),

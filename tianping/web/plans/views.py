@@ -19,7 +19,7 @@ from tianping.web.orgs.permissions import (
 )
 
 from . import pages, revisions, services
-from .forms import ImportForm, IndicatorForm, MeasureForm, TargetFormSet
+from .forms import ImportForm, IndicatorForm, MeasureForm, TargetFormSet, save_indicator_form
 from .models import Indicator, Measure, Plan, Target
 
 
@@ -142,7 +142,7 @@ def indicator_edit(request, pk):
     targets = TargetFormSet(request.POST or None, instance=indicator) if draft else None
     if request.method == "POST" and form.is_valid() and (targets is None or targets.is_valid()):
         with transaction.atomic():
-            form.save()
+            save_indicator_form(form)
             if targets is not None:
                 targets.save()
         messages.success(request, _("Saved “%(name)s”.") % {"name": indicator.name})
@@ -187,6 +187,9 @@ def indicator_add(request, pk):
             return redirect("plan_review", plan.pk)
         indicator = Indicator.objects.create(plan=plan, area=area, name=name,
                                              position=plan.indicators.count() + 1)
+        from tianping.web.catalogue.services import link_plan_indicators
+
+        link_plan_indicators(plan)
         return redirect("indicator_edit", indicator.pk)
     return redirect("plan_review", plan.pk)
 

@@ -1,0 +1,191 @@
+"""The indicator catalogue in the web: import links and fills departments, the review page shows
+and changes links, the catalogue pages, and validation rules — the catalogue's cross-indicator
+rule and an office's own rule — refusing a bad value on the form, in an Excel import and through
+the API alike, with a Chinese message naming the cell."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from rest_framework.test import APIClient
+
+from tianping.core.workbook import DATA_SHEET, FIRST_ROW, LETTER
+from tianping.web.catalogue.models import CatalogueEntry, ValidationRule
+from tianping.web.collection.models import Entry
+from tianping.web.plans.models import Indicator, Plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def children(imported_plan, office, regions):
+    """Seed 002's children's plan for 西岗区, confirmed with the catalogue's department defaults,
+    and an open 2024 round."""
+    from tianping.web.collection import services as collection
+    from tianping.web.plans import services
+
+    plan = next(p for p in imported_plan("002") if p.kind == Plan.Kind.CHILDREN)
+    services.confirm_plan(plan, office)
+    collection.open_round(regions["210203"], 2024, date.today() + timedelta(days=30), office)
+    return plan
+
+
+def ind(plan, code) -> Indicator:
+    return plan.indicators.get(catalogue__code=code)
+
+
+def sub_for(plan, department="卫健局"):
+    from tianping.web.collection.models import Submission
+
+    return Submission.objects.get(round__region=plan.region, round__year=2024, department__name=department)
+
+
+def form_post(client, sub, indicator, value):
+    from django.urls import reverse
+
+    data = {"value_0": value, "numerator_0": "", "denominator_0": "", "note_0": "", "version_0": 0}
+    return client.post(reverse("collection:indicator", args=[sub.pk, indicator.pk]), data)
+
+
+def excel_upload(client, sub, values: dict):
+    from django.urls import reverse
+
+    book = load_workbook(io.BytesIO(client.get(reverse("collection:template", args=[sub.pk])).content))
+    sheet = book[DATA_SHEET]
+    rows = {int(sheet[f"A{r}"].value): r for r in range(FIRST_ROW, sheet.max_row + 1)
+            if sheet[f"A{r}"].value and sheet[f"{LETTER['residence']}{r}"].value in ("合计", "", None)}
+    for indicator, value in values.items():
+        sheet[f"{LETTER['value']}{rows[indicator.pk]}"] = value
+    out = io.BytesIO()
+    book.save(out)
+    upload = io.BytesIO(out.getvalue())
+    upload.name = "卫健局.xlsx"
+    return client.post(reverse("collection:upload", args=[sub.pk]), {"workbook": upload}), rows
+
+
+def api_post(user, sub, rows):
+    from tianping.web.orgs import tokens
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(user)[1]}")
+    return client.post(f"/api/submissions/{sub.pk}/observations/", {"observations": rows}, format="json")
+
+
+# --- import, review, task division ---------------------------------------------------------
+
+def test_import_links_every_numeric_indicator_and_fills_unit_and_department(children):
+    numeric = children.indicators.filter(targets__kind="numeric").distinct()
+    assert numeric.count() > 50
+    assert not numeric.filter(catalogue=None).exists()
+    assert not children.indicators.exclude(catalogue=None).filter(responsible_department=None).exists()
+    injury = ind(children, "C2-01")
+    assert injury.unit == "1/10万" and "不符" in injury.unit_note and injury.catalogue_method == "exact"
+    assert ind(children, "C1-01").responsible_department.name == "卫健局"
+    assert ind(children, "C3-06").responsible_department.name == "教育局"
+
+
+def test_review_page_shows_links_and_the_office_changes_one(imported_plan, client_of, office):
+    plan = imported_plan("000")[0]
+    page = client_of(office).get(f"/plans/{plan.pk}/review/").content.decode()
+    assert 'href="/catalogue/W1-03/"' in page and "W1-03 孕产妇死亡率" in page
+    assert 'id="unlinked"' in page and "正职" in page.split('id="unlinked"')[1].split("</ul>")[0]
+    indicator = plan.indicators.filter(name="防治知识知晓率").first()
+    other = CatalogueEntry.objects.get(code="W1-27")
+    from tianping.web.plans.forms import IndicatorForm
+
+    data = {k: v for k, v in IndicatorForm(instance=indicator).initial.items() if v is not None}
+    data.update({"catalogue": other.pk, "responsible_department": indicator.responsible_department_id or "",
+                 "targets-TOTAL_FORMS": 0, "targets-INITIAL_FORMS": 0})
+    response = client_of(office).post(f"/plans/indicators/{indicator.pk}/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    indicator.refresh_from_db()
+    assert indicator.catalogue == other and indicator.catalogue_method == Indicator.LinkMethod.MANUAL
+
+
+def test_women_only_indicators_never_get_a_male_cell(imported_plan, office):
+    from tianping.web.collection.services import grid
+
+    plan = imported_plan("000")[0]
+    maternal = plan.indicators.get(name="孕产妇死亡率", catalogue__code="W1-03")
+    maternal.by_sex = True
+    maternal.save()
+    maternal.refresh_from_db()
+    assert maternal.by_sex is False and all(cell.sex == "" for cell in grid(maternal))
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+def test_catalogue_pages(client_of, office, reporter):
+    page = client_of(reporter).get("/catalogue/?q=死亡率").content.decode()
+    assert "新生儿死亡率" in page and "孕产妇死亡率" in page and "妇女人均预期寿命" not in page
+    detail = client_of(reporter).get("/catalogue/C1-01/").content.decode()
+    assert "3‰以下" in detail and "中国儿童发展纲要" in detail and "活产数" in detail
+    assert client_of(reporter).get("/catalogue/Z9-99/").status_code == 404
+    sheet = load_workbook(io.BytesIO(client_of(reporter).get("/catalogue/export.xlsx").content)).active
+    assert sheet["A1"].value == "编码" and sheet.max_row == CatalogueEntry.objects.count() + 1
+    bad = client_of(office).post("/catalogue/new/", {"code": "X-001", "name": "妇女某率", "outline": "women",
+                                                     "kind": "share", "unit": "%", "population": "women",
+                                                     "direction": "up", "disaggregation_choices": ["sex"]})
+    assert bad.status_code == 200 and "不能按性别分组" in bad.content.decode()
+    good = client_of(office).post("/catalogue/new/", {"code": "x-001", "name": "社区妇女之家覆盖率", "outline": "women",
+                                                      "kind": "share", "unit": "%", "population": "units",
+                                                      "direction": "up", "low": 0, "high": 100, "lead": "妇联"})
+    assert good.status_code == 302 and CatalogueEntry.objects.get(code="X-001").builtin is False
+    from tianping.web.catalogue.services import current_catalogue
+
+    assert current_catalogue().link("社区妇女之家覆盖率").code == "X-001"
+
+
+# --- validation rules on every channel ---------------------------------------------------------
+
+def test_cross_indicator_rule_refuses_on_form_excel_and_api(children, client_of, reporter):
+    sub = sub_for(children)
+    neonatal, infant = ind(children, "C1-01"), ind(children, "C1-02")
+    client = client_of(reporter)
+    assert form_post(client, sub, infant, "4.0").status_code == 302
+    # form
+    response = form_post(client, sub, neonatal, "5.0")
+    text = response.content.decode()
+    assert response.status_code == 400 and "新生儿死亡率" in text and "不应高于" in text and "婴儿死亡率" in text
+    assert "合计" in text and not Entry.objects.filter(indicator=neonatal).exists()
+    # Excel
+    response, rows = excel_upload(client, sub, {neonatal: 6})
+    text = response.content.decode()
+    assert response.status_code == 400 and f"第{rows[neonatal.pk]}行" in text and "不应高于" in text
+    assert not Entry.objects.filter(indicator=neonatal).exists()
+    # API
+    response = api_post(reporter, sub, [{"indicator": neonatal.pk, "value": 7, "version": 0}])
+    errors = " ".join(response.json()["errors"])
+    assert response.status_code in (400, 422) and "新生儿死亡率" in errors and "婴儿死亡率" in errors
+    assert not Entry.objects.filter(indicator=neonatal).exists()
+    # a right value passes every channel
+    assert form_post(client, sub, neonatal, "2.0").status_code == 302
+
+
+def test_office_rule_refuses_on_form_excel_and_api(children, client_of, reporter, office):
+    response = client_of(office).post("/catalogue/rules/", {
+        "add": "1", "name": "接种率底线", "left": CatalogueEntry.objects.get(code="C1-07").pk, "op": ">=",
+        "right_value": 85, "message": "本区接种率多年在85%以上，低于此值请先核实"})
+    assert response.status_code == 302
+    assert ValidationRule.objects.get(name="接种率底线").region == office.region
+    sub = sub_for(children)
+    vaccine = ind(children, "C1-07")
+    client = client_of(reporter)
+    response = form_post(client, sub, vaccine, "70")
+    text = response.content.decode()
+    assert response.status_code == 400 and "接种率底线" in text and "85" in text and "合计" in text
+    response, rows = excel_upload(client, sub, {vaccine: 71})
+    text = response.content.decode()
+    assert response.status_code == 400 and f"第{rows[vaccine.pk]}行" in text and "接种率底线" in text
+    response = api_post(reporter, sub, [{"indicator": vaccine.pk, "value": 72, "version": 0}])
+    assert "接种率底线" in " ".join(response.json()["errors"])
+    assert not Entry.objects.filter(indicator=vaccine).exists()
+    assert form_post(client, sub, vaccine, "96").status_code == 302
+    # switched off, the rule no longer refuses
+    rule = ValidationRule.objects.get(name="接种率底线")
+    client_of(office).post("/catalogue/rules/", {"toggle": rule.pk})
+    rule.refresh_from_db()
+    assert rule.active is False
