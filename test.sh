@@ -2,12 +2,17 @@
 # Runs Tianping's whole test suite. On a fresh machine it first installs what the
 # tests need: a virtualenv with the package, and Debian's Chromium and fonts for
 # the browser and PDF tests. Extra arguments go to pytest (e.g. ./test.sh -k parser).
+# ./test.sh --lint runs ruff only.
 # DATABASE_URL=postgres://postgres@127.0.0.1:5432/test ./test.sh runs it on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/bootstrap.sh
 bootstrap_python
 bootstrap_system_packages
+if [ "${1:-}" = "--lint" ]; then
+    # ruff (pyflakes, isort, bugbear, pyupgrade) over the package, tests and benchmarks
+    exec .venv/bin/ruff check tianping tests bench
+fi
 set +e
 .venv/bin/python -m pytest "$@"
 rc=$?

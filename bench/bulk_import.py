@@ -87,11 +87,16 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from tianping.web.orgs.tokens import issue
 
     from tianping.web import demo
-    from tianping.web.collection.models import Entry, EntryChange, ReportingRound, Submission
+    from tianping.web.collection.models import (
+        Entry,
+        EntryChange,
+        ReportingRound,
+        Submission,
+    )
     from tianping.web.orgs.models import Department, User
+    from tianping.web.orgs.tokens import issue
     from tianping.web.plans.models import Indicator, Plan
 
     call_command("migrate", verbosity=0)

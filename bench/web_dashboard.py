@@ -35,7 +35,6 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -127,8 +126,8 @@ def build(args) -> None:
 def targets(args):
     """URLs to request, and a session cookie of the province office."""
     from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
 
     from tianping.web.monitoring.models import Result
     from tianping.web.orgs.models import Region, User

@@ -1,7 +1,6 @@
 """`tianping assess` on a seed plan with generated demo data, and the real national
 figures against the national outlines' targets."""
 
-from tianping.core.assess import STATUS_RANK
 import json
 
 import pandas as pd
@@ -9,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from tianping.cli import main
-from tianping.core.assess import RESULT_COLUMNS, WARNING_COLUMNS, assess
+from tianping.core.assess import RESULT_COLUMNS, STATUS_RANK, WARNING_COLUMNS, assess
 from tianping.core.national import load_national, national_targets
 
 

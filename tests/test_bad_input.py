@@ -10,9 +10,9 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
+from docgen import write_docx, write_image_only_pdf, write_pdf, write_unmapped_font_pdf
 
 from tests.conftest import SEEDS
-from docgen import write_docx, write_image_only_pdf, write_pdf, write_unmapped_font_pdf
 from tianping.cli import main
 from tianping.core.errors import DocumentError
 from tianping.core.readers import parse_document

@@ -10,12 +10,18 @@ import json
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from conftest import REPO, SEEDS
 from openpyxl import load_workbook
 
-from conftest import REPO, SEEDS
 from tianping.cli import main
 from tianping.core.catalogue import (
-    BOTH_SEXES, CATALOGUE_FILE, CatalogueError, link_plan, load_catalogue, parse_catalogue, unit_decision,
+    BOTH_SEXES,
+    CATALOGUE_FILE,
+    CatalogueError,
+    link_plan,
+    load_catalogue,
+    parse_catalogue,
+    unit_decision,
 )
 from tianping.core.readers import parse_document
 
@@ -199,7 +205,12 @@ def test_packaged_file_is_what_the_loader_reads():
 # --- validation from the catalogue -----------------------------------------------------------
 
 def test_catalogue_kind_and_range_drive_the_value_checks(catalogue):
-    from tianping.core.validation import Cell, EntryValue, IndicatorRule, validate_indicator
+    from tianping.core.validation import (
+        Cell,
+        EntryValue,
+        IndicatorRule,
+        validate_indicator,
+    )
 
     gross = catalogue.get("C3-08")     # 高中阶段教育毛入学率: a rate that may pass 100 %
     rule = IndicatorRule("高中阶段教育毛入学率", unit="%", kind=gross.kind, low=gross.low, high=gross.high)

@@ -12,8 +12,16 @@ from openpyxl import load_workbook
 
 from tests.conftest import REPO, SEEDS
 from tianping.cli import main
-from tianping.core.export import (TARGET_HEADERS, plan_counts, plan_to_json, plan_to_xlsx, plans_to_json,
-                                  plans_to_markdown, plans_to_xlsx, safe_cell)
+from tianping.core.export import (
+    TARGET_HEADERS,
+    plan_counts,
+    plan_to_json,
+    plan_to_xlsx,
+    plans_to_json,
+    plans_to_markdown,
+    plans_to_xlsx,
+    safe_cell,
+)
 from tianping.core.readers import parse_document
 
 SCHEMA = json.loads((REPO / "docs" / "plan-schema.json").read_text(encoding="utf-8"))

@@ -12,7 +12,11 @@ from pathlib import Path
 import pytest
 
 from tianping.core.grammar import (
-    extract_baselines, extract_indicators, infer_direction, parse_target_phrase, parse_target_phrases,
+    extract_baselines,
+    extract_indicators,
+    infer_direction,
+    parse_target_phrase,
+    parse_target_phrases,
 )
 from tianping.core.normalize import normalize_text
 

@@ -16,7 +16,11 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tianping.core.grammar import extract_baselines, extract_indicators, parse_target_phrase
+from tianping.core.grammar import (
+    extract_baselines,
+    extract_indicators,
+    parse_target_phrase,
+)
 from tianping.core.grammar.expected import default_shared
 
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

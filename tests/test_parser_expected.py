@@ -9,7 +9,12 @@ from __future__ import annotations
 import pytest
 
 from tianping.core.errors import DocumentError
-from tianping.core.grammar.expected import BAR, compare_seed, default_shared, format_report
+from tianping.core.grammar.expected import (
+    BAR,
+    compare_seed,
+    default_shared,
+    format_report,
+)
 from tianping.core.parser import parse_plan_text
 
 SHARED = default_shared()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from conftest import SEEDS
 from docgen import write_pdf
 from test_plan_formats import plan_signature
+
 from tianping.core.normalize import normalize_text
 from tianping.core.readers import parse_document, read_document
 

@@ -12,10 +12,10 @@ import shutil
 from difflib import SequenceMatcher
 
 import pytest
-
 from conftest import SEEDS
 from docgen import convert_with_libreoffice, write_docx, write_scanned_pdf
 from test_plan_formats import plan_signature
+
 from tianping.core.errors import DocumentError
 from tianping.core.parser import parse_plan_text
 from tianping.core.readers import parse_document, read_document, read_with_details
@@ -122,8 +122,8 @@ def scanned(tmp_path_factory):
 @needs_tesseract
 def test_an_image_only_pdf_of_a_seed_page_gives_its_targets_through_ocr(scanned):
     path, plans = scanned
-    from tianping.core.readers import _pdf_lines
     from tianping.core.errors import Location
+    from tianping.core.readers import _pdf_lines
 
     assert not _pdf_lines(path.read_bytes(), Location())[0]          # no text layer at all
     expected = parse_plan_text(seed_page())

@@ -8,11 +8,10 @@ the test, then parsed through tianping.core.readers.parse_document.
 from __future__ import annotations
 
 import pytest
-
 from docgen import PDF_LAYOUTS, write_docx, write_pdf
-from tianping.core.readers import parse_document, read_document
 
 from tests.conftest import SEEDS
+from tianping.core.readers import parse_document, read_document
 
 
 def plan_signature(plans) -> list[dict]:

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import pytest
-
 from plan_openings import OPENINGS
+
 from tianping.core.metadata import lookup_region, plan_period, region_in_name
 from tianping.core.parser import parse_plan_text
 

@@ -5,10 +5,10 @@ test_bad_input.py."""
 from __future__ import annotations
 
 import pytest
+from docgen import write_docx, write_outline_docx, write_pdf
 from docx import Document
 
 from tests.conftest import SEEDS
-from docgen import write_docx, write_outline_docx, write_pdf
 from tianping.core.errors import DocumentError
 from tianping.core.readers import format_number, parse_document, read_document
 

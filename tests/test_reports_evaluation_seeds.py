@@ -148,7 +148,7 @@ def test_every_target_quoted_is_the_plans(case, report_kind):
         assert candidates, fact
         written = set()
         measured = str(generated["results"].loc[fact.row, "unit"])      # the unit the data are in
-        for indicator, target in candidates:
+        for _indicator, target in candidates:
             written |= set(numbers_in(target.text or ""))
             written |= set(numbers_in(target.source.text if target.source else ""))
             for value in (target.value, target.upper):

@@ -3,8 +3,15 @@
 import pytest
 
 from tianping.reports.document import Fact, numbers_in
-from tianping.reports.phrases import (change_phrase, compose, fmt_number, spoken_unit, status_clause,
-                                      target_phrase, with_unit)
+from tianping.reports.phrases import (
+    change_phrase,
+    compose,
+    fmt_number,
+    spoken_unit,
+    status_clause,
+    target_phrase,
+    with_unit,
+)
 
 
 @pytest.mark.parametrize("value, shown", [(96.24, "96.2"), (96.25, "96.2"), (96.26, "96.3"), (95.0, "95"),

@@ -8,10 +8,17 @@ from html.parser import HTMLParser
 from docx import Document
 
 from tianping.reports.charts import series_chart
-from tianping.reports.document import Chart, Heading, PageBreak, Paragraph, Report, Table
+from tianping.reports.document import (
+    Chart,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Report,
+    Table,
+)
 from tianping.reports.docx import render_docx
 from tianping.reports.html import render_html
-from tianping.reports.pdf import break_lines, render_pdf, ReportPDF
+from tianping.reports.pdf import ReportPDF, break_lines, render_pdf
 
 SENTENCE = "2024年，全区孕产妇系统管理率为96.2%，比上年提高0.8个百分点，已实现2030年目标（目标≥95%）。" \
            "孕产妇死亡率为10.3/10万，先天梅毒报告发病率为14.9/10万活产。"

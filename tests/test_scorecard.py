@@ -146,7 +146,9 @@ def test_pick_status_row_nearest_milestone_ahead():
 
 # ------------------------------------------------------------------ properties
 
-from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 STATUSES = sorted(sc.STATUS_CLASS) + ["奇怪"]
 days = st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 12, 31))

@@ -6,9 +6,16 @@ import pytest
 
 from tianping.core.model import Area, Goal, Indicator, Plan, Target
 from tianping.core.observations import load_observations, observations_summary
-from tianping.core.synthetic import (GAP_NOTE, RARE_EVENT, SYNTHETIC_NOTE, demo_observations,
-                                     is_sex_disaggregated, national_synthetic, national_synthetic_targets,
-                                     plan_indicator_units)
+from tianping.core.synthetic import (
+    GAP_NOTE,
+    RARE_EVENT,
+    SYNTHETIC_NOTE,
+    demo_observations,
+    is_sex_disaggregated,
+    national_synthetic,
+    national_synthetic_targets,
+    plan_indicator_units,
+)
 
 SEEDS = range(6)
 

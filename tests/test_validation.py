@@ -1,8 +1,17 @@
 """Entry checks: type and range, parts vs total, year-on-year flags, units, required cells."""
 
 from tianping.core.validation import (
-    ERROR, WARNING, Cell, EntryValue, IndicatorRule, blocking, check_unit, compute_rate, parse_cell,
-    validate_indicator, year_on_year,
+    ERROR,
+    WARNING,
+    Cell,
+    EntryValue,
+    IndicatorRule,
+    blocking,
+    check_unit,
+    compute_rate,
+    parse_cell,
+    validate_indicator,
+    year_on_year,
 )
 
 F, M, T = Cell("女"), Cell("男"), Cell()

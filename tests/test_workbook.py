@@ -9,7 +9,15 @@ from openpyxl import load_workbook
 from tianping.core.errors import TianpingError
 from tianping.core.validation import Cell
 from tianping.core.workbook import (
-    DATA_SHEET, FIRST_ROW, HELP_SHEET, LETTER, META_SHEET, TemplateMeta, TemplateRow, check_upload, read_template,
+    DATA_SHEET,
+    FIRST_ROW,
+    HELP_SHEET,
+    LETTER,
+    META_SHEET,
+    TemplateMeta,
+    TemplateRow,
+    check_upload,
+    read_template,
     write_template,
 )
 

@@ -19,7 +19,14 @@ from openpyxl import load_workbook
 
 from tianping.core.errors import TianpingError
 from tianping.core.validation import Cell
-from tianping.core.workbook import DATA_SHEET, HELP_SHEET, TemplateMeta, TemplateRow, read_template, write_template
+from tianping.core.workbook import (
+    DATA_SHEET,
+    HELP_SHEET,
+    TemplateMeta,
+    TemplateRow,
+    read_template,
+    write_template,
+)
 
 META = TemplateMeta(round_id=7, department_id=3, region_code="210203", region_name="西岗区",
                     department_name="卫健局", year=2024)

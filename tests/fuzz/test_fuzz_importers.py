@@ -12,8 +12,8 @@ import io
 import os
 from pathlib import Path
 
-import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tianping.core.errors import TianpingError
 

@@ -85,10 +85,9 @@ def _plain(v):
 def snapshot():
     from django.apps import apps
     from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
 
     from tianping.commands.ops import VAR_SKIP
-
-    from django.contrib.contenttypes.models import ContentType
 
     kinds = {ct.pk: f"{ct.app_label}.{ct.model}" for ct in ContentType.objects.all()}  # ids differ per database
     tables = {}

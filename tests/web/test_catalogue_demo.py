@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from tianping.core import catalogue as core
 from tianping.web.observations.models import Observation
 from tianping.web.plans.models import Indicator, Plan
 

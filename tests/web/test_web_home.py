@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from tianping.core.validation import Cell
 from tianping.web import demo as setup
 from tianping.web.collection import services as collection
 from tianping.web.monitoring.models import Warning

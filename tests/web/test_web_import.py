@@ -1,8 +1,6 @@
 """Importing plan documents through the upload page: real seeds in, drafts stored;
 bad files out with a Chinese message on the page and nothing stored."""
 
-import io
-import zipfile
 
 import pytest
 
@@ -65,7 +63,7 @@ def test_a_word_document_imports_like_its_text(client_of, office, regions, seed_
 
 
 BAD_FILES = [
-    ("会议通知.txt", "关于召开2024年第一季度工作会议的通知\n请各单位准时参加。\n".encode("utf-8"), "发展规划"),
+    ("会议通知.txt", "关于召开2024年第一季度工作会议的通知\n请各单位准时参加。\n".encode(), "发展规划"),
     ("规划.docx", b"PK\x03\x04" + b"\x00" * 200, "损坏"),
     ("规划.pdf", b"%PDF-1.7\n" + b"garbage" * 50, "损坏"),
     ("规划.exe", b"MZ\x90\x00" * 10, "只能导入"),

@@ -7,11 +7,10 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from test_web_review import indicator_form, maternal
 
 from tianping.web.observations.models import Observation
 from tianping.web.plans.models import Baseline, Goal, Indicator, Measure, Target
-
-from test_web_review import indicator_form, maternal
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ def test_review_page_shows_the_ocr_confidence(tmp_path, client_of, office, seed_
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is installed by scripts/bootstrap.sh")
 def test_an_old_word_plan_uploads_like_a_docx(tmp_path, client_of, office, seed_file):
     from docgen import convert_with_libreoffice, write_docx
+
     from tianping.core.readers import read_document
     from tianping.web.plans.models import Plan
 

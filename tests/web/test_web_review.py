@@ -8,7 +8,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from tianping.web.orgs.models import Department
-from tianping.web.plans.models import Indicator, Plan, Target
+from tianping.web.plans.models import Indicator, Plan
 
 
 @pytest.fixture

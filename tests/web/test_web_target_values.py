@@ -3,10 +3,12 @@ refused with a Chinese error beside the field; a parsed target without a number 
 office leaves alone does not block saving the indicator."""
 
 import pytest
+from test_web_review import (  # tests/web is on sys.path (rootdir-relative, no package)
+    indicator_form,
+    maternal,
+)
 
 from tianping.web.plans.models import Target
-
-from test_web_review import indicator_form, maternal  # tests/web is on sys.path (rootdir-relative, no package)
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,6 @@ screenshots in test-artifacts/year-*.png:
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date, timedelta
 

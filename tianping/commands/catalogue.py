@@ -10,7 +10,11 @@ from pathlib import Path
 import click
 
 from tianping.core.catalogue import (
-    DISAGGREGATION_LABELS, KIND_LABELS, POPULATION_LABELS, Entry, load_catalogue,
+    DISAGGREGATION_LABELS,
+    KIND_LABELS,
+    POPULATION_LABELS,
+    Entry,
+    load_catalogue,
 )
 
 COLUMNS = ["编码", "名称", "别名", "纲要", "领域", "类型", "单位", "倍数", "分子", "分母", "人群", "年龄段", "分组",

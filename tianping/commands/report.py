@@ -42,7 +42,6 @@ def report(kind, plan_file, data, region, year, fmt, output, plan_kind, inputs_f
     """生成年度统计监测报告（annual）、中期评估报告（midterm）或终期评估报告（final）。"""
     from tianping.core.assess import assess, targets_from_plan
     from tianping.reports import EvaluationInputs, build_report, render
-
     from tianping.reports.evaluation import evaluation_year
 
     started = time.perf_counter()

@@ -16,7 +16,13 @@ import pandas as pd
 
 from tianping.core.errors import InputErrors, Location, TianpingError
 from tianping.core.observations import (
-    MAX_BYTES, _cross_table_duplicates, _header_key, canonical_name, finish, read_tables, validate_table,
+    MAX_BYTES,
+    _cross_table_duplicates,
+    _header_key,
+    canonical_name,
+    finish,
+    read_tables,
+    validate_table,
 )
 
 SOURCE_HEADERS = {"来源", "数据来源", "资料来源", "出处", "source"}

@@ -28,7 +28,13 @@ from pathlib import Path
 import pandas as pd
 
 from tianping.core.errors import InputErrors, Location, TianpingError
-from tianping.core.observations import canonical_name, finish, normalize_unit, read_tables, validate_table
+from tianping.core.observations import (
+    canonical_name,
+    finish,
+    normalize_unit,
+    read_tables,
+    validate_table,
+)
 
 NATIONAL_FILE = "nbs-national-2021-2030.csv"
 REGION = "全国"

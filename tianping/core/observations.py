@@ -28,9 +28,9 @@ import pandas as pd
 
 from tianping.core import figures
 from tianping.core.errors import InputErrors, Location, TianpingError
+from tianping.core.normalize import normalize_line
 from tianping.core.safezip import check_zip
 from tianping.core.sheetbounds import scan_sheets
-from tianping.core.normalize import normalize_line
 
 COLUMNS = ["region", "indicator", "year", "sex", "age", "residence",
            "value", "numerator", "denominator", "unit", "note"]

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tianping.core.errors import DocumentError, Location, TianpingError
-from tianping.core.safezip import check_zip
 from tianping.core.model import Plan
+from tianping.core.safezip import check_zip
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -66,7 +66,9 @@ def read_with_details(path: str | Path, data: bytes | None = None, max_bytes: in
 def parse_document(path: str | Path, data: bytes | None = None, max_bytes: int = MAX_BYTES,
                    ocr_max_pages: int | None = None) -> list[Plan]:
     """Read a document and parse the plan(s) in it, stamped with file name and sha256."""
-    from tianping.core.parser import parse_plan_text  # the parser is built on top of readers
+    from tianping.core.parser import (
+        parse_plan_text,  # the parser is built on top of readers
+    )
 
     name = Path(path).name
     if data is None:
@@ -384,7 +386,7 @@ def _inside_skipped(node, stop) -> bool:
     return False
 
 
-def _table_lines(tbl, numbering: "_Numbering") -> list[str]:
+def _table_lines(tbl, numbering: _Numbering) -> list[str]:
     lines = []
     for row in _children(tbl, _W + "tr"):
         for cell in _children(row, _W + "tc"):
@@ -859,7 +861,7 @@ class _BodyLayout:
     leading: float    # the usual distance between two lines of one paragraph
 
     @classmethod
-    def measure(cls, body: list[_PdfLine]) -> "_BodyLayout":
+    def measure(cls, body: list[_PdfLine]) -> _BodyLayout:
         if not body:
             return cls(0.0, 0.0, 0.0)
         steps = [a.y - b.y for a, b in zip(body, body[1:]) if a.page == b.page and a.y > b.y]

@@ -91,7 +91,7 @@ class ScoreRule:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict | None) -> "ScoreRule":
+    def from_dict(cls, data: dict | None) -> ScoreRule:
         """A rule from stored JSON; missing keys take the default, bad values raise."""
         data = dict(data or {})
         default = cls()

@@ -29,8 +29,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from tianping.core.errors import TianpingError
-from tianping.core.metadata import NATIONAL, area_side, find_region, plan_period, region_in_name
-from tianping.core.model import Area, Baseline, Goal, Indicator, Measure, Plan, SourceRef, Target
+from tianping.core.metadata import (
+    NATIONAL,
+    area_side,
+    find_region,
+    plan_period,
+    region_in_name,
+)
+from tianping.core.model import (
+    Area,
+    Baseline,
+    Goal,
+    Indicator,
+    Measure,
+    Plan,
+    SourceRef,
+    Target,
+)
 
 __all__ = ["parse_structure", "looks_like_plan", "REQUIRED_SECTIONS"]
 

@@ -39,13 +39,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from functools import lru_cache
-
-from tianping.core.catalogue import Catalogue, Entry, load_catalogue, measure_word, name_key, unit_decision
+from tianping.core.catalogue import (
+    Catalogue,
+    Entry,
+    load_catalogue,
+    measure_word,
+    name_key,
+    unit_decision,
+)
 from tianping.core.model import Indicator, Plan, Target
 from tianping.core.observations import COLUMNS, normalize_unit
 

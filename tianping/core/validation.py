@@ -24,7 +24,13 @@ from dataclasses import dataclass, field
 
 from tianping.core.figures import number as fmt  # a number as typed, in messages
 from tianping.core.observations import (
-    SCALE, _Bad, _Missing, is_gross_ratio, is_signed, normalize_unit, parse_number,
+    SCALE,
+    _Bad,
+    _Missing,
+    is_gross_ratio,
+    is_signed,
+    normalize_unit,
+    parse_number,
 )
 
 ERROR = "error"

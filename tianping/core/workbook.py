@@ -146,7 +146,7 @@ def write_template(meta: TemplateMeta, rows: list[TemplateRow], password: str = 
     header_fill = PatternFill("solid", fgColor="D9E2F3")
     ws.cell(row=1, column=1, value=f"{meta.region_name} {meta.year}年度监测数据 · {meta.department_name}").font = Font(bold=True)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
-    for key, col in COL.items():
+    for col in COL.values():
         header, width = COLUMNS[col - 1][1], COLUMNS[col - 1][2]
         c = ws.cell(row=HEADER_ROW, column=col, value=header)
         c.font, c.fill, c.border = Font(bold=True), header_fill, border

@@ -14,9 +14,9 @@ can trace every printed number to the results row it came from.
 from __future__ import annotations
 
 from tianping.reports.annual import build_annual
+from tianping.reports.context import EvaluationInputs
 from tianping.reports.document import Fact, Report, report_from_dict, report_to_dict
 from tianping.reports.docx import render_docx
-from tianping.reports.context import EvaluationInputs
 from tianping.reports.evaluation import build_evaluation
 from tianping.reports.html import render_html
 from tianping.reports.pdf import render_pdf

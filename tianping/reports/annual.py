@@ -14,23 +14,54 @@ The verdict of each indicator (verdicts.py) is the same in every section.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 import pandas as pd
 
 from tianping.core.assess.warnings import KIND_NAMES, LEVEL_NAMES
 from tianping.reports import results as res
 from tianping.reports.context import EvaluationInputs
-from tianping.reports.document import Fact, Heading, PageBreak, Paragraph, Report, Table, numbers_in
+from tianping.reports.document import (
+    Fact,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Report,
+    Table,
+    numbers_in,
+)
 from tianping.reports.drafts import draft_problems, draft_recommendations, draft_section
-from tianping.reports.evaluation import (Evaluation, appendix, area_charts, area_rates, by_area, data_statement,
-                                         ordinal, plan_name, signature)
-from tianping.reports.facts import (change_value, count_fact, plain_fact, result_fact, table_target, target_part,
-                                   value_part,
-                                   year_fact)
-from tianping.reports.phrases import (change_phrase, compose, fmt_count, fmt_number, shown_value, spoken_unit,
-                                      wording)
+from tianping.reports.evaluation import (
+    Evaluation,
+    appendix,
+    area_charts,
+    area_rates,
+    by_area,
+    data_statement,
+    ordinal,
+    plan_name,
+    signature,
+)
+from tianping.reports.facts import (
+    change_value,
+    count_fact,
+    plain_fact,
+    result_fact,
+    table_target,
+    target_part,
+    value_part,
+    year_fact,
+)
+from tianping.reports.phrases import (
+    change_phrase,
+    compose,
+    fmt_count,
+    fmt_number,
+    shown_value,
+    spoken_unit,
+    wording,
+)
 from tianping.reports.planner import Openings, counted_names, direction_word, with_place
 
 KIND_PEOPLE = {"women": "妇女", "children": "儿童"}

@@ -27,8 +27,8 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from PIL import Image  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from tianping.reports.fonts import cjk_font  # noqa: E402
 from tianping.reports.phrases import target_phrase  # noqa: E402

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ class PageBreak:
     pass
 
 
-Block = Union[Heading, Paragraph, Table, Chart, PageBreak]
+Block = Heading | Paragraph | Table | Chart | PageBreak
 
 
 @dataclass

@@ -15,15 +15,23 @@ import os
 from pathlib import Path
 
 from docx import Document
-from lxml import etree
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from lxml import etree
 
-from tianping.reports.document import Chart, Heading, PageBreak, Paragraph, Report, Table, title_parts
+from tianping.reports.document import (
+    Chart,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Report,
+    Table,
+    title_parts,
+)
 
 REFERENCE_DOCX = Path(__file__).parent / "templates" / "reference.docx"
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tianping.reports.document import Fact, Paragraph
-from tianping.reports.document import numbers_in
+from tianping.reports.document import Fact, Paragraph, numbers_in
 from tianping.reports.facts import count_fact, plain_fact, year_fact
-from tianping.reports.phrases import fmt_number, wording
+from tianping.reports.phrases import wording
 from tianping.reports.planner import counted_names
 from tianping.reports.verdicts import LAGGING, Verdict
 

@@ -20,13 +20,52 @@ import datetime as dt
 import pandas as pd
 
 from tianping.reports import results as res
-from tianping.reports.charts import ChartSpec, ChartTarget, Projection, indicator_chart, pick_for_charts
-from tianping.reports.context import (Completeness, EvaluationInputs, completeness_of, responsible_for)
-from tianping.reports.document import Chart, Heading, PageBreak, Paragraph, Report, Table, numbers_in
-from tianping.reports.drafts import bigrams, draft_problems, draft_recommendations, draft_section
-from tianping.reports.facts import (count_fact, plain_fact, rate_fact, result_fact, table_target, target_part,
-                                   value_part, year_fact)
-from tianping.reports.phrases import compose, fmt_count, fmt_number, rate, shown_value, spoken_unit, wording
+from tianping.reports.charts import (
+    ChartSpec,
+    ChartTarget,
+    Projection,
+    indicator_chart,
+    pick_for_charts,
+)
+from tianping.reports.context import (
+    Completeness,
+    EvaluationInputs,
+    completeness_of,
+    responsible_for,
+)
+from tianping.reports.document import (
+    Chart,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Report,
+    Table,
+    numbers_in,
+)
+from tianping.reports.drafts import (
+    bigrams,
+    draft_problems,
+    draft_recommendations,
+    draft_section,
+)
+from tianping.reports.facts import (
+    count_fact,
+    plain_fact,
+    rate_fact,
+    result_fact,
+    table_target,
+    value_part,
+    year_fact,
+)
+from tianping.reports.phrases import (
+    compose,
+    fmt_count,
+    fmt_number,
+    rate,
+    shown_value,
+    spoken_unit,
+    wording,
+)
 from tianping.reports.planner import Openings, counted_names, group_sentence
 from tianping.reports.verdicts import CLASSES, LAGGING, verdicts_for
 
@@ -172,7 +211,7 @@ def data_statement(ev: Evaluation) -> list:
     last = c.data_last_year
     blocks = []
     if last is None:
-        blocks.append(Paragraph(f"数据说明：截至本报告生成时，尚未收到任何监测数据，以下各项指标均无法评估。",
+        blocks.append(Paragraph("数据说明：截至本报告生成时，尚未收到任何监测数据，以下各项指标均无法评估。",
                                 style="warning"))
         return blocks
     intro, facts = compose(wording("eval_intro"), plan_title=plan_title, issuer=issuer,
@@ -715,7 +754,7 @@ def departments(ev: Evaluation) -> list:
         reasons = [warning_text[ev.rows.loc[i, "indicator"]] for i in lagging if ev.rows.loc[i, "indicator"] in warning_text]
         if reasons:
             text += "监测预警显示：" + "；".join(r[0].rstrip("。") for r in reasons[:3]) + "。"
-            for (sentence, row), index in zip(reasons[:3], lagging):
+            for sentence, row in reasons[:3]:
                 name = str(ev.warnings.loc[row, "indicator"])
                 facts += [plain_fact("warning", "sentence", float(x), x, indicator=name, row=row)
                           for x in numbers_in(sentence.replace(name, " "))]

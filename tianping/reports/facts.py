@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from tianping.core import figures
 from tianping.reports.document import Fact, numbers_in
+from tianping.reports.phrases import (
+    fmt_count,
+    fmt_number,
+    rate,
+    shown_value,
+    target_phrase,
+    with_unit,
+)
 from tianping.reports.results import present
-from tianping.reports.phrases import fmt_count, fmt_number, rate, shown_value, target_phrase, with_unit
 
 
 def series_label(row) -> str:

@@ -8,7 +8,14 @@ import io
 from html import escape
 from pathlib import Path
 
-from tianping.reports.document import Chart, Heading, PageBreak, Paragraph, Report, Table
+from tianping.reports.document import (
+    Chart,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Report,
+    Table,
+)
 
 CSS = """
 body{font-family:"FangSong","仿宋_GB2312","STFangsong","Noto Serif CJK SC","Noto Serif SC",serif;

@@ -15,7 +15,15 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
-from tianping.reports.document import Chart, Heading, PageBreak, Paragraph, Report, Table, title_parts
+from tianping.reports.document import (
+    Chart,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Report,
+    Table,
+    title_parts,
+)
 from tianping.reports.fonts import cjk_font_file
 
 INDENT = "\u3000\u3000"        # two ideographic spaces: the Chinese first-line indent

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from tianping.core import figures
-
 from tianping.reports.results import present
 
 # Report classes, in reading order (best first). ``counted``: in 达标率's denominator;

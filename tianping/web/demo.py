@@ -202,7 +202,9 @@ def fill_synthetic(plan: Plan, seed: int = 2030) -> int:
             origin=Observation.Origin.HISTORY, source="合成演示数据",  # history: kept beside round data
         ))
     Observation.objects.bulk_create(rows, ignore_conflicts=True)
-    from tianping.web.monitoring.services import assess_plan_region  # dashboard reads stored results
+    from tianping.web.monitoring.services import (
+        assess_plan_region,  # dashboard reads stored results
+    )
     assess_plan_region(plan, plan.region, trigger="demo", notify=False)
     return len(rows)
 

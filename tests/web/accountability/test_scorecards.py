@@ -119,7 +119,9 @@ def test_pages_for_2024_and_2025(xigang, client_of):
         assert "卫健局" in page and "组织部" in page and "合成演示数据" in page
         card = office.get(f"/accountability/scorecards/{year}/departments/{health.pk}/").content.decode()
         total = services.scorecard(xigang["region"], year, health).cards[0].total
-        from django.template.defaultfilters import floatformat   # the page rounds half up (76.85 → 76.9)
+        from django.template.defaultfilters import (
+            floatformat,  # the page rounds half up (76.85 → 76.9)
+        )
 
         assert floatformat(total, 1) in card
         assert "已填单元格÷应填单元格×100" in card           # the rule beside the score

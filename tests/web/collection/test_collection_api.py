@@ -3,11 +3,11 @@ summary, all or nothing, idempotent, stale versions refused) and the same
 permissions as the pages for every endpoint."""
 
 import pytest
-from tianping.web.orgs import tokens
 from rest_framework.test import APIClient
 
 from tianping.web.collection.models import Entry, EntryChange, Submission
 from tianping.web.observations.models import Observation
+from tianping.web.orgs import tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def test_every_endpoint_applies_the_page_rules(request, who, sub_of, framework, 
     seen = {
         "plans": count("/api/plans/"),
         "plan": c.get(f"/api/plans/{plan.pk}/").status_code,
-        "indicators": count("/api/indicators/?plan=%d" % plan.pk),
+        "indicators": count(f"/api/indicators/?plan={plan.pk}"),
         "other_indicator": c.get(f"/api/indicators/{framework['count'].pk}/").status_code,
         "rounds": count("/api/rounds/"),
         "submissions": count("/api/submissions/"),

@@ -5,12 +5,11 @@ superuser is no exception unless TIANPING_ONE_PERSON_OFFICE is on, which is then
 from __future__ import annotations
 
 import pytest
+from test_collection_workflow import fill_health
 
 from tianping.web.collection import services
 from tianping.web.collection.models import Comment, Submission
 from tianping.web.orgs.models import User
-
-from test_collection_workflow import fill_health
 
 
 @pytest.fixture

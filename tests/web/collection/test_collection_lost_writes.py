@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from test_collection_api import api, rows
-from test_collection_views import LETTER, client_upload_template
+from test_collection_views import client_upload_template
 
 from tianping.web.collection.models import Entry, EntryChange
 

@@ -16,7 +16,6 @@ from django.utils import timezone
 from tianping.web.collection import services
 from tianping.web.monitoring import notices
 from tianping.web.monitoring.models import Notification
-from tianping.web.orgs.models import User
 
 pytestmark = pytest.mark.django_db
 

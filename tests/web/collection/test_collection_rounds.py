@@ -9,9 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from tianping.core.validation import Cell
 from tianping.web.collection import services
-from tianping.web.collection.models import RoundEvent, Submission
+from tianping.web.collection.models import RoundEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from tianping.core.validation import Cell
 from tianping.web import demo as setup
 from tianping.web.collection import services as collection
 from tianping.web.monitoring.models import AssessmentRun
@@ -87,7 +86,7 @@ def test_a_bad_file_is_refused_whole_with_places_named(plan, office, client_of):
 
 def test_csv_without_a_source_column_and_another_region_are_refused(plan, office, client_of):
     client = client_of(office)
-    csv = "指标,年份,数值\n孕产妇死亡率,2019,9.1\n".encode("utf-8")
+    csv = "指标,年份,数值\n孕产妇死亡率,2019,9.1\n".encode()
     text = client.post("/data/history/", {"file": _file("h.csv", csv)}).content.decode()
     assert "缺少“来源”列" in text
     csv = "地区,指标,年份,数值,来源\n晋安区,孕产妇死亡率,2019,9.1,年鉴\n".encode("gb18030")

@@ -7,7 +7,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tianping.core.figures import STATUS_ORDER
-from tianping.web import demo as setup
 from tianping.web.monitoring import services
 from tianping.web.monitoring.models import AssessmentRun, QualitativeJudgement
 from tianping.web.observations.models import Observation

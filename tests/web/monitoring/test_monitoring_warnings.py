@@ -6,13 +6,18 @@ late-data warnings. Who may see and do what."""
 from datetime import date, timedelta
 
 import pytest
-from django.utils.html import escape
 from django.core import mail
+from django.utils.html import escape
 
 from tianping.core.validation import Cell
 from tianping.web.collection import services as collection
 from tianping.web.monitoring import services
-from tianping.web.monitoring.models import AssessmentRun, Notification, Warning, WarningEvent
+from tianping.web.monitoring.models import (
+    AssessmentRun,
+    Notification,
+    Warning,
+    WarningEvent,
+)
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.models import Department, User
 from tianping.web.plans.models import Plan

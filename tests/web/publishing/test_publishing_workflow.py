@@ -5,7 +5,6 @@ immutability once published, the snapshot, department self-evaluations."""
 from __future__ import annotations
 
 import hashlib
-import io
 
 import pytest
 from django.urls import reverse
@@ -13,8 +12,13 @@ from django.urls import reverse
 from tianping.web.monitoring import frames
 from tianping.web.observations.models import Observation
 from tianping.web.publishing import services, tasks
-from tianping.web.publishing.models import (Approval, DepartmentSelfEvaluation, GenerationJob, ImmutableReport,
-                                            Report, reports_dir)
+from tianping.web.publishing.models import (
+    DepartmentSelfEvaluation,
+    GenerationJob,
+    ImmutableReport,
+    Report,
+    reports_dir,
+)
 
 SCRIPT = '<script>alert("x")</script>妇幼保健机构标准化建设滞后'
 
@@ -296,12 +300,12 @@ def test_incomplete_data_are_said_on_page_one_and_publication_names_them(demo_pl
                                                                          office, regions):
     """A reporting round for the year with 1 of the responsible departments submitted: the
     report's first page says so, and publication refuses until confirmed, naming them."""
+    import datetime as dt
+
     from docx import Document
 
     from tianping.web.collection.models import ReportingRound, Submission
     from tianping.web.orgs.models import Department
-
-    import datetime as dt
     responsible = sorted({i.responsible_department.name for i in demo_plan.indicators.all() if i.responsible_department_id})
     assert len(responsible) >= 3
     round_ = ReportingRound.objects.create(region=demo_plan.region, year=2024, opens_on=dt.date(2025, 1, 1),

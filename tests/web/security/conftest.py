@@ -66,11 +66,10 @@ def _objects(region, plan, office, dept_name: str, var: Path) -> dict:
     """Ids of one object of every kind in ``region``; department-owned ones belong to ``dept_name``."""
     from django.core.files.base import ContentFile
 
-    from tianping.core.validation import Cell
     from tianping.web.collection import services as coll
     from tianping.web.collection.models import ReportingRound
     from tianping.web.monitoring.models import Attachment, QualitativeJudgement, Warning
-    from tianping.web.plans.models import Indicator, Measure, Plan, Target
+    from tianping.web.plans.models import Indicator, Target
     from tianping.web.publishing import services as pub
     from tianping.web.publishing.models import ReportFile
 
@@ -126,7 +125,11 @@ def _inspection_ids(department, region) -> dict:
     """An inspection that visited only ``department``, one correction of it, one evidence file."""
     from django.core.files.base import ContentFile
 
-    from tianping.web.accountability.models import Correction, Inspection, InspectionFile
+    from tianping.web.accountability.models import (
+        Correction,
+        Inspection,
+        InspectionFile,
+    )
 
     inspection = Inspection.objects.create(region=region, date=date(2025, 10, 15), inspectors="督查组",
                                            findings="台账不全")

@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
 
 EXAMPLES = int(os.environ.get("TIANPING_SCHEMATHESIS_EXAMPLES", "15"))
 
@@ -29,8 +30,8 @@ def keep_test_connection():
 @pytest.mark.django_db
 def test_api_never_answers_with_a_server_error(world, keep_test_connection):
     import schemathesis
-    from tianping.web.orgs.tokens import issue
 
+    from tianping.web.orgs.tokens import issue
     from tianping.web.wsgi import application
 
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application)

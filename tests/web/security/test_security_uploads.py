@@ -13,9 +13,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from .zipbomb import CONTENT_TYPES, docx_bomb, xlsx_bomb, zip_archive
-
 from tianping.core.errors import TianpingError
+
+from .zipbomb import CONTENT_TYPES, docx_bomb, xlsx_bomb, zip_archive
 
 
 @pytest.fixture(scope="module")

@@ -116,7 +116,6 @@ def test_stored_xss_is_escaped_on_every_page(world, client_for):
     """Every free-text field is written with a script payload through its real form
     (CSRF token included); then every page of every role is crawled: no page shows the
     payload raw, and each payload is shown (escaped) somewhere."""
-    from tianping.web.collection import services as coll
     from tianping.web.monitoring.models import QualitativeJudgement, Warning
     from tianping.web.plans.models import Indicator, Plan
     from tianping.web.publishing.models import DepartmentSelfEvaluation

@@ -25,6 +25,7 @@ from .status import (
 )
 from .warnings import LEVEL_NAMES
 
+
 def _nan(v) -> bool:
     """NaN, None or pd.NA."""
     return v is None or bool(pd.isna(v))

@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 
 from ..normalize import chinese_to_number
 from .lexicon import (
-    COUNT_CLASSIFIERS, COUNT_OPERATORS, COUNT_VERBS, BASE_RE, DEADLINE_RE, FIVE_YEAR_END, FIVE_YEAR_END_RE, FIVE_YEAR_PERIOD_END, FROM_YEAR_RE, YEAR,
+    BASE_RE,
+    COUNT_CLASSIFIERS,
+    COUNT_OPERATORS,
+    COUNT_VERBS,
+    DEADLINE_RE,
+    FIVE_YEAR_END,
+    FIVE_YEAR_END_RE,
+    FIVE_YEAR_PERIOD_END,
+    FROM_YEAR_RE,
+    YEAR,
 )
 
 MASK = "□"

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 from .clauses import MASK
 from .lexicon import (
-    COMPARE_OPS, COMPARE_RE, DECREASE_WORDS, INCREASE_WORDS, PRECISE_NAME_MARKS, QUALITATIVE_WORDS, VAGUE_NAME_ENDINGS,
+    COMPARE_OPS,
+    COMPARE_RE,
+    DECREASE_WORDS,
+    INCREASE_WORDS,
+    PRECISE_NAME_MARKS,
+    QUALITATIVE_WORDS,
+    VAGUE_NAME_ENDINGS,
 )
 from .names import clean_name, strip_lead
 

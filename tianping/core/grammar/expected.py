@@ -248,7 +248,7 @@ def default_shared() -> Path:
 
 def compare_seed(shared: Path, prefix: str) -> FileReport:
     """Parse seed ``prefix`` (e.g. "000") and compare it with its expected files."""
-    from ..parser import parse_plan_text   # late: the parser imports this package
+    from ..parser import parse_plan_text  # late: the parser imports this package
 
     seed = next((shared / "seeds").glob(f"{prefix}_*.txt"))
     expected = shared / "expected"

@@ -16,7 +16,13 @@ from .clauses import MASK, Clause, split_clauses
 from .directional import find_direction, is_vague
 from .lexicon import FULL_COVERAGE_RE, LOWER_IS_BETTER_MARKS, RATE_UNITS
 from .names import (
-    clean_name, complete_name, distribute, has_head, head_of, noun_after_value, split_if_complete,
+    clean_name,
+    complete_name,
+    distribute,
+    has_head,
+    head_of,
+    noun_after_value,
+    split_if_complete,
 )
 from .numeric import Group, find_groups
 

@@ -16,8 +16,18 @@ from dataclasses import dataclass
 
 from .clauses import MASK
 from .lexicon import (
-    AGE_UNITS, CHANGE_DOWN, CHANGE_UP, COUNT_UNITS, FROM_WORDS, LIST_SEP_RE, POST_OP_RE, POST_OPS,
-    PRE_OP_WORDS, RATE_UNITS, UPPER_BOUND_VERBS, VALUE_RE,
+    AGE_UNITS,
+    CHANGE_DOWN,
+    CHANGE_UP,
+    COUNT_UNITS,
+    FROM_WORDS,
+    LIST_SEP_RE,
+    POST_OP_RE,
+    POST_OPS,
+    PRE_OP_WORDS,
+    RATE_UNITS,
+    UPPER_BOUND_VERBS,
+    VALUE_RE,
 )
 
 # Words allowed between an operator and its value: "至少各配备1名", "至少有1家".

@@ -20,7 +20,6 @@ from itertools import cycle
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
 from tianping.web.collection import services as collection
 from tianping.web.collection.models import Comment, Entry, ReportingRound, Submission

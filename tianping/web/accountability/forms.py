@@ -4,7 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tianping.core import scorecard as core
-from tianping.web.monitoring.forms import MAX_ATTACHMENTS, MultipleFileField, check_evidence_file
+from tianping.web.monitoring.forms import (
+    MAX_ATTACHMENTS,
+    MultipleFileField,
+    check_evidence_file,
+)
 
 
 def _check_files(files):

@@ -28,7 +28,13 @@ from tianping.web.collection.models import ReportingRound
 from tianping.web.monitoring.models import AssessmentRun
 from tianping.web.monitoring.services import applicable_plans
 from tianping.web.orgs.models import Department, Region
-from tianping.web.orgs.permissions import Role, regions_visible_to, role_required, scoped, user_has_role
+from tianping.web.orgs.permissions import (
+    Role,
+    regions_visible_to,
+    role_required,
+    scoped,
+    user_has_role,
+)
 
 from . import exports, services
 from .forms import CloseForm, InspectionForm, ProgressForm, RuleForm

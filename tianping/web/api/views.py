@@ -23,11 +23,21 @@ from tianping.core.errors import TianpingError
 from tianping.web.collection import services
 from tianping.web.collection.models import EntryChange
 from tianping.web.collection.permissions import (
-    READERS, can_edit, can_review, can_unlock, rounds_visible_to, submissions_visible_to,
+    READERS,
+    can_edit,
+    can_review,
+    can_unlock,
+    rounds_visible_to,
+    submissions_visible_to,
 )
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.permissions import (
-    PLAN_READERS, Role, is_third_party, scoped, third_party_may, user_has_role,
+    PLAN_READERS,
+    Role,
+    is_third_party,
+    scoped,
+    third_party_may,
+    user_has_role,
 )
 from tianping.web.orgs.tokens import HashedTokenAuthentication
 from tianping.web.plans.models import Indicator, Plan

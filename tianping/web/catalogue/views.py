@@ -10,7 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tianping.core import catalogue as core
-from tianping.web.orgs.permissions import PLAN_MANAGERS, PLAN_READERS, Role, role_required, scoped
+from tianping.web.orgs.permissions import (
+    PLAN_MANAGERS,
+    PLAN_READERS,
+    Role,
+    role_required,
+    scoped,
+)
 
 from . import services
 from .forms import EntryForm, RuleForm

@@ -21,7 +21,14 @@ from tianping.core import entries
 from tianping.core.entries import RowIn, Summary
 from tianping.core.errors import WorkflowError
 from tianping.core.observations import normalize_unit
-from tianping.core.validation import ERROR, Cell, EntryValue, IndicatorRule, cross_check, validate_indicator
+from tianping.core.validation import (
+    ERROR,
+    Cell,
+    EntryValue,
+    IndicatorRule,
+    cross_check,
+    validate_indicator,
+)
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.duties import separate
 from tianping.web.orgs.models import Department
@@ -43,7 +50,7 @@ DEFAULT_AGE_GROUPS = {
 
 # ---------------------------------------------------------------- the framework
 
-def indicators_for(department: Department, region) -> "list[Indicator]":
+def indicators_for(department: Department, region) -> list[Indicator]:
     """The indicators a department reports for a region: confirmed plans, its responsibility."""
     return list(Indicator.objects.filter(plan__region=region, plan__status=Plan.Status.CONFIRMED,
                                          responsible_department=department)
@@ -531,7 +538,7 @@ def completeness(round_: ReportingRound) -> list[dict]:
     ensure_submissions(round_)
     subs = list(round_.submissions.select_related("department", "round"))
     filled = defaultdict(int)
-    for sub_id, ind_id, sex, age, res in (Entry.objects.filter(submission__round=round_)
+    for sub_id, ind_id, _sex, _age, _res in (Entry.objects.filter(submission__round=round_)
                                           .filter(Q(value__isnull=False) | ~Q(note=""))
                                           .values_list("submission_id", "indicator_id", "sex", "age", "residence")):
         filled[(sub_id, ind_id)] += 1

@@ -5,7 +5,6 @@ completeness and timeliness, the history of a cell. Thin: the work is in service
 from __future__ import annotations
 
 import secrets
-import time
 from datetime import date
 from urllib.parse import quote
 
@@ -19,14 +18,27 @@ from django.views.decorators.http import require_POST
 
 from tianping.core.errors import TianpingError
 from tianping.core.validation import Cell, parse_cell
-from tianping.core.workbook import TemplateMeta, TemplateRow, read_template, write_template
+from tianping.core.workbook import (
+    TemplateMeta,
+    TemplateRow,
+    read_template,
+    write_template,
+)
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.permissions import Role, regions_visible_to, role_required
 
 from . import services, uploads
 from .models import Entry, EntryChange
 from .permissions import (
-    OVERSEERS, READERS, REVIEWERS, ROUND_MANAGERS, UNLOCKERS, can_edit, can_review, can_unlock, rounds_visible_to,
+    OVERSEERS,
+    READERS,
+    REVIEWERS,
+    ROUND_MANAGERS,
+    UNLOCKERS,
+    can_edit,
+    can_review,
+    can_unlock,
+    rounds_visible_to,
     submissions_visible_to,
 )
 

@@ -2,7 +2,13 @@ from django.contrib import admin
 
 from tianping.web.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import AssessmentRun, Notification, QualitativeJudgement, Warning, WarningEvent
+from .models import (
+    AssessmentRun,
+    Notification,
+    QualitativeJudgement,
+    Warning,
+    WarningEvent,
+)
 
 
 @admin.register(AssessmentRun)

@@ -24,6 +24,7 @@ from tianping.web.plans.models import Plan, Target
 
 from .models import AssessmentRun, Result
 
+
 def _reference_targets(region: Region) -> dict:
     """(kind, indicator name, year) → list of (source label, op, value, unit) from the plans
     above ``region`` and the national outlines."""

@@ -30,8 +30,15 @@ from tianping.web.plans.models import Indicator, Plan
 
 from . import frames
 from .cache import touch
-from .models import (AssessmentRun, Attachment, Notification, QualitativeJudgement, Result, Warning,
-                     WarningEvent)
+from .models import (
+    AssessmentRun,
+    Attachment,
+    Notification,
+    QualitativeJudgement,
+    Result,
+    Warning,
+    WarningEvent,
+)
 
 log = logging.getLogger(__name__)
 

@@ -20,14 +20,28 @@ from tianping.core.figures import LIGHTS, STATUS_ORDER, status_light
 from tianping.web.collection.models import ReportingRound, Submission
 from tianping.web.observations.models import Observation, assessed_list
 from tianping.web.orgs.models import Department, Region
-from tianping.web.orgs.permissions import (Role, departments_visible_to, get_scoped_or_404, regions_visible_to,
-                                           role_required, scoped, user_has_role)
+from tianping.web.orgs.permissions import (
+    Role,
+    departments_visible_to,
+    get_scoped_or_404,
+    regions_visible_to,
+    role_required,
+    scoped,
+    user_has_role,
+)
 from tianping.web.plans.models import Indicator
 
 from . import charts, compare, services
 from .cache import cached_page
 from .forms import AcknowledgeForm, CloseForm, JudgementForm
-from .models import AssessmentRun, Attachment, Notification, QualitativeJudgement, Result, Warning, WarningEvent
+from .models import (
+    AssessmentRun,
+    Attachment,
+    Notification,
+    QualitativeJudgement,
+    Warning,
+    WarningEvent,
+)
 
 READERS = (Role.OFFICE, Role.STATISTICS, Role.EVALUATION, Role.LEADERSHIP)  # third parties: published reports only
 WARNING_READERS = (*READERS, Role.REPORTER)
@@ -145,7 +159,9 @@ def dashboard(request):
         "completeness": _completeness(region), "query": _query(run, region, milestone=milestone,
                                                               department=department.pk if department else None),
     })
-    from . import dashboard_charts  # charts: 达标率 by area, sparklines of off-track indicators
+    from . import (
+        dashboard_charts,  # charts: 达标率 by area, sparklines of off-track indicators
+    )
 
     context.update(area_chart=dashboard_charts.area_chart(context["areas"]),
                    off_track=dashboard_charts.off_track(run, milestone, region) if department is None else [])

@@ -7,7 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tianping.core.errors import InputErrors, TianpingError
-from tianping.web.orgs.permissions import PLAN_READERS, Role, get_scoped_or_404, role_required
+from tianping.web.orgs.permissions import (
+    PLAN_READERS,
+    Role,
+    get_scoped_or_404,
+    role_required,
+)
 from tianping.web.plans.models import Indicator
 
 from . import history

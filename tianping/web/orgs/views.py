@@ -6,12 +6,20 @@ from django.views.decorators.http import require_POST
 
 from .forms import DepartmentForm
 from .models import Department
-from .permissions import PLAN_MANAGERS, PLAN_READERS, departments_visible_to, get_scoped_or_404, role_required
+from .permissions import (
+    PLAN_MANAGERS,
+    PLAN_READERS,
+    departments_visible_to,
+    get_scoped_or_404,
+    role_required,
+)
 
 
 @login_required
 def home(request):
-    from tianping.web.plans.services import plans_visible_to  # plans builds on orgs, not the reverse
+    from tianping.web.plans.services import (
+        plans_visible_to,  # plans builds on orgs, not the reverse
+    )
 
     from . import today
 

@@ -15,7 +15,11 @@ from tianping.core.division import read_division
 from tianping.core.errors import TianpingError
 from tianping.core.observations import canonical_name
 from tianping.web.orgs.models import Department, User
-from tianping.web.orgs.permissions import PLAN_MANAGERS, get_scoped_or_404, role_required
+from tianping.web.orgs.permissions import (
+    PLAN_MANAGERS,
+    get_scoped_or_404,
+    role_required,
+)
 
 from .models import Indicator, Plan, Target
 

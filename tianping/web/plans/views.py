@@ -15,11 +15,21 @@ from django.views.decorators.http import require_POST
 from tianping.core.errors import TianpingError
 from tianping.web.orgs.models import Department
 from tianping.web.orgs.permissions import (
-    PLAN_MANAGERS, PLAN_READERS, get_scoped_or_404, regions_visible_to, role_required,
+    PLAN_MANAGERS,
+    PLAN_READERS,
+    get_scoped_or_404,
+    regions_visible_to,
+    role_required,
 )
 
 from . import pages, revisions, services
-from .forms import ImportForm, IndicatorForm, MeasureForm, TargetFormSet, save_indicator_form
+from .forms import (
+    ImportForm,
+    IndicatorForm,
+    MeasureForm,
+    TargetFormSet,
+    save_indicator_form,
+)
 from .models import Indicator, Measure, Plan, Target
 
 

@@ -39,8 +39,15 @@ from tianping.web.monitoring.models import QualitativeJudgement
 from tianping.web.orgs.duties import separate
 
 from . import heartbeat
-from .models import (Approval, DepartmentSelfEvaluation, GenerationJob, ImmutableReport, Report, ReportFile,
-                     reports_dir)
+from .models import (
+    Approval,
+    DepartmentSelfEvaluation,
+    GenerationJob,
+    ImmutableReport,
+    Report,
+    ReportFile,
+    reports_dir,
+)
 
 log = logging.getLogger(__name__)
 

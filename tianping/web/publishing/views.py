@@ -10,12 +10,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tianping.web.orgs.permissions import Role, get_scoped_or_404, role_required, scoped, user_has_role
+from tianping.web.orgs.permissions import (
+    Role,
+    get_scoped_or_404,
+    role_required,
+    scoped,
+    user_has_role,
+)
 from tianping.web.plans.models import Plan
 
 from . import opendata, services, tasks
 from .forms import NewReportForm, SectionsForm, SelfEvaluationForm, StepForm
-from .models import DepartmentSelfEvaluation, GenerationJob, ImmutableReport, Report
+from .models import DepartmentSelfEvaluation, ImmutableReport, Report
 
 READERS = (Role.OFFICE, Role.STATISTICS, Role.EVALUATION, Role.LEADERSHIP, Role.READONLY)
 EDITORS = (Role.OFFICE, Role.STATISTICS)     # create, edit, generate

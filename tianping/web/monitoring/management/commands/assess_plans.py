@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from tianping.web.orgs.models import Region
 from tianping.web.monitoring import services
+from tianping.web.orgs.models import Region
 
 
 class Command(BaseCommand):
