@@ -92,13 +92,13 @@ def expected_result_value(fact, row, observations, results):
         return float(row[RESULT_COLUMN[fact.field]])
     if fact.field in ("previous_value", "previous_year"):
         return float(previous_observation(observations, row)[fact.field.replace("previous_", "")])
-    latest = round(float(row["latest_value"]), 1)
+    latest = figures.rounded(row["latest_value"])
     if fact.field == "change":
-        return abs(round(latest - round(float(previous_observation(observations, row)["value"]), 1), 1))
+        return abs(round(latest - figures.rounded(previous_observation(observations, row)["value"]), 1))
     if fact.field == "sex_gap":                                 # female − male, the male row named in members
         male = results.loc[fact.members[0]]
         assert row["sex"] == "女" and male["sex"] == "男" and male["indicator"] == row["indicator"]
-        difference = round(latest - round(float(male["latest_value"]), 1), 1)
+        difference = round(latest - figures.rounded(male["latest_value"]), 1)
         assert np.sign(fact.value) == np.sign(difference)
         return abs(difference)
     if fact.field in ("pooled_value", "pooled_events"):        # recounted from the observations
@@ -106,13 +106,13 @@ def expected_result_value(fact, row, observations, results):
     if fact.field == "gap":                                     # to the value the target requires
         judged = latest
         if row["pooled_years"] > 0:                             # a rare event: the pooled rate
-            judged = round(pooled_from_observations(observations, row)["pooled_value"], 1)
-        return abs(round(round(float(row["goal_value"]), 1) - judged, 1))
+            judged = figures.rounded(pooled_from_observations(observations, row)["pooled_value"])
+        return abs(round(figures.rounded(row["goal_value"]) - judged, 1))
     raise AssertionError(f"unknown field {fact.field}")
 
 
 def assert_shown(fact, expected):
-    assert abs(float(fact.shown) - round(expected, 1)) < 1e-9, (fact, expected)
+    assert abs(float(fact.shown) - figures.rounded(expected)) < 1e-9, (fact, expected)
 
 
 COUNT_CLASSES = {           # a count's field → the verdict classes its members may have (reports.verdicts)

@@ -15,8 +15,9 @@ from tianping.reports.phrases import (
 
 
 @pytest.mark.parametrize("value, shown", [(96.24, "96.2"), (96.25, "96.2"), (96.26, "96.3"), (95.0, "95"),
-                                          (0.04, "0"), (15.65, "15.7"), (2024, "2024")])
-def test_numbers_are_printed_with_one_decimal_and_whole_numbers_bare(value, shown):
+                                          (0.04, "0.04"), (0.78, "0.78"), (15.65, "15.7"), (2024, "2024")])
+def test_numbers_are_printed_as_core_figures_shows_them(value, shown):
+    """One decimal from 1 up, two below 1 (0.78 was printed 0.8 in reports: issue 11)."""
     assert fmt_number(value) == shown
 
 

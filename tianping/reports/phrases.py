@@ -54,9 +54,10 @@ def wording(key: str) -> str:
     return _load_wording(path)[key]
 
 
-def fmt_number(value: float, decimals: int = 1) -> str:
-    """A computed figure to ``decimals`` (core.figures.number: trailing zeros dropped)."""
-    return figures.number(value, decimals)
+def fmt_number(value: float, decimals: int | None = None) -> str:
+    """A computed figure at the precision core.figures gives it (0.78, 1.12, 10.5), or to
+    ``decimals`` when asked; trailing zeros dropped."""
+    return figures.shown(value) if decimals is None else figures.number(value, decimals)
 
 
 def fmt_count(value: int) -> str:
@@ -70,7 +71,7 @@ def with_unit(shown: str, unit: str) -> str:
 
 def shown_value(value: float) -> float:
     """The value as printed, for arithmetic that must agree with the text."""
-    return round(float(value), 1)
+    return figures.rounded(value)
 
 
 def change_phrase(change: float, unit: str, *, against: str = "上年") -> str:
