@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +18,12 @@ from tianping.web.orgs.permissions import Role, role_required
 
 from . import services
 from .models import EntryChange
-from .permissions import READERS, can_edit, submissions_visible_to
+from .permissions import (
+    READERS,
+    can_edit,
+    editable_submission,
+    visible_submission,
+)
 
 PREVIOUS_YEARS = 3
 NO_DATA_KINDS = ("无数据", "不适用")
@@ -97,20 +101,9 @@ def build_rows(sub, only: set[int] | None = None) -> tuple[list[int], list[Row]]
     return years, rows
 
 
-def _submission(request, pk):
-    return get_object_or_404(submissions_visible_to(request.user), pk=pk)
-
-
-def _editable(request, pk):
-    sub = _submission(request, pk)
-    if not can_edit(request.user, sub):
-        raise PermissionDenied(_("This submission cannot be changed by you now."))
-    return sub
-
-
 @role_required(*READERS)
 def grid_page(request, pk):
-    sub = _submission(request, pk)
+    sub = visible_submission(request, pk)
     years, rows = build_rows(sub)
     filled = sum(1 for r in rows if r.done)
     return render(request, "collection/grid.html", {
@@ -124,7 +117,7 @@ def grid_page(request, pk):
 @require_POST
 def grid_save(request, pk):
     """Save one row (indicator × disaggregation) and return it re-rendered with its messages."""
-    sub = _editable(request, pk)
+    sub = editable_submission(request, pk)
     ind_id, cell = parse_key(request.POST.get("key", ""))
     years, rows = build_rows(sub, only={ind_id})
     row = next((r for r in rows if r.indicator.pk == ind_id and r.cell == cell), None)
@@ -165,7 +158,7 @@ def grid_save(request, pk):
 @require_POST
 def grid_bulk(request, pk):
     """无数据/不适用 with one reason for every picked empty row, in one save (all or nothing)."""
-    sub = _editable(request, pk)
+    sub = editable_submission(request, pk)
     kind = request.POST.get("kind", "")
     reason = (request.POST.get("reason") or "").strip()[:400]
     errors = []

@@ -10,6 +10,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
 from tianping.web.orgs.permissions import Role, scoped, user_has_role
 
 from .models import ReportingRound, Submission
@@ -48,3 +52,16 @@ def can_review(user) -> bool:
 
 def can_unlock(user) -> bool:
     return user_has_role(user, *UNLOCKERS)
+
+
+def visible_submission(request, pk) -> Submission:
+    """The submission ``pk`` if the user may see it, else 404 (views and the entry grid)."""
+    return get_object_or_404(submissions_visible_to(request.user), pk=pk)
+
+
+def editable_submission(request, pk) -> Submission:
+    """The submission ``pk`` if the user may change it now, else 404 or 403."""
+    sub = visible_submission(request, pk)
+    if not can_edit(request.user, sub):
+        raise PermissionDenied(_("This submission cannot be changed by you now."))
+    return sub

@@ -38,22 +38,13 @@ from .permissions import (
     can_edit,
     can_review,
     can_unlock,
+    editable_submission,
     rounds_visible_to,
     submissions_visible_to,
+    visible_submission,
 )
 
 PREVIOUS_YEARS = 3
-
-
-def _submission(request, pk):
-    return get_object_or_404(submissions_visible_to(request.user), pk=pk)
-
-
-def _editable(request, pk):
-    sub = _submission(request, pk)
-    if not can_edit(request.user, sub):
-        raise PermissionDenied(_("This submission cannot be changed by you now."))
-    return sub
 
 
 def _round(request, pk):
@@ -195,7 +186,7 @@ def _entries_table(sub):
 
 @role_required(*READERS)
 def submission_detail(request, pk):
-    sub = _submission(request, pk)
+    sub = visible_submission(request, pk)
     return render(request, "collection/submission.html", {
         "sub": sub, "rows": _entries_table(sub), "editable": can_edit(request.user, sub),
         "flags": services.quality_flags(sub),
@@ -218,7 +209,7 @@ def _form_cells(sub, ind):
 
 @role_required(*READERS)
 def indicator_form(request, pk, indicator):
-    sub = _submission(request, pk)
+    sub = visible_submission(request, pk)
     ind = next((i for i in services.indicators_for(sub.department, sub.round.region) if i.pk == indicator), None)
     if ind is None:
         raise Http404
@@ -274,7 +265,7 @@ def indicator_form(request, pk, indicator):
 @role_required(*READERS)
 def entry_history(request, pk):
     entry = get_object_or_404(Entry.objects.select_related("submission", "indicator"), pk=pk)
-    _submission(request, entry.submission_id)  # scope check: 404 outside
+    visible_submission(request, entry.submission_id)  # scope check: 404 outside
     return render(request, "collection/history.html", {
         "entry": entry, "cell": Cell(entry.sex, entry.age, entry.residence),
         "changes": entry.changes.select_related("user").order_by("-version")})
@@ -297,7 +288,7 @@ def template_rows(sub) -> list[TemplateRow]:
 
 @role_required(*READERS)
 def template_download(request, pk):
-    sub = _submission(request, pk)
+    sub = visible_submission(request, pk)
     meta = TemplateMeta(round_id=sub.round_id, department_id=sub.department_id, region_code=sub.round.region.code,
                         region_name=sub.round.region.name, department_name=sub.department.name,
                         year=sub.round.year, deadline=sub.round.deadline.isoformat())
@@ -335,7 +326,7 @@ def _upload_path(token: str, user):
 @role_required(Role.REPORTER)
 def upload(request, pk):
     """Step 1: upload → dry run summary. Step 2 (confirm): the same file, committed all or nothing."""
-    sub = _editable(request, pk)
+    sub = editable_submission(request, pk)
     context = {"sub": sub}
     if request.method == "POST" and "confirm" in request.POST:
         token = request.POST.get("token", "")
@@ -404,7 +395,7 @@ def _act(request, sub, action, success):
 @role_required(Role.REPORTER)
 @require_POST
 def work_report(request, pk):
-    sub = _editable(request, pk)
+    sub = editable_submission(request, pk)
     return _act(request, sub, lambda: services.save_work_report(sub, request.user, request.POST),
                 _("Work report saved."))
 
@@ -412,14 +403,14 @@ def work_report(request, pk):
 @role_required(Role.REPORTER)
 @require_POST
 def submit(request, pk):
-    sub = _editable(request, pk)
+    sub = editable_submission(request, pk)
     return _act(request, sub, lambda: services.submit(sub, request.user), _("Submitted for review."))
 
 
 @role_required(*REVIEWERS)
 @require_POST
 def return_view(request, pk):
-    sub = _submission(request, pk)
+    sub = visible_submission(request, pk)
     return _act(request, sub, lambda: services.return_submission(sub, request.user, request.POST.get("reason", "")),
                 _("Returned to the department."))
 
@@ -427,14 +418,14 @@ def return_view(request, pk):
 @role_required(*REVIEWERS)
 @require_POST
 def accept(request, pk):
-    sub = _submission(request, pk)
+    sub = visible_submission(request, pk)
     return _act(request, sub, lambda: services.accept(sub, request.user), _("Accepted."))
 
 
 @role_required(*UNLOCKERS)
 @require_POST
 def unlock(request, pk):
-    sub = _submission(request, pk)
+    sub = visible_submission(request, pk)
     return _act(request, sub, lambda: services.unlock(sub, request.user, request.POST.get("reason", "")),
                 _("Unlocked; the department may correct it."))
 
@@ -442,7 +433,7 @@ def unlock(request, pk):
 @role_required(*READERS)
 @require_POST
 def comment(request, pk):
-    sub = _submission(request, pk)
+    sub = visible_submission(request, pk)
     return _act(request, sub, lambda: services.add_comment(sub, request.user, request.POST.get("text", "")),
                 _("Comment added."))
 
