@@ -1,5 +1,5 @@
 """The database restarted while reporters submit: a throwaway PostgreSQL cluster of the
-test's own (initdb, port 55432 — the shared server is never touched) behind a real gunicorn.
+test's own (initdb, a free port — the shared server is never touched) behind a real gunicorn.
 Saves during the outage get a clear Chinese error page; every save that was acknowledged
 is in the database; after the restart saves succeed again with no manual repair (no
 restart of the web server)."""
@@ -26,7 +26,6 @@ import pytest
 from .conftest import REPO
 from .test_backup_restore import _python
 
-PORT = 55432
 BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 
 
@@ -49,9 +48,10 @@ def throwaway_pg():
     done = subprocess.run(["runuser", "-u", "postgres", "--", f"{BIN[-1]}/initdb", "-D", str(tmp_path / "pg"),
                            "-A", "trust", "-U", "postgres", "--no-sync"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    opts = f"-p {PORT} -k {tmp_path / 'pg'} -c listen_addresses=127.0.0.1 -c fsync=off"
+    port = _free_port()     # a fixed port fails when an earlier run left its cluster behind
+    opts = f"-p {port} -k {tmp_path / 'pg'} -c listen_addresses=127.0.0.1 -c fsync=off"
     assert _pg(tmp_path, "-o", opts, "-l", str(tmp_path / "pg" / "server.log"), "-w", "start").returncode == 0
-    yield f"postgres://postgres@127.0.0.1:{PORT}/postgres", lambda: _pg(tmp_path, "-o", opts, "-l",
+    yield f"postgres://postgres@127.0.0.1:{port}/postgres", lambda: _pg(tmp_path, "-o", opts, "-l",
                                                                            str(tmp_path / "pg" / "server.log"), "-m", "fast",
                                                                            "-w", "restart")
     _pg(tmp_path, "-m", "immediate", "stop")
