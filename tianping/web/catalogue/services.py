@@ -139,7 +139,8 @@ def link_plan_indicators(plan, only_unlinked: bool = True) -> int:
         linked += 1
     # one UPDATE per batch, not one per indicator (an import links ~100); apply_link already
     # clears by_sex where the entry counts one sex only, as Indicator.save would
-    Indicator.objects.bulk_update(changed, sorted(fields), batch_size=200)
+    if changed:
+        Indicator.objects.bulk_update(changed, sorted(fields), batch_size=200)
     return linked
 
 
