@@ -10,9 +10,9 @@ import json
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, SEEDS
 from openpyxl import load_workbook
 
+from tests.conftest import REPO, SEEDS
 from tianping.cli import main
 from tianping.core.catalogue import (
     BOTH_SEXES,
