@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tianping.core.errors import Location, TianpingError
+from tianping.core.export import safe_cell
 from tianping.core.safezip import check_zip
 from tianping.core.sheetbounds import SheetScan, scan_sheets
 from tianping.core.validation import Cell, parse_cell
@@ -116,12 +117,6 @@ class ReadResult:
     errors: list[TianpingError]
 
 
-def _safe_text(text: str) -> str:
-    """Text written into a cell never starts a formula."""
-    text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and text not in ("-", "—") else text
-
-
 # ---------------------------------------------------------------- writing
 
 def write_template(meta: TemplateMeta, rows: list[TemplateRow], password: str = "tianping") -> bytes:
@@ -178,10 +173,10 @@ def write_template(meta: TemplateMeta, rows: list[TemplateRow], password: str = 
     for i, row in enumerate(rows):
         values = {
             "indicator_id": row.indicator_id, "version": row.version, "number": row.number,
-            "name": _safe_text(row.name), "unit": _safe_text(row.unit), "sex": row.cell.sex or "合计",
+            "name": safe_cell(row.name or ""), "unit": safe_cell(row.unit or ""), "sex": row.cell.sex or "合计",
             "age": row.cell.age or "合计", "residence": row.cell.residence or "合计", "previous": row.previous,
             "value": row.value, "numerator": row.numerator, "denominator": row.denominator,
-            "note": _safe_text(row.note),
+            "note": safe_cell(row.note or ""),
         }
         for key, col in COL.items():
             c = ws.cell(row=r, column=col, value=values[key])
