@@ -189,3 +189,19 @@ def test_office_rule_refuses_on_form_excel_and_api(children, client_of, reporter
     client_of(office).post("/catalogue/rules/", {"toggle": rule.pk})
     rule.refresh_from_db()
     assert rule.active is False
+
+
+def test_catalogue_pages_speak_chinese(client_of, office, imported_plan):
+    """The UI is Chinese: the catalogue's own strings are translated (the nav and page title said
+    "Indicator catalogue"), and the link strings other pages borrow too."""
+    import re
+
+    plan = imported_plan("000")[0]
+    client = client_of(office)
+    for url in ("/catalogue/", "/catalogue/W1-03/", "/catalogue/rules/", "/catalogue/new/", f"/plans/{plan.pk}/review/"):
+        html = client.get(url).content.decode()
+        assert "指标目录" in html, url
+        body = html.split("<body", 1)[1]
+        visible = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", body, flags=re.S)
+        english = [w for w in re.findall(r"[A-Za-z][a-z]{2,}(?: [a-z]{2,})+", visible)]
+        assert english == [], (url, english[:10])
