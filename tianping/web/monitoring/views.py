@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tianping.core.export import safe_cell
 from tianping.core.figures import LIGHTS, STATUS_ORDER, status_light
 from tianping.web.collection.models import ReportingRound, Submission
 from tianping.web.observations.models import Observation, assessed_list
@@ -279,14 +280,9 @@ def indicator_csv(request, pk):
     writer = csv.writer(response)
     writer.writerow(["指标", "地区", "年份", "性别", "年龄组", "城乡", "数值", "单位", "分子", "分母", "备注", "合成数据"])
     for o in _observations(ind, region, runs.first()):
-        writer.writerow([_csv_safe(ind.name), region.name, o.year, o.sex or "合计", o.age, o.residence, o.value,
-                         _csv_safe(ind.unit), o.numerator, o.denominator, _csv_safe(o.note), "是" if o.synthetic else "否"])
+        writer.writerow([safe_cell(ind.name), region.name, o.year, o.sex or "合计", o.age, o.residence, o.value,
+                         safe_cell(ind.unit), o.numerator, o.denominator, safe_cell(o.note), "是" if o.synthetic else "否"])
     return response
-
-
-def _csv_safe(text: str) -> str:
-    """No formula injection when the file is opened in a spreadsheet."""
-    return "'" + text if text and text[0] in "=+-@\t\r" else text
 
 
 # ------------------------------------------------------------------ warnings
