@@ -569,13 +569,16 @@ def _effective_sign(stated, base_value, latest, lo, hi) -> np.ndarray:
 
 
 def _categorical(codes, categories) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(categories))
+    # pandas takes any list-like as categories; pandas-stubs accepts only an Index
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64),
+                                     categories=list(categories))  # type: ignore[call-overload]
 
 
 def _results_frame(matrix: SeriesMatrix, targets: pd.DataFrame, s, t, columns) -> pd.DataFrame:
     keys = matrix.keys
-    frame = {k: pd.Categorical.from_codes(keys[k].cat.codes.to_numpy()[s], categories=keys[k].cat.categories)
-             for k in SERIES_KEYS}
+    frame: dict[str, object] = {
+        k: pd.Categorical.from_codes(keys[k].cat.codes.to_numpy()[s], categories=keys[k].cat.categories)
+        for k in SERIES_KEYS}
     frame["headline"] = _headline(keys)[s]
     for out, src in (("area", "area"), ("op", "op"), ("target_text", "text"), ("target_unit", "target_unit"),
                      ("unit", "unit")):
