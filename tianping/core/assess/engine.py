@@ -56,6 +56,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from tianping.core.figures import as_written
+
 from . import aggregate, phrases, rare
 from .config import DEFAULT_CONFIG, AssessConfig
 from .progress import LABELS, METHODS, progress_ratio
@@ -206,7 +208,19 @@ def _with_measured_units(targets: pd.DataFrame, data_units: dict[str, str]) -> p
     level = ~targets["op"].isin(list(BASE_OPS | DIRECTIONAL_OPS | {"qualitative"}))
     measured = [data_units.get(i) or (u if is_level else "")
                 for i, u, is_level in zip(targets["indicator"], targets["unit"], level)]
-    return targets.assign(target_unit=targets["unit"], unit=measured)
+    targets = targets.assign(target_unit=targets["unit"], unit=measured)
+    # A fraction without a unit ("1/2以上": 0.5) of an indicator measured in % is 50 %
+    # (figures.as_written, as the web's targets_frame reads it); else the data's 47 % would meet it.
+    value = pd.to_numeric(targets["value"], errors="coerce")
+    fraction = (level & targets["target_unit"].fillna("").eq("") & targets["unit"].eq("%")
+                & value.gt(0) & value.le(1)).to_numpy()
+    if fraction.any():
+        targets = targets.copy()
+        for column in ("value", "upper"):
+            numbers = pd.to_numeric(targets[column], errors="coerce").astype("float64")
+            targets[column] = numbers.where(~fraction, [as_written(v, "", "%")[0] for v in numbers])
+        targets.loc[fraction, "target_unit"] = "%"
+    return targets
 
 
 def _judgement_per_row(keys, s, is_qualitative, judgements) -> np.ndarray:

@@ -45,10 +45,13 @@ def _goal(r) -> str:
     return f"'{target_phrase(r.op, r.target_value, r.target_unit, r.target_upper, r.base_year, r.target_text, r.unit)}'"
 
 
-def _projection(r) -> str:
-    text = f"按趋势预计{r.milestone}年为{_number(r.projected, r)}"     # unit already given with the latest value
+def _projection(r, with_unit: bool = False) -> str:
+    """After the latest value the unit is known ("…为10.5/10万，按趋势预计2025年为9.6（8.9–10.3）");
+    on its own (a warning) the projection says it: "按趋势预计2025年为4.1‰（3.4–4.9‰）"."""
+    text = f"按趋势预计{r.milestone}年为{(_value if with_unit else _number)(r.projected, r)}"
     if not _nan(r.projected_low) and r.projected_high > r.projected_low:
-        text += f"（{_number(r.projected_low, r)}–{_number(r.projected_high, r)}）"
+        high = (_value if with_unit else _number)(r.projected_high, r)
+        text += f"（{_number(r.projected_low, r)}–{high}）"
     return text
 
 
@@ -134,7 +137,7 @@ def warning_sentence(w, r) -> str:
     if w.kind == "projected_miss":
         if _nan(r.projected):
             return f"{head}{label}{r.latest_year}年为{_value(r.latest_value, r)}，未实现{r.milestone}年{goal}的目标。"
-        return f"{head}{label}{_projection(r)}，难以实现{goal}的目标，须采取措施加快进度。"
+        return f"{head}{label}{_projection(r, with_unit=True)}，难以实现{goal}的目标，须采取措施加快进度。"
     if w.kind == "deterioration":
         return f"{head}{label}{r.base_year}年以来显著向不利方向变化，{w.year}年为{value}，与目标方向相反。"
     if w.kind == "fell_back":
