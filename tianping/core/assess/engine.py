@@ -218,7 +218,8 @@ def _with_measured_units(targets: pd.DataFrame, data_units: dict[str, str]) -> p
         targets = targets.copy()
         for column in ("value", "upper"):
             numbers = pd.to_numeric(targets[column], errors="coerce").astype("float64")
-            targets[column] = numbers.where(~fraction, [as_written(v, "", "%")[0] for v in numbers])
+            # pandas takes a list as ``other`` (by position); pandas-stubs types scalars, Series, callables only
+            targets[column] = numbers.where(~fraction, [as_written(v, "", "%")[0] for v in numbers])  # type: ignore[arg-type]
         targets.loc[fraction, "target_unit"] = "%"
     return targets
 
