@@ -218,7 +218,8 @@ def _with_measured_units(targets: pd.DataFrame, data_units: dict[str, str]) -> p
         targets = targets.copy()
         for column in ("value", "upper"):
             numbers = pd.to_numeric(targets[column], errors="coerce").astype("float64")
-            targets[column] = numbers.where(~fraction, [as_written(v, "", "%")[0] for v in numbers])
+            # pandas takes a list as ``other`` (by position); pandas-stubs types scalars, Series, callables only
+            targets[column] = numbers.where(~fraction, [as_written(v, "", "%")[0] for v in numbers])  # type: ignore[arg-type]
         targets.loc[fraction, "target_unit"] = "%"
     return targets
 
@@ -583,13 +584,16 @@ def _effective_sign(stated, base_value, latest, lo, hi) -> np.ndarray:
 
 
 def _categorical(codes, categories) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(categories))
+    # pandas takes any list-like as categories; pandas-stubs accepts only an Index
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64),
+                                     categories=list(categories))  # type: ignore[call-overload]
 
 
 def _results_frame(matrix: SeriesMatrix, targets: pd.DataFrame, s, t, columns) -> pd.DataFrame:
     keys = matrix.keys
-    frame = {k: pd.Categorical.from_codes(keys[k].cat.codes.to_numpy()[s], categories=keys[k].cat.categories)
-             for k in SERIES_KEYS}
+    frame: dict[str, object] = {
+        k: pd.Categorical.from_codes(keys[k].cat.codes.to_numpy()[s], categories=keys[k].cat.categories)
+        for k in SERIES_KEYS}
     frame["headline"] = _headline(keys)[s]
     for out, src in (("area", "area"), ("op", "op"), ("target_text", "text"), ("target_unit", "target_unit"),
                      ("unit", "unit")):
