@@ -134,13 +134,13 @@ class Assessment:
     def with_sentences(self, rows: pd.DataFrame | None = None) -> pd.DataFrame:
         """Results (or a subset) with the sentence column written."""
         frame = (self.results if rows is None else rows).copy()
-        frame["sentence"] = phrases.status_sentences(frame)
+        frame["sentence"] = phrases.status_sentences(frame, self.config.interval_level)
         return frame
 
     def warnings_with_sentences(self, rows: pd.DataFrame | None = None) -> pd.DataFrame:
         """Warnings (or a subset) with the sentence column written."""
         frame = (self.warnings if rows is None else rows).copy()
-        frame["sentence"] = phrases.warning_sentences(frame, self.results)
+        frame["sentence"] = phrases.warning_sentences(frame, self.results, self.config.interval_level)
         return frame
 
 
@@ -249,8 +249,8 @@ def assess(observations: pd.DataFrame, targets: pd.DataFrame, *, year: int | Non
     results = _results_frame(matrix, targets, s, t, columns)
     warnings = find_warnings(results, worse, fluctuation, s, year, config)
     if config.sentences or (config.sentences is None and len(results) <= config.sentence_row_limit):
-        results["sentence"] = phrases.status_sentences(results)
-        warnings["sentence"] = phrases.warning_sentences(warnings, results)
+        results["sentence"] = phrases.status_sentences(results, config.interval_level)
+        warnings["sentence"] = phrases.warning_sentences(warnings, results, config.interval_level)
     return Assessment(results, warnings, year, config)
 
 
