@@ -118,6 +118,7 @@ def plans_to_xlsx(plans: list[Plan]) -> bytes:
 
     workbook = Workbook()
     targets = workbook.active
+    assert targets is not None, "a new workbook has one sheet"
     targets.title = "指标目标"
     _fill(targets, TARGET_HEADERS, TARGET_WIDTHS, (row for plan in plans for row in target_rows(plan)))
     _fill(workbook.create_sheet("目标与措施"), ITEM_HEADERS, ITEM_WIDTHS,

@@ -122,6 +122,7 @@ class ReadResult:
 def write_template(meta: TemplateMeta, rows: list[TemplateRow], password: str = "tianping") -> bytes:
     wb = Workbook()
     help_ws = wb.active
+    assert help_ws is not None, "a new workbook has one sheet"
     help_ws.title = HELP_SHEET
     help_ws["A1"] = f"{meta.region_name}{meta.year}年度妇女儿童发展规划监测数据填报模板（{meta.department_name}）"
     help_ws["A1"].font = Font(bold=True, size=14)
@@ -250,7 +251,8 @@ def _sheet_values(data: bytes, scans: dict[str, SheetScan], names: tuple[str, ..
     try:
         grids = {}
         for name in names:
-            scan, grid = scans[name], {}
+            scan = scans[name]
+            grid: dict[tuple[int, int], object] = {}
             if scan.max_row:
                 rows = wb[name].iter_rows(min_row=1, max_row=scan.max_row, max_col=scan.max_column, values_only=True)
                 for r, values in enumerate(rows, start=1):

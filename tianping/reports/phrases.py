@@ -71,7 +71,10 @@ def with_unit(shown: str, unit: str) -> str:
 
 def shown_value(value: float) -> float:
     """The value as printed, for arithmetic that must agree with the text."""
-    return figures.rounded(value)
+    shown = figures.rounded(value)
+    if shown is None:
+        raise ValueError(f"不是数值：{value!r}")
+    return shown
 
 
 def change_phrase(change: float, unit: str, *, against: str = "上年") -> str:

@@ -59,6 +59,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from tianping.core.figures import as_written
+
 from . import aggregate, phrases, rare
 from .config import DEFAULT_CONFIG, AssessConfig
 from .progress import LABELS, METHODS, progress_ratio
@@ -209,7 +211,20 @@ def _with_measured_units(targets: pd.DataFrame, data_units: dict[str, str]) -> p
     level = ~targets["op"].isin(list(BASE_OPS | DIRECTIONAL_OPS | {"qualitative"}))
     measured = [data_units.get(i) or (u if is_level else "")
                 for i, u, is_level in zip(targets["indicator"], targets["unit"], level)]
-    return targets.assign(target_unit=targets["unit"], unit=measured)
+    targets = targets.assign(target_unit=targets["unit"], unit=measured)
+    # A fraction without a unit ("1/2以上": 0.5) of an indicator measured in % is 50 %
+    # (figures.as_written, as the web's targets_frame reads it); else the data's 47 % would meet it.
+    value = pd.to_numeric(targets["value"], errors="coerce")
+    fraction = (level & targets["target_unit"].fillna("").eq("") & targets["unit"].eq("%")
+                & value.gt(0) & value.le(1)).to_numpy()
+    if fraction.any():
+        targets = targets.copy()
+        for column in ("value", "upper"):
+            numbers = pd.to_numeric(targets[column], errors="coerce").astype("float64")
+            # pandas takes a list as ``other`` (by position); pandas-stubs types scalars, Series, callables only
+            targets[column] = numbers.where(~fraction, [as_written(v, "", "%")[0] for v in numbers])  # type: ignore[arg-type]
+        targets.loc[fraction, "target_unit"] = "%"
+    return targets
 
 
 def _judgement_per_row(keys, s, is_qualitative, judgements) -> np.ndarray:
@@ -572,13 +587,16 @@ def _effective_sign(stated, base_value, latest, lo, hi) -> np.ndarray:
 
 
 def _categorical(codes, categories) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(categories))
+    # pandas takes any list-like as categories; pandas-stubs accepts only an Index
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64),
+                                     categories=list(categories))  # type: ignore[call-overload]
 
 
 def _results_frame(matrix: SeriesMatrix, targets: pd.DataFrame, s, t, columns) -> pd.DataFrame:
     keys = matrix.keys
-    frame = {k: pd.Categorical.from_codes(keys[k].cat.codes.to_numpy()[s], categories=keys[k].cat.categories)
-             for k in SERIES_KEYS}
+    frame: dict[str, object] = {
+        k: pd.Categorical.from_codes(keys[k].cat.codes.to_numpy()[s], categories=keys[k].cat.categories)
+        for k in SERIES_KEYS}
     frame["headline"] = _headline(keys)[s]
     for out, src in (("area", "area"), ("op", "op"), ("target_text", "text"), ("target_unit", "target_unit"),
                      ("unit", "unit")):
