@@ -64,7 +64,7 @@ def test_falling_back_below_an_attained_target():
     w = warn({2020: 89.0, 2021: 91.0, 2022: 92.0, 2023: 91.0, 2024: 84.0}, {"year": 2030, "op": ">=", "value": 90.0})
     fell = w[w["kind"] == "fell_back"]
     assert fell["level"].tolist() == ["orange"]
-    assert fell["sentence"].iloc[0] == "【橙色预警】指标曾达到'90%以上'的目标，2024年回落至84%。"
+    assert fell["sentence"].iloc[0] == "【橙色预警】指标曾达到“90%以上”的目标，2024年回落至84%。"
     # a district hovering at its target, just below it this year, is not told it fell back
     hovering = warn({2020: 89.5, 2021: 90.6, 2022: 89.8, 2023: 90.4, 2024: 89.6}, {"year": 2030, "op": ">=", "value": 90.0})
     assert hovering.query("kind == 'fell_back'").empty
