@@ -45,7 +45,7 @@ class ReportPDF(FPDF):
         for added in self.fonts.values():
             # The subset keeps the full font's bounding box (still a valid bound), which spares
             # fontTools drawing every kept glyph on save: a third of the PDF's time.
-            if isinstance(added, TTFFont):   # the two just added; no core font is used
+            if isinstance(added, TTFFont):   # so far only the two fonts just added
                 added.ttfont.recalcBBoxes = False
         self.set_title(report.title)
         self.set_creator("天平监测评估系统")

@@ -16,6 +16,7 @@ milestone year) only what happened is said: 已实现 or 未实现.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import TypedDict
 
@@ -186,7 +187,7 @@ def warning_kinds_by_indicator(warnings: pd.DataFrame | None, region: str = "") 
 
 
 def verdicts_for(rows: pd.DataFrame, *, stage: str, data_year: int | None, warnings=None,
-                 region: str = "") -> dict[object, Verdict]:
+                 region: str = "") -> dict[Hashable, Verdict]:
     """Verdict per result row (by index) of one-row-per-indicator ``rows``."""
     kinds = warning_kinds_by_indicator(warnings, region)
     return {index: verdict_of(row, stage, data_year, kinds.get(str(row["indicator"]), []))

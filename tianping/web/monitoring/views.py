@@ -250,9 +250,10 @@ def indicator(request, pk):
     results = list(run.results.filter(indicator=ind).select_related("department")
                    .order_by("milestone", "sex", "age", "residence")) if run else []
     for r in results:
-        r.method_label = " / ".join(
-            labels.get(m, m) for labels, m in ((PROGRESS_METHOD_LABELS, r.progress_method),
-                                               (TREND_METHOD_LABELS, r.trend_method)) if m) or "—"
+        # a pooled rare-event rate is judged on its counts alone: no growth rate is part of the method
+        methods = ((TREND_METHOD_LABELS, r.trend_method),) if r.pooled_years else (
+            (PROGRESS_METHOD_LABELS, r.progress_method), (TREND_METHOD_LABELS, r.trend_method))
+        r.method_label = " / ".join(labels.get(m, m) for labels, m in methods if m) or "—"
     observations = _observations(ind, region, run)
     # events and their users in one query, whatever the number of warnings
     warnings = (Warning.objects.filter(indicator=ind, region=region).select_related("department")
