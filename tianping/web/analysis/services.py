@@ -77,18 +77,14 @@ def indicator_infos(user) -> tuple[dict[str, core.IndicatorInfo], dict[str, list
     for key, inds in by_key.items():
         first = inds[0]
         entry = first.catalogue if first.catalogue_id else None
-        if entry is not None:
+        if entry is not None:   # the breakdowns the catalogue entry allows (Indicator.breakdown_applies)
             women_only = entry.women_only
-            breakdowns = tuple(d for d in (entry.disaggregations or []) if d in core.BREAKDOWNS
-                               and not (d == "sex" and women_only))
-            name = first.name
+            breakdowns = tuple(k for _flag, k in Indicator.BREAKDOWN_FIELDS
+                               if first.breakdown_applies(k) and not (k == "sex" and women_only))
         else:   # not linked: what the framework asks of it
             women_only = False
-            breakdowns = tuple(d for d, wanted in (("sex", any(i.by_sex for i in inds)),
-                                                   ("age", any(i.by_age for i in inds)),
-                                                   ("residence", any(i.by_residence for i in inds))) if wanted)
-            name = first.name
-        infos[key] = core.IndicatorInfo(key, name, first.unit, breakdowns, women_only)
+            breakdowns = tuple(k for flag, k in Indicator.BREAKDOWN_FIELDS if any(getattr(i, flag) for i in inds))
+        infos[key] = core.IndicatorInfo(key, first.name, first.unit, breakdowns, women_only)
     return infos, by_key
 
 
