@@ -30,8 +30,8 @@ NO_DATA_KINDS = ("无数据", "不适用")
 
 
 def applicable_cells(indicator) -> list[Cell]:
-    """Which disaggregations an indicator is reported by — read from the stored indicator
-    (by_sex / by_age / by_residence). The one place to switch to the indicator catalogue."""
+    """Which disaggregations an indicator is reported by: the stored indicator's flags (by_sex /
+    by_age / by_residence), only those its catalogue entry allows (services.grid)."""
     return services.grid(indicator)
 
 

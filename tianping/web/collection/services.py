@@ -70,10 +70,13 @@ def age_groups(indicator: Indicator) -> list[str]:
 
 def grid(indicator: Indicator, ages: list[str] | None = None) -> list[Cell]:
     """The cells to report (core.entries.grid) for a stored indicator."""
+    by_age = indicator.by_age and indicator.age_applies
     if ages is None:
-        ages = age_groups(indicator) if indicator.by_age else []
-    # never a male cell for a women-only indicator (the catalogue says who is counted)
-    return entries.grid(indicator.by_sex and indicator.sex_applies, indicator.by_age, indicator.by_residence, ages)
+        ages = age_groups(indicator) if by_age else []
+    # only the breakdowns the catalogue allows: never a male cell for a women-only indicator,
+    # no 城镇/农村 or age rows where the entry has none (even if a flag was set before the link)
+    return entries.grid(indicator.by_sex and indicator.sex_applies, by_age,
+                        indicator.by_residence and indicator.residence_applies, ages)
 
 
 def has_counts(indicator: Indicator) -> bool:
@@ -87,7 +90,9 @@ def rule_for(indicator: Indicator, cells: list[Cell] | None = None) -> Indicator
     return IndicatorRule(name=indicator.name, unit=indicator.unit, multiplier=indicator.multiplier,
                          has_counts=has_counts(indicator), required=cells or grid(indicator),
                          kind=entry.kind if entry else "", low=entry.low if in_unit else None,
-                         high=entry.high if in_unit else None)
+                         high=entry.high if in_unit else None,
+                         breakdowns=tuple(entry.disaggregations or ()) if entry else None,
+                         entry=f"{entry.code} {entry.name}" if entry else "")
 
 
 def history(region, indicators, before_year: int) -> dict[tuple[int, Cell], dict[int, float]]:
