@@ -82,3 +82,25 @@ def test_one_rule_for_the_assessment_year():
     assert frames.assessment_year(2022, observed) == 2022
     assert frames.assessment_year(None, observed) == 2023      # else the latest year with data
     assert frames.assessment_year(None, observed.iloc[:0]) is None
+
+
+def test_a_city_plan_applied_to_a_district_reads_the_districts_own_reports_through_the_catalogue(
+        setup, demo_plan, regions):
+    """A district reports against its own plan. Applied to the district, the city's plan finds
+    those values through the catalogue entry both indicators link to, so it never warns
+    "无任何监测数据" about an indicator the district did report (the demo said so of 西岗区's
+    孕产妇死亡率 under the 大连市 plan)."""
+    city_plan = demo_plan("000", "210200")
+    district = setup.region
+    inputs = frames.gather(city_plan, district)
+    mmr_city = city_plan.indicators.get(name="孕产妇死亡率")
+    mmr_own = setup.plan.indicators.get(name="孕产妇死亡率")
+    assert mmr_city.catalogue_id is not None and mmr_city.catalogue_id == mmr_own.catalogue_id
+    read = inputs.observations[inputs.observations["indicator"] == frames.key(mmr_city.pk)]
+    own = setup.plan.indicators.get(pk=mmr_own.pk).observations.filter(region=district, value__isnull=False)
+    assert sorted(read["year"]) == sorted(own.values_list("year", flat=True)) and len(read) > 0
+    run = assess_plan_region(city_plan, district, trigger="test")
+    missing = run.results.filter(indicator=mmr_city, status="数据不足")
+    assert not missing.exists()
+    from tianping.web.monitoring.models import Warning
+    assert not Warning.objects.filter(indicator=mmr_city, region=district, kind="missing_data").exists()

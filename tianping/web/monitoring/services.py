@@ -353,7 +353,10 @@ def gender_view(run: AssessmentRun) -> dict:
     reported_ids = set(rows.filter(indicator__in=required, sex="女", value__isnull=False)
                        .values_list("indicator_id", flat=True)) \
         & set(rows.filter(indicator__in=required, sex="男", value__isnull=False).values_list("indicator_id", flat=True))
-    missing = [i for i in required if i.pk not in reported_ids]
+    with_data = set(rows.filter(indicator__in=required, value__isnull=False).values_list("indicator_id", flat=True))
+    missing = sorted((i for i in required if i.pk not in reported_ids), key=lambda i: i.position)
+    # two different gaps: data reported only as a total, and no data at all (a collection problem)
     return {"gaps": items, "required": len(required), "reported": len(reported_ids),
             "share": round(100 * len(reported_ids) / len(required)) if required else None,
-            "missing": sorted(missing, key=lambda i: i.position)}
+            "missing": missing, "missing_split": [i for i in missing if i.pk in with_data],
+            "missing_data": [i for i in missing if i.pk not in with_data]}
