@@ -69,7 +69,12 @@ def test_two_indicators_with_one_name_stay_apart(setup):
     inputs = frames.gather(setup.plan, setup.region)
     labels = inputs.labels()
     assert labels[frames.key(first.pk)] == first.name
-    assert labels[frames.key(twin.pk)] == f"{first.name}（{twin.position}）"
+    assert first.goal is not None
+    assert labels[frames.key(twin.pk)] == f"{first.name}（{first.area.name}主要目标{first.goal.number}）"
+    third = setup.plan.indicators.create(name=first.name, unit=first.unit, position=first.position + 1001,
+                                         area=first.area, goal=first.goal)
+    assert frames.gather(setup.plan, setup.region).labels()[frames.key(third.pk)] == f"{first.name}（第{third.position}项）"
+    third.delete()
     run = assess_plan_region(setup.plan, setup.region, notify=False)
     twin_rows = run.results.filter(indicator=twin)
     assert twin_rows.exists() and all(r.status == "数据不足" for r in twin_rows)   # no data of its own
