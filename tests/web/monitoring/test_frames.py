@@ -109,3 +109,14 @@ def test_a_city_plan_applied_to_a_district_reads_the_districts_own_reports_throu
     assert not missing.exists()
     from tianping.web.monitoring.models import Warning
     assert not Warning.objects.filter(indicator=mmr_city, region=district, kind="missing_data").exists()
+
+
+def test_a_city_plan_does_not_warn_a_district_twice_about_what_its_own_plan_covers(setup, demo_plan):
+    from tianping.web.monitoring.models import Warning
+
+    city_plan = demo_plan("000", "210200")
+    own = Warning.objects.filter(plan=setup.plan, region=setup.region)
+    assert own.exists()
+    assess_plan_region(city_plan, setup.region, trigger="test")
+    twice = Warning.objects.filter(plan=city_plan, region=setup.region, indicator__catalogue__isnull=False)
+    assert not twice.exists(), [w.reason for w in twice[:5]]
