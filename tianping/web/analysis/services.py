@@ -14,14 +14,17 @@ by plan kind and name, as the city view matches them). The pivot itself is tianp
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from typing import NamedTuple
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Q
 
 from tianping.core import geojson
 from tianping.core import pivot as core
 from tianping.web.catalogue.models import CatalogueEntry
+from tianping.web.monitoring.models import DataStamp
 from tianping.web.monitoring.services import applicable_plans
 from tianping.web.observations.models import Observation, assessed_list
 from tianping.web.orgs.models import Region
@@ -175,11 +178,32 @@ def pinned_stamp(user) -> str:
     return f"{agg['n']}:{agg['t'].isoformat() if agg['t'] else ''}"
 
 
+PINNED_TTL = 60   # as the dashboard's page cache (monitoring.cache.TTL)
+
+
 def pinned_charts(user) -> list[dict]:
-    """The charts of the user's pinned favourites for the dashboard (scoped as the visualizer)."""
+    """The charts of the user's pinned favourites for the dashboard (scoped as the visualizer).
+
+    They do not depend on the region the dashboard shows, so they are cached apart from the page:
+    per user, keyed by the favourites (and their last change) and the data versions of the regions
+    they show (monitoring.cache.touch), for at most PINNED_TTL seconds (a permission change is
+    seen within that time, like the page cache's)."""
     favourites = list(Favourite.objects.filter(owner=user, pinned=True).order_by("name")[:MAX_PINNED])
     if not favourites:
         return []
+    codes = sorted({str(c) for f in favourites for c in (f.choice.get("regions") or []) if isinstance(c, str)})
+    versions = sorted(DataStamp.objects.filter(region_code__in=codes).values_list("region_code", "version"))
+    raw = f"{user.pk}|{[(f.pk, f.updated_at.isoformat()) for f in favourites]}|{versions}"
+    key = "analysis:pinned:" + hashlib.sha256(raw.encode()).hexdigest()
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    out = _pinned_charts(user, favourites)
+    cache.set(key, out, PINNED_TTL)
+    return out
+
+
+def _pinned_charts(user, favourites) -> list[dict]:
     infos, by_key = indicator_infos(user)
     names = visible_regions(user)
     out = []
