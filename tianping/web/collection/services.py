@@ -50,12 +50,21 @@ DEFAULT_AGE_GROUPS = {
 
 # ---------------------------------------------------------------- the framework
 
-def indicators_for(department: Department, region) -> list[Indicator]:
-    """The indicators a department reports for a region: confirmed plans, its responsibility."""
-    return list(Indicator.objects.filter(plan__region=region, plan__status=Plan.Status.CONFIRMED,
-                                         responsible_department=department)
-                .select_related("plan", "catalogue").defer(*PLAN_TEXT_FIELDS)   # the plan's big JSON is not needed here
+def indicators_for(department: Department, region, only=None) -> list[Indicator]:
+    """The indicators a department reports for a region: confirmed plans, its responsibility
+    (``only``: of these primary keys — one form or one save needs its own indicators only)."""
+    qs = Indicator.objects.filter(plan__region=region, plan__status=Plan.Status.CONFIRMED,
+                                  responsible_department=department)
+    if only is not None:
+        qs = qs.filter(pk__in=list(only))
+    return list(qs.select_related("plan", "catalogue").defer(*PLAN_TEXT_FIELDS)   # the plan's big JSON is not needed here
                 .order_by("plan__kind", "plan_id", "position", "pk"))
+
+
+def reported_indicator(department: Department, region, pk: int) -> Indicator | None:
+    """One indicator the department reports for the region, or None (one query)."""
+    found = indicators_for(department, region, only=[pk])
+    return found[0] if found else None
 
 
 # A plan's document-sized JSON columns, left out when indicators are listed with their plan.
@@ -74,6 +83,18 @@ def grid(indicator: Indicator, ages: list[str] | None = None) -> list[Cell]:
         ages = age_groups(indicator) if indicator.by_age else []
     # never a male cell for a women-only indicator (the catalogue says who is counted)
     return entries.grid(indicator.by_sex and indicator.sex_applies, indicator.by_age, indicator.by_residence, ages)
+
+
+def grids(indicators: list[Indicator]) -> dict[int, list[Cell]]:
+    """grid() of many indicators, the age groups of those reported by age read in one query."""
+    seen: dict[int, list[str]] = defaultdict(list)
+    aged = [i.pk for i in indicators if i.by_age]
+    if aged:
+        for ind, age in (Observation.objects.filter(indicator__in=aged).exclude(age="")
+                         .order_by("indicator_id", "age").values_list("indicator_id", "age").distinct()):
+            seen[ind].append(age)
+    return {i.pk: grid(i, (seen.get(i.pk) or DEFAULT_AGE_GROUPS.get(i.plan.kind, DEFAULT_AGE_GROUPS[Plan.Kind.WOMEN]))
+                       if i.by_age else []) for i in indicators}
 
 
 def has_counts(indicator: Indicator) -> bool:
@@ -259,7 +280,7 @@ def save_rows(submission: Submission, rows: list[RowIn], user, channel: str, *, 
     summary = Summary(dry_run=dry_run)
     try:
         with transaction.atomic():
-            sub = Submission.objects.select_for_update().select_related("round__region", "department").get(pk=submission.pk)
+            sub = _locked(submission)
             _save_rows(sub, rows, user, channel, summary)
             if summary.errors or dry_run:
                 raise _Rollback
@@ -275,12 +296,13 @@ def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: 
         summary.errors.append(f"该填报当前状态为“{sub.get_state_display()}”，"
                               f"{'轮次未开放或已关闭，' if not (sub.round.is_open or sub.reopened) else ''}不能修改")
         return
-    indicators = {i.pk: i for i in indicators_for(sub.department, sub.round.region)}
-    named = dict.fromkeys(row.indicator_id for row in rows)        # grids of the rows' indicators only
+    named = list(dict.fromkeys(row.indicator_id for row in rows))   # the rows' indicators only, one query each:
+    indicators = {i.pk: i for i in indicators_for(sub.department, sub.round.region, only=named)}
     rules = {pk: rule_for(indicators[pk]) for pk in named if pk in indicators}
     accepted = entries.accept_rows(rows, rules, summary)
-    stored = {(ind, Cell(sex, age, res)): entries.Stored(pk, value, num, den, note, version)
-              for pk, ind, sex, age, res, value, num, den, note, version in sub.entries.values_list(
+    stored = {(ind, Cell(sex, age, res)): entries.Stored(pk, value, num, den, note, version)   # existing cells
+              for pk, ind, sex, age, res, value, num, den, note, version in sub.entries.filter(
+                  indicator_id__in=list(rules)).values_list(
                   "pk", "indicator_id", "sex", "age", "residence", "value", "numerator", "denominator", "note",
                   "version")}
     past = history(sub.round.region, list(dict.fromkeys(row.indicator_id for row in accepted)), sub.round.year)
@@ -303,7 +325,7 @@ def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: 
         return
     stamp = connection.ops.adapt_datetimefield_value(now)
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=bool(creates)):
             _insert(Entry._meta.db_table, ("submission_id", "indicator_id", "sex", "age", "residence", "value",
                                            "numerator", "denominator", "note", "version", "updated_by_id",
                                            "updated_at"),
@@ -314,7 +336,8 @@ def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: 
         return
     if creates:
         ids = {(ind, Cell(sex, age, res)): pk for pk, ind, sex, age, res in
-               sub.entries.values_list("pk", "indicator_id", "sex", "age", "residence")}
+               sub.entries.filter(indicator_id__in={ind_id for (ind_id, _cell), _new in creates})
+               .values_list("pk", "indicator_id", "sex", "age", "residence")}
         audits += [(ids[key], 1, None, new) for key, new in creates]
     _insert(EntryChange._meta.db_table, ("entry_id", "user_id", "at", "channel", "version", "old", "new"),
             [(entry_id, user.pk, stamp, channel, version, None if old is None else json.dumps(old, ensure_ascii=False),
@@ -379,22 +402,34 @@ def _update_if_unchanged(updates: list[tuple], user, now) -> bool:
 # ---------------------------------------------------------------- workflow
 
 def _locked(submission: Submission) -> Submission:
-    return Submission.objects.select_for_update().select_related("round__region", "department").get(pk=submission.pk)
+    """The submission row locked (only it: PostgreSQL would otherwise lock the joined round,
+    region and department rows too, and every save of a region would queue behind one lock)."""
+    return (Submission.objects.select_for_update(of=("self",))
+            .select_related("round__region__parent__parent", "department").get(pk=submission.pk))
 
 
 def _stored_issues(sub: Submission, indicators, final: bool):
     """Every check of the stored values, indicator by indicator (``final``: as at submission)."""
     values = defaultdict(list)
     for e in sub.entries.filter(indicator__in=indicators):
-        values[e.indicator_id].append(EntryValue(Cell(e.sex, e.age, e.residence), e.value, e.numerator,
-                                                 e.denominator, e.note))
+        values[e.indicator_id].append(e)
     past = history(sub.round.region, indicators, sub.round.year)
+    cells_of = grids(indicators)
     for ind in indicators:
         if not final and not values[ind.pk]:
             continue
-        cells = grid(ind)
-        yield from validate_indicator(rule_for(ind, cells), values[ind.pk], year=sub.round.year,
-                                      history={c: past.get((ind.pk, c), {}) for c in cells}, final=final)
+        yield from _indicator_issues(sub, ind, cells_of[ind.pk], values[ind.pk], past, final)
+
+
+def _indicator_issues(sub: Submission, ind: Indicator, cells: list[Cell], stored: list[Entry], past, final: bool):
+    values = [EntryValue(Cell(e.sex, e.age, e.residence), e.value, e.numerator, e.denominator, e.note) for e in stored]
+    return validate_indicator(rule_for(ind, cells), values, year=sub.round.year,
+                              history={c: past.get((ind.pk, c), {}) for c in cells}, final=final)
+
+
+def stored_flags(sub: Submission, ind: Indicator, cells: list[Cell], stored: list[Entry], past) -> list[str]:
+    """quality_flags of one indicator from rows a page has already loaded (its entries, its history)."""
+    return [str(i) for i in _indicator_issues(sub, ind, cells, stored, past, final=False)]
 
 
 def final_check(sub: Submission) -> list[str]:
@@ -537,6 +572,14 @@ def completeness(round_: ReportingRound) -> list[dict]:
     """Per department: cells required and filled, per indicator too, and timeliness."""
     ensure_submissions(round_)
     subs = list(round_.submissions.select_related("department", "round"))
+    # every department's indicators in one query and the age groups of all of them in one more
+    reported = defaultdict(list)
+    for ind in (Indicator.objects.filter(plan__region=round_.region, plan__status=Plan.Status.CONFIRMED,
+                                         responsible_department__in=[s.department_id for s in subs])
+                .select_related("plan", "catalogue").defer(*PLAN_TEXT_FIELDS)
+                .order_by("plan__kind", "plan_id", "position", "pk")):
+        reported[ind.responsible_department_id].append(ind)
+    cells = grids([ind for inds in reported.values() for ind in inds])
     filled = defaultdict(int)
     for sub_id, ind_id, _sex, _age, _res in (Entry.objects.filter(submission__round=round_)
                                           .filter(Q(value__isnull=False) | ~Q(note=""))
@@ -545,8 +588,8 @@ def completeness(round_: ReportingRound) -> list[dict]:
     rows = []
     for sub in subs:
         indicators = []
-        for ind in indicators_for(sub.department, round_.region):
-            required = len(grid(ind))
+        for ind in reported[sub.department_id]:
+            required = len(cells[ind.pk])
             done = min(filled[(sub.pk, ind.pk)], required)
             indicators.append({"indicator": ind, "required": required, "filled": done})
         required = sum(i["required"] for i in indicators)
