@@ -275,13 +275,16 @@ class _Rollback(Exception):
     pass
 
 
-def save_rows(submission: Submission, rows: list[RowIn], user, channel: str, *, dry_run: bool = False) -> Summary:
-    """Validate and save values, all or nothing. A dry run computes the same summary and writes nothing."""
+def save_rows(submission: Submission, rows: list[RowIn], user, channel: str, *, dry_run: bool = False,
+              indicators: list[Indicator] | None = None) -> Summary:
+    """Validate and save values, all or nothing. A dry run computes the same summary and writes nothing.
+    ``indicators``: the rows' indicators as the caller just loaded them with indicators_for or
+    reported_indicator (the form page), so they are not read twice."""
     summary = Summary(dry_run=dry_run)
     try:
         with transaction.atomic():
             sub = _locked(submission)
-            _save_rows(sub, rows, user, channel, summary)
+            _save_rows(sub, rows, user, channel, summary, indicators)
             if summary.errors or dry_run:
                 raise _Rollback
             summary.committed = True
@@ -290,14 +293,20 @@ def save_rows(submission: Submission, rows: list[RowIn], user, channel: str, *, 
     return summary
 
 
-def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: Summary) -> None:
+def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: Summary,
+               loaded: list[Indicator] | None = None) -> None:
     """Load what is stored, let core.entries check the rows and decide, write what it decided."""
     if not sub.is_editable:
         summary.errors.append(f"该填报当前状态为“{sub.get_state_display()}”，"
                               f"{'轮次未开放或已关闭，' if not (sub.round.is_open or sub.reopened) else ''}不能修改")
         return
     named = list(dict.fromkeys(row.indicator_id for row in rows))   # the rows' indicators only, one query each:
-    indicators = {i.pk: i for i in indicators_for(sub.department, sub.round.region, only=named)}
+    if loaded is not None and {i.pk for i in loaded} >= set(named):
+        indicators = {i.pk: i for i in loaded if i.pk in named
+                      and i.responsible_department_id == sub.department_id and i.plan.region_id == sub.round.region_id
+                      and i.plan.status == Plan.Status.CONFIRMED}
+    else:
+        indicators = {i.pk: i for i in indicators_for(sub.department, sub.round.region, only=named)}
     rules = {pk: rule_for(indicators[pk]) for pk in named if pk in indicators}
     accepted = entries.accept_rows(rows, rules, summary)
     stored = {(ind, Cell(sex, age, res)): entries.Stored(pk, value, num, den, note, version)   # existing cells
@@ -320,9 +329,25 @@ def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: 
     now = timezone.now()
     if summary.errors or summary.dry_run:
         return
-    if not _update_if_unchanged(updates, user, now):
-        summary.errors.append("有单元格在保存过程中被他人修改，未保存，请刷新后核对")
+    if connection.vendor == "postgresql":
+        problem = _merge_postgres(sub, creates, updates, user, channel, now)
+    else:
+        problem = _write_rows(sub, creates, updates, audits, user, channel, now)
+    if problem:
+        summary.errors.append(problem)
         return
+    Submission.objects.filter(pk=sub.pk).update(version=sub.version + 1)
+
+
+CHANGED_MEANWHILE = "有单元格在保存过程中被他人修改，未保存，请刷新后核对"
+ADDED_MEANWHILE = "有单元格同时被他人新增，未保存，请刷新后核对"
+
+
+def _write_rows(sub, creates, updates, audits, user, channel: str, now) -> str | None:
+    """SQLite (and any other database): batched UPDATE ... FROM (VALUES ...) with the version
+    check, multi-row INSERTs of the new cells, their ids read back, the audit rows inserted."""
+    if not _update_if_unchanged(updates, user, now):
+        return CHANGED_MEANWHILE
     stamp = connection.ops.adapt_datetimefield_value(now)
     try:
         with transaction.atomic(savepoint=bool(creates)):
@@ -332,17 +357,85 @@ def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: 
                     [(sub.pk, ind_id, cell.sex, cell.age, cell.residence, new["value"], new["numerator"],
                       new["denominator"], new["note"], 1, user.pk, stamp) for (ind_id, cell), new in creates])
     except IntegrityError:
-        summary.errors.append("有单元格同时被他人新增，未保存，请刷新后核对")
-        return
+        return ADDED_MEANWHILE
     if creates:
         ids = {(ind, Cell(sex, age, res)): pk for pk, ind, sex, age, res in
                sub.entries.filter(indicator_id__in={ind_id for (ind_id, _cell), _new in creates})
                .values_list("pk", "indicator_id", "sex", "age", "residence")}
-        audits += [(ids[key], 1, None, new) for key, new in creates]
+        audits = audits + [(ids[key], 1, None, new) for key, new in creates]
     _insert(EntryChange._meta.db_table, ("entry_id", "user_id", "at", "channel", "version", "old", "new"),
             [(entry_id, user.pk, stamp, channel, version, None if old is None else json.dumps(old, ensure_ascii=False),
               json.dumps(new, ensure_ascii=False)) for entry_id, version, old, new in audits])
-    Submission.objects.filter(pk=sub.pk).update(version=sub.version + 1)
+    return None
+
+
+# PostgreSQL: the checked rows go into a staging table of the session (COPY), then one statement
+# per kind merges them — entries and their audit rows together, set-based, in the save's transaction.
+_STAGE_NEW = ("tianping_stage_new", ("indicator_id bigint", "sex varchar(6)", "age varchar(20)",
+                                     "residence varchar(5)", "value double precision",
+                                     "numerator double precision", "denominator double precision", "note text"))
+_STAGE_CHANGED = ("tianping_stage_changed", ("id bigint", "value double precision", "numerator double precision",
+                                             "denominator double precision", "note text", "version integer"))
+_SNAPSHOT = ("jsonb_build_object('value', {t}.value, 'numerator', {t}.numerator, 'denominator', {t}.denominator, "
+             "'note', {t}.note)")
+
+
+def _stage(cur, stage, rows) -> str:
+    """COPY ``rows`` into the session's staging table (created once per connection, emptied at
+    every commit: ON COMMIT DELETE ROWS, and here) and return its name."""
+    name, columns = stage
+    cur.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ({', '.join(columns)}) ON COMMIT DELETE ROWS")
+    cur.execute(f"DELETE FROM {name}")   # an earlier save in the same (outer) transaction
+    with cur.copy(f"COPY {name} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    return name
+
+
+def _merge_postgres(sub, creates, updates, user, channel: str, now) -> str | None:
+    """New cells: one INSERT ... SELECT from the staging table whose RETURNING rows become the
+    audit rows (version 1, no old value) in the same statement. Changed cells: one UPDATE that
+    matches a row only if its stored version is still the one the edit was based on, with the old
+    values read in the same snapshot and written beside the new ones as audit rows; fewer audit
+    rows than changes means someone changed a cell meanwhile, and the whole save is refused."""
+    entry, audit = Entry._meta.db_table, EntryChange._meta.db_table
+    with connection.cursor() as cur:        # Django's cursor (errors as django.db errors), psycopg's copy()
+        if updates:
+            stage = _stage(cur, _STAGE_CHANGED, updates)
+            cur.execute(
+                f"""WITH old AS (SELECT e.id, e.value, e.numerator, e.denominator, e.note
+                                   FROM "{entry}" e JOIN {stage} s ON s.id = e.id),
+                         changed AS (UPDATE "{entry}" e SET value = s.value, numerator = s.numerator,
+                                            denominator = s.denominator, note = s.note, version = s.version,
+                                            updated_by_id = %(user)s, updated_at = %(at)s
+                                     FROM {stage} s WHERE e.id = s.id AND e.version = s.version - 1
+                                     RETURNING e.id, e.version, e.value, e.numerator, e.denominator, e.note)
+                    INSERT INTO "{audit}" (entry_id, user_id, at, channel, version, old, new)
+                    SELECT changed.id, %(user)s, %(at)s, %(channel)s, changed.version, {_SNAPSHOT.format(t="old")},
+                           {_SNAPSHOT.format(t="changed")}
+                      FROM changed JOIN old ON old.id = changed.id""",
+                {"user": user.pk, "at": now, "channel": channel})
+            if cur.rowcount != len(updates):
+                return CHANGED_MEANWHILE
+        if creates:
+            stage = _stage(cur, _STAGE_NEW, [(ind_id, cell.sex, cell.age, cell.residence, new["value"],
+                                              new["numerator"], new["denominator"], new["note"])
+                                             for (ind_id, cell), new in creates])
+            try:
+                with transaction.atomic():
+                    cur.execute(
+                        f"""WITH added AS (INSERT INTO "{entry}" (submission_id, indicator_id, sex, age, residence,
+                                                value, numerator, denominator, note, version, updated_by_id, updated_at)
+                                           SELECT %(sub)s, indicator_id, sex, age, residence, value, numerator,
+                                                  denominator, note, 1, %(user)s, %(at)s FROM {stage}
+                                           RETURNING id, value, numerator, denominator, note)
+                            INSERT INTO "{audit}" (entry_id, user_id, at, channel, version, old, new)
+                            SELECT added.id, %(user)s, %(at)s, %(channel)s, 1, NULL, {_SNAPSHOT.format(t="added")}
+                              FROM added""",
+                        {"sub": sub.pk, "user": user.pk, "at": now, "channel": channel})
+            except IntegrityError:
+                return ADDED_MEANWHILE
+    return None
 
 
 def _insert(table: str, columns: tuple[str, ...], rows: list[tuple], batch: int = 1000) -> None:

@@ -240,7 +240,7 @@ def indicator_form(request, pk, indicator):
                 version = 0
             rows.append(services.RowIn(ind.pk, cell, note=note.strip(), version=version, where=label, **numbers))
         if not parse_errors:
-            summary = services.save_rows(sub, rows, request.user, EntryChange.Channel.FORM)
+            summary = services.save_rows(sub, rows, request.user, EntryChange.Channel.FORM, indicators=[ind])
             if summary.ok:
                 msg = _("Saved: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.") % {
                     "new": summary.new, "changed": summary.changed, "unchanged": summary.unchanged}
