@@ -197,3 +197,10 @@ def test_a_difference_agrees_with_the_printed_figures():
 
 def test_attainment_rate_always_has_one_decimal():
     assert [figures.rate(v) for v in (80, 66.666, 0, None)] == ["80.0", "66.7", "0.0", "—"]
+
+
+def test_a_gap_is_said_in_its_spoken_unit():
+    assert figures.gap(-1.0, "%") == "-1个百分点"
+    assert figures.gap(0.84, "‰") == "0.84个千分点"
+    assert figures.gap(3.95, "1/10万") == "4个十万分点"
+    assert figures.gap(None, "%") == "—"

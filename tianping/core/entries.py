@@ -42,6 +42,22 @@ def grid(by_sex: bool, by_age: bool, by_residence: bool, ages: list[str]) -> lis
     return cells
 
 
+BREAKDOWN_WORDS = {"sex": "性别", "age": "年龄组", "residence": "城乡"}
+
+
+def refused_breakdown(rule: IndicatorRule, cell: Cell) -> str:
+    """Why a cell of a breakdown the catalogue entry does not allow is refused ("" if allowed)."""
+    if rule.breakdowns is None:
+        return ""
+    used = [key for key, part in (("sex", cell.sex), ("age", cell.age), ("residence", cell.residence)) if part]
+    refused = [BREAKDOWN_WORDS[key] for key in used if key not in rule.breakdowns]
+    if not refused:
+        return ""
+    allowed = "、".join(BREAKDOWN_WORDS[k] for k in rule.breakdowns) or "不分组，只填合计"
+    return (f"指标目录（{rule.entry}）规定该指标不按{'、'.join(refused)}分组填报"
+            f"（适用的分组：{allowed}），请删除此行或只填合计")
+
+
 @dataclass
 class RowIn:
     """A value to save, from any channel. ``version``: the entry version the edit was
@@ -115,7 +131,8 @@ def accept_rows(rows: list[RowIn], rules: dict[int, IndicatorRule], summary: Sum
             summary.errors.append(f"{_where(row)}指标编号{row.indicator_id}不是本单位本轮次的填报指标")
             continue
         if row.cell not in rule.required:
-            summary.errors.append(f"{_where(row)}{_label(rule, row)}：该分组不在指标的填报范围内")
+            summary.errors.append(f"{_where(row)}{_label(rule, row)}："
+                                  f"{refused_breakdown(rule, row.cell) or '该分组不在指标的填报范围内'}")
             continue
         key = (row.indicator_id, row.cell)
         if key in seen:

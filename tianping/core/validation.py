@@ -95,6 +95,10 @@ class IndicatorRule:
     kind: str = ""                       # the catalogue's kind (share, rate, count, mean, level), if linked
     low: float | None = None             # the catalogue's plausible range, if linked
     high: float | None = None
+    # the catalogue's breakdowns ("sex", "age", "residence") and its entry ("W1-03 孕产妇死亡率"), if linked:
+    # a cell of another breakdown is refused with a message saying why
+    breakdowns: tuple[str, ...] | None = None
+    entry: str = ""
 
     @property
     def scale(self) -> float | None:

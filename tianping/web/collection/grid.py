@@ -30,8 +30,9 @@ NO_DATA_KINDS = ("无数据", "不适用")
 
 
 def applicable_cells(indicator) -> list[Cell]:
-    """Which disaggregations an indicator is reported by — read from the stored indicator
-    (by_sex / by_age / by_residence): services.grid, or services.grids for many at once."""
+    """Which disaggregations an indicator is reported by: the stored indicator's flags (by_sex /
+    by_age / by_residence), only those its catalogue entry allows (services.grid; services.grids
+    for many at once)."""
     return services.grid(indicator)
 
 

@@ -79,22 +79,25 @@ def age_groups(indicator: Indicator) -> list[str]:
 
 def grid(indicator: Indicator, ages: list[str] | None = None) -> list[Cell]:
     """The cells to report (core.entries.grid) for a stored indicator."""
+    by_age = indicator.by_age and indicator.age_applies
     if ages is None:
-        ages = age_groups(indicator) if indicator.by_age else []
-    # never a male cell for a women-only indicator (the catalogue says who is counted)
-    return entries.grid(indicator.by_sex and indicator.sex_applies, indicator.by_age, indicator.by_residence, ages)
+        ages = age_groups(indicator) if by_age else []
+    # only the breakdowns the catalogue allows: never a male cell for a women-only indicator,
+    # no 城镇/农村 or age rows where the entry has none (even if a flag was set before the link)
+    return entries.grid(indicator.by_sex and indicator.sex_applies, by_age,
+                        indicator.by_residence and indicator.residence_applies, ages)
 
 
 def grids(indicators: list[Indicator]) -> dict[int, list[Cell]]:
     """grid() of many indicators, the age groups of those reported by age read in one query."""
     seen: dict[int, list[str]] = defaultdict(list)
-    aged = [i.pk for i in indicators if i.by_age]
+    aged = {i.pk for i in indicators if i.by_age and i.age_applies}
     if aged:
         for ind, age in (Observation.objects.filter(indicator__in=aged).exclude(age="")
                          .order_by("indicator_id", "age").values_list("indicator_id", "age").distinct()):
             seen[ind].append(age)
     return {i.pk: grid(i, (seen.get(i.pk) or DEFAULT_AGE_GROUPS.get(i.plan.kind, DEFAULT_AGE_GROUPS[Plan.Kind.WOMEN]))
-                       if i.by_age else []) for i in indicators}
+                       if i.pk in aged else []) for i in indicators}
 
 
 def has_counts(indicator: Indicator) -> bool:
@@ -108,7 +111,9 @@ def rule_for(indicator: Indicator, cells: list[Cell] | None = None) -> Indicator
     return IndicatorRule(name=indicator.name, unit=indicator.unit, multiplier=indicator.multiplier,
                          has_counts=has_counts(indicator), required=cells or grid(indicator),
                          kind=entry.kind if entry else "", low=entry.low if in_unit else None,
-                         high=entry.high if in_unit else None)
+                         high=entry.high if in_unit else None,
+                         breakdowns=tuple(entry.disaggregations or ()) if entry else None,
+                         entry=f"{entry.code} {entry.name}" if entry else "")
 
 
 def history(region, indicators, before_year: int) -> dict[tuple[int, Cell], dict[int, float]]:
