@@ -128,7 +128,7 @@ def build(user, choice: core.Choice, infos=None, by_key=None, region_names=None)
 
 
 def available_years(user) -> list[int]:
-    return sorted(scoped(Observation.objects.all(), user).values_list("year", flat=True).distinct())
+    return list(scoped(Observation.objects.all(), user).order_by("year").values_list("year", flat=True).distinct())
 
 
 # ---------------------------------------------------------------- favourites

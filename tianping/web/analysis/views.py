@@ -209,7 +209,8 @@ def _render_map(request, region: Region, errors: list[str] | None = None, status
                          "title": row["name"] if row else "", "items": items,
                          "legend": [{"label": s, "colour": LIGHT_COLOURS[lt]} for s, lt in
                                     (("已达标/预计达标", "green"), ("尚难判断/需加快", "yellow"),
-                                     ("进展缓慢/未达标", "orange"), ("退步/未实现", "red"), ("无数据", "grey"))]},
+                                     ("进展缓慢/未达标", "orange"), ("退步/未实现", "red"), ("例数过少/数据不足", "grey"))],
+                         "subtitle": geojson.SCHEMATIC_LABEL if boundary.schematic else ""},
         })
     return render(request, "analysis/map.html", context, status=status)
 
