@@ -128,13 +128,30 @@ def _query(run, region, **extra) -> str:
 
 # ------------------------------------------------------------------ dashboard
 
+def _pinned_stamp(request) -> str:
+    from tianping.web.analysis.services import pinned_stamp
+
+    request.tianping_pinned = pinned_stamp(request.user)
+    return request.tianping_pinned
+
+
+def _pinned_charts(request) -> list[dict]:
+    """The user's favourites of the data visualizer pinned to the dashboard (tianping.web.analysis);
+    none to read when the cache key's stamp already says there are none."""
+    from tianping.web.analysis.services import pinned_charts
+
+    if getattr(request, "tianping_pinned", "").startswith("0:"):
+        return []
+    return pinned_charts(request.user)
+
+
 @role_required(*READERS)
-@cached_page
+@cached_page(vary=_pinned_stamp)
 def dashboard(request):
     region = _region(request)
     run, plans, years = _run(request, region)
     context = {"region": region, "regions": _region_choices(request.user, region),
-               "plans": plans, "years": years, "run": run}
+               "plans": plans, "years": years, "run": run, "pinned": _pinned_charts(request)}
     if run is None:
         return render(request, "monitoring/dashboard.html", context)
     department = _department(request, region)
