@@ -431,7 +431,7 @@ def _series(indicator: Indicator, target: Target, scenario: str, region: str, ye
         return [_block(region, indicator.name, years, sex, unit, scenario,
                        **_rare_event_rows(indicator, aim, deaths, sex))
                 for sex in (("女", "男", "") if split else ("",))]
-    if scenario == NATIONAL:
+    if scenario == NATIONAL and entry is not None:
         total = _national_values(entry, aim, years, rng)
     else:
         total = _values(aim, _positions(scenario, years, rng))
@@ -526,7 +526,8 @@ def national_comparison(plan: Plan, frame: pd.DataFrame) -> tuple[list[dict], li
     totals = frame[(frame["sex"] == "") & (frame["age"] == "") & (frame["residence"] == "")]
     units = {ind.name: level_unit(ind, t) for ind, t in _series_indicators(plan)}
     codes = {ind.name: getattr(entry_of(ind, catalogue), "code", None) for ind, _ in _series_indicators(plan)}
-    for name, series in totals.groupby("indicator", sort=False):
+    for key, series in totals.groupby("indicator", sort=False):
+        name = str(key)
         entry = catalogue.get(codes.get(name) or "")
         if entry is None or entry.code not in national_series() or units.get(name) != entry.unit:
             continue
