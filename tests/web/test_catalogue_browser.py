@@ -36,4 +36,16 @@ def test_catalogue_pages_and_review_links_in_chromium(page, login, office, impor
     row.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "review-catalogue-links.png"), full_page=False)
     page.locator("#catalogue-links").screenshot(path=str(artifacts / "review-catalogue-summary.png"))
+    in_measure = plan.indicators.filter(measure__isnull=False).exclude(catalogue=None).first()
+    if in_measure is not None:   # targets written in measures show their link too
+        line = page.locator(f"#indicator-{in_measure.pk}")
+        assert in_measure.catalogue.code in line.inner_text()
+        line.scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / "review-measure-link.png"), full_page=False)
+
+    managed = plan.indicators.get(catalogue__code="C1-04")
+    page.goto(f"/plans/indicators/{managed.pk}/")
+    assert "不适用：指标目录条目不按城乡分组。" in page.locator("main").inner_text()
+    assert page.locator("input[name=by_residence]").is_disabled() and page.locator("input[name=by_sex]").is_enabled()
+    page.screenshot(path=str(artifacts / "indicator-edit-breakdowns.png"), full_page=True)
     services.confirm_plan(plan, office)
