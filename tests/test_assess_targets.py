@@ -191,3 +191,15 @@ def test_a_comparison_without_a_number_is_judged_by_its_direction():
     table = targets_from_plan(plan).set_index("indicator")
     assert table.loc["女党员代表比例", "op"] == "increase"
     assert table.loc["性别比", "op"] == "qualitative"
+
+
+def test_a_fraction_target_of_a_share_is_judged_in_percent():
+    """"保证1/2以上的领导班子配备女干部" (0.5, no unit) of an indicator the data measure in %:
+    47 % misses 50 % (seed 002 women's plan read it as met: 47 ≥ 0.5)."""
+    result = judge({2020: 42.4, 2024: 47.0}, target(">=", 0.5, unit=""))
+    assert result["attained"].tolist() == [False]
+    assert result["target_value"].tolist() == [50.0] and result["target_unit"].tolist() == ["%"]
+    assert "50%以上" in result["sentence"].iloc[0]
+    assert attained({2020: 42.4, 2024: 51.0}, target(">=", 0.5, unit="")) == [True]
+    # a unitless indicator keeps its fraction: 0.47 against 0.5
+    assert attained({2020: 0.42, 2024: 0.47}, target(">=", 0.5, unit=""), unit="") == [False]

@@ -64,7 +64,7 @@ def test_falling_back_below_an_attained_target():
     w = warn({2020: 89.0, 2021: 91.0, 2022: 92.0, 2023: 91.0, 2024: 84.0}, {"year": 2030, "op": ">=", "value": 90.0})
     fell = w[w["kind"] == "fell_back"]
     assert fell["level"].tolist() == ["orange"]
-    assert fell["sentence"].iloc[0] == "【橙色预警】指标曾达到'90%以上'的目标，2024年回落至84%。"
+    assert fell["sentence"].iloc[0] == "【橙色预警】指标曾达到“90%以上”的目标，2024年回落至84%。"
     # a district hovering at its target, just below it this year, is not told it fell back
     hovering = warn({2020: 89.5, 2021: 90.6, 2022: 89.8, 2023: 90.4, 2024: 89.6}, {"year": 2030, "op": ">=", "value": 90.0})
     assert hovering.query("kind == 'fell_back'").empty
@@ -128,3 +128,17 @@ def test_late_and_missing_data():
     assert missing["indicator"].astype(str).tolist() == ["未报指标"]
     assert missing["level"].tolist() == ["red"]
     assert missing["sentence"].iloc[0] == "【红色预警】未报指标无任何监测数据，请牵头单位报送。"
+
+
+@pytest.mark.parametrize("unit, written", [("‰", "‰"), ("%", "%"), ("1/10万", "/10万")])
+def test_projected_miss_sentence_prints_the_projection_in_its_unit(unit, written):
+    """A warning has no latest value before the projection to carry the unit: it says it itself
+    (a demo report read "婴儿死亡率按趋势预计2025年为4.1（3.4–4.9）", a rate with no unit)."""
+    w = warn({2020: 5.0, 2021: 5.2, 2022: 5.1, 2023: 5.3, 2024: 5.4}, {"year": 2025, "op": "<=", "value": 3.0},
+             unit=unit)
+    sentence = w[w["kind"] == "projected_miss"]["sentence"].iloc[0]
+    import re
+
+    projected = re.search(r"按趋势预计2025年为(\d+(?:\.\d+)?)([^（，]*)(（[^）]*）)?", sentence)
+    assert projected and projected.group(2) == written, sentence
+    assert projected.group(3) is None or projected.group(3).endswith(f"{written}）"), sentence

@@ -3,10 +3,10 @@ bookmark debris cut by a PDF line break is removed (seed 003, 奉化区 表1).""
 
 from __future__ import annotations
 
-from conftest import SEEDS
 from docgen import write_pdf
 from test_plan_formats import plan_signature
 
+from tests.conftest import SEEDS
 from tianping.core.normalize import normalize_text
 from tianping.core.readers import parse_document, read_document
 

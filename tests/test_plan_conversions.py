@@ -12,10 +12,10 @@ import shutil
 from difflib import SequenceMatcher
 
 import pytest
-from conftest import SEEDS
 from docgen import convert_with_libreoffice, write_docx, write_scanned_pdf
 from test_plan_formats import plan_signature
 
+from tests.conftest import SEEDS
 from tianping.core.errors import DocumentError
 from tianping.core.parser import parse_plan_text
 from tianping.core.readers import parse_document, read_document, read_with_details

@@ -97,13 +97,16 @@ def _first_sentence(text: str) -> str:
 
 # --- Excel ----------------------------------------------------------------------------
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+NO_VALUE_MARKS = ("-", "—")
 
 
 def safe_cell(value):
-    """A document sentence starting with = + - @ must not become a live formula when the
-    office opens the workbook: such text gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """The one guard against formula injection, for every workbook and CSV Tianping writes:
+    text starting with = + - @ or a control character must not become a live formula when
+    the office opens the file, so it gets a leading apostrophe. Numbers stay numbers, and a
+    lone dash (the "no value" mark) stays a dash."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and value not in NO_VALUE_MARKS:
         return "'" + value
     return value
 
@@ -115,6 +118,7 @@ def plans_to_xlsx(plans: list[Plan]) -> bytes:
 
     workbook = Workbook()
     targets = workbook.active
+    assert targets is not None, "a new workbook has one sheet"
     targets.title = "指标目标"
     _fill(targets, TARGET_HEADERS, TARGET_WIDTHS, (row for plan in plans for row in target_rows(plan)))
     _fill(workbook.create_sheet("目标与措施"), ITEM_HEADERS, ITEM_WIDTHS,

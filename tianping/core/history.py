@@ -72,7 +72,7 @@ def load_history(source, *, indicators: dict[str, str], region: str, region_name
         errors = _cross_table_duplicates(tables, frames)
     if errors:
         errors = list({str(e): e for e in errors}.values())  # a wide row repeats its name error per year
-        raise InputErrors(sorted(errors, key=lambda e: (e.where.sheet, e.where.row or 0)))
+        raise InputErrors(sorted(errors, key=lambda e: (e.where.sheet, e.where.row or 0) if e.where else ("", 0)))
     out = finish(frames)
     if out.empty:
         raise InputErrors([TianpingError("文件中没有历史数据行", Location(file=tables[0].file if tables else ""))])

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 __all__ = ["RegionInfo", "find_region", "region_in_name", "lookup_region", "plan_period", "FIVE_YEAR_PERIODS",
            "area_side", "NATIONAL"]
@@ -85,7 +87,7 @@ def _codes_of(names: list[str]) -> set[str]:
     return {row.code for name in names for row in _table().get(name, [])}
 
 
-def lookup_region(name: str, parents: list[str] = (), evidence: str = "") -> tuple[str, str]:
+def lookup_region(name: str, parents: Sequence[str] = (), evidence: str = "") -> tuple[str, str]:
     """(code, level) of ``name`` in the region table, or ("", "") when it is not there or
     ambiguous. A district needs its city or province among ``parents`` or in ``evidence``."""
     rows = _table().get(name, [])
@@ -198,7 +200,7 @@ def _from_body(body: list[str], evidence: str) -> RegionInfo:
     004) are told apart."""
     text = "\n".join(body)
     level = max(_SELF_WORDS, key=lambda lv: sum(text.count(word) for word in _SELF_WORDS[lv]))
-    if level != "district" and sum(text.count(word) for word in _SELF_WORDS[level]):
+    if level != "district" and sum(text.count(word) for word in _SELF_WORDS[level]) > 0:
         pattern = _CITY_BEFORE_RE if level == "city" else _PROVINCE_BEFORE_RE
         named: dict[str, int] = {}
         for name in pattern.findall(text):
@@ -256,12 +258,13 @@ _CHILDREN_WORDS = ("儿童", "未成年", "少年", "婴幼儿", "青少年", "�
 _WOMEN_WORDS = ("妇女", "女性", "巾帼", "母亲", "孕产妇")
 
 
-def area_side(name: str, text: str = "") -> str:
+def area_side(name: str, text: str = "") -> Literal["women", "children", ""]:
     """"women" or "children" for an area of a combined plan, "" when neither its name nor
     its text says (家庭建设 names neither, its goals usually do)."""
-    for words, side in ((_CHILDREN_WORDS, "children"), (_WOMEN_WORDS, "women")):
-        if any(word in name for word in words):
-            return side
+    if any(word in name for word in _CHILDREN_WORDS):
+        return "children"
+    if any(word in name for word in _WOMEN_WORDS):
+        return "women"
     children = sum(text.count(word) for word in _CHILDREN_WORDS)
     women = sum(text.count(word) for word in _WOMEN_WORDS)
     if children > women:

@@ -27,6 +27,7 @@ OPS = (
     "qualitative",                                 # judged by the evaluation group
 )
 TargetKind = Literal["numeric", "directional", "qualitative"]
+BetterWay = Literal["up", "down", ""]   # which way an indicator is better, "" when not known
 
 
 @dataclass
@@ -63,7 +64,7 @@ class Baseline:
 class Indicator:
     name: str
     unit: str = ""
-    direction: Literal["up", "down", ""] = ""    # which way is better, when known
+    direction: BetterWay = ""    # which way is better, when known
     targets: list[Target] = field(default_factory=list)
     baselines: list[Baseline] = field(default_factory=list)
     source: SourceRef | None = None

@@ -85,6 +85,10 @@ def _split_group_names(frame: pd.DataFrame) -> None:
     frame["sex"], frame["residence"], frame["note"] = sexes, residences, notes
 
 
+def _join_distinct(texts: pd.Series) -> str:
+    return "；".join(dict.fromkeys(texts))
+
+
 def _merge_reprinted_figures(frame: pd.DataFrame, rows: list[int]) -> tuple[pd.DataFrame, list[int]]:
     """One figure printed in several reports becomes one row naming every report."""
     frame = frame.assign(_row=rows, _value=frame["value"].map(lambda v: str(v).strip()))
@@ -92,7 +96,7 @@ def _merge_reprinted_figures(frame: pd.DataFrame, rows: list[int]) -> tuple[pd.D
     joined = ("report", "area")
     merged = (frame.groupby(key, sort=False, dropna=False)
               .agg({**{c: "first" for c in frame.columns if c not in key and c not in joined},
-                    **{c: lambda texts: "；".join(dict.fromkeys(texts)) for c in joined}})
+                    **{c: _join_distinct for c in joined}})
               .reset_index())
     merged = merged.sort_values("_row", kind="stable").reset_index(drop=True)
     return merged.drop(columns=["_row", "_value"])[list(frame.columns.drop(["_row", "_value"]))], \

@@ -229,7 +229,8 @@ def chinese_to_number(text: str) -> float | None:
         return None
     if frac and any(ch not in _DIGITS for ch in frac):
         return None
-    total, digit = 0, None
+    total: float = 0
+    digit: int | None = None
     for ch in whole:
         if ch in "零〇" and total:      # 一千零五: a place holder
             continue

@@ -83,10 +83,17 @@ def normalize_unit(unit) -> str:
     """One spelling per unit: full-width forms, spaces and "/10万" variants folded."""
     if unit is None or (isinstance(unit, float) and math.isnan(unit)):
         return ""
-    text = unicodedata.normalize("NFKC", str(unit)).replace(" ", "").strip()
+    return _normalized(str(unit))
+
+
+@lru_cache(maxsize=1024)
+def _normalized(unit: str) -> str:
+    """(A bulk import asks for the same few units hundreds of thousands of times.)"""
+    text = unicodedata.normalize("NFKC", unit).replace(" ", "").strip()
     return UNIT_SPELLINGS.get(text, text)
 
 
+@lru_cache(maxsize=4096)
 def is_signed(indicator: str, unit: str) -> bool:
     """Changes and gaps may be negative and are not shares of a whole."""
     return unit == "个百分点" or any(w in indicator for w in ("增长", "增速", "变化", "差", "变动"))
@@ -237,14 +244,17 @@ def _table_from_grid(grid: pd.DataFrame, file: str, sheet: str, excel: bool) -> 
     head = _find_header(grid)
     if head is None:
         return None
-    names, headers, year_columns = [], {}, {}
+    names: list[str] = []
+    headers: dict[str, str] = {}
+    year_columns: dict[str, int] = {}
     wide = "year" not in {_ALIASES.get(_header_key(c)) for c in grid.iloc[head]}
     for j, cell in enumerate(grid.iloc[head]):
         label = _text(cell)
         canon = _ALIASES.get(_header_key(cell), label or f"_col{j}")
-        if wide and canon == label and _header_year(cell):
-            canon = f"_year{_header_year(cell)}"
-            year_columns[canon] = _header_year(cell)
+        year = _header_year(cell)
+        if wide and canon == label and year:
+            canon = f"_year{year}"
+            year_columns[canon] = year
         if canon in headers:
             raise TianpingError(f"列“{label}”重复出现", Location(file=file, sheet=sheet, row=head + 1))
         names.append(canon)
@@ -274,6 +284,7 @@ def _melt_years(table: RawTable, year_columns: dict[str, int]) -> RawTable:
     counted); blank columns after it are a template's years not reached yet.
     """
     body = table.frame
+    places = table.headers or {}
     reported = [year for column, year in year_columns.items() if _non_blank(body[column]).any()]
     last = max(reported, default=0)
     keep = [c for c in body.columns if c not in year_columns]
@@ -281,11 +292,11 @@ def _melt_years(table: RawTable, year_columns: dict[str, int]) -> RawTable:
     for column, year in year_columns.items():
         if year <= last:
             parts.append(body[keep].assign(year=year, value=body[column].to_numpy(), _row=table.rows,
-                                           _place=table.headers[column]))
+                                           _place=places[column]))
     if not parts:
         return RawTable(body[keep].iloc[:0].assign(year=[], value=[]), [], table.file, table.sheet, table.headers)
     long = pd.concat(parts, ignore_index=True).sort_values(["_row", "year"], kind="stable", ignore_index=True)
-    headers = {**table.headers, "year": "年份（表头）"}
+    headers = {**places, "year": "年份（表头）"}
     return RawTable(long.drop(columns=["_row", "_place"]), long["_row"].tolist(), table.file, table.sheet,
                     headers, cell_headers={"value": long["_place"].tolist()})
 
@@ -372,9 +383,10 @@ def read_tables(source, max_bytes: int = MAX_BYTES) -> list[RawTable]:
 
 class _Collector:
     def __init__(self, table: RawTable):
-        self.table, self.errors = table, []
+        self.table = table
+        self.errors: list[TianpingError] = []
 
-    def add(self, i: int, column: str, message: str):
+    def add(self, i: int | np.integer, column: str, message: str):
         headers = self.table.headers or {}
         place = headers.get(column, CHINESE_HEADER.get(column, column))
         if self.table.cell_headers and column in self.table.cell_headers:
@@ -514,7 +526,7 @@ def _join_note(note: str, extra: str) -> str:
 
 def _check_duplicates(frame: pd.DataFrame, out: _Collector):
     repeated = np.flatnonzero(frame.duplicated(KEY, keep=False).to_numpy())
-    first: dict[tuple, int] = {}
+    first: dict[tuple, int | np.integer] = {}
     keys = frame[KEY].iloc[repeated].itertuples(index=False, name=None)
     for i, key in zip(repeated, keys):
         if key in first:
@@ -561,13 +573,13 @@ def validate_table(table: RawTable, *, indicators: dict[str, str] | None = None,
     notes = _each(raw.get("note", empty).tolist(), lambda c: "" if _is_blank(c) else str(c).strip())  # as written
     _check_ranges(frame, out)
     _reconcile_rates(frame, raw["value"], notes, out)
-    for i in np.flatnonzero(frame["value"].isna().to_numpy()):  # kept, counted, and said so in the note
+    for i in np.flatnonzero(frame["value"].isna().to_numpy()).tolist():  # kept, counted, and said so in the note
         notes[i] = _join_note(notes[i], f"无数据（原值“{marks[i]}”）" if marks[i] else "无数据（空白）")
     frame["note"] = notes
     _check_duplicates(frame, out)
     for extra in [c for c in raw.columns if c not in COLUMNS]:
         frame[extra] = raw[extra].to_numpy()
-    return frame, sorted(out.errors, key=lambda e: e.where.row or 0)
+    return frame, sorted(out.errors, key=lambda e: (e.where.row or 0) if e.where else 0)
 
 
 def finish(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -20,10 +20,14 @@ import statistics
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tianping.core.errors import DocumentError, Location, TianpingError
 from tianping.core.model import Plan
 from tianping.core.safezip import check_zip
+
+if TYPE_CHECKING:
+    from pdfplumber.pdf import PDF
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -491,7 +495,8 @@ class _Numbering:
             return ""
         counters = self.counters.setdefault(self.counter_key.get(num_id, num_id), [None] * 10)
         start = self.levels[(num_id, ilvl)][2]
-        counters[ilvl] = start if counters[ilvl] is None else counters[ilvl] + 1
+        current = counters[ilvl]
+        counters[ilvl] = start if current is None else current + 1
         for deeper in range(ilvl + 1, len(counters)):
             counters[deeper] = None  # a higher level restarts the levels below it
         return self._render(num_id, ilvl, counters)
@@ -504,8 +509,8 @@ class _Numbering:
         def number(match: re.Match) -> str:
             level = int(match.group(1)) - 1
             level_fmt, _, level_start = self.levels.get((num_id, level), ("decimal", "", 1))
-            value = counters[level] if level < len(counters) and counters[level] is not None else level_start
-            return format_number(value, level_fmt)
+            value = counters[level] if level < len(counters) else None
+            return format_number(level_start if value is None else value, level_fmt)
 
         label = re.sub(r"%(\d)", number, text)
         # a label without closing punctuation ("第%1条") needs a gap before the text
@@ -740,7 +745,7 @@ def _page_lines(number: int, height: float, chars: list[dict]) -> list[_PdfLine]
 
 def _segment_line(number: int, height: float, chars: list[dict]) -> _PdfLine:
     parts = []
-    for previous, char in zip([None] + chars, chars):
+    for previous, char in zip([None, *chars], chars):
         if previous is not None and char["text"] != " " and previous["text"] != " " \
                 and char["x0"] - previous["x1"] > 0.25 * char["size"]:
             parts.append(" ")      # a word gap without a space glyph
@@ -761,7 +766,7 @@ class _PdfTables:
 
     def __init__(self, data: bytes):
         self.data = data
-        self.pdf = None
+        self.pdf: PDF | None = None
 
     def replace_lines(self, number: int, height: float, lines: list[_PdfLine]) -> list[_PdfLine]:
         """``lines`` without those inside a table, and one block per table in their place."""
@@ -910,7 +915,7 @@ def _table_text(rows: list[list[_PdfLine]]) -> list[str]:
     prints nothing in a PDF, so columns are found from where cells start; a cell whose
     text runs past the next column's start spans it (a merged header cell)."""
     columns = _column_starts([cell for row in rows for cell in row])
-    out = []
+    out: list[str] = []
     for row in rows:
         cells = [""] * len(columns)
         spanned: set[int] = set()
@@ -946,7 +951,9 @@ _NO_LINE_START = "、，。；：！？）》”’%‰"
 def _first_unit_width(text: str, char: float) -> float:
     """Width of what the typesetter could not split off the start of ``text``: a Latin
     word or number, or one Chinese character (two when line-start punctuation follows)."""
-    opening, latin = _FIRST_UNIT.match(text).groups()
+    first = _FIRST_UNIT.match(text)
+    assert first is not None, "both groups may be empty: the pattern matches any text"
+    opening, latin = first.groups()
     width = len(opening) * char + (len(latin) * 0.55 * char if latin else char)
     rest = text[len(opening) + max(len(latin), 1):]
     return width + (char if rest[:1] in _NO_LINE_START and rest else 0)

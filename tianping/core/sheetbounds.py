@@ -18,8 +18,10 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import XMLPullParser
+from typing import cast
+from xml.etree.ElementTree import Element, XMLPullParser
 
 from tianping.core.errors import Location, TianpingError
 
@@ -62,15 +64,15 @@ def _sheet_parts(z: zipfile.ZipFile) -> list[tuple[str, str]]:
     names = set(z.namelist())
     parts: list[tuple[str, str]] = []
     try:
-        targets = {}
+        targets: dict[str | None, str] = {}
         for el in _elements(z, "xl/_rels/workbook.xml.rels", f"{_NS_PKG_REL}Relationship"):
             target = el.get("Target", "")
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             targets[el.get("Id")] = path
         for el in _elements(z, "xl/workbook.xml", f"{_NS_MAIN}sheet"):
-            path = targets.get(el.get(f"{_NS_REL}id"))
-            if path in names:
-                parts.append((el.get("name", path), path))
+            part = targets.get(el.get(f"{_NS_REL}id"))
+            if part is not None and part in names:
+                parts.append((el.get("name", part), part))
     except KeyError:
         pass
     known = {p for _, p in parts}
@@ -78,9 +80,15 @@ def _sheet_parts(z: zipfile.ZipFile) -> list[tuple[str, str]]:
     return parts
 
 
-def _elements(z: zipfile.ZipFile, part: str, tag: str):
+def _events(parser: XMLPullParser[Element]) -> Iterator[tuple[str, Element]]:
+    """``parser.read_events()`` of a parser asked for "start"/"end" events only, so every item is an
+    element (typeshed's type also covers the namespace events, which these parsers never ask for)."""
+    return cast("Iterator[tuple[str, Element]]", parser.read_events())
+
+
+def _elements(z: zipfile.ZipFile, part: str, tag: str) -> Iterator[Element]:
     """Yield the ``tag`` elements of one XML part, streaming; each is cleared after use."""
-    parser = XMLPullParser(events=("end",))
+    parser: XMLPullParser[Element] = XMLPullParser(events=("end",))
     with z.open(part) as stream:
         head = True
         while chunk := stream.read(_CHUNK):
@@ -88,7 +96,7 @@ def _elements(z: zipfile.ZipFile, part: str, tag: str):
                 raise TianpingError("工作簿含有文档类型声明（DTD），拒绝读取")
             head = False
             parser.feed(chunk)
-            for _, el in parser.read_events():
+            for _, el in _events(parser):
                 if el.tag == tag:
                     yield el
                 if el.tag in (tag, f"{_NS_MAIN}row"):
@@ -110,7 +118,7 @@ def _scan_part(z: zipfile.ZipFile, name: str, part: str, filename: str,
         if row > max_rows or col > max_columns:
             raise _too_large(where, f"{kind}{ref}位于第{row}行、第{col}列", max_rows, max_columns)
 
-    parser = XMLPullParser(events=("start", "end"))
+    parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
     row_number, col_number = 0, 0
     with z.open(part) as stream:
         head = True
@@ -119,7 +127,7 @@ def _scan_part(z: zipfile.ZipFile, name: str, part: str, filename: str,
                 raise TianpingError("工作表含有文档类型声明（DTD），拒绝读取", where)
             head = False
             parser.feed(chunk)
-            for event, el in parser.read_events():
+            for event, el in _events(parser):
                 tag = el.tag
                 if event == "start":
                     if tag == f"{_NS_MAIN}row":
@@ -154,8 +162,9 @@ def _scan_part(z: zipfile.ZipFile, name: str, part: str, filename: str,
 
 
 def _check_range(ref: str, where: Location, kind: str, max_rows: int, max_columns: int) -> tuple[int, int, int, int]:
-    ends = [parse_ref(p) for p in ref.split(":") if p]
-    if not ends or None in ends:
+    parsed = [parse_ref(p) for p in ref.split(":") if p]
+    ends = [e for e in parsed if e is not None]
+    if not parsed or len(ends) < len(parsed):
         if kind == "声明的范围":  # an odd <dimension> is ignored by every reader; only its size matters
             return (1, 1, 1, 1)
         raise TianpingError(f"{kind}“{ref[:30]}”无效，文件可能已损坏", where)

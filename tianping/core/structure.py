@@ -27,6 +27,7 @@ import copy
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Literal
 
 from tianping.core.errors import TianpingError
 from tianping.core.metadata import (
@@ -43,6 +44,7 @@ from tianping.core.model import (
     Indicator,
     Measure,
     Plan,
+    PlanKind,
     SourceRef,
     Target,
 )
@@ -91,7 +93,7 @@ def looks_like_plan(text: str) -> bool:
 
 def _is_area_heading(line: str) -> bool:
     match = _SUBHEAD_RE.match(line)
-    return bool(match) and _is_short_heading(match.group(2)) and bool(re.search("妇女|儿童|女性", match.group(2)))
+    return match is not None and _is_short_heading(match.group(2)) and bool(re.search("妇女|儿童|女性", match.group(2)))
 
 
 def _is_short_heading(text: str) -> bool:
@@ -180,7 +182,7 @@ def _is_contents_entry(entry: str) -> bool:
     if _PREFACE_RE.match(entry) or _chapter(entry) or entry in ("附件", "附表"):
         return True
     sub = _SUBHEAD_RE.match(entry)
-    return bool(sub) and _is_short_heading(sub.group(2))
+    return sub is not None and _is_short_heading(sub.group(2))
 
 
 def _plan_spans(lines: list[str]) -> list[tuple[int, int]]:
@@ -203,7 +205,8 @@ def _parse_plan(lines: list[str], start: int, end: int, source_file: str) -> lis
     """The plan in lines[start:end]; a combined 妇女儿童 plan gives its two halves."""
     body = lines[start:end]
     title, title_line = _find_title(body)
-    plan = Plan(title=title, kind=_kind(title, body), source_file=source_file)
+    kind = _kind(title, body)
+    plan = Plan(title=title, kind="women" if kind == "both" else kind, source_file=source_file)
     head = _head(body)
     region = find_region(title, head, body)
     plan.region, plan.region_code, plan.region_level = region.name, region.code, region.level
@@ -230,7 +233,7 @@ def _parse_plan(lines: list[str], start: int, end: int, source_file: str) -> lis
         index += 1
     _close_area(reader)
     _check_sections(plan)
-    return _split_combined(plan)
+    return _split_combined(plan) if kind == "both" else [plan]
 
 
 # ------------------------------------------------------------ title, region
@@ -266,14 +269,15 @@ _ISSUER_PREFIX_RE = re.compile(r"^.{2,40}(?:人民政府|委员会|政府办公�
 _DRAFT_RE = re.compile(r"[（(](?:征求意见稿|草案|送审稿|讨论稿|修订稿|审议稿|代拟稿)[）)]$")
 
 
-def _kind(title: str, body: list[str]) -> str:
+def _kind(title: str, body: list[str]) -> PlanKind | Literal["both"]:
     """"women", "children" or "both" (妇女儿童发展规划: split after parsing)."""
     if "妇女" in title and "儿童" in title:
         return "both"
-    for word, kind in (("儿童", "children"), ("妇女", "women")):
-        if word in title:
-            return kind
-    names = [_SUBHEAD_RE.match(line).group(2) for line in body if _is_area_heading(line)]
+    if "儿童" in title:
+        return "children"
+    if "妇女" in title:
+        return "women"
+    names = [m.group(2) for line in body if _is_area_heading(line) and (m := _SUBHEAD_RE.match(line))]
     sides = Counter(area_side(name) for name in names)
     if sides["children"] and sides["women"] and not title:
         return "both"
@@ -284,10 +288,8 @@ def _split_combined(plan: Plan) -> list[Plan]:
     """A combined plan keeps its women's and children's areas apart: two plans, as a
     file holding two plans gives (seed 002). An area naming neither side (家庭建设)
     goes by what its goals speak of, else with the area before it."""
-    if plan.kind != "both":
-        return [plan]
-    halves = {"women": [], "children": []}
-    side = "women"
+    halves: dict[PlanKind, list[Area]] = {"women": [], "children": []}
+    side: PlanKind = "women"
     for area in plan.areas:
         text = "".join(goal.text for goal in area.goals) + "".join(m.text for m in area.measures)
         side = area_side(area.name, text) or side
@@ -436,13 +438,14 @@ def _is_next_area_number(reader: _Reader, line: str) -> bool:
     """A short （N）heading numbered as the next area, even without 妇女/儿童 in its name."""
     sub = _SUBHEAD_RE.match(line)
     expected = len(reader.plan.areas) + (2 if reader.area else 1)
-    return bool(sub) and len(sub.group(2)) <= 15 and _is_short_heading(sub.group(2)) \
+    return sub is not None and len(sub.group(2)) <= 15 and _is_short_heading(sub.group(2)) \
         and chinese_ordinal(sub.group(1)) == expected
 
 
 def _open_area(reader: _Reader, line: str, line_no: int) -> None:
     _close_area(reader)
     sub = _SUBHEAD_RE.match(line)
+    assert sub is not None, "called on a （N） area heading"
     number = chinese_ordinal(sub.group(1))
     expected = len(reader.plan.areas) + 1
     if number != expected:
@@ -464,6 +467,7 @@ def _unnamed_area(reader: _Reader, line: str, line_no: int) -> None:
 def _check_number(reader: _Reader, number: int, line_no: int) -> None:
     expected = reader.items[-1].number + 1 if reader.items else 1
     if number != expected:
+        assert reader.area is not None, "goals and measures are read inside an area"
         area = reader.area.name or f"第{reader.area.number}个领域"
         reader.plan.warnings.append(
             f"第{line_no}行：{area}的{_block_name(reader)}编号为{number}，按顺序应为{expected}。"
@@ -529,9 +533,11 @@ def _first_sentence(text: str) -> str:
 def _read_project_line(reader: _Reader, line: str) -> None:
     sub = _SUBHEAD_RE.match(line)
     item = _ITEM_RE.match(line)
-    if (sub and _is_short_heading(sub.group(2))) or item:
+    # a short （一）heading or a numbered item opens a project (the two patterns never both match)
+    head = sub.group(2) if sub and _is_short_heading(sub.group(2)) else item.group(3) if item else None
+    if head is not None:
         _close_project(reader)
-        reader.project = [(sub.group(2) if sub else item.group(3)).strip()]
+        reader.project = [head.strip()]
     elif reader.project is not None:
         reader.project.append(line)
     else:

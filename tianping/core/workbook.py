@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tianping.core.errors import Location, TianpingError
+from tianping.core.export import safe_cell
 from tianping.core.safezip import check_zip
 from tianping.core.sheetbounds import SheetScan, scan_sheets
 from tianping.core.validation import Cell, parse_cell
@@ -116,17 +117,12 @@ class ReadResult:
     errors: list[TianpingError]
 
 
-def _safe_text(text: str) -> str:
-    """Text written into a cell never starts a formula."""
-    text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and text not in ("-", "—") else text
-
-
 # ---------------------------------------------------------------- writing
 
 def write_template(meta: TemplateMeta, rows: list[TemplateRow], password: str = "tianping") -> bytes:
     wb = Workbook()
     help_ws = wb.active
+    assert help_ws is not None, "a new workbook has one sheet"
     help_ws.title = HELP_SHEET
     help_ws["A1"] = f"{meta.region_name}{meta.year}年度妇女儿童发展规划监测数据填报模板（{meta.department_name}）"
     help_ws["A1"].font = Font(bold=True, size=14)
@@ -177,10 +173,10 @@ def write_template(meta: TemplateMeta, rows: list[TemplateRow], password: str = 
     for i, row in enumerate(rows):
         values = {
             "indicator_id": row.indicator_id, "version": row.version, "number": row.number,
-            "name": _safe_text(row.name), "unit": _safe_text(row.unit), "sex": row.cell.sex or "合计",
+            "name": safe_cell(row.name or ""), "unit": safe_cell(row.unit or ""), "sex": row.cell.sex or "合计",
             "age": row.cell.age or "合计", "residence": row.cell.residence or "合计", "previous": row.previous,
             "value": row.value, "numerator": row.numerator, "denominator": row.denominator,
-            "note": _safe_text(row.note),
+            "note": safe_cell(row.note or ""),
         }
         for key, col in COL.items():
             c = ws.cell(row=r, column=col, value=values[key])
@@ -255,7 +251,8 @@ def _sheet_values(data: bytes, scans: dict[str, SheetScan], names: tuple[str, ..
     try:
         grids = {}
         for name in names:
-            scan, grid = scans[name], {}
+            scan = scans[name]
+            grid: dict[tuple[int, int], object] = {}
             if scan.max_row:
                 rows = wb[name].iter_rows(min_row=1, max_row=scan.max_row, max_col=scan.max_column, values_only=True)
                 for r, values in enumerate(rows, start=1):

@@ -2,7 +2,7 @@
 (before a milestone has passed) its projection.
 
 Truthful by construction:
-* shares, rates and counts are drawn from zero (a share up to at most 100), so a
+* the y axis follows tianping.core.axes (one rule with the web): shares, rates and counts from zero, so a
   0.1-point change looks like one; a level that is never near zero (life expectancy,
   years of schooling) keeps a window at least ``MIN_SPAN_SHARE`` of its level wide, never
   a 0.2-wide axis for a 0.1 change;
@@ -30,6 +30,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from tianping.core.axes import y_limits  # noqa: E402
 from tianping.reports.fonts import cjk_font  # noqa: E402
 from tianping.reports.phrases import target_phrase  # noqa: E402
 
@@ -39,10 +40,6 @@ SERIES_COLOR = {"total": "#1f4e79", "": "#1f4e79", "female": "#c0392b", "male": 
                 "urban": "#7d3c98", "rural": "#229954"}
 TARGET_COLORS = ["#b9770e", "#7d6608"]
 DPI = 300
-# Units whose axis starts at zero: shares, rates per population, counts of people or things.
-ZERO_BASED = ("%", "‰", "1/万", "1/10万", "/10万", "人", "名", "个", "所", "家", "张", "次", "件", "户",
-              "万人", "亿人", "万张", "万个", "万家", "万所", "万条")
-MIN_SPAN_SHARE = 0.05           # a level axis is at least 5 % of the level wide
 # Key indicators of the women's and children's plans, charted when nothing is off track.
 KEY_WORDS = ("孕产妇死亡率", "婴儿死亡率", "5岁以下儿童死亡率", "新生儿死亡率", "人均预期寿命", "宫颈癌",
              "乳腺癌", "女性比例", "就业", "受教育年限", "入学率", "巩固率", "参保率")
@@ -80,26 +77,6 @@ class ChartSpec:
     targets: list[ChartTarget] = field(default_factory=list)
     base: tuple[int, float] | None = None
     projection: Projection | None = None
-
-
-def zero_based(unit: str) -> bool:
-    unit = (unit or "").strip()
-    return any(unit == u or unit.startswith(u) for u in ZERO_BASED)
-
-
-def y_limits(values: list[float], unit: str) -> tuple[float, float]:
-    """Axis from zero for shares/rates/counts (a share at most to 100); else a window
-    around the values at least MIN_SPAN_SHARE of the level wide."""
-    low, high = min(values), max(values)
-    if zero_based(unit) and low >= 0:
-        top = high * 1.15 if high > 0 else 1.0
-        if unit.strip() == "%":
-            top = min(max(top, 10.0), 100.0) if high <= 100 else top
-        return 0.0, top
-    level = max(abs(low), abs(high), 1e-9)
-    span = max(high - low, MIN_SPAN_SHARE * level)
-    middle = (low + high) / 2
-    return middle - span * 0.75, middle + span * 0.75
 
 
 def series_chart(title: str, series: dict[str, list[tuple[int, float]]], *, unit: str = "",
@@ -161,9 +138,9 @@ def indicator_chart(spec: ChartSpec, *, dpi: int = DPI) -> bytes:
     if handles:   # below the plot, never over a line
         ax.legend(handles, labels, prop={"family": family, "size": 7.5}, frameon=False, loc="upper center",
                   bbox_to_anchor=(0.5, -0.12), ncol=min(len(handles), 4))
-    for label in ax.get_xticklabels() + ax.get_yticklabels():
-        label.set_fontfamily(family)
-        label.set_fontsize(8)
+    for tick in ax.get_xticklabels() + ax.get_yticklabels():
+        tick.set_fontfamily(family)
+        tick.set_fontsize(8)
     fig.subplots_adjust(left=0.09, right=0.98, top=0.89, bottom=0.27)
     return png_bytes(fig, dpi)
 

@@ -16,6 +16,7 @@ judges only what happened: 已实现 or 未实现, never a projection.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 
 import pandas as pd
 
@@ -35,6 +36,7 @@ from tianping.reports.context import (
 )
 from tianping.reports.document import (
     Chart,
+    Fact,
     Heading,
     PageBreak,
     Paragraph,
@@ -67,7 +69,7 @@ from tianping.reports.phrases import (
     wording,
 )
 from tianping.reports.planner import Openings, counted_names, group_sentence
-from tianping.reports.verdicts import CLASSES, LAGGING, verdicts_for
+from tianping.reports.verdicts import CLASSES, LAGGING, Verdict, verdicts_for
 
 STAGE_NAMES = {"midterm": "中期", "final": "终期", "annual": "年度"}
 CLASS_ORDER = list(CLASSES)
@@ -131,7 +133,11 @@ class Evaluation:
         frame = res.add_monitored(frame, observations, plan, region)
         self.order = [i.name for i in plan.indicators()] if plan is not None else list(frame["indicator"].unique())
         self.frame = res.in_plan_order(frame, self.order)
-        self.year = year if stage == "annual" else evaluation_year(stage, plan)
+        if stage != "annual":
+            year = evaluation_year(stage, plan)
+        elif year is None:
+            raise ValueError("年度报告需要年份（year）")
+        self.year: int = year
         self.end = getattr(plan, "end_year", None) or 2030
         self.base_year = (getattr(plan, "start_year", None) or 2021) - 1
         headline = res.totals(self.frame)
@@ -140,12 +146,12 @@ class Evaluation:
         self.rows = res.in_plan_order(pd.concat([res.for_milestone(self.all_targets, self.year), monitored]),
                                       self.order)
         latest = self.rows["latest_year"].dropna()
-        self.data_year = int(min(latest.max(), self.year)) if len(latest) else None
-        self.verdicts = verdicts_for(self.rows, stage=stage, data_year=self.data_year, warnings=warnings,
-                                     region=region)
-        self.warnings = warnings
-        self.milestones = sorted({int(m) for m in self.all_targets["milestone"].dropna()})
-        self.completeness = completeness_of(self.rows, self.year, self.observations, self.inputs)
+        self.data_year: int | None = int(min(latest.max(), self.year)) if len(latest) else None
+        self.verdicts: dict[Hashable, Verdict] = verdicts_for(self.rows, stage=stage, data_year=self.data_year,
+                                                              warnings=warnings, region=region)
+        self.warnings: pd.DataFrame | None = warnings
+        self.milestones: list[int] = sorted({int(m) for m in self.all_targets["milestone"].dropna()})
+        self.completeness: Completeness = completeness_of(self.rows, self.year, self.observations, self.inputs)
         self.synthetic = synthetic
 
     def in_classes(self, rows: pd.DataFrame, classes) -> pd.DataFrame:
@@ -309,7 +315,8 @@ def overall(ev: Evaluation) -> list:
 
 def base_comparison(ev: Evaluation) -> Paragraph | None:
     """"与2020年相比，有基期数据的N项指标中，X项向目标方向改善，Y项退步。" """
-    better, worse = [], []
+    better: list[Hashable] = []
+    worse: list[Hashable] = []
     for index, row in ev.rows.iterrows():
         base = base_value(ev, row)
         direction = good_direction(row)
@@ -474,9 +481,9 @@ def target_cell(row) -> tuple[str, list]:
     return ("定性目标" if row["kind"] == "qualitative" else "—"), []
 
 
-def targets_by_milestone(ev: Evaluation, indicator: str) -> dict[int, object]:
+def targets_by_milestone(ev: Evaluation, indicator: str) -> dict[int, pd.Series]:
     rows = ev.all_targets[ev.all_targets["indicator"] == indicator]
-    out = {}
+    out: dict[int, pd.Series] = {}
     for _, row in rows.iterrows():
         out.setdefault(int(row["milestone"]), row)      # the first stated target of each milestone
     return out
@@ -605,7 +612,7 @@ def outlook(ev: Evaluation) -> list:
     counted = final_rows.loc[[i for i in final_rows.index if verdicts[i].counted]]
     if counted.empty:
         return [Paragraph(f"现有数据尚不足以判断{ev.end}年目标的实现前景。", [year_fact(ev.end)])]
-    blocks = []
+    blocks: list = []
     groups = [("attained", f"已提前实现{ev.end}年目标"), ("on_track", "按近年趋势有望如期实现"),
               ("uncertain", "能否如期实现尚难判断"),
               ("lagging", "按现有进度难以如期实现，需加大工作力度")]
@@ -752,11 +759,11 @@ def departments(ev: Evaluation) -> list:
         elif lagging:
             text += "请办公室明确这些指标的责任单位。"
         reasons = [warning_text[ev.rows.loc[i, "indicator"]] for i in lagging if ev.rows.loc[i, "indicator"] in warning_text]
-        if reasons:
+        if reasons and ev.warnings is not None:   # reasons are rows of ev.warnings
             text += "监测预警显示：" + "；".join(r[0].rstrip("。") for r in reasons[:3]) + "。"
-            for sentence, row in reasons[:3]:
-                name = str(ev.warnings.loc[row, "indicator"])
-                facts += [plain_fact("warning", "sentence", float(x), x, indicator=name, row=row)
+            for sentence, at in reasons[:3]:
+                name = str(ev.warnings.at[at, "indicator"])
+                facts += [plain_fact("warning", "sentence", float(x), x, indicator=name, row=at)
                           for x in numbers_in(sentence.replace(name, " "))]
         blocks.append(Paragraph(text, facts))
     for name, summary in reports.items():        # self-evaluations of departments without indicators here
@@ -789,7 +796,7 @@ def pick_report(reports: dict, department: str) -> str:
     return ""
 
 
-def warning_sentences(ev: Evaluation) -> dict[str, tuple[str, object]]:
+def warning_sentences(ev: Evaluation) -> dict[str, tuple[str, Hashable]]:
     """Indicator → (the engine's warning sentence, its warnings row), no projection words."""
     warnings = ev.warnings
     if warnings is None or warnings.empty or "sentence" not in warnings.columns or ev.final:
@@ -797,7 +804,7 @@ def warning_sentences(ev: Evaluation) -> dict[str, tuple[str, object]]:
     frame = warnings
     if "headline" in frame.columns:
         frame = frame[frame["headline"].astype(bool)]
-    out = {}
+    out: dict[str, tuple[str, Hashable]] = {}
     for row, indicator, sentence in zip(frame.index, frame["indicator"].astype(str), frame["sentence"].astype(str)):
         if sentence and sentence != "nan" and "预计" not in sentence:
             out.setdefault(indicator, (sentence.split("】")[-1], row))
@@ -806,7 +813,7 @@ def warning_sentences(ev: Evaluation) -> dict[str, tuple[str, object]]:
 
 # ------------------------------------------------------------------ 问题与建议
 
-def area_rates(ev: Evaluation) -> list[tuple[str, object, int]]:
+def area_rates(ev: Evaluation) -> list[tuple[str, Fact, int]]:
     """(area, 达标率 Fact, assessable count) for areas with something assessable."""
     out = []
     for area, rows in by_area(ev.rows, ev.plan):

@@ -94,14 +94,25 @@ def test_gender_statistics(assessed, office, client_of):
     ctx = page.context
     assert ctx["required"] == 4 and ctx["reported"] == 3 and ctx["share"] == 75
     assert [i.pk for i in ctx["missing"]] == [required[3].pk]
+    # reported as a total only, or not at all: two different problems, listed apart
+    has_data = Observation.objects.filter(indicator=required[3], region=run.region, value__isnull=False).exists()
+    assert [i.pk for i in ctx["missing_split" if has_data else "missing_data"]] == [required[3].pk]
+    assert not ctx["missing_data" if has_data else "missing_split"]
     gap = next(g for g in ctx["gaps"] if g["indicator"].pk == required[0].pk)
     female = Observation.objects.get(indicator=required[0], region=run.region, sex="女", year=gap["year"], age="",
                                      residence="").value
     male = Observation.objects.get(indicator=required[0], region=run.region, sex="男", year=gap["year"], age="",
                                    residence="").value
-    assert gap["gap"] == pytest.approx(female - male) and gap["trend"] in ("缩小", "扩大", "持平", "")
+    assert gap["gap"] == pytest.approx(female - male) and gap["trend"] in ("缩小", "扩大", "无明显变化", "例数过少", "")
     text = page.content.decode()
     assert "分性别统计" in text and "75%" in text
+    # a qualitative target has no figures to split by sex: never listed as missing sex data
+    qualitative = run.plan.indicators.filter(targets__kind="qualitative").exclude(
+        targets__kind__in=["numeric", "directional"]).first()
+    qualitative.by_sex = True
+    qualitative.save()
+    ctx = client_of(office).get("/monitoring/gender/").context
+    assert ctx["required"] == 4 and qualitative not in ctx["missing"]
 
 
 def test_city_compares_its_districts_rolls_up_and_flags_weaker_targets(two_districts, client_of, regions):

@@ -10,9 +10,10 @@ import io
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tianping.core.export import FORMULA_STARTS
 from tianping.web.observations.models import Observation
 from tianping.web.plans.models import Indicator
-from tianping.web.publishing.opendata import FORMULA_START, HEADER
+from tianping.web.publishing.opendata import HEADER
 
 EVIL = '=HYPERLINK("http://evil.example/","点击查看")'
 
@@ -42,7 +43,7 @@ def test_open_data_downloads_equal_the_data_and_are_formula_safe(demo_plan, publ
     got = {}
     for row in table[1:]:
         for cell in row:
-            if cell.startswith(FORMULA_START):
+            if cell.startswith(FORMULA_STARTS):
                 float(cell)                               # only a negative number may start with "-"
         name = row[2][1:] if row[2].startswith("'") else row[2]
         got[(name, int(row[4]), row[5], row[6], row[7])] = float(row[8])

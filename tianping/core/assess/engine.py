@@ -20,6 +20,9 @@ Results columns (stable; the dashboard and reports read them):
     cagr_observed, cagr_required, progress_ratio, progress_method ('cagr'/'linear'/''),
     progress_label  Open SDG label (target_achieved, substantial_progress, …)
     trend_slope   fitted change per year on the level scale (projection.py; NaN below 2 points)
+    trend_t       t statistic of that slope on the model scale, residual SD of the years before
+                  the latest (n − 3 df; NaN below 4 points): what a significance test of the
+                  trend, or of a gender gap's trend, rests on
     trend_method  'theil_sen' (≥3 points), 'cagr' (2 points), '' (no projection)
     projected, projected_low, projected_high   value expected at the milestone
     projected_attained  P(attain) ≥ on_track_probability
@@ -55,6 +58,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from tianping.core.figures import as_written
 
 from . import aggregate, phrases, rare
 from .config import DEFAULT_CONFIG, AssessConfig
@@ -106,7 +111,7 @@ RESULT_COLUMNS = [
     "target_text", "target_unit", "unit", "direction", "tolerance", "goal_value", "n_points",
     "base_year", "base_value", "latest_year", "latest_value", "attained", "previously_attained",
     "cagr_observed", "cagr_required", "progress_ratio", "progress_method", "progress_label",
-    "trend_slope", "trend_method", "projected", "projected_low", "projected_high",
+    "trend_slope", "trend_t", "trend_method", "projected", "projected_low", "projected_high",
     "projected_attained", "p_attain", "pace", "status", "progress_index", "judgement", "sentence",
     "pooled_value", "pooled_years", "pooled_events", "pooled_low", "pooled_high", "pooled_first_year",
 ]
@@ -126,7 +131,7 @@ class Assessment:
         return aggregate.attainment_rate(self.results, by=by, milestone=milestone, config=self.config, per=per)
 
     def gender_gaps(self) -> pd.DataFrame:
-        return aggregate.gender_gaps(self.results)
+        return aggregate.gender_gaps(self.results, self.config)
 
     def development_index(self, milestone: int | None = None) -> pd.DataFrame:
         return aggregate.development_index(self.results, milestone=milestone)
@@ -134,13 +139,13 @@ class Assessment:
     def with_sentences(self, rows: pd.DataFrame | None = None) -> pd.DataFrame:
         """Results (or a subset) with the sentence column written."""
         frame = (self.results if rows is None else rows).copy()
-        frame["sentence"] = phrases.status_sentences(frame)
+        frame["sentence"] = phrases.status_sentences(frame, self.config.interval_level)
         return frame
 
     def warnings_with_sentences(self, rows: pd.DataFrame | None = None) -> pd.DataFrame:
         """Warnings (or a subset) with the sentence column written."""
         frame = (self.warnings if rows is None else rows).copy()
-        frame["sentence"] = phrases.warning_sentences(frame, self.results)
+        frame["sentence"] = phrases.warning_sentences(frame, self.results, self.config.interval_level)
         return frame
 
 
@@ -206,7 +211,20 @@ def _with_measured_units(targets: pd.DataFrame, data_units: dict[str, str]) -> p
     level = ~targets["op"].isin(list(BASE_OPS | DIRECTIONAL_OPS | {"qualitative"}))
     measured = [data_units.get(i) or (u if is_level else "")
                 for i, u, is_level in zip(targets["indicator"], targets["unit"], level)]
-    return targets.assign(target_unit=targets["unit"], unit=measured)
+    targets = targets.assign(target_unit=targets["unit"], unit=measured)
+    # A fraction without a unit ("1/2以上": 0.5) of an indicator measured in % is 50 %
+    # (figures.as_written, as the web's targets_frame reads it); else the data's 47 % would meet it.
+    value = pd.to_numeric(targets["value"], errors="coerce")
+    fraction = (level & targets["target_unit"].fillna("").eq("") & targets["unit"].eq("%")
+                & value.gt(0) & value.le(1)).to_numpy()
+    if fraction.any():
+        targets = targets.copy()
+        for column in ("value", "upper"):
+            numbers = pd.to_numeric(targets[column], errors="coerce").astype("float64")
+            # pandas takes a list as ``other`` (by position); pandas-stubs types scalars, Series, callables only
+            targets[column] = numbers.where(~fraction, [as_written(v, "", "%")[0] for v in numbers])  # type: ignore[arg-type]
+        targets.loc[fraction, "target_unit"] = "%"
+    return targets
 
 
 def _judgement_per_row(keys, s, is_qualitative, judgements) -> np.ndarray:
@@ -249,8 +267,8 @@ def assess(observations: pd.DataFrame, targets: pd.DataFrame, *, year: int | Non
     results = _results_frame(matrix, targets, s, t, columns)
     warnings = find_warnings(results, worse, fluctuation, s, year, config)
     if config.sentences or (config.sentences is None and len(results) <= config.sentence_row_limit):
-        results["sentence"] = phrases.status_sentences(results)
-        warnings["sentence"] = phrases.warning_sentences(warnings, results)
+        results["sentence"] = phrases.status_sentences(results, config.interval_level)
+        warnings["sentence"] = phrases.warning_sentences(warnings, results, config.interval_level)
     return Assessment(results, warnings, year, config)
 
 
@@ -418,7 +436,7 @@ def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, y
         "cagr_observed": cagr_o, "cagr_required": cagr_r, "progress_ratio": ratio,
         "progress_method": _method_with_notes(method, r, goal),
         "progress_label": PROGRESS_LABEL_CODE[status],
-        "trend_slope": trend.level_slope[s],
+        "trend_slope": trend.level_slope[s], "trend_t": trend.t_stat()[s],
         "trend_method": np.where(np.isnan(proj.point), 0, np.where(use_pool, 4, trend.kind[s] + 1)),
         "projected": proj.point, "projected_low": proj.low, "projected_high": proj.high,
         "projected_attained": p_attain >= config.on_track_probability, "p_attain": p_attain,
@@ -569,13 +587,16 @@ def _effective_sign(stated, base_value, latest, lo, hi) -> np.ndarray:
 
 
 def _categorical(codes, categories) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(categories))
+    # pandas takes any list-like as categories; pandas-stubs accepts only an Index
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64),
+                                     categories=list(categories))  # type: ignore[call-overload]
 
 
 def _results_frame(matrix: SeriesMatrix, targets: pd.DataFrame, s, t, columns) -> pd.DataFrame:
     keys = matrix.keys
-    frame = {k: pd.Categorical.from_codes(keys[k].cat.codes.to_numpy()[s], categories=keys[k].cat.categories)
-             for k in SERIES_KEYS}
+    frame: dict[str, object] = {
+        k: pd.Categorical.from_codes(keys[k].cat.codes.to_numpy()[s], categories=keys[k].cat.categories)
+        for k in SERIES_KEYS}
     frame["headline"] = _headline(keys)[s]
     for out, src in (("area", "area"), ("op", "op"), ("target_text", "text"), ("target_unit", "target_unit"),
                      ("unit", "unit")):

@@ -121,8 +121,9 @@ def _make_clause_of(piece: str, start: int, sentence: str, period_no: int) -> Cl
     from_year = FROM_YEAR_RE.search(named)
     named = FROM_YEAR_RE.sub(lambda m: MASK * len(m.group()), named)
     masked = _BRACKET_RE.sub(lambda m: MASK * len(m.group()), named)
-    years: list[int] = [FIVE_YEAR_END] if FIVE_YEAR_END_RE.search(masked) else []
-    leading = bool(years) and not masked[: FIVE_YEAR_END_RE.search(masked).start()].strip(MASK + " 力争")
+    five_year_end = FIVE_YEAR_END_RE.search(masked)
+    years: list[int] = [FIVE_YEAR_END] if five_year_end else []
+    leading = five_year_end is not None and not masked[: five_year_end.start()].strip(MASK + " 力争")
     masked = FIVE_YEAR_END_RE.sub(lambda m: MASK * len(m.group()), masked)
     named = FIVE_YEAR_END_RE.sub(lambda m: MASK * len(m.group()), named)
     for m in DEADLINE_RE.finditer(masked):

@@ -154,7 +154,9 @@ def _compare_structure(report: FileReport, plans: list[Plan], structure) -> None
         want, got = structure.get(key), found.get(key)
         ok = bool(want and got and want[1:] == got[1:])
         report.structure_equal &= ok
-        area = (want or got)[0]
+        named = want or got
+        assert named is not None, "each key comes from one side or the other"
+        area = named[0]
         report.structure.append(
             f"  {'=' if ok else '≠'} {key[0]} ({key[1]}){area}: 目标 {_n(got, 1)}/{_n(want, 1)}"
             f"  措施 {_n(got, 2)}/{_n(want, 2)}")
@@ -194,7 +196,8 @@ def _match(got: list[Row], pool: list[Row]) -> list[tuple[Row, Row]]:
     used_g, used_e, pairs = set(), set(), []
     for _, ig, ie, g, e in candidates:
         if ig not in used_g and ie not in used_e:
-            used_g.add(ig), used_e.add(ie)
+            used_g.add(ig)
+            used_e.add(ie)
             pairs.append((g, e))
     return pairs
 

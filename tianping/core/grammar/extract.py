@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from ..model import Baseline, Indicator, SourceRef, Target
+from ..model import Baseline, BetterWay, Indicator, SourceRef, Target, TargetKind
 from .clauses import MASK, Clause, split_clauses
 from .directional import find_direction, is_vague
 from .lexicon import FULL_COVERAGE_RE, LOWER_IS_BETTER_MARKS, RATE_UNITS
@@ -245,9 +245,9 @@ def _non_numeric(r: _Reading, clause: Clause) -> str:
         return ""
     d = find_direction(clause.masked)
     name = (d.name or r.subject) if d else ""
-    if not name:
+    if d is None or not name:
         return ""
-    kind = "qualitative" if d.op == "qualitative" else "directional"
+    kind: TargetKind = "qualitative" if d.op == "qualitative" else "directional"
     vague = d.borderline if d.name else is_vague(name, d.phrase)
     for n in [name] if d.op == "qualitative" else split_if_complete(name):
         for y in _years(r, clause):
@@ -258,7 +258,7 @@ def _non_numeric(r: _Reading, clause: Clause) -> str:
 
 # --- merging ---------------------------------------------------------------
 
-_DIRECTION_OF = {">=": "up", ">": "up", "increase": "up", "relative_increase": "up",
+_DIRECTION_OF: dict[str, BetterWay] = {">=": "up", ">": "up", "increase": "up", "relative_increase": "up",
                  "annual_increase": "up", "annual_relative_increase": "up",
                  "<=": "down", "<": "down", "decrease": "down", "relative_decrease": "down",
                  "annual_decrease": "down", "annual_relative_decrease": "down"}
@@ -289,7 +289,7 @@ def merge(found: list[tuple[str, Target | Baseline]]) -> list[Indicator]:
     return list(by_name.values())
 
 
-def infer_direction(name: str, targets: list[Target]) -> str:
+def infer_direction(name: str, targets: list[Target]) -> BetterWay:
     """"up"/"down" (which way is better) from the targets' operators, else from the name
     ("…死亡率" is better lower), else "" -- for a bare "达到X" the assessment reads "up"."""
     for t in targets:

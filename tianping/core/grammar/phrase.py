@@ -40,8 +40,8 @@ def parse_target_phrases(phrase: str, *, year: int, indicator_name: str = "") ->
     if len({clause for clause, _ in found}) > 1:
         # several clauses, several targets: each keeps the clause that states it, so its
         # condition stays visible ("换届后当年达到100%" beside the standing "平时保持在85%以上")
-        for clause, target in found:
-            target.text = clause
+        for stated, target in found:
+            target.text = stated
     if found:
         return [target for _, target in found]
     return [t for t in [_non_numeric_cell(text, year)] if t]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 from tianping.core import scorecard as core
+from tianping.core.export import safe_cell
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -113,7 +114,7 @@ def _number(v: str):
     try:
         return float(v) if "." in v else int(v)
     except ValueError:
-        return "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
+        return safe_cell(v)
 
 
 def to_docx(board) -> bytes:

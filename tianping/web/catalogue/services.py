@@ -91,13 +91,16 @@ def apply_link(indicator, entry: CatalogueEntry | None, method: str, confidence:
     a unit the plan lacks or that contradicts the kind (noted), direction, definition, multiplier,
     the department (when one is given and none is set). Returns the fields changed."""
     indicator.catalogue = entry
-    indicator.catalogue_method = method if entry else ""
+    # an office's "no entry" is kept as a manual choice, so automatic linking does not undo it
+    indicator.catalogue_method = method if entry or method == "manual" else ""
     indicator.catalogue_confidence = confidence if entry else None
     changed = ["catalogue", "catalogue_method", "catalogue_confidence"]
     if entry is None:
         return changed
     core_entry = entry.as_core()
-    unit, note = core.unit_decision(core_entry, indicator.unit)
+    if targets is None:
+        targets = list(indicator.targets.all()) if indicator.pk else []
+    unit, note = core.unit_decision(core_entry, indicator.unit, core.change_unit_only(indicator.unit, targets))
     if note and note not in indicator.unit_note:
         indicator.unit_note = "；".join(filter(None, (note, indicator.unit_note)))[:200]
         changed.append("unit_note")
@@ -109,9 +112,10 @@ def apply_link(indicator, entry: CatalogueEntry | None, method: str, confidence:
         if value and not getattr(indicator, field):
             setattr(indicator, field, value)
             changed.append(field)
-    if not entry.sex_disaggregated and indicator.by_sex:
-        indicator.by_sex = False
-        changed.append("by_sex")
+    for flag, key in (("by_sex", "sex"), ("by_age", "age"), ("by_residence", "residence")):
+        if getattr(indicator, flag) and key not in (entry.disaggregations or []):
+            setattr(indicator, flag, False)    # only the breakdowns the entry allows
+            changed.append(flag)
     if departments is not None and indicator.responsible_department_id is None:
         department = default_department(core_entry, departments)
         if department is not None:
@@ -121,11 +125,12 @@ def apply_link(indicator, entry: CatalogueEntry | None, method: str, confidence:
 
 
 def link_plan_indicators(plan, only_unlinked: bool = True) -> int:
-    """Link every indicator of a stored plan (those without a link, by default)."""
+    """Link every indicator of a stored plan (those without a link, by default); never one whose
+    link the office chose (or removed) by hand."""
     catalogue = current_catalogue()
     entries = {e.code: e for e in CatalogueEntry.objects.all()}
     linked = 0
-    indicators = plan.indicators.all()
+    indicators = plan.indicators.exclude(catalogue_method="manual")
     if only_unlinked:
         indicators = indicators.filter(catalogue=None)
     changed: list = []

@@ -26,7 +26,7 @@ from tianping.core.errors import WorkflowError
 from tianping.core.figures import series_label
 from tianping.web.observations.models import Observation, assessed_rows
 from tianping.web.orgs.models import Department, Region, User
-from tianping.web.plans.models import Indicator, Plan
+from tianping.web.plans.models import Indicator, Plan, Target
 
 from . import frames
 from .cache import touch
@@ -116,7 +116,8 @@ def assess_plan_region(plan: Plan, region: Region, year: int | None = None, trig
         run.results.all().delete()
         Result.objects.bulk_create(_result_rows(run, results, indicators, departments), batch_size=2000)
         latest = not AssessmentRun.objects.filter(plan=plan, region=region, year__gt=year).exists()
-        new = _sync_warnings(plan, region, year, assessment.warnings, indicators, departments,
+        warnings = _not_warned_twice(plan, region, assessment.warnings, indicators)
+        new = _sync_warnings(plan, region, year, warnings, indicators, departments,
                              data_warnings, results) if latest else []
         run.summary = {**run.summary, "warnings": _warning_counts(plan, region)}
         run.save(update_fields=["summary"])
@@ -124,6 +125,18 @@ def assess_plan_region(plan: Plan, region: Region, year: int | None = None, trig
     if notify and new:
         transaction.on_commit(lambda: notify_new_warnings(plan, region, new))
     return run
+
+
+def _not_warned_twice(plan: Plan, region: Region, warnings: pd.DataFrame, indicators: dict[int, Indicator]):
+    """A city plan applied to a district warns only about what the district's own plans do
+    not cover: the same values under the same catalogue entry are warned once, by the
+    district's plan (its departments answer them there; the city sees them in its view)."""
+    if plan.region_id == region.pk or warnings.empty:
+        return warnings
+    covered = set(Indicator.objects.filter(plan__in=Plan.objects.confirmed().filter(region=region),
+                                           catalogue__isnull=False).values_list("catalogue_id", flat=True))
+    entry = warnings["indicator_id"].map(lambda pk: indicators[pk].catalogue_id)
+    return warnings[~entry.isin(covered)]
 
 
 def _departments_in(region: Region, indicators) -> dict[int, Department | None]:
@@ -331,10 +344,11 @@ def record_judgement(form, indicator: Indicator, region: Region, user) -> Qualit
 
 def gender_view(run: AssessmentRun) -> dict:
     """分性别统计: F/M latest values, gap and its trend per sex-disaggregated indicator
-    (core.assess.gender_gaps over the stored results, the trend from the series' slopes),
-    and the share of indicators required by sex whose female and male data were actually
-    reported."""
-    fields = ["indicator_id", "sex", "age", "residence", "latest_year", "latest_value", "unit", "trend_slope"]
+    (core.assess.gender_gaps over the stored results: the trend is a test of the two series'
+    slopes, 例数过少 for rare-event rates), and the share of measurable indicators required
+    by sex whose female and male data were actually reported."""
+    fields = ["indicator_id", "sex", "age", "residence", "latest_year", "latest_value", "unit", "trend_slope",
+              "trend_t", "n_points", "pooled_years"]
     rows = list(run.results.filter(sex__in=["女", "男"]).values_list(*fields))
     frame = pd.DataFrame.from_records(rows, columns=fields).drop_duplicates(["indicator_id", "sex", "age", "residence"])
     frame = frame.rename(columns={"indicator_id": "indicator"}).assign(region=run.region.code)
@@ -344,12 +358,18 @@ def gender_view(run: AssessmentRun) -> dict:
               "unit": g["unit"], "year": _int(g["year"]), "female": _num(g["female"]), "male": _num(g["male"]),
               "gap": _num(g["gap"]), "ratio": _num(g["ratio"]), "gap_change": _num(g.get("gap_change")),
               "trend": g.get("trend", ""), "same_year": bool(g["same_year"])} for g in gaps.to_dict("records")]
-    required = [i for i in names.values() if i.by_sex]
+    # a qualitative target ("儿童健康水平明显提高") has no figures to split by sex
+    measurable = set(Target.objects.filter(indicator__plan=run.plan).exclude(kind=Target.Kind.QUALITATIVE)
+                     .values_list("indicator_id", flat=True))
+    required = [i for i in names.values() if i.by_sex and i.pk in measurable]
     rows = assessed_rows(Observation.objects.filter(indicator__plan=run.plan, region=run.region))
     reported_ids = set(rows.filter(indicator__in=required, sex="女", value__isnull=False)
                        .values_list("indicator_id", flat=True)) \
         & set(rows.filter(indicator__in=required, sex="男", value__isnull=False).values_list("indicator_id", flat=True))
-    missing = [i for i in required if i.pk not in reported_ids]
+    with_data = set(rows.filter(indicator__in=required, value__isnull=False).values_list("indicator_id", flat=True))
+    missing = sorted((i for i in required if i.pk not in reported_ids), key=lambda i: i.position)
+    # two different gaps: data reported only as a total, and no data at all (a collection problem)
     return {"gaps": items, "required": len(required), "reported": len(reported_ids),
             "share": round(100 * len(reported_ids) / len(required)) if required else None,
-            "missing": sorted(missing, key=lambda i: i.position)}
+            "missing": missing, "missing_split": [i for i in missing if i.pk in with_data],
+            "missing_data": [i for i in missing if i.pk not in with_data]}

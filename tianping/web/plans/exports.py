@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tianping.core.export import safe_cell
 from tianping.core.figures import number
 from tianping.web.orgs.permissions import PLAN_READERS, get_scoped_or_404, role_required
 
@@ -64,9 +65,8 @@ def to_xlsx(title: str, header: list[str], rows: list[list[str]]) -> bytes:
     ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in rows:  # text starting = + - @ would become a formula in Excel: quote it
-        ws.append(["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") and v not in ("-", "—") else v
-                   for v in row])
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
     for column in ws.columns:
         width = max(len(str(c.value or "")) for c in column)
         ws.column_dimensions[column[0].column_letter].width = min(60, max(8, width * 1.6))

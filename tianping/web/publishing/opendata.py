@@ -11,20 +11,14 @@ import math
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tianping.core.export import safe_cell
+
 from .services import observations_of
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 HEADER = ["地区代码", "地区", "指标", "单位", "年份", "性别", "年龄组", "城乡", "数值", "分子", "分母", "数据性质"]
 SDMX_SEX = {"": "_T", "女": "F", "男": "M"}
 SDMX_URBAN = {"": "_T", "城镇": "U", "农村": "R"}
 DATAFLOW = "TIANPING:DF_WCDP({version})"
-
-
-def safe(value):
-    """A cell value that no spreadsheet runs as a formula; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def rows(snapshot: dict) -> list[list]:
@@ -49,7 +43,7 @@ def to_csv(snapshot: dict) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
     for row in rows(snapshot):
-        writer.writerow(["" if v is None else safe(v) for v in row])
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -80,7 +74,7 @@ def to_xlsx(snapshot: dict, title: str = "") -> bytes:
     sheet.title = "指标数据"
     sheet.append(HEADER)
     for row in rows(snapshot):
-        sheet.append([safe(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     assessed = result_rows(snapshot)
@@ -88,12 +82,12 @@ def to_xlsx(snapshot: dict, title: str = "") -> bytes:
         results = book.create_sheet("评估结果")
         results.append([name for _, name in RESULT_HEADER])
         for row in assessed:
-            results.append([None if isinstance(v, float) and math.isnan(v) else safe(v) for v in row])
+            results.append([None if isinstance(v, float) and math.isnan(v) else safe_cell(v) for v in row])
         for cell in results[1]:
             cell.font = Font(bold=True)
     note = book.create_sheet("说明")
-    note.append([safe(title or "天平开放数据")])
-    note.append([safe(f"数据快照 SHA-256：{snapshot.get('sha256', '')}")])
+    note.append([safe_cell(title or "天平开放数据")])
+    note.append([safe_cell(f"数据快照 SHA-256：{snapshot.get('sha256', '')}")])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -119,8 +113,8 @@ def to_sdmx_csv(snapshot: dict, version: str = "1.0") -> bytes:
         area = f"{snapshot['region']['code']}: {snapshot['region']['name']}"
         indicator = f"{ids.get(r['indicator'], '')}: {r['indicator']}"
         writer.writerow([
-            "dataflow", structure, "I", "A", safe(area), safe(indicator), SDMX_SEX.get(r["sex"] or "", "_T"),
-            safe(r["age"]) if r["age"] else "_T", SDMX_URBAN.get(r["residence"] or "", "_T"), int(r["year"]),
+            "dataflow", structure, "I", "A", safe_cell(area), safe_cell(indicator), SDMX_SEX.get(r["sex"] or "", "_T"),
+            safe_cell(r["age"]) if r["age"] else "_T", SDMX_URBAN.get(r["residence"] or "", "_T"), int(r["year"]),
             "" if _num(r["value"]) is None else repr(float(r["value"])),
-            safe(units.get(r["indicator"], "")), status])
+            safe_cell(units.get(r["indicator"], "")), status])
     return buffer.getvalue().encode("utf-8")

@@ -8,6 +8,7 @@
     {{ o.value|number }}                     as typed: 13.333333
     {{ t|target }}                           95%以上 (a stored Target)
     {{ m.rate|rate }}                        80.0 (达标率, one decimal)
+    {{ a.rate|percent_rate }}                31.0% (达标率 stored as a fraction)
     {{ r.status|light }}                     green
 """
 
@@ -45,6 +46,13 @@ def rate(value) -> str:
 
 
 @register.filter
+def percent_rate(fraction) -> str:
+    """达标率 stored as a fraction (0.31) as the reports print it: "31.0%"; "—" for none."""
+    x = figures.as_float(fraction)
+    return figures.MISSING if x is None else figures.rate(100 * x) + "%"
+
+
+@register.filter
 def target(t) -> str:
     """A stored or parsed Target as the plan says it."""
     measured_in = getattr(getattr(t, "indicator", None), "unit", "")
@@ -59,3 +67,9 @@ def light(status) -> str:
 @register.filter
 def status_label(status) -> str:
     return figures.status_label(status)
+
+
+@register.filter
+def gap(value, unit="") -> str:
+    """A signed difference in its spoken unit: -1个百分点 (figures.gap)."""
+    return figures.gap(value, unit)
