@@ -197,3 +197,15 @@ def test_a_difference_agrees_with_the_printed_figures():
 
 def test_attainment_rate_always_has_one_decimal():
     assert [figures.rate(v) for v in (80, 66.666, 0, None)] == ["80.0", "66.7", "0.0", "—"]
+
+
+def test_figures_side_by_side_share_their_decimals():
+    """The 西岗区 mid-term printed 妇女人均预期寿命 base 81.1岁 beside 2025年实际 81岁, and
+    74% beside 73.2%: one indicator's figures print with one number of decimals."""
+    assert figures.aligned(81.0, (81.1, 81.0)) == "81.0"
+    assert figures.aligned(74.0, (73.2,), "%") == "74.0"
+    assert figures.aligned(2.0, (0.0, 2.0)) == "2" and figures.aligned(0.0, (2.0,)) == "0"
+    assert figures.aligned(0.78, (1.0,)) == "0.78" and figures.aligned(1.0, (0.78,)) == "1.00"
+    assert figures.aligned(33.33333, (31.25,)) == "33.3"           # a computed rate: precision, not 5 decimals
+    assert figures.aligned(99.996, (98.0,), "%") == "99.996"       # a share short of 100 never prints as 100
+    assert figures.fixed(-0.01, 1) == "0.0" and figures.common_decimals() == 0

@@ -65,8 +65,9 @@ def test_annual_sentences(results, observed):
     assert ("2024年，全区孕产妇系统管理率为96.2%，比上年提高0.8个百分点，已达到2030年目标（目标95%以上）；"
             "孕产妇死亡率为10.3/10万，比上年下降0.7个十万分点，按现有进度难以如期实现2025年目标，需加快推进"
             "（目标9/10万以下）。") in said
+    # 46.0 beside last year's 46.04: printed with the one decimal its figures share (core.figures.aligned)
     assert ("2024年，城镇单位就业人员中女性比例为44.6%，比2022年提高0.5个百分点，已达到2030年目标（目标45%左右）；"
-            "高级专业技术人员中的女性比例为46%，与上年持平，进展缓慢，实现2030年目标难度较大（目标50%以上）。") in said
+            "高级专业技术人员中的女性比例为46.0%，与上年持平，进展缓慢，实现2030年目标难度较大（目标50%以上）。") in said
     assert "尚无2024年数据的1项指标：高中阶段教育毛入学率（最新为2023年）。" in said
     opening = next(p for p in said if p.startswith("2024年，西岗区深入实施"))
     assert opening == ("2024年，西岗区深入实施《西岗区妇女儿童发展规划》，各项事业取得积极进展。纳入监测的6项指标中，"

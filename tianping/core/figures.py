@@ -117,6 +117,37 @@ def shown(value: object, *written: object) -> str:
     return number(value, precision(value, *written))
 
 
+def common_decimals(*values: object) -> int:
+    """Decimals one indicator's figures are printed with side by side (base, last year, this
+    year): each needs at most its ``precision`` and at most the decimals it is written with;
+    all take the most of these, so 81.0岁 stands beside 81.1岁 (not 81岁) and 74.0% beside
+    73.2%, while 2所 and 0所 stay whole."""
+    needed = [min(written_decimals(v), precision(v)) for v in values if not is_missing(v)]
+    return max(needed, default=0)
+
+
+def fixed(value: object, decimals: int) -> str:
+    """The value to exactly ``decimals`` places, trailing zeros kept (81.0); "—" for none."""
+    x = as_float(value)
+    if x is None:
+        return MISSING
+    text = f"{x:.{max(int(decimals), 0)}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def aligned(value: object, together: tuple = (), unit: str | None = "") -> str:
+    """``value`` printed with the ``common_decimals`` of itself and ``together`` (the same
+    indicator's other figures in the sentence or table row), never more decimals than
+    ``rounded`` keeps unless it is written so; a share short of 100 % never prints as 100."""
+    x = as_float(value)
+    if x is None:
+        return MISSING
+    decimals = common_decimals(x, *together)
+    if written_decimals(x) > decimals:
+        decimals = min(decimals, precision(x))
+    return fixed(x, share_precision(x, unit, decimals))
+
+
 def shown_figure(value: object, unit: str | None, *written: object) -> str:
     """A computed figure with its unit: 10.5/10万, 0.78‰, 1.13名. A share short of 100 %
     keeps the decimals that say so (99.994% → 99.99%, never 100%)."""

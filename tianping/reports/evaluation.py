@@ -19,6 +19,7 @@ import datetime as dt
 
 import pandas as pd
 
+from tianping.core import figures
 from tianping.reports import results as res
 from tianping.reports.charts import (
     ChartSpec,
@@ -64,6 +65,7 @@ from tianping.reports.phrases import (
     rate,
     shown_value,
     spoken_unit,
+    with_unit,
     wording,
 )
 from tianping.reports.planner import Openings, counted_names, group_sentence
@@ -521,9 +523,11 @@ def indicator_table(ev: Evaluation, area: str, rows: pd.DataFrame, number: int) 
         base = base_value(ev, row)
         base_text = "—"
         if base is not None:
-            fact = plain_fact("observation", "base_value", base, fmt_number(base), indicator=row["indicator"])
-            base_text = fact.shown + (row["unit"] if row["unit"] and not row["unit"].startswith("1/") else
-                                      row["unit"][1:] if row["unit"] else "")
+            row = row.copy()
+            row["base_value"] = base          # the base the table shows, printed alike with the actual value
+            shown = figures.aligned(base, (base, row["latest_value"]), row["unit"])
+            fact = plain_fact("observation", "base_value", base, shown, indicator=row["indicator"])
+            base_text = with_unit(fact.shown, row["unit"])
             table.facts.append(fact)
         by_milestone = targets_by_milestone(ev, row["indicator"])
         target_cells = {}
