@@ -186,3 +186,19 @@ def test_new_engine_statuses_slot_in_and_counts_add_up():
     assert any("2项指标未实现或按现有进度难以如期实现目标" in p and "乙率、丙率" in p for p in said)
     final = texts(build_evaluation(frame, stage="final", region="西岗区"))
     assert any("可评估4项，已实现目标1项，未实现3项，达标率25.0%；1项指标例数较少，尚不能判断" in p for p in final)
+
+
+def test_every_table_and_chart_is_numbered_in_reading_order(results, observed):
+    """The 西岗区 mid-term had 表1…表7, then "表  难以如期实现…" and "表  定性目标评定情况"
+    unnumbered, and every chart captioned "图  …" without a number."""
+    from tianping.reports.document import Chart
+
+    for report in (build_evaluation(results, stage="midterm", region="西岗区", observations=observed),
+                   build_annual(results, region="西岗区", year=2024, observations=observed)):
+        for kind, blocks in (("表", [b for b in report.blocks if isinstance(b, Table)
+                                     and not b.caption.startswith("附表")]),
+                             ("图", [b for b in report.blocks if isinstance(b, Chart)])):
+            assert [b.caption.split("  ")[0] for b in blocks] == [f"{kind}{n}" for n in range(1, len(blocks) + 1)]
+            for n, block in enumerate(blocks, start=1):
+                assert [f.shown for f in block.facts if f.field == "table_number"] == [str(n)]
+        assert any(isinstance(b, Chart) for b in report.blocks) or report.kind == "annual"

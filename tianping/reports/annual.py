@@ -29,6 +29,7 @@ from tianping.reports.document import (
     Paragraph,
     Report,
     Table,
+    number_captions,
     numbers_in,
 )
 from tianping.reports.drafts import draft_problems, draft_recommendations, draft_section
@@ -125,7 +126,7 @@ def build_annual(results: pd.DataFrame, *, region: str, year: int, plan=None,
     report.add(PageBreak())
     report.add(Heading("附录  监测指标及评估结果", 1))
     report.add(appendix(ev))
-    return report
+    return number_captions(report)
 
 
 def completeness_note(ev: Evaluation) -> Paragraph:

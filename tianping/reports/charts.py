@@ -42,6 +42,7 @@ DPI = 300
 # Units whose axis starts at zero: shares, rates per population, counts of people or things.
 ZERO_BASED = ("%", "‰", "1/万", "1/10万", "/10万", "人", "名", "个", "所", "家", "张", "次", "件", "户",
               "万人", "亿人", "万张", "万个", "万家", "万所", "万条")
+SHARE_HEADROOM = 1.05            # above 100 % (no tick there) when a point sits at the top
 MIN_SPAN_SHARE = 0.05           # a level axis is at least 5 % of the level wide
 # Key indicators of the women's and children's plans, charted when nothing is off track.
 KEY_WORDS = ("孕产妇死亡率", "婴儿死亡率", "5岁以下儿童死亡率", "新生儿死亡率", "人均预期寿命", "宫颈癌",
@@ -93,8 +94,10 @@ def y_limits(values: list[float], unit: str) -> tuple[float, float]:
     low, high = min(values), max(values)
     if zero_based(unit) and low >= 0:
         top = high * 1.15 if high > 0 else 1.0
-        if unit.strip() == "%":
-            top = min(max(top, 10.0), 100.0) if high <= 100 else top
+        if unit.strip() == "%" and high <= 100:
+            top = min(max(top, 10.0), 100.0)
+            if high >= 0.97 * top:       # a value or target at the top: room so its marker is not cut
+                top *= SHARE_HEADROOM
         return 0.0, top
     level = max(abs(low), abs(high), 1e-9)
     span = max(high - low, MIN_SPAN_SHARE * level)
@@ -149,7 +152,10 @@ def indicator_chart(spec: ChartSpec, *, dpi: int = DPI) -> bytes:
         values.append(target.value)
         years.append(target.milestone)
     if values:
-        ax.set_ylim(*y_limits(values, spec.unit))
+        low, top = y_limits(values, spec.unit)
+        ax.set_ylim(low, top)
+        if spec.unit.strip() == "%" and top > 100 >= max(values):
+            ax.set_yticks([t for t in ax.get_yticks() if low <= t <= 100])
     if years:
         ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
         ax.set_xticks(range(min(years), max(years) + 1))

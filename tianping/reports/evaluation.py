@@ -41,6 +41,7 @@ from tianping.reports.document import (
     Paragraph,
     Report,
     Table,
+    number_captions,
     numbers_in,
 )
 from tianping.reports.drafts import (
@@ -199,7 +200,7 @@ def build_evaluation(results: pd.DataFrame, *, stage: str, region: str, plan=Non
     report.add(Heading("附录  全部监测指标评估结果", 1))
     report.add(appendix(ev))
     report.add(Paragraph(wording("eval_rate_note"), style="note"))
-    return report
+    return number_captions(report)
 
 
 # ------------------------------------------------------------------ page one
@@ -347,7 +348,7 @@ def area_overview(ev: Evaluation) -> list:
     with_monitored = (ev.rows["status"] == res.MONITORED).any()
     table = Table(header=["领域", "指标数", "可评估", yes, no, "缺少数据", "待评定", *(["仅监测"] if with_monitored else []),
                           "达标率（%）"], rows=[],
-                  caption="表1  各领域目标实现情况",
+                  caption="各领域目标实现情况",
                   widths=[3.6, 1.3, 1.3, 1.3, 1.3, 1.5, 1.3, *([1.3] if with_monitored else []), 2.2],
                   facts=[plain_fact("report", "table_number", 1, "1")])
     sayings = []
@@ -516,7 +517,7 @@ def indicator_table(ev: Evaluation, area: str, rows: pd.DataFrame, number: int) 
               *[f"{m}年目标" for m in after], "差距", "状态", "责任单位"]
     widths = [3.6, 1.7, *[1.6] * len(before), 1.7, *[1.6] * len(after), 1.9, 1.8, 2.3]
     years = [ev.base_year, *before, ev.year, *after]
-    table = Table(header=header, rows=[], caption=f"表{number}  {area}领域主要指标实现情况", widths=widths,
+    table = Table(header=header, rows=[], caption=f"{area}领域主要指标实现情况", widths=widths,
                   facts=[plain_fact("report", "table_number", number, str(number)),
                          *(plain_fact("report", "year", y, fmt_count(y)) for y in years)])
     for index, row in rows.iterrows():
@@ -594,7 +595,7 @@ def area_charts(ev: Evaluation, rows: pd.DataFrame, limit: int = CHARTS_PER_AREA
         if spec is None:
             continue
         verdict = ev.verdicts[index]
-        charts.append(Chart(png=indicator_chart(spec), caption=f"图  {name}变化情况（{verdict.short}）"))
+        charts.append(Chart(png=indicator_chart(spec), caption=f"{name}变化情况（{verdict.short}）"))
     return charts
 
 
@@ -629,7 +630,7 @@ def outlook(ev: Evaluation) -> list:
                            and res.present(counted.loc[i, "projection"])]]
     if len(lagging):
         table = Table(header=["指标", f"{ev.end}年目标", "最新值", f"预计{ev.end}年（区间）", "判断"], rows=[],
-                      caption=f"表  难以如期实现{ev.end}年目标的指标", widths=[4.5, 1.8, 2.0, 2.8, 2.2],
+                      caption=f"难以如期实现{ev.end}年目标的指标", widths=[4.5, 1.8, 2.0, 2.8, 2.2],
                       facts=[year_fact(ev.end)] * 3)
         for index, row in lagging.iterrows():
             target, t_facts = target_cell(row)
@@ -700,7 +701,7 @@ def qualitative(ev: Evaluation) -> list:
     else:
         lead = Paragraph(f"规划设定定性目标{total.shown}项，评估组尚未评定，暂不计入达标率。", [total])
     blocks: list = [lead]
-    table = Table(header=["指标", "目标（规划原文）", "评定结果", "依据"], rows=[], caption="表  定性目标评定情况",
+    table = Table(header=["指标", "目标（规划原文）", "评定结果", "依据"], rows=[], caption="定性目标评定情况",
                   widths=[3.5, 5.0, 1.6, 4.5])
     for index, row in marked.iterrows():
         evidence = ev.inputs.judgements.get(row["indicator"], "")
