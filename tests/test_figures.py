@@ -175,6 +175,8 @@ def test_every_engine_status_has_a_label_and_a_colour():
 @pytest.mark.parametrize(("delta", "unit", "said"), [
     (2.1, "%", "提高2.1个百分点"), (-0.8, "‰", "下降0.8个千分点"), (-1.26, "1/10万", "下降1.3个十万分点"),
     (3, "岁", "提高3岁"), (0.04, "%", "持平"), (None, "%", "—"),
+    # a headcount or a number of things: 增加/减少 (the rule lived in reports.phrases only)
+    (-8436, "人", "减少8436人"), (1, "所", "增加1所"), (2.5, "万人", "增加2.5万人"),
 ])
 def test_change(delta, unit, said):
     assert figures.change(delta, unit) == said

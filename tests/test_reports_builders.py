@@ -264,3 +264,17 @@ def test_rare_event_indicators_have_their_own_column_in_table_one():
     table = table_titled(report, "各领域目标实现情况")
     assert table.header[5:8] == ["缺少数据", "例数过少", "待评估"]
     assert table.rows[0][5:8] == ["1", "1", "0"]
+
+
+def test_long_problem_lists_name_the_worst_not_the_first():
+    """Ten lagging indicators: 存在问题 and 对策建议 point to the tables and name as examples the
+    five furthest from their targets (they named the first five in plan order)."""
+    latest = [94.5, 94.0, 93.8, 93.5, 93.0, 80.0, 70.0, 60.0, 50.0, 40.0]     # the last five are worst
+    frame = pd.DataFrame([row(f"第{n}项指标比例", "妇女与健康", "%", ">=", 95, 2030, "进展缓慢", value, 2025)
+                          for n, value in enumerate(latest, start=1)])
+    said = texts(build_evaluation(frame, stage="midterm", region="西岗区"))
+    worst = "、".join(f"第{n}项指标比例" for n in (10, 9, 8, 7, 6))
+    problem = next(p for p in said if p.startswith("一是部分指标进展滞后"))
+    assert f"其中包括{worst}" in problem, problem
+    advice = next(p for p in said if p.startswith("一是聚焦妇女与健康领域滞后指标"))
+    assert f"其中包括{worst}" in advice, advice

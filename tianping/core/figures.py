@@ -323,15 +323,25 @@ def status_light(code: str) -> str:
 
 # ---------------------------------------------------------------- changes
 
+# Units of things counted (a headcount, a number of facilities): a change of one is
+# 增加/减少, not 提高/下降 ("万人" too).
+COUNT_UNITS = frozenset({"人", "名", "个", "所", "家", "张", "次", "件", "户", "条", "例", "处", "座", "人次"})
+
+
+def is_count_unit(unit: str | None) -> bool:
+    return (unit or "").lstrip("万亿") in COUNT_UNITS
+
+
 def change(delta: object, unit: str | None, decimals: int = 1) -> str:
-    """"提高2.1个百分点", "下降0.8个千分点"; "持平" when it rounds to zero."""
+    """"提高2.1个百分点", "下降0.8个千分点", "增加3名" for a count; "持平" when it rounds to zero."""
     x = as_float(delta)
     if x is None:
         return MISSING
     size = number(abs(x), decimals)
     if size == "0":
         return "持平"
-    return f"{'提高' if x > 0 else '下降'}{size}{spoken_unit(unit)}"
+    up, down = ("增加", "减少") if is_count_unit(unit) else ("提高", "下降")
+    return f"{up if x > 0 else down}{size}{spoken_unit(unit)}"
 
 
 def change_since(delta: object, unit: str | None, against: str = "上年", decimals: int = 1) -> str:
