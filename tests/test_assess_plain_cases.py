@@ -52,7 +52,7 @@ def test_a_passed_milestone_is_final():
     assert res.loc[2025, "status"] == "未实现"                 # judged on 2025's 87, not 进展缓慢/需加快
     assert res.loc[2025, "latest_year"] == 2025 and res.loc[2025, "latest_value"] == 87.0
     assert np.isnan(res.loc[2025, "projected"])
-    assert "2025年'90%以上'的目标未实现" in res.loc[2025, "sentence"]
+    assert "2025年“90%以上”的目标未实现" in res.loc[2025, "sentence"]
     assert res.loc[2030, "status"] == "已达标"                # 2026's 92 meets the 2030 target already
     met = assess(obs, targets(">=", 85, (2025,), "%", "up", "参保率"), year=2026).results.iloc[0]
     assert met["status"] == "已实现"

@@ -47,10 +47,10 @@ def test_worked_check_sentence_and_two_point_projection():
     assert result.loc[2030, "status"] == "尚难判断"
     assert result.loc[2025, "sentence"] == (
         "孕产妇死亡率2023年为10.5/10万，较2020年的12/10万进展缓慢，按趋势的进展速度为所需速度的58%，"
-        "难以实现2025年'9/10万以下'的目标。")
+        "难以实现2025年“9/10万以下”的目标。")
     assert result.loc[2030, "sentence"] == (
         "孕产妇死亡率2023年为10.5/10万，按趋势预计2030年为8.5（7.1–10.2），达标概率约29%，"
-        "能否实现'8/10万以下'的目标尚难判断。")
+        "能否实现“8/10万以下”的目标尚难判断。")
 
 
 def test_sentence_with_a_projection_interval():

@@ -208,6 +208,7 @@ def test_figures_side_by_side_share_their_decimals():
     assert figures.aligned(74.0, (73.2,), "%") == "74.0"
     assert figures.aligned(2.0, (0.0, 2.0)) == "2" and figures.aligned(0.0, (2.0,)) == "0"
     assert figures.aligned(0.78, (1.0,)) == "0.78" and figures.aligned(1.0, (0.78,)) == "1.00"
+    assert figures.aligned(4.21, (0.78,)) == "4.2"                  # never more than ``rounded`` keeps
     assert figures.aligned(33.33333, (31.25,)) == "33.3"           # a computed rate: precision, not 5 decimals
     assert figures.aligned(99.996, (98.0,), "%") == "99.996"       # a share short of 100 never prints as 100
     assert figures.fixed(-0.01, 1) == "0.0" and figures.common_decimals() == 0

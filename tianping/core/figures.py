@@ -143,7 +143,7 @@ def aligned(value: object, together: tuple = (), unit: str | None = "") -> str:
     if x is None:
         return MISSING
     decimals = common_decimals(x, *together)
-    if written_decimals(x) > decimals:
+    if written_decimals(x) > min(decimals, precision(x)):     # would need rounding: as ``rounded`` does
         decimals = min(decimals, precision(x))
     return fixed(x, share_precision(x, unit, decimals))
 

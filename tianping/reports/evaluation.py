@@ -644,9 +644,9 @@ def outlook(ev: Evaluation) -> list:
     lagging = counted.loc[[i for i in counted.index if verdicts[i].klass in LAGGING + ("uncertain",)
                            and res.present(counted.loc[i, "projection"])]]
     if len(lagging):
-        table = Table(header=["指标", f"{ev.end}年目标", "最新值", f"预计{ev.end}年（区间）", "判断"], rows=[],
+        table = Table(header=["指标", f"{ev.end}年目标", "最新值", f"预计{ev.end}年（区间）", f"{ev.end}年目标判断"], rows=[],
                       caption=f"难以如期实现{ev.end}年目标的指标", widths=[4.5, 1.8, 2.0, 2.8, 2.2],
-                      facts=[year_fact(ev.end)] * 3)
+                      facts=[year_fact(ev.end)] * 4)
         for index, row in lagging.iterrows():
             target, t_facts = target_cell(row)
             latest, l_facts = actual_cell(ev, row)
