@@ -46,8 +46,9 @@ def test_gender_gaps_f_minus_m_and_f_over_m():
     assert (row["female"], row["male"], row["gap"]) == (66.0, 72.0, -6.0)
     assert row["ratio"] == pytest.approx(66 / 72)
     assert bool(row["same_year"])
-    # women +1.5 a year (60 → 66), men +0.5 (70 → 72): the gap of −6 closes by 1.0 a year
-    assert row["gap_change"] == pytest.approx(1.0) and row["trend"] == "缩小"
+    # women +1.5 a year (60 → 66), men +0.5 (70 → 72): the gap of −6 closes by 1.0 a year, but two
+    # points per series allow no test, so the trend is not called
+    assert row["gap_change"] == pytest.approx(1.0) and row["trend"] == ""
 
 
 def test_development_index_is_progress_toward_target_averaged_per_area():
@@ -157,15 +158,42 @@ def test_attainment_rate_reads_a_stored_frame_keyed_by_indicator_id():
         attainment_rate(stored.drop(columns="indicator_id"), by=())
 
 
-def test_the_trend_of_a_gender_gap_from_the_slopes_of_the_two_series():
+def test_the_trend_of_a_gender_gap_is_a_test_of_the_two_slopes():
     from tianping.core.assess import gender_gaps
 
-    def pair(indicator, female, male, slope_f, slope_m):
+    def pair(indicator, female, male, slope_f, slope_m, t=8.0, n=6, pooled=0):
         return [{"region": "甲区", "indicator": indicator, "age": "", "residence": "", "sex": sex, "latest_year": 2024,
-                 "latest_value": value, "unit": "%", "trend_slope": slope}
+                 "latest_value": value, "unit": "%", "trend_slope": slope, "trend_t": t, "n_points": n,
+                 "pooled_years": pooled}
                 for sex, value, slope in (("女", female, slope_f), ("男", male, slope_m))]
 
-    frame = pd.DataFrame(pair("甲", 60.0, 70.0, 0.5, 1.5) + pair("乙", 70.0, 70.0, 0.2, 0.0)
-                         + pair("丙", 65.0, 60.0, 1.0, 1.0) + pair("丁", 65.0, 60.0, None, 1.0))
+    frame = pd.DataFrame(
+        pair("甲", 60.0, 70.0, 0.5, 1.5)                  # se 0.06 and 0.19: a change of 1.0 is real
+        + pair("乙", 70.0, 70.0, 0.2, 0.0)                 # no gap: a real change opens one
+        + pair("丙", 65.0, 60.0, 1.0, 1.0)                 # equal slopes
+        + pair("丁", 65.0, 60.0, None, 1.0)                # one slope unknown
+        + pair("戊", 60.0, 70.0, 0.5, 1.5, t=1.5)          # noisy series: se 0.33 and 1.0, not significant
+        + pair("己", 65.0, 60.0, 1.2, 1.0, n=3)            # three points: no test possible
+        + pair("庚", 60.0, 70.0, 1.5, 0.5, pooled=3))      # rare events judged on pooled counts
     trend = gender_gaps(frame).set_index("indicator")["trend"]
-    assert trend.to_dict() == {"甲": "扩大", "乙": "扩大", "丙": "持平", "丁": ""}   # 乙: no gap, a change opens one
+    assert trend.to_dict() == {"甲": "扩大", "乙": "扩大", "丙": "无明显变化", "丁": "", "戊": "无明显变化",
+                               "己": "", "庚": "例数过少"}
+
+
+def test_a_gender_gap_in_noise_is_not_called_widening():
+    """Simulated truth: both sexes share one flat rate; the sign of the slope difference is a
+    coin toss, so a sign rule calls ~all of them 扩大/缩小. The test must call few."""
+    rng = np.random.default_rng(7)
+    years = {y: 0 for y in range(2018, 2025)}
+    rows = []
+    for k in range(200):
+        for sex in ("女", "男"):
+            for y in years:
+                rows.append({"region": "甲区", "indicator": f"指标{k}", "sex": sex, "age": "", "residence": "",
+                             "year": y, "value": 80 + rng.normal(0, 1.5)})
+    obs = pd.DataFrame(rows)
+    targets = pd.DataFrame([{"indicator": f"指标{k}", "year": 2030, "op": ">=", "value": 90.0, "unit": "%"}
+                            for k in range(200)])
+    gaps = assess(obs, targets, year=2024).gender_gaps()
+    called = gaps["trend"].isin(["扩大", "缩小"]).mean()
+    assert len(gaps) == 200 and called < 0.1

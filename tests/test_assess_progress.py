@@ -49,7 +49,7 @@ def test_worked_check_sentence_and_two_point_projection():
         "孕产妇死亡率2023年为10.5/10万，较2020年的12/10万进展缓慢，按趋势的进展速度为所需速度的58%，"
         "难以实现2025年“9/10万以下”的目标。")
     assert result.loc[2030, "sentence"] == (
-        "孕产妇死亡率2023年为10.5/10万，按趋势预计2030年为8.5（7.1–10.2），达标概率约29%，"
+        "孕产妇死亡率2023年为10.5/10万，按趋势预计2030年为8.5/10万（80%预测区间7.1–10.2/10万），达标概率约29%，"
         "能否实现“8/10万以下”的目标尚难判断。")
 
 
@@ -59,7 +59,8 @@ def test_sentence_with_a_projection_interval():
     low, high = row.projected_low, row.projected_high
     assert low < row.projected < high
     assert row.sentence.startswith("孕产妇死亡率2023年为10.5/10万，按趋势预计2030年为")
-    assert f"（{low:.1f}–{high:.1f}）".replace(".0–", "–").replace(".0）", "）") in row.sentence
+    interval = f"（80%预测区间{low:.1f}–{high:.1f}/10万）".replace(".0–", "–").replace(".0/", "/")
+    assert interval in row.sentence
 
 
 def ratio(base, latest, goal, direction, base_year=2020, latest_year=2023, target_year=2025):

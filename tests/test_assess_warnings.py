@@ -142,3 +142,17 @@ def test_warning_sentences_quote_the_target_as_the_plan_does():
                    "text": "在2019年基础上提高10%"})
     said = " ".join(missed["sentence"])
     assert "“在2019年基础上提高10%”" in said and "比2020年" not in said, said
+
+
+@pytest.mark.parametrize("unit, written", [("‰", "‰"), ("%", "%"), ("1/10万", "/10万")])
+def test_projected_miss_sentence_prints_the_projection_in_its_unit(unit, written):
+    """A warning has no latest value before the projection to carry the unit: it says it itself
+    (a demo report read "婴儿死亡率按趋势预计2025年为4.1（3.4–4.9）", a rate with no unit)."""
+    w = warn({2020: 5.0, 2021: 5.2, 2022: 5.1, 2023: 5.3, 2024: 5.4}, {"year": 2025, "op": "<=", "value": 3.0},
+             unit=unit)
+    sentence = w[w["kind"] == "projected_miss"]["sentence"].iloc[0]
+    import re
+
+    projected = re.search(r"按趋势预计2025年为(\d+(?:\.\d+)?)([^（，]*)(（[^）]*）)?", sentence)
+    assert projected and projected.group(2) == written, sentence
+    assert projected.group(3) is None or projected.group(3).endswith(f"{written}）"), sentence

@@ -212,3 +212,10 @@ def test_figures_side_by_side_share_their_decimals():
     assert figures.aligned(33.33333, (31.25,)) == "33.3"           # a computed rate: precision, not 5 decimals
     assert figures.aligned(99.996, (98.0,), "%") == "99.996"       # a share short of 100 never prints as 100
     assert figures.fixed(-0.01, 1) == "0.0" and figures.common_decimals() == 0
+
+
+def test_a_gap_is_said_in_its_spoken_unit():
+    assert figures.gap(-1.0, "%") == "-1个百分点"
+    assert figures.gap(0.84, "‰") == "0.84个千分点"
+    assert figures.gap(3.95, "1/10万") == "4个十万分点"
+    assert figures.gap(None, "%") == "—"

@@ -96,8 +96,9 @@ def test_annual_reports_say_no_male_figure_for_women_only_indicators_and_rates_i
                 if name not in sentence or unit not in ("%", "‰", "1/10万", "1/10万活产"):
                     continue
                 after = sentence.split(name, 1)[1]
-                figure = re.search(r"为(\d+(?:\.\d+)?)(%|‰|/10万活产|/10万)?", after)
-                if figure and figure.group(2):
+                # a figure with no unit is wrong too (a warning's projection once printed none)
+                figure = re.search(r"为(\d+(?:\.\d+)?)(?![\d.]*年)(%|‰|/10万活产|/10万|岁|人|名|个|张)?", after)
+                if figure:
                     checked += 1
                     assert figure.group(2) == WRITTEN.get(unit, unit), (sentence, unit)
     assert checked > 20

@@ -129,3 +129,62 @@ def test_service_refuses_an_unnamed_drop(confirmed_000, imported_plan, office):
     assert [c.old for c in refused.value.changes] == [dropped]
     revised.refresh_from_db()
     assert revised.status == Plan.Status.DRAFT
+
+
+def _edit_link(client, indicator, entry):
+    from tianping.web.plans.forms import IndicatorForm
+
+    data = {k: v for k, v in IndicatorForm(instance=indicator).initial.items() if v is not None}
+    data.update({"catalogue": entry.pk if entry else "", "targets-TOTAL_FORMS": 0, "targets-INITIAL_FORMS": 0,
+                 "responsible_department": indicator.responsible_department_id or ""})
+    response = client.post(f"/plans/indicators/{indicator.pk}/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_links_the_office_changed_carry_into_the_revised_edition(imported_plan, client_of, office):
+    """The office re-links one indicator and unlinks another on the review page of 000; 002 (its
+    revision) is imported with the same choices on its review page, and keeps them when confirmed."""
+    from tianping.web.catalogue.models import CatalogueEntry
+    from tianping.web.plans.models import Indicator
+
+    first = imported_plan("000")[0]
+    client = client_of(office)
+    knowledge = first.indicators.get(name="防治知识知晓率")
+    chosen = CatalogueEntry.objects.get(code="W1-27")
+    assert knowledge.catalogue != chosen
+    _edit_link(client, knowledge, chosen)
+    dropped = first.indicators.filter(catalogue__code="W1-16").first()   # 孕妇贫血率: the office unlinks it
+    _edit_link(client, dropped, None)
+    dropped.refresh_from_db()
+    assert dropped.catalogue is None and dropped.catalogue_method == Indicator.LinkMethod.MANUAL
+    services.confirm_plan(first, office)
+    dropped.refresh_from_db()
+    assert dropped.catalogue is None, "automatic linking must not undo the office's choice"
+
+    revised = imported_plan("002")[0]
+    assert revised.revises == first
+
+    def twins():
+        return (revised.indicators.get(name="防治知识知晓率"), revised.indicators.get(name=dropped.name))
+
+    knowledge2, dropped2 = twins()
+    assert (knowledge2.catalogue, knowledge2.catalogue_method) == (chosen, Indicator.LinkMethod.MANUAL)
+    assert (dropped2.catalogue, dropped2.catalogue_method) == (None, Indicator.LinkMethod.MANUAL)
+    page = client.get(f"/plans/{revised.pk}/review/").content.decode()
+    def row(indicator):
+        return page.split(f'id="indicator-{indicator.pk}"', 1)[1].split("</tr>", 1)[0]
+
+    assert "W1-27" in row(knowledge2) and "办公室指定" in row(knowledge2)
+    assert "办公室已取消关联" in row(dropped2)
+
+    client.post(f"/plans/{revised.pk}/confirm/")
+    revised.refresh_from_db()
+    assert revised.status == Plan.Status.CONFIRMED
+    knowledge2, dropped2 = twins()
+    assert knowledge2.catalogue == chosen and dropped2.catalogue is None
+    # the office may still choose otherwise in the new edition: its own choice is not overwritten
+    from tianping.web.plans.revisions import carry_manual_links
+
+    knowledge2.catalogue = CatalogueEntry.objects.get(code="W1-17")
+    knowledge2.save()
+    assert carry_manual_links(first, revised) == 0

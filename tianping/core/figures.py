@@ -357,3 +357,10 @@ def relative_change(old: object, new: object, decimals: int = 1) -> str:
         return MISSING
     said = change(100.0 * (after - before) / abs(before), "", decimals)
     return said if said == "持平" else said + "%"
+
+
+def gap(delta: object, unit: str | None) -> str:
+    """A signed difference in the unit it is spoken in, for a table cell: "-1个百分点",
+    "0.84个千分点" (F−M, or its yearly change); "—" for none."""
+    x = as_float(delta)
+    return MISSING if x is None else shown(x) + spoken_unit(unit)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from typing import TypeGuard
 
 from tianping.core.errors import TianpingError
 
@@ -148,7 +149,7 @@ class ScoreRule:
         }
 
 
-def _number(x) -> bool:
+def _number(x: object) -> TypeGuard[float]:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and x == x
 
 
@@ -263,9 +264,9 @@ def score(facts: DepartmentFacts, rule: ScoreRule | None = None) -> Scorecard:
     components = [Component(key, COMPONENT_NAMES[key], float(rule.weights[key]), value is not None,
                             None if value is None else round(float(value), 2), detail, words[key], refs)
                   for key, (value, detail, refs) in built.items()]
-    counted = [c for c in components if c.applies and c.weight > 0]
-    weight = sum(c.weight for c in counted)
-    total = round(sum(c.weight * c.score for c in counted) / weight, 2) if weight else None
+    counted = [(c.weight, c.score) for c in components if c.applies and c.weight > 0 and c.score is not None]
+    weight = sum(w for w, _ in counted)
+    total = round(sum(w * score for w, score in counted) / weight, 2) if weight else None
     open_ = [c for c in facts.corrections if c.closed_on is None]
     return Scorecard(
         department=facts.department, year=facts.year, components=components, total=total,
@@ -415,11 +416,13 @@ def _corrections(f: DepartmentFacts, rule: ScoreRule):
 
 def rank(cards: list[Scorecard]) -> list[tuple[int | None, Scorecard]]:
     """Highest total first; equal totals share a rank (1, 2, 2, 4); cards without a total last."""
-    scored = sorted((c for c in cards if c.total is not None), key=lambda c: (-c.total, c.department))
-    out, previous, place = [], None, 0
-    for n, card in enumerate(scored, 1):
-        if card.total != previous:
-            place, previous = n, card.total
+    scored = sorted(((c.total, c) for c in cards if c.total is not None), key=lambda tc: (-tc[0], tc[1].department))
+    out: list[tuple[int | None, Scorecard]] = []
+    previous: float | None = None
+    place = 0
+    for n, (total, card) in enumerate(scored, 1):
+        if total != previous:
+            place, previous = n, total
         out.append((place, card))
     out += [(None, c) for c in sorted((c for c in cards if c.total is None), key=lambda c: c.department)]
     return out

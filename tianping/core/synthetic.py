@@ -210,6 +210,7 @@ def _goal_aim(indicator: Indicator, target: Target, unit: str, first_year: int, 
     sign = -1 if op in ("<=", "<") or op.endswith("decrease") or indicator.direction == "down" else 1
     if op in ("increase", "decrease"):  # no goal: start from the national figure, else mid-range
         entry = entry_of(indicator)
+        assert entry is not None, "direction-only targets are kept for catalogued indicators only"
         low, high = _bounds(entry, unit)
         top = high if np.isfinite(high) else max(2 * low, 10.0)
         national = national_levels().get(entry.code)
@@ -218,6 +219,7 @@ def _goal_aim(indicator: Indicator, target: Target, unit: str, first_year: int, 
         spread = max((top - low) / 10, 0.05)
         room = (top - level) if sign > 0 else (level - low)
         return _Aim(round(level, 1), sign, spread, 0.9 * room, unit, low, high)
+    assert target.value is not None, "the other targets are numeric"
     value = float(target.value)
     if op in RELATIVE_OPS:
         entry = entry_of(indicator)
@@ -356,6 +358,7 @@ def _rare_event_rows(indicator: Indicator, aim: _Aim, deaths: _Deaths, sex: str)
     """Deaths Poisson around the national rate (else near the goal) over ~3,000 births or ~60,000
     children, so one death moves a district's rate a lot."""
     entry = entry_of(indicator)
+    assert entry is not None, "rare-event series are chosen from catalogued rates"
     rate = national_levels().get(entry.code, TYPICAL_RATES.get(entry.code, aim.goal * 0.8))
     numerator, denominator = deaths.counts(entry, rate, sex)
     value = np.round(numerator / np.maximum(denominator, 1) * entry.multiplier, 2)
@@ -380,7 +383,8 @@ def demo_observations(plan: Plan, *, region: str, years=range(2020, 2025), seed:
     frame = _respect_rules(frame, {ind.name: entry_of(ind) for ind, _ in pairs})
     if gap:
         missing = (frame["indicator"] == gap) & (frame["year"] == gap_year)
-        frame.loc[missing, ["value", "note"]] = [np.nan, GAP_NOTE]
+        frame.loc[missing, "value"] = np.nan
+        frame.loc[missing, "note"] = GAP_NOTE
     return frame
 
 
@@ -398,6 +402,7 @@ def _series(indicator: Indicator, target: Target, scenario: str, region: str, ye
     total = _values(aim, _positions(scenario, years, rng))
     blocks = [_block(region, indicator.name, years, "", unit, scenario, value=total)]
     if split:
+        assert entry is not None
         female, male = _sex_parts(aim, total, entry.population, rng)
         blocks += [_block(region, indicator.name, years, "女", unit, scenario, value=female),
                    _block(region, indicator.name, years, "男", unit, scenario, value=male)]
@@ -545,20 +550,21 @@ def _benchmark_frame(cat, shape, values, numerator, denominator, first_year) -> 
     sex = np.tile(np.repeat(np.arange(sexes, dtype=np.int8), years), n // (sexes * years))
     unit_codes, unit_names = pd.factorize(cat["unit"])
     blank = np.zeros(n, np.int8)
+    # pandas takes any list-like as categories; pandas-stubs accepts only an Index (the ignores below)
     frame = pd.DataFrame({
-        "region": pd.Categorical.from_codes(np.repeat(np.arange(n_regions, dtype=np.int16), per_region),
+        "region": pd.Categorical.from_codes(np.repeat(np.arange(n_regions, dtype=np.int16), per_region),  # type: ignore[call-overload]
                                             [f"合成地区{r + 1:04d}" for r in range(n_regions)]),
         "indicator": pd.Categorical.from_codes(indicator, cat["indicator"]),
         "year": np.tile(np.arange(first_year, first_year + years, dtype=np.int64), n // years),
-        "sex": pd.Categorical.from_codes(sex, ["", "女", "男"][:sexes]),
-        "age": pd.Categorical.from_codes(blank, [""]),
-        "residence": pd.Categorical.from_codes(blank, [""]),
+        "sex": pd.Categorical.from_codes(sex, ["", "女", "男"][:sexes]),  # type: ignore[call-overload]
+        "age": pd.Categorical.from_codes(blank, [""]),  # type: ignore[call-overload]
+        "residence": pd.Categorical.from_codes(blank, [""]),  # type: ignore[call-overload]
     })
     # numeric columns added one by one: the constructor would copy them into one 2-D block
     frame["value"] = values.reshape(n)
     frame["numerator"] = numerator.reshape(n)
     frame["denominator"] = denominator.reshape(n)
     frame["unit"] = pd.Categorical.from_codes(unit_codes.astype(np.int8)[indicator], unit_names)
-    frame["note"] = pd.Categorical.from_codes(blank, [SYNTHETIC_NOTE])
+    frame["note"] = pd.Categorical.from_codes(blank, [SYNTHETIC_NOTE])  # type: ignore[call-overload]
     frame["synthetic"] = np.ones(n, dtype=bool)
     return frame

@@ -61,6 +61,7 @@ from tianping.reports.phrases import (
     fmt_count,
     shown_value,
     spoken_unit,
+    word_table,
     wording,
 )
 from tianping.reports.planner import Openings, counted_names, direction_word, with_place
@@ -165,7 +166,7 @@ def opening(ev: Evaluation) -> list:
     tone = direction_word(len(better), len(worse))
     counted = ev.counted(rows)
     targeted = rows[rows["status"] != res.MONITORED]
-    words = wording("class_words")
+    words = word_table("class_words")
     said, said_facts = [], []
     for klass in ("attained", "on_track", "uncertain", "accelerate", "slow", "not_attained", "missed", "regress"):
         members = ev.in_classes(targeted, (klass,))
@@ -290,7 +291,8 @@ def area_section(ev: Evaluation, number: int, area: str, rows: pd.DataFrame, cha
     year = plain_fact("report", "year", ev.year, fmt_count(ev.year))
     for n, group in enumerate(goal_groups(reported)):
         place = res.place_name(ev.region) if n == 0 and number == 1 else ""
-        clauses, facts = [], []
+        clauses: list[str] = []
+        facts: list[Fact] = []
         for index, row in group.iterrows():
             clause, clause_facts = indicator_clause(ev, index, row, place if not clauses else "")
             clauses.append(clause)
@@ -344,7 +346,8 @@ def indicator_table(ev: Evaluation, area: str, rows: pd.DataFrame) -> Table:
     table = Table(header=["指标", "单位", "上期", f"{year}年", "目标", "状态"], rows=[],
                   caption=f"{area}领域主要指标", facts=header_facts, widths=[4.6, 1.1, 2.3, 1.3, 1.7, 1.5])
     for index, row in rows.iterrows():
-        this_year, last_year = ("—", []), ("—", [])
+        this_year: tuple[str, list[Fact]] = ("—", [])
+        last_year: tuple[str, list[Fact]] = ("—", [])
         if row["latest_year"] == year:
             this_year = cell(row, "latest_value")
             if res.present(row["previous_year"]):

@@ -167,9 +167,9 @@ def indicator_chart(spec: ChartSpec, *, dpi: int = DPI) -> bytes:
     if handles:   # below the plot, never over a line
         ax.legend(handles, labels, prop={"family": family, "size": 7.5}, frameon=False, loc="upper center",
                   bbox_to_anchor=(0.5, -0.12), ncol=min(len(handles), 4))
-    for label in ax.get_xticklabels() + ax.get_yticklabels():
-        label.set_fontfamily(family)
-        label.set_fontsize(8)
+    for tick in ax.get_xticklabels() + ax.get_yticklabels():
+        tick.set_fontfamily(family)
+        tick.set_fontsize(8)
     fig.subplots_adjust(left=0.09, right=0.98, top=0.89, bottom=0.27)
     return png_bytes(fig, dpi)
 

@@ -93,8 +93,8 @@ class Numbered:
         return NUMBERED[self.n - 1] + "是" if self.n <= len(NUMBERED) else ""
 
 
-def draft_problems(rows: pd.DataFrame, verdicts: dict, *, final: bool, area_rates: list[tuple[str, float, int]],
-                   completeness, sex_gaps: list[tuple[str, float, str]] | None = None) -> list[Paragraph]:
+def draft_problems(rows: pd.DataFrame, verdicts: dict, *, final: bool, area_rates: list[tuple[str, Fact, int]],
+                   completeness, sex_gaps: list[tuple[str, Fact, str]] | None = None) -> list[Paragraph]:
     """``area_rates``: (area, 达标率 Fact, counted); ``sex_gaps``: (indicator, F−M, spoken unit)."""
     out, number = [], Numbered()
     lagging = rows_of(rows, verdicts, lambda v: v.klass in LAGGING and v.klass != "regress")
@@ -121,8 +121,8 @@ def draft_problems(rows: pd.DataFrame, verdicts: dict, *, final: bool, area_rate
             out.append(Paragraph(f"{number.next()}各领域进展不平衡。{best[0]}领域达标率为{best[1].shown}%，"
                                  f"{worst[0]}领域仅为{worst[1].shown}%。", [best[1], worst[1]], editable=True))
     if sex_gaps:
-        pieces = [f"{name}女性{'高于' if gap.value > 0 else '低于'}男性{gap.shown}{unit}" for name, gap, unit in sex_gaps]
-        out.append(Paragraph(f"{number.next()}部分指标存在性别差距。" + "，".join(pieces) + "。",
+        gaps = [f"{name}女性{'高于' if gap.value > 0 else '低于'}男性{gap.shown}{unit}" for name, gap, unit in sex_gaps]
+        out.append(Paragraph(f"{number.next()}部分指标存在性别差距。" + "，".join(gaps) + "。",
                              [gap for _, gap, _ in sex_gaps], editable=True))
     data_gaps = rows_of(rows, verdicts, lambda v: v.klass == "no_data")
     pending = rows_of(rows, verdicts, lambda v: v.klass == "pending")

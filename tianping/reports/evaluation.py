@@ -16,6 +16,7 @@ judges only what happened: 已实现 or 未实现, never a projection.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 
 import pandas as pd
 
@@ -36,6 +37,7 @@ from tianping.reports.context import (
 )
 from tianping.reports.document import (
     Chart,
+    Fact,
     Heading,
     PageBreak,
     Paragraph,
@@ -73,6 +75,7 @@ from tianping.reports.planner import Openings, counted_names, group_sentence, li
 from tianping.reports.verdicts import (
     CLASSES,
     LAGGING,
+    Verdict,
     verdicts_for,
     warning_kinds_by_indicator,
 )
@@ -139,7 +142,11 @@ class Evaluation:
         frame = res.add_monitored(frame, observations, plan, region)
         self.order = [i.name for i in plan.indicators()] if plan is not None else list(frame["indicator"].unique())
         self.frame = res.in_plan_order(frame, self.order)
-        self.year = year if stage == "annual" else evaluation_year(stage, plan)
+        if stage != "annual":
+            year = evaluation_year(stage, plan)
+        elif year is None:
+            raise ValueError("年度报告需要年份（year）")
+        self.year: int = year
         self.end = getattr(plan, "end_year", None) or 2030
         self.base_year = (getattr(plan, "start_year", None) or 2021) - 1
         headline = res.totals(self.frame)
@@ -148,12 +155,12 @@ class Evaluation:
         self.rows = res.in_plan_order(pd.concat([res.for_milestone(self.all_targets, self.year), monitored]),
                                       self.order)
         latest = self.rows["latest_year"].dropna()
-        self.data_year = int(min(latest.max(), self.year)) if len(latest) else None
-        self.verdicts = verdicts_for(self.rows, stage=stage, data_year=self.data_year, warnings=warnings,
-                                     region=region)
-        self.warnings = warnings
-        self.milestones = sorted({int(m) for m in self.all_targets["milestone"].dropna()})
-        self.completeness = completeness_of(self.rows, self.year, self.observations, self.inputs)
+        self.data_year: int | None = int(min(latest.max(), self.year)) if len(latest) else None
+        self.verdicts: dict[Hashable, Verdict] = verdicts_for(self.rows, stage=stage, data_year=self.data_year,
+                                                              warnings=warnings, region=region)
+        self.warnings: pd.DataFrame | None = warnings
+        self.milestones: list[int] = sorted({int(m) for m in self.all_targets["milestone"].dropna()})
+        self.completeness: Completeness = completeness_of(self.rows, self.year, self.observations, self.inputs)
         self.synthetic = synthetic
 
     def in_classes(self, rows: pd.DataFrame, classes) -> pd.DataFrame:
@@ -317,7 +324,8 @@ def overall(ev: Evaluation) -> list:
 
 def base_comparison(ev: Evaluation) -> Paragraph | None:
     """"与2020年相比，有基期数据的N项指标中，X项向目标方向改善，Y项退步。" """
-    better, worse = [], []
+    better: list[Hashable] = []
+    worse: list[Hashable] = []
     for index, row in ev.rows.iterrows():
         base = base_value(ev, row)
         direction = good_direction(row)
@@ -492,9 +500,9 @@ def target_cell(row) -> tuple[str, list]:
     return ("定性目标" if row["kind"] == "qualitative" else "—"), []
 
 
-def targets_by_milestone(ev: Evaluation, indicator: str) -> dict[int, object]:
+def targets_by_milestone(ev: Evaluation, indicator: str) -> dict[int, pd.Series]:
     rows = ev.all_targets[ev.all_targets["indicator"] == indicator]
-    out = {}
+    out: dict[int, pd.Series] = {}
     for _, row in rows.iterrows():
         out.setdefault(int(row["milestone"]), row)      # the first stated target of each milestone
     return out
@@ -625,7 +633,7 @@ def outlook(ev: Evaluation) -> list:
     counted = final_rows.loc[[i for i in final_rows.index if verdicts[i].counted]]
     if counted.empty:
         return [Paragraph(f"现有数据尚不足以判断{ev.end}年目标的实现前景。", [year_fact(ev.end)])]
-    blocks = []
+    blocks: list = []
     groups = [("attained", f"已提前实现{ev.end}年目标"), ("on_track", "按近年趋势有望如期实现"),
               ("uncertain", "能否如期实现尚难判断"),
               ("lagging", "按现有进度难以如期实现，需加大工作力度")]
@@ -901,7 +909,7 @@ def pick_report(reports: dict, department: str) -> str:
 
 # ------------------------------------------------------------------ 问题与建议
 
-def area_rates(ev: Evaluation) -> list[tuple[str, object, int]]:
+def area_rates(ev: Evaluation) -> list[tuple[str, Fact, int]]:
     """(area, 达标率 Fact, assessable count) for areas with something assessable."""
     out = []
     for area, rows in by_area(ev.rows, ev.plan):

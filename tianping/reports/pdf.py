@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
-from fpdf.fonts import FontFace
+from fpdf.fonts import FontFace, TTFFont
 
 from tianping.reports.document import (
     Chart,
@@ -42,10 +42,11 @@ class ReportPDF(FPDF):
         for style in ("serif", "sans"):
             font = cjk_font_file(style)
             self.add_font(style, fname=str(font.path), collection_font_number=font.index)
-        for font in self.fonts.values():
+        for added in self.fonts.values():
             # The subset keeps the full font's bounding box (still a valid bound), which spares
             # fontTools drawing every kept glyph on save: a third of the PDF's time.
-            font.ttfont.recalcBBoxes = False
+            if isinstance(added, TTFFont):   # so far only the two fonts just added
+                added.ttfont.recalcBBoxes = False
         self.set_title(report.title)
         self.set_creator("天平监测评估系统")
 

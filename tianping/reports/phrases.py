@@ -13,6 +13,7 @@ import math
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from tianping.core import figures
 from tianping.reports.document import Fact
@@ -21,12 +22,19 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 @lru_cache(maxsize=4)
-def _load_wording(path: str) -> dict[str, str]:
+def _load_wording(path: str) -> dict[str, Any]:
+    """Sentence patterns by key, and tables of phrases (``class_words``)."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def wording(key: str) -> str:
     """A sentence pattern; TIANPING_REPORT_WORDING points at an office copy."""
+    path = os.environ.get("TIANPING_REPORT_WORDING", str(TEMPLATES / "wording.json"))
+    return _load_wording(path)[key]
+
+
+def word_table(key: str) -> dict[str, str]:
+    """A table of phrases from the same file (``class_words``: report class → "{n}项…")."""
     path = os.environ.get("TIANPING_REPORT_WORDING", str(TEMPLATES / "wording.json"))
     return _load_wording(path)[key]
 
@@ -48,7 +56,10 @@ def with_unit(shown: str, unit: str) -> str:
 
 def shown_value(value: float) -> float:
     """The value as printed, for arithmetic that must agree with the text."""
-    return figures.rounded(value)
+    shown = figures.rounded(value)
+    if shown is None:
+        raise ValueError(f"不是数值：{value!r}")
+    return shown
 
 
 def change_phrase(change: float, unit: str, *, against: str = "上年") -> str:

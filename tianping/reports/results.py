@@ -9,6 +9,7 @@ builder never guesses a column name.
 from __future__ import annotations
 
 import math
+from typing import overload
 
 import numpy as np
 import pandas as pd
@@ -135,6 +136,14 @@ def place_name(region: str) -> str:
         if region.endswith(suffix):
             return word
     return region or "全区"
+
+
+@overload
+def observations_for(observations: pd.DataFrame, region: str) -> pd.DataFrame: ...
+
+
+@overload
+def observations_for(observations: None, region: str) -> None: ...
 
 
 def observations_for(observations: pd.DataFrame | None, region: str) -> pd.DataFrame | None:

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from tianping.core.errors import TianpingError
+from tianping.core.model import PlanKind
 
 NATIONAL_REGION = "全国"
 NATIONAL_OUTLINES = {"women": "中国妇女发展纲要（2021—2030年）", "children": "中国儿童发展纲要（2021—2030年）"}
@@ -40,7 +41,7 @@ def align_names(observations: pd.DataFrame, names: list[str], kind: str = "") ->
     """Observations with each indicator written as the plan writes it: by ``name_key``, then
     through the indicator catalogue (core.catalogue: aliases, 区/我区 prefixes, close spellings)
     when both names link to the same catalogue entry and only one plan indicator does."""
-    by_key = {}
+    by_key: dict[str, str] = {}
     for name in names:
         by_key.setdefault(name_key(name), name)
     by_code = catalogue_codes(names, kind)
@@ -98,7 +99,7 @@ def load_national_observations(path: Path, kind: str | None) -> pd.DataFrame:
     return observations
 
 
-def national_plan(observations: pd.DataFrame, kind: str):
+def national_plan(observations: pd.DataFrame, kind: PlanKind):
     """The national outline as a plan: areas and indicators from the figures, targets from the outline."""
     from tianping.core.model import Area, Goal, Indicator, Plan, Target
     from tianping.core.national import national_targets
@@ -123,8 +124,8 @@ def national_plan(observations: pd.DataFrame, kind: str):
             area.goals.append(Goal(number=1, text=area_name))
         stated = targets[targets["indicator"] == name]
         indicator = Indicator(name=name, unit=unit, targets=[
-            Target(year=int(t.year), op=t.op, value=float(t.value), unit=t.unit, text=t.text)
-            for t in stated.itertuples()])
+            Target(year=int(t["year"]), op=t["op"], value=float(t["value"]), unit=t["unit"], text=t["text"])
+            for t in stated.to_dict("records")])
         area.goals[0].indicators.append(indicator)
     plan.areas = list(areas.values())
     if not plan.areas:

@@ -16,28 +16,37 @@ milestone year) only what happened is said: 已实现 or 未实现.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import pandas as pd
 
 from tianping.core import figures
 from tianping.reports.results import present
 
+
+class ReportClass(TypedDict):
+    counted: bool
+    attained: bool
+    word: str
+
+
 # Report classes, in reading order (best first). ``counted``: in 达标率's denominator;
 # ``attained``: in its numerator.
-CLASSES = {
-    "attained": dict(counted=True, attained=True, word="已实现目标"),
-    "on_track": dict(counted=True, attained=False, word="有望如期实现目标"),
-    "uncertain": dict(counted=True, attained=False, word="能否如期实现尚难判断"),
-    "accelerate": dict(counted=True, attained=False, word="需加快推进"),
-    "slow": dict(counted=True, attained=False, word="进展缓慢"),
-    "regress": dict(counted=True, attained=False, word="出现退步"),
-    "not_attained": dict(counted=True, attained=False, word="尚未达到目标"),
-    "missed": dict(counted=True, attained=False, word="未实现目标"),
-    "few_events": dict(counted=False, attained=False, word="例数较少，尚不能判断"),
-    "no_data": dict(counted=False, attained=False, word="缺少监测数据"),
-    "pending": dict(counted=False, attained=False, word="待评估组评定"),
-    "monitored": dict(counted=False, attained=False, word="未设定量目标"),
+CLASSES: dict[str, ReportClass] = {
+    "attained": ReportClass(counted=True, attained=True, word="已实现目标"),
+    "on_track": ReportClass(counted=True, attained=False, word="有望如期实现目标"),
+    "uncertain": ReportClass(counted=True, attained=False, word="能否如期实现尚难判断"),
+    "accelerate": ReportClass(counted=True, attained=False, word="需加快推进"),
+    "slow": ReportClass(counted=True, attained=False, word="进展缓慢"),
+    "regress": ReportClass(counted=True, attained=False, word="出现退步"),
+    "not_attained": ReportClass(counted=True, attained=False, word="尚未达到目标"),
+    "missed": ReportClass(counted=True, attained=False, word="未实现目标"),
+    "few_events": ReportClass(counted=False, attained=False, word="例数较少，尚不能判断"),
+    "no_data": ReportClass(counted=False, attained=False, word="缺少监测数据"),
+    "pending": ReportClass(counted=False, attained=False, word="待评估组评定"),
+    "monitored": ReportClass(counted=False, attained=False, word="未设定量目标"),
 }
 # The one mapping from the engine's status labels (core.assess.status) to report classes.
 STATUS_CLASS = {
@@ -178,7 +187,7 @@ def warning_kinds_by_indicator(warnings: pd.DataFrame | None, region: str = "") 
 
 
 def verdicts_for(rows: pd.DataFrame, *, stage: str, data_year: int | None, warnings=None,
-                 region: str = "") -> dict[object, Verdict]:
+                 region: str = "") -> dict[Hashable, Verdict]:
     """Verdict per result row (by index) of one-row-per-indicator ``rows``."""
     kinds = warning_kinds_by_indicator(warnings, region)
     return {index: verdict_of(row, stage, data_year, kinds.get(str(row["indicator"]), []))

@@ -99,9 +99,16 @@ def test_gender_statistics(assessed, office, client_of):
                                      residence="").value
     male = Observation.objects.get(indicator=required[0], region=run.region, sex="男", year=gap["year"], age="",
                                    residence="").value
-    assert gap["gap"] == pytest.approx(female - male) and gap["trend"] in ("缩小", "扩大", "持平", "")
+    assert gap["gap"] == pytest.approx(female - male) and gap["trend"] in ("缩小", "扩大", "无明显变化", "例数过少", "")
     text = page.content.decode()
     assert "分性别统计" in text and "75%" in text
+    # a qualitative target has no figures to split by sex: never listed as missing sex data
+    qualitative = run.plan.indicators.filter(targets__kind="qualitative").exclude(
+        targets__kind__in=["numeric", "directional"]).first()
+    qualitative.by_sex = True
+    qualitative.save()
+    ctx = client_of(office).get("/monitoring/gender/").context
+    assert ctx["required"] == 4 and qualitative not in ctx["missing"]
 
 
 def test_city_compares_its_districts_rolls_up_and_flags_weaker_targets(two_districts, client_of, regions):

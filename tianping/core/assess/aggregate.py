@@ -41,6 +41,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from .config import DEFAULT_CONFIG, AssessConfig
 from .status import (
@@ -160,15 +161,16 @@ def _counts(rows: pd.DataFrame, by: list[str], milestone: np.ndarray, config: As
     return out
 
 
-def gender_gaps(results: pd.DataFrame) -> pd.DataFrame:
+def gender_gaps(results: pd.DataFrame, config: AssessConfig = DEFAULT_CONFIG) -> pd.DataFrame:
     """Latest female and male values per region × indicator (× age × residence), the gap
     F−M and ratio F/M; with a ``trend_slope`` column also ``gap_change`` (the yearly change
-    of F−M: female slope − male slope) and ``trend``: 缩小 / 扩大 / 持平, "" when unknown."""
+    of F−M: female slope − male slope) and ``trend`` (``gap_trend``)."""
     keys = ["region", "indicator", "age", "residence"]
     series = results.drop_duplicates([*keys, "sex"])
     series = series[series["sex"].isin(["女", "男"]) & series["latest_value"].notna()]
     slopes = "trend_slope" in series.columns
-    cols = [*keys, "latest_year", "latest_value", "unit"] + (["trend_slope"] if slopes else [])
+    tests = [c for c in ("trend_t", "n_points", "pooled_years") if c in series.columns] if slopes else []
+    cols = [*keys, "latest_year", "latest_value", "unit"] + (["trend_slope", *tests] if slopes else [])
     female = series[series["sex"] == "女"][cols].astype({k: object for k in keys})
     male = series[series["sex"] == "男"][cols].astype({k: object for k in keys})
     both = female.merge(male, on=keys, suffixes=("_f", "_m"))
@@ -181,20 +183,41 @@ def gender_gaps(results: pd.DataFrame) -> pd.DataFrame:
     out["ratio"] = out["female"] / out["male"].where(out["male"] != 0)
     out["same_year"] = both["latest_year_f"] == both["latest_year_m"]
     if slopes:
-        change = pd.to_numeric(both["trend_slope_f"], errors="coerce") - pd.to_numeric(
-            both["trend_slope_m"], errors="coerce")
+        def column(name: str) -> pd.Series:
+            return pd.to_numeric(both[name], errors="coerce") if name in both.columns else pd.Series(
+                np.nan, index=both.index)
+        change = column("trend_slope_f") - column("trend_slope_m")
         out["gap_change"] = change
-        out["trend"] = _gap_trend(pd.to_numeric(out["gap"], errors="coerce"), change)
+        out["trend"] = gap_trend(out["gap"], change, column("trend_slope_f"), column("trend_t_f"),
+                                 column("trend_slope_m"), column("trend_t_m"),
+                                 np.fmin(column("n_points_f"), column("n_points_m")),
+                                 (column("pooled_years_f") > 0) | (column("pooled_years_m") > 0), config)
     return out.reset_index(drop=True)
 
 
-def _gap_trend(gap: pd.Series, change: pd.Series) -> np.ndarray:
-    """缩小 when the gap and its yearly change have opposite signs, 扩大 when the same sign
-    or when there was no gap and any change opens one, 持平 when nothing changes."""
-    product = (gap * change).to_numpy(np.float64)
-    still = (change.abs() < 1e-9).to_numpy()
-    trend = np.select([product < 0, product > 0, still], ["缩小", "扩大", "持平"], default="扩大").astype(object)
-    trend[(gap.isna() | change.isna()).to_numpy()] = ""
+GAP_WIDER, GAP_NARROWER, GAP_STEADY, GAP_FEW_EVENTS = "扩大", "缩小", "无明显变化", "例数过少"
+
+
+def gap_trend(gap, change, slope_f, t_f, slope_m, t_m, n_points, rare, config: AssessConfig = DEFAULT_CONFIG):
+    """Whether a gender gap is widening, as a test, not a sign: the gap's yearly change
+    (female slope − male slope) against its standard error sqrt(se_f² + se_m²), each se the
+    slope ÷ its t statistic, two-sided at ``config.trend_alpha`` with n − 3 degrees of
+    freedom (the engine's trend test). 扩大/缩小 only when significant; 无明显变化 otherwise;
+    例数过少 when either series is a rare-event rate judged on pooled counts (a death or two
+    moves it); "" when either series has fewer than 4 points (no test possible)."""
+    gap, change = (pd.to_numeric(pd.Series(v), errors="coerce").to_numpy(np.float64) for v in (gap, change))
+    slope_f, t_f, slope_m, t_m, n = (np.asarray(v, dtype=np.float64) for v in (slope_f, t_f, slope_m, t_m, n_points))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # an unchanged series has slope 0 and t 0/0: its slope is exactly known
+        se_f = np.where(slope_f == 0, 0.0, np.abs(slope_f / t_f))
+        se_m = np.where(slope_m == 0, 0.0, np.abs(slope_m / t_m))
+        se = np.hypot(se_f, se_m)
+        critical = special.stdtrit(np.maximum(n - 3, 1), 1 - config.trend_alpha / 2)
+        real = np.abs(change) > critical * se
+    wider = real & ((gap * change > 0) | (gap == 0))
+    trend = np.select([wider, real], [GAP_WIDER, GAP_NARROWER], default=GAP_STEADY).astype(object)
+    trend[np.isnan(se) | np.isnan(change) | np.isnan(gap) | ~(n >= 4)] = ""
+    trend[np.asarray(rare, dtype=bool)] = GAP_FEW_EVENTS
     return trend
 
 

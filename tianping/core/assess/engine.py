@@ -20,6 +20,9 @@ Results columns (stable; the dashboard and reports read them):
     cagr_observed, cagr_required, progress_ratio, progress_method ('cagr'/'linear'/''),
     progress_label  Open SDG label (target_achieved, substantial_progress, …)
     trend_slope   fitted change per year on the level scale (projection.py; NaN below 2 points)
+    trend_t       t statistic of that slope on the model scale, residual SD of the years before
+                  the latest (n − 3 df; NaN below 4 points): what a significance test of the
+                  trend, or of a gender gap's trend, rests on
     trend_method  'theil_sen' (≥3 points), 'cagr' (2 points), '' (no projection)
     projected, projected_low, projected_high   value expected at the milestone
     projected_attained  P(attain) ≥ on_track_probability
@@ -108,7 +111,7 @@ RESULT_COLUMNS = [
     "target_text", "target_unit", "unit", "direction", "tolerance", "goal_value", "n_points",
     "base_year", "base_value", "latest_year", "latest_value", "attained", "previously_attained",
     "cagr_observed", "cagr_required", "progress_ratio", "progress_method", "progress_label",
-    "trend_slope", "trend_method", "projected", "projected_low", "projected_high",
+    "trend_slope", "trend_t", "trend_method", "projected", "projected_low", "projected_high",
     "projected_attained", "p_attain", "pace", "status", "progress_index", "judgement", "sentence",
     "pooled_value", "pooled_years", "pooled_events", "pooled_low", "pooled_high", "pooled_first_year",
 ]
@@ -128,7 +131,7 @@ class Assessment:
         return aggregate.attainment_rate(self.results, by=by, milestone=milestone, config=self.config, per=per)
 
     def gender_gaps(self) -> pd.DataFrame:
-        return aggregate.gender_gaps(self.results)
+        return aggregate.gender_gaps(self.results, self.config)
 
     def development_index(self, milestone: int | None = None) -> pd.DataFrame:
         return aggregate.development_index(self.results, milestone=milestone)
@@ -136,13 +139,13 @@ class Assessment:
     def with_sentences(self, rows: pd.DataFrame | None = None) -> pd.DataFrame:
         """Results (or a subset) with the sentence column written."""
         frame = (self.results if rows is None else rows).copy()
-        frame["sentence"] = phrases.status_sentences(frame)
+        frame["sentence"] = phrases.status_sentences(frame, self.config.interval_level)
         return frame
 
     def warnings_with_sentences(self, rows: pd.DataFrame | None = None) -> pd.DataFrame:
         """Warnings (or a subset) with the sentence column written."""
         frame = (self.warnings if rows is None else rows).copy()
-        frame["sentence"] = phrases.warning_sentences(frame, self.results)
+        frame["sentence"] = phrases.warning_sentences(frame, self.results, self.config.interval_level)
         return frame
 
 
@@ -218,7 +221,8 @@ def _with_measured_units(targets: pd.DataFrame, data_units: dict[str, str]) -> p
         targets = targets.copy()
         for column in ("value", "upper"):
             numbers = pd.to_numeric(targets[column], errors="coerce").astype("float64")
-            targets[column] = numbers.where(~fraction, [as_written(v, "", "%")[0] for v in numbers])
+            # pandas takes a list as ``other`` (by position); pandas-stubs types scalars, Series, callables only
+            targets[column] = numbers.where(~fraction, [as_written(v, "", "%")[0] for v in numbers])  # type: ignore[arg-type]
         targets.loc[fraction, "target_unit"] = "%"
     return targets
 
@@ -263,8 +267,8 @@ def assess(observations: pd.DataFrame, targets: pd.DataFrame, *, year: int | Non
     results = _results_frame(matrix, targets, s, t, columns)
     warnings = find_warnings(results, worse, fluctuation, s, year, config)
     if config.sentences or (config.sentences is None and len(results) <= config.sentence_row_limit):
-        results["sentence"] = phrases.status_sentences(results)
-        warnings["sentence"] = phrases.warning_sentences(warnings, results)
+        results["sentence"] = phrases.status_sentences(results, config.interval_level)
+        warnings["sentence"] = phrases.warning_sentences(warnings, results, config.interval_level)
     return Assessment(results, warnings, year, config)
 
 
@@ -432,7 +436,7 @@ def _evaluate(matrix: SeriesMatrix, trend: Trend, targets: pd.DataFrame, s, t, y
         "cagr_observed": cagr_o, "cagr_required": cagr_r, "progress_ratio": ratio,
         "progress_method": _method_with_notes(method, r, goal),
         "progress_label": PROGRESS_LABEL_CODE[status],
-        "trend_slope": trend.level_slope[s],
+        "trend_slope": trend.level_slope[s], "trend_t": trend.t_stat()[s],
         "trend_method": np.where(np.isnan(proj.point), 0, np.where(use_pool, 4, trend.kind[s] + 1)),
         "projected": proj.point, "projected_low": proj.low, "projected_high": proj.high,
         "projected_attained": p_attain >= config.on_track_probability, "p_attain": p_attain,
@@ -583,13 +587,16 @@ def _effective_sign(stated, base_value, latest, lo, hi) -> np.ndarray:
 
 
 def _categorical(codes, categories) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(categories))
+    # pandas takes any list-like as categories; pandas-stubs accepts only an Index
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64),
+                                     categories=list(categories))  # type: ignore[call-overload]
 
 
 def _results_frame(matrix: SeriesMatrix, targets: pd.DataFrame, s, t, columns) -> pd.DataFrame:
     keys = matrix.keys
-    frame = {k: pd.Categorical.from_codes(keys[k].cat.codes.to_numpy()[s], categories=keys[k].cat.categories)
-             for k in SERIES_KEYS}
+    frame: dict[str, object] = {
+        k: pd.Categorical.from_codes(keys[k].cat.codes.to_numpy()[s], categories=keys[k].cat.categories)
+        for k in SERIES_KEYS}
     frame["headline"] = _headline(keys)[s]
     for out, src in (("area", "area"), ("op", "op"), ("target_text", "text"), ("target_unit", "target_unit"),
                      ("unit", "unit")):

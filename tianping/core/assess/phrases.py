@@ -1,6 +1,10 @@
 """Chinese sentences for statuses and warnings, quotable in a report as they stand.
 
-    孕产妇死亡率2023年为10.5/10万，按趋势预计2025年为9.6（8.9–10.3），高于“9/10万以下”的目标，需加快进度。
+    孕产妇死亡率2023年为10.5/10万，按趋势预计2025年为9.6/10万（80%预测区间8.9–10.3/10万），
+    高于“9/10万以下”的目标，需加快进度。
+
+Every projected figure carries its unit and its interval says its level, so a warning read
+alone (on the dashboard, in a notification) still says what was measured.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ import pandas as pd
 
 from tianping.core.figures import series_label, shown, shown_figure, target_phrase
 
+from .config import AssessConfig
 from .status import (
     ACCELERATE,
     ACHIEVED,
@@ -59,11 +64,23 @@ def _goal(r, *, after: str = "") -> str:
     return f"“{phrase}”"
 
 
-def _projection(r) -> str:
-    text = f"按趋势预计{r.milestone}年为{_number(r.projected, r)}"     # unit already given with the latest value
+def _projection(r, level: float) -> str:
+    text = f"按趋势预计{r.milestone}年为{_value(r.projected, r)}"
     if not _nan(r.projected_low) and r.projected_high > r.projected_low:
-        text += f"（{_number(r.projected_low, r)}–{_number(r.projected_high, r)}）"
+        text += f"（{level:.0%}预测区间{_number(r.projected_low, r)}–{_value(r.projected_high, r)}）"
     return text
+
+
+def _chance(r) -> str:
+    """The probability of attaining, never a certainty: 超过99%, 不足1%."""
+    p = getattr(r, "p_attain", float("nan"))
+    if _nan(p):
+        return ""
+    if p > 0.99:
+        return "，达标概率超过99%"
+    if p < 0.01:
+        return "，达标概率不足1%"
+    return f"，达标概率约{p:.0%}"
 
 
 def _side(r) -> str:
@@ -90,7 +107,8 @@ def _method_note(r) -> str:
     return ""
 
 
-def status_sentence(r) -> str:
+def status_sentence(r, level: float = AssessConfig.interval_level) -> str:
+    """``level``: the projection interval's level (AssessConfig.interval_level)."""
     label = series_label(str(r.indicator), str(r.sex), str(r.age), str(r.residence))
     goal = _goal(r)
     now = f"{label}{r.latest_year}年为{_value(r.latest_value, r)}" + _pooled_note(r)
@@ -120,26 +138,26 @@ def status_sentence(r) -> str:
         return f"{now}，已{early}实现{r.milestone}年{goal}的目标。"
     if status == NOT_ATTAINED:
         return f"{now}，未达到{r.milestone}年{goal}的目标；仅有1个年度数据，趋势数据不足，无法预测。"
-    chance = "" if _nan(getattr(r, "p_attain", float("nan"))) else f"，达标概率约{r.p_attain:.0%}"
+    chance = _chance(r)
     if status == ON_TRACK:
-        return f"{now}，{_projection(r)}{chance}，预计可实现{goal}的目标。"
+        return f"{now}，{_projection(r, level)}{chance}，预计可实现{goal}的目标。"
     if status == UNCERTAIN:
-        return f"{now}，{_projection(r)}{chance}，能否实现{goal}的目标尚难判断。"
+        return f"{now}，{_projection(r, level)}{chance}，能否实现{goal}的目标尚难判断。"
     note = _method_note(r)
     if status == ACCELERATE:
         if _nan(r.projected):
             return f"{now}，未实现{r.milestone}年{goal}的目标{ratio}{note}，需加快进度。"
-        return f"{now}，{_projection(r)}{chance}，{_side(r)}{goal}的目标，需加快进度。"
+        return f"{now}，{_projection(r, level)}{chance}，{_side(r)}{goal}的目标，需加快进度。"
     if status == SLOW:
         return f"{now}，{since}进展缓慢{ratio}{note}，难以实现{r.milestone}年{goal}的目标。"
     return f"{now}，{since}有所退步（趋势显著），偏离{r.milestone}年{goal}的目标。"
 
 
-def status_sentences(results: pd.DataFrame) -> list[str]:
-    return [status_sentence(r) for r in results.itertuples(index=False)]
+def status_sentences(results: pd.DataFrame, level: float = AssessConfig.interval_level) -> list[str]:
+    return [status_sentence(r, level) for r in results.itertuples(index=False)]
 
 
-def warning_sentence(w, r) -> str:
+def warning_sentence(w, r, level: float = AssessConfig.interval_level) -> str:
     """w: a warnings row; r: its results row."""
     label = series_label(str(w.indicator), str(w.sex), str(w.age), str(w.residence))
     head = f"【{LEVEL_NAMES[w.level]}预警】"
@@ -148,7 +166,7 @@ def warning_sentence(w, r) -> str:
     if w.kind == "projected_miss":
         if _nan(r.projected):
             return f"{head}{label}{r.latest_year}年为{_value(r.latest_value, r)}，未实现{r.milestone}年{goal}的目标。"
-        return f"{head}{label}{_projection(r)}，难以实现{goal}的目标，须采取措施加快进度。"
+        return f"{head}{label}{_projection(r, level)}，难以实现{goal}的目标，须采取措施加快进度。"
     if w.kind == "deterioration":
         return f"{head}{label}{r.base_year}年以来显著向不利方向变化，{w.year}年为{value}，与目标方向相反。"
     if w.kind == "fell_back":
@@ -162,6 +180,8 @@ def warning_sentence(w, r) -> str:
     return f"{head}{label}无任何监测数据，请牵头单位报送。"
 
 
-def warning_sentences(warnings: pd.DataFrame, results: pd.DataFrame) -> list[str]:
+def warning_sentences(warnings: pd.DataFrame, results: pd.DataFrame,
+                      level: float = AssessConfig.interval_level) -> list[str]:
     rows = results.iloc[warnings["result_row"].to_numpy()] if len(warnings) else results.iloc[:0]
-    return [warning_sentence(w, r) for w, r in zip(warnings.itertuples(index=False), rows.itertuples(index=False))]
+    return [warning_sentence(w, r, level)
+            for w, r in zip(warnings.itertuples(index=False), rows.itertuples(index=False))]

@@ -66,6 +66,7 @@ def counted(matrix: SeriesMatrix) -> np.ndarray | None:
 def series_scale(matrix: SeriesMatrix, ok: np.ndarray) -> np.ndarray:
     """value ÷ (numerator ÷ denominator) per series: 100 for %, 1e5 for 1/10万 (1 if unknown)."""
     num, den = matrix.numerators, matrix.denominators
+    assert num is not None and den is not None, "called where counted(matrix) is not None"
     rows = np.arange(len(matrix))
     with_events = ok & (np.nan_to_num(num) > 0)
     c = with_events.argmax(axis=1)
@@ -81,9 +82,9 @@ def pooled(matrix: SeriesMatrix, s: np.ndarray, end_col: np.ndarray, config) -> 
     nan = np.full(n, np.nan)
     empty = Pooled(np.zeros(n, bool), nan, nan, nan, nan, nan, np.zeros(n, np.int64), nan, nan, nan, nan, nan)
     ok = counted(matrix)
-    if ok is None or n == 0 or config.pool_years < 1:
-        return empty
     num, den = matrix.numerators, matrix.denominators
+    if ok is None or num is None or den is None or n == 0 or config.pool_years < 1:
+        return empty
     e = np.maximum(end_col, 0)
     rare = (end_col >= 0) & ok[s, e] & (np.where(ok[s, e], num[s, e], np.inf) < config.rare_event_count)
     rows = np.flatnonzero(rare)

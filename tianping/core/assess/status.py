@@ -92,7 +92,7 @@ JUDGEMENTS = {"达标": ATTAINED, "基本达标": ATTAINED, "未达标": NOT_ATT
 class Verdict:
     """What the status of a numeric target row is decided from (one array per field)."""
 
-    has_data: bool | np.ndarray       # a latest value (and a base value where needed)
+    has_data: np.ndarray              # a latest value (and a base value where needed)
     final: np.ndarray                 # milestone passed
     attained: np.ndarray              # the value judged meets the target
     missed: np.ndarray                # the value judged misses it (rare events: significantly)

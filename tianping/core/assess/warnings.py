@@ -173,7 +173,7 @@ def _counted_p(matrix: SeriesMatrix) -> np.ndarray:
     """p-value of each series' latest count against its earlier pooled rate (NaN if no counts)."""
     num, den = matrix.numerators, matrix.denominators
     n = len(matrix)
-    if num is None:
+    if num is None or den is None:
         return np.full(n, np.nan)
     finite = ~np.isnan(num) & ~np.isnan(den) & (den > 0)
     n_cols = num.shape[1]
@@ -248,10 +248,11 @@ def find_warnings(results: pd.DataFrame, worse: np.ndarray, fluctuation: Fluctua
     arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     rows = arrays["result_row"]
     keyed = results[[*SERIES_KEYS, "headline"]].iloc[rows]
+    # pandas takes any list-like as categories; pandas-stubs accepts only an Index (the ignores below)
     out = pd.DataFrame({**{k: keyed[k].reset_index(drop=True) for k in (*SERIES_KEYS, "headline")},
                         "milestone": arrays["milestone"].astype(np.int64),
-                        "kind": pd.Categorical.from_codes(arrays["kind"], categories=list(KIND_NAMES)),
-                        "level": pd.Categorical.from_codes(arrays["level"], categories=list(LEVELS)),
+                        "kind": pd.Categorical.from_codes(arrays["kind"], categories=list(KIND_NAMES)),  # type: ignore[call-overload]
+                        "level": pd.Categorical.from_codes(arrays["level"], categories=list(LEVELS)),  # type: ignore[call-overload]
                         "year": arrays["year"].astype(np.int64), "value": arrays["value"],
                         "score": arrays["score"], "result_row": rows, "sentence": ""}, copy=False)
     return out[WARNING_COLUMNS]

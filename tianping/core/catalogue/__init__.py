@@ -377,8 +377,9 @@ def link_plan(plan, catalogue: Catalogue | None = None, fix_targets: bool = Fals
     catalogue = catalogue or load_catalogue()
     for indicator in plan.indicators():
         indicator.catalogue = link_summary(catalogue, indicator.name, indicator.unit, plan.kind)
-        if indicator.catalogue:
-            note = fraction_targets(indicator, catalogue.get(indicator.catalogue["code"]), fix_targets)
+        entry = catalogue.get(indicator.catalogue["code"]) if indicator.catalogue else None
+        if indicator.catalogue and entry is not None:
+            note = fraction_targets(indicator, entry, fix_targets)
             if note:
                 indicator.catalogue["unit_note"] = "；".join(filter(None, (indicator.catalogue["unit_note"], note)))
 
@@ -404,7 +405,7 @@ def fraction_targets(indicator, entry: Entry, fix: bool = True) -> str:
 
 def link_summary(catalogue: Catalogue, name: str, unit: str, kind: str = "") -> dict | None:
     link = catalogue.link(name, kind)
-    if not link.linked:
+    if not link.linked or link.entry is None:
         return None
     unit_used, unit_note = unit_decision(link.entry, unit)
     return {**link.entry.summary(), "method": link.method, "confidence": link.confidence,

@@ -90,7 +90,8 @@ def apply_link(indicator, entry: CatalogueEntry | None, method: str, confidence:
     a unit the plan lacks or that contradicts the kind (noted), direction, definition, multiplier,
     the department (when one is given and none is set). Returns the fields changed."""
     indicator.catalogue = entry
-    indicator.catalogue_method = method if entry else ""
+    # an office's "no entry" is kept as a manual choice, so automatic linking does not undo it
+    indicator.catalogue_method = method if entry or method == "manual" else ""
     indicator.catalogue_confidence = confidence if entry else None
     changed = ["catalogue", "catalogue_method", "catalogue_confidence"]
     if entry is None:
@@ -120,11 +121,12 @@ def apply_link(indicator, entry: CatalogueEntry | None, method: str, confidence:
 
 
 def link_plan_indicators(plan, only_unlinked: bool = True) -> int:
-    """Link every indicator of a stored plan (those without a link, by default)."""
+    """Link every indicator of a stored plan (those without a link, by default); never one whose
+    link the office chose (or removed) by hand."""
     catalogue = current_catalogue()
     entries = {e.code: e for e in CatalogueEntry.objects.all()}
     linked = 0
-    indicators = plan.indicators.all()
+    indicators = plan.indicators.exclude(catalogue_method="manual")
     if only_unlinked:
         indicators = indicators.filter(catalogue=None)
     for indicator in indicators:

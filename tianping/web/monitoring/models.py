@@ -79,6 +79,7 @@ class Result(models.Model):
     progress_method = models.CharField(max_length=10, blank=True)
     progress_label = models.CharField(max_length=40, blank=True)
     trend_slope = models.FloatField(null=True)
+    trend_t = models.FloatField(null=True)        # the slope's t statistic (gender-gap trend tests)
     trend_method = models.CharField(max_length=12, blank=True)
     projected = models.FloatField(null=True)
     projected_low = models.FloatField(null=True)

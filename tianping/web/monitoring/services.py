@@ -26,7 +26,7 @@ from tianping.core.errors import WorkflowError
 from tianping.core.figures import series_label
 from tianping.web.observations.models import Observation, assessed_rows
 from tianping.web.orgs.models import Department, Region, User
-from tianping.web.plans.models import Indicator, Plan
+from tianping.web.plans.models import Indicator, Plan, Target
 
 from . import frames
 from .cache import touch
@@ -331,10 +331,11 @@ def record_judgement(form, indicator: Indicator, region: Region, user) -> Qualit
 
 def gender_view(run: AssessmentRun) -> dict:
     """分性别统计: F/M latest values, gap and its trend per sex-disaggregated indicator
-    (core.assess.gender_gaps over the stored results, the trend from the series' slopes),
-    and the share of indicators required by sex whose female and male data were actually
-    reported."""
-    fields = ["indicator_id", "sex", "age", "residence", "latest_year", "latest_value", "unit", "trend_slope"]
+    (core.assess.gender_gaps over the stored results: the trend is a test of the two series'
+    slopes, 例数过少 for rare-event rates), and the share of measurable indicators required
+    by sex whose female and male data were actually reported."""
+    fields = ["indicator_id", "sex", "age", "residence", "latest_year", "latest_value", "unit", "trend_slope",
+              "trend_t", "n_points", "pooled_years"]
     rows = list(run.results.filter(sex__in=["女", "男"]).values_list(*fields))
     frame = pd.DataFrame.from_records(rows, columns=fields).drop_duplicates(["indicator_id", "sex", "age", "residence"])
     frame = frame.rename(columns={"indicator_id": "indicator"}).assign(region=run.region.code)
@@ -344,7 +345,10 @@ def gender_view(run: AssessmentRun) -> dict:
               "unit": g["unit"], "year": _int(g["year"]), "female": _num(g["female"]), "male": _num(g["male"]),
               "gap": _num(g["gap"]), "ratio": _num(g["ratio"]), "gap_change": _num(g.get("gap_change")),
               "trend": g.get("trend", ""), "same_year": bool(g["same_year"])} for g in gaps.to_dict("records")]
-    required = [i for i in names.values() if i.by_sex]
+    # a qualitative target ("儿童健康水平明显提高") has no figures to split by sex
+    measurable = set(Target.objects.filter(indicator__plan=run.plan).exclude(kind=Target.Kind.QUALITATIVE)
+                     .values_list("indicator_id", flat=True))
+    required = [i for i in names.values() if i.by_sex and i.pk in measurable]
     rows = assessed_rows(Observation.objects.filter(indicator__plan=run.plan, region=run.region))
     reported_ids = set(rows.filter(indicator__in=required, sex="女", value__isnull=False)
                        .values_list("indicator_id", flat=True)) \

@@ -91,7 +91,9 @@ def catalogue_cell(indicator: Indicator) -> str:
     """"W1-03 孕产妇死亡率 · 别名" with a link to the entry, how sure the link is, or 未关联."""
     entry = indicator.catalogue
     if entry is None:
-        return format_html('<span class="unlinked">{}</span>', _("not linked"))
+        removed = indicator.catalogue_method == Indicator.LinkMethod.MANUAL
+        return format_html('<span class="unlinked">{}</span>',
+                           _("not linked (removed by the office)") if removed else _("not linked"))
     how = indicator.get_catalogue_method_display() or ""
     if indicator.catalogue_method == Indicator.LinkMethod.FUZZY and indicator.catalogue_confidence is not None:
         how += _(" (confidence %(c)s)") % {"c": f"{indicator.catalogue_confidence:.2f}"}

@@ -176,6 +176,7 @@ def check_drops(old: Plan, new: Plan, confirmed_ids) -> None:
 def apply_revision(old: Plan, new: Plan) -> None:
     """Carry the framework and the data of every matching indicator over to the new
     edition; the old edition is kept, marked superseded, with what did not match."""
+    carry_manual_links(old, new)
     for old_indicator, new_indicator in match_indicators(old, new):
         if old_indicator is None or new_indicator is None:
             continue
@@ -183,6 +184,28 @@ def apply_revision(old: Plan, new: Plan) -> None:
         _move_observations(old_indicator, new_indicator)
     old.status = Plan.Status.SUPERSEDED
     old.save(update_fields=["status"])
+
+
+def carry_manual_links(old: Plan, new: Plan) -> int:
+    """The office's own catalogue links (an entry it chose on the edit page, or a link it removed)
+    carry over to the matching indicator of the revised edition, unless the office already chose
+    one there: run when the revision is imported (so its review page shows them) and again when
+    it is confirmed. Returns how many were carried."""
+    from tianping.web.catalogue.services import apply_link
+
+    manual = Indicator.LinkMethod.MANUAL
+    carried = 0
+    for old_indicator, new_indicator in match_indicators(old, new):
+        if (old_indicator is None or new_indicator is None or old_indicator.catalogue_method != manual
+                or new_indicator.catalogue_method == manual):
+            continue
+        changed = apply_link(new_indicator, old_indicator.catalogue, manual, 1.0)
+        if old_indicator.catalogue is None and new_indicator.unit_note:
+            new_indicator.unit_note = ""
+            changed.append("unit_note")
+        new_indicator.save(update_fields=sorted(set(changed)))
+        carried += 1
+    return carried
 
 
 def _carry_framework(old: Indicator, new: Indicator) -> None:

@@ -158,6 +158,10 @@ def store_plan(core_plan: core.Plan, region, user=None) -> Plan:
     from tianping.web.catalogue.services import link_plan_indicators
 
     link_plan_indicators(plan)   # what each indicator measures and its unit; departments follow at confirmation
+    if current is not None:      # a revised edition keeps the links the office chose by hand
+        from .revisions import carry_manual_links
+
+        carry_manual_links(current, plan)
     return plan
 
 

@@ -59,3 +59,9 @@ def light(status) -> str:
 @register.filter
 def status_label(status) -> str:
     return figures.status_label(status)
+
+
+@register.filter
+def gap(value, unit="") -> str:
+    """A signed difference in its spoken unit: -1个百分点 (figures.gap)."""
+    return figures.gap(value, unit)
