@@ -29,7 +29,7 @@ def test_three_deaths_in_fifteen_thousand_births_are_too_few_to_judge():
     assert row["pooled_low"] == pytest.approx(4.12, abs=0.01) and row["pooled_high"] == pytest.approx(58.4, abs=0.1)
     assert set(a.results["status"]) == {"例数过少"}           # 10 lies inside 4.1–58.4: neither 达标 nor 退步
     assert row["trend_method"] == "pooled" and row["projected"] == pytest.approx(20.0)   # no trend from 3 deaths
-    assert "共3例，合计20/10万，95%区间4.1–58.4/10万" in row["sentence"]
+    assert "共3例，合计20/10万，95%精确区间4.1–58.4/10万" in row["sentence"]
     assert not a.warnings["level"].isin(["red", "orange"]).any()
     rate = attainment_rate(a.results, by=("region",), milestone=2025)
     assert rate["assessable"].iloc[0] == 0                  # not counted either way in 达标率

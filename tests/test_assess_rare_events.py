@@ -30,7 +30,7 @@ def test_a_lucky_zero_year_does_not_attain_the_target():
     assert r["pooled_years"] == 5 and r["pooled_events"] == 3
     assert r["pooled_value"] == pytest.approx(3 / 15100 * 1e5)
     assert r["status"] == "例数过少" and pd.isna(r["attained"])
-    assert "共3例，合计19.9/10万，95%区间4.1–58.1/10万" in r["sentence"]
+    assert "共3例，合计19.9/10万，95%精确区间4.1–58.1/10万" in r["sentence"]
     # pooling off: the single zero year counts as attained, as before
     assert row(counts, AssessConfig(pool_years=0))["status"] == "已达标"
 
@@ -68,3 +68,21 @@ def test_a_lucky_zero_year_is_not_reported_as_falling_back():
     result = assess(mmr(counts), TARGET, year=2024)
     assert not result.results.iloc[0]["previously_attained"]
     assert "fell_back" not in set(result.warnings["kind"].astype(str))
+
+
+def test_a_rate_judged_on_pooled_counts_is_not_said_to_have_a_trend():
+    """52 infant deaths in five years of ~2,600 births: the pooled rate misses the target
+    clearly, but no trend, growth or pace exists for it, so neither the status sentence nor
+    the warning may speak of one ("按趋势预计", "进展缓慢", "较2020年")."""
+    rows = [{"region": "甲区", "indicator": "婴儿死亡率", "year": y, "value": 1000 * d / n, "numerator": d,
+             "denominator": n, "unit": "‰"}
+            for y, d, n in ((2020, 7, 2541), (2021, 12, 2577), (2022, 10, 2570), (2023, 14, 2518), (2024, 9, 2597))]
+    targets = pd.DataFrame([{"indicator": "婴儿死亡率", "year": 2025, "op": "<=", "value": 3.0, "unit": "‰"}])
+    result = assess(pd.DataFrame(rows), targets, year=2024)
+    row = result.results.iloc[0]
+    assert row["pooled_years"] == 5 and row["status"] in ("需加快", "进展缓慢", "退步")
+    for sentence in [row["sentence"], *result.warnings["sentence"]]:
+        assert "趋势" not in sentence and "进展缓慢" not in sentence and "较2020年" not in sentence, sentence
+    assert "高于2025年“3‰以下”的目标" in row["sentence"]
+    warning = result.warnings[result.warnings["kind"] == "projected_miss"]["sentence"]
+    assert len(warning) == 1 and "2020–2024年合计为4.1‰（95%精确区间" in warning.iloc[0], list(warning)

@@ -219,3 +219,11 @@ def test_a_gap_is_said_in_its_spoken_unit():
     assert figures.gap(0.84, "‰") == "0.84个千分点"
     assert figures.gap(3.95, "1/10万") == "4个十万分点"
     assert figures.gap(None, "%") == "—"
+
+
+def test_a_directional_target_is_said_in_the_plans_own_word():
+    assert figures.target_phrase("increase", None, "", text="延长") == "延长"
+    assert figures.target_phrase("decrease", None, "", text="明显下降") == "明显下降"
+    assert figures.target_phrase("increase", None, "") == "逐步提高"
+    long_text = "妇女全生命周期享有良好的卫生健康服务，妇女人均预期寿命延长"
+    assert figures.target_phrase("increase", None, "", text=long_text) == "逐步提高"

@@ -82,7 +82,8 @@ def test_import_links_every_numeric_indicator_and_fills_unit_and_department(chil
     assert not numeric.filter(catalogue=None).exists()
     assert not children.indicators.exclude(catalogue=None).filter(responsible_department=None).exists()
     injury = ind(children, "C2-01")
-    assert injury.unit == "1/10万" and "不符" in injury.unit_note and injury.catalogue_method == "exact"
+    assert injury.unit == "1/10万" and "相对变化幅度" in injury.unit_note and injury.catalogue_method == "exact"
+    assert "不符" not in injury.unit_note, "the plan's % is the target's change, not a wrong unit"
     assert ind(children, "C1-01").responsible_department.name == "卫健局"
     assert ind(children, "C3-06").responsible_department.name == "教育局"
 
@@ -205,3 +206,82 @@ def test_catalogue_pages_speak_chinese(client_of, office, imported_plan):
         visible = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", body, flags=re.S)
         english = [w for w in re.findall(r"[A-Za-z][a-z]{2,}(?: [a-z]{2,})+", visible)]
         assert english == [], (url, english[:10])
+
+
+# --- breakdowns: only those the catalogue allows, on every channel --------------------------------
+
+def test_breakdowns_the_catalogue_does_not_allow_are_refused_everywhere(children, client_of, reporter, office):
+    """3岁以下儿童系统管理率 (C1-04) is reported by sex only, 新生儿死亡率 (C1-01) by sex and 城乡, child
+    injury deaths (C2-01) also by age group: the framework form, the model, the entry grid, the Excel
+    template and import and the API offer and accept nothing else, and say why in Chinese."""
+    from django.urls import reverse
+
+    from tianping.web.collection.services import grid
+
+    managed, neonatal, injury = ind(children, "C1-04"), ind(children, "C1-01"), ind(children, "C2-01")
+    # the model keeps only allowed flags; the grid offers only allowed cells
+    managed.by_residence = managed.by_age = True
+    managed.save()
+    managed.refresh_from_db()
+    assert not managed.by_residence and not managed.by_age
+    assert {c.residence for c in grid(managed)} == {""} and {c.age for c in grid(managed)} == {""}
+    injury.by_age = injury.by_residence = True
+    injury.save()
+    injury.refresh_from_db()
+    assert injury.by_age and injury.by_residence and {"城镇", "农村"} <= {c.residence for c in grid(injury)}
+    assert len({c.age for c in grid(injury)} - {""}) == 3
+
+    # framework form: the flag is shown as not applicable; choosing an entry that lacks a ticked breakdown is refused
+    office_client = client_of(office)
+    page = office_client.get(f"/plans/indicators/{managed.pk}/").content.decode()
+    assert "不适用：指标目录条目不按城乡分组。" in page and "不适用：指标目录条目不按年龄组分组。" in page
+    from tianping.web.plans.forms import IndicatorForm
+
+    neonatal.by_residence = True
+    neonatal.save()
+    data = {k: v for k, v in IndicatorForm(instance=neonatal).initial.items() if v not in (None, False)}
+    data.update({"catalogue": CatalogueEntry.objects.get(code="C1-04").pk, "by_residence": "on",
+                 "responsible_department": neonatal.responsible_department_id,
+                 "targets-TOTAL_FORMS": 0, "targets-INITIAL_FORMS": 0})
+    response = office_client.post(f"/plans/indicators/{neonatal.pk}/", data)
+    text = response.content.decode()
+    assert response.status_code == 200 and "指标目录条目“C1-04 3岁以下儿童系统管理率”不按城乡分组填报" in text
+    neonatal.refresh_from_db()
+    assert neonatal.catalogue.code == "C1-01" and neonatal.by_residence
+
+    # entry form: no 城镇/农村 cells for the indicator
+    sub = sub_for(children)
+    client = client_of(reporter)
+    form = client.get(reverse("collection:indicator", args=[sub.pk, managed.pk])).content.decode()
+    assert "城镇" not in form and "农村" not in form
+    assert "城镇" in client.get(reverse("collection:indicator", args=[sub.pk, neonatal.pk])).content.decode()
+
+    # Excel: the template has no such row; a row added by hand is refused, naming the row and why
+    book = load_workbook(io.BytesIO(client.get(reverse("collection:template", args=[sub.pk])).content))
+    sheet = book[DATA_SHEET]
+    rows = [r for r in range(FIRST_ROW, sheet.max_row + 1) if sheet[f"A{r}"].value == managed.pk]
+    assert [sheet[f"{LETTER['residence']}{r}"].value for r in rows if sheet[f"{LETTER['residence']}{r}"].value
+            not in (None, "", "合计")] == []
+    added = sheet.max_row + 1
+    for column in LETTER.values():
+        sheet[f"{column}{added}"] = sheet[f"{column}{rows[0]}"].value
+    sheet[f"{LETTER['residence']}{added}"] = "农村"
+    sheet[f"{LETTER['value']}{added}"] = 93
+    out = io.BytesIO()
+    book.save(out)
+    upload = io.BytesIO(out.getvalue())
+    upload.name = "卫健局.xlsx"
+    response = client.post(reverse("collection:upload", args=[sub.pk]), {"workbook": upload})
+    text = response.content.decode()
+    assert response.status_code == 400 and f"第{added}行" in text, text[-3000:]
+    assert "指标目录（C1-04 3岁以下儿童系统管理率）规定该指标不按城乡分组填报" in text
+    assert not Entry.objects.filter(indicator=managed).exists()
+
+    # API: a 农村 cell or an age group the entry does not allow is refused, naming the item
+    response = api_post(reporter, sub, [{"indicator": managed.pk, "value": 90, "version": 0},
+                                        {"indicator": managed.pk, "residence": "农村", "value": 91, "version": 0},
+                                        {"indicator": neonatal.pk, "age": "0-6岁", "value": 2, "version": 0}])
+    errors = " ".join(response.json()["errors"])
+    assert response.status_code in (400, 422), errors
+    assert "第2条" in errors and "不按城乡分组" in errors and "第3条" in errors and "不按年龄组分组" in errors
+    assert not Entry.objects.filter(indicator__in=[managed, neonatal]).exists()

@@ -23,7 +23,7 @@ def test_office_imports_corrects_assigns_and_confirms(page, login, office, seed_
     page.locator(f"#indicator-{indicator.pk}").get_by_role("link", name="编辑").click()
     page.fill("input[name='targets-0-value']", "8.5")
     page.select_option("select[name=responsible_department]", label="卫健局")
-    page.check("input[name=by_age]")
+    page.check("input[name=by_residence]")
     page.get_by_role("button", name="保存").click()
     page.wait_for_url(re.compile(r"/plans/\d+/review/"))
     row = page.locator(f"#indicator-{indicator.pk}")

@@ -43,12 +43,12 @@ def test_correcting_a_target_and_assigning_the_department(plan, client_of, offic
     health = Department.objects.get(region=plan.region, name="卫健局")
     response = client_of(office).post(f"/plans/indicators/{indicator.pk}/", indicator_form(
         indicator, responsible_department=health.pk, **{
-            "targets-0-value": "8.5", "targets-0-tolerance": "0.5", "by_age": "on"}))
+            "targets-0-value": "8.5", "targets-0-tolerance": "0.5", "by_residence": "on"}))
     assert response.status_code == 302
     indicator.refresh_from_db()
     target = indicator.targets.first()
     assert (target.value, target.tolerance) == (8.5, 0.5)
-    assert indicator.responsible_department == health and indicator.by_age
+    assert indicator.responsible_department == health and indicator.by_residence
 
 
 def test_a_target_can_be_marked_qualitative_and_a_new_one_added(plan, client_of, office):

@@ -42,6 +42,22 @@ def grid(by_sex: bool, by_age: bool, by_residence: bool, ages: list[str]) -> lis
     return cells
 
 
+BREAKDOWN_WORDS = {"sex": "性别", "age": "年龄组", "residence": "城乡"}
+
+
+def refused_breakdown(rule: IndicatorRule, cell: Cell) -> str:
+    """Why a cell of a breakdown the catalogue entry does not allow is refused ("" if allowed)."""
+    if rule.breakdowns is None:
+        return ""
+    used = [key for key, part in (("sex", cell.sex), ("age", cell.age), ("residence", cell.residence)) if part]
+    refused = [BREAKDOWN_WORDS[key] for key in used if key not in rule.breakdowns]
+    if not refused:
+        return ""
+    allowed = "、".join(BREAKDOWN_WORDS[k] for k in rule.breakdowns) or "不分组，只填合计"
+    return (f"指标目录（{rule.entry}）规定该指标不按{'、'.join(refused)}分组填报"
+            f"（适用的分组：{allowed}），请删除此行或只填合计")
+
+
 @dataclass
 class RowIn:
     """A value to save, from any channel. ``version``: the entry version the edit was
@@ -110,23 +126,22 @@ def accept_rows(rows: list[RowIn], rules: dict[int, IndicatorRule], summary: Sum
     seen: dict[tuple[int, Cell], str] = {}
     accepted = []
     for row in rows:
-        where = f"{row.where}：" if row.where else ""
         rule = rules.get(row.indicator_id)
         if rule is None:
-            summary.errors.append(f"{where}指标编号{row.indicator_id}不是本单位本轮次的填报指标")
+            summary.errors.append(f"{_where(row)}指标编号{row.indicator_id}不是本单位本轮次的填报指标")
             continue
-        label = f"指标“{rule.name}”{row.cell.label}"
         if row.cell not in rule.required:
-            summary.errors.append(f"{where}{label}：该分组不在指标的填报范围内")
+            summary.errors.append(f"{_where(row)}{_label(rule, row)}："
+                                  f"{refused_breakdown(rule, row.cell) or '该分组不在指标的填报范围内'}")
             continue
         key = (row.indicator_id, row.cell)
         if key in seen:
-            summary.errors.append(f"{where}{label}：与{seen[key] or '前面'}重复")
+            summary.errors.append(f"{_where(row)}{_label(rule, row)}：与{seen[key] or '前面'}重复")
             continue
         seen[key] = row.where
-        unit_issue = check_unit(rule, row.unit)
+        unit_issue = check_unit(rule, row.unit) if row.unit else None
         if unit_issue:
-            summary.errors.append(f"{where}{label}：{unit_issue.message}")
+            summary.errors.append(f"{_where(row)}{_label(rule, row)}：{unit_issue.message}")
             continue
         if rule.has_counts:
             computed = compute_rate(rule, row.numerator, row.denominator)
@@ -134,6 +149,14 @@ def accept_rows(rows: list[RowIn], rules: dict[int, IndicatorRule], summary: Sum
                 row.value = round(computed, 6)
         accepted.append(row)
     return accepted
+
+
+def _where(row: RowIn) -> str:
+    return f"{row.where}：" if row.where else ""
+
+
+def _label(rule: IndicatorRule, row: RowIn) -> str:
+    return f"指标“{rule.name}”{row.cell.label}"
 
 
 def plan_changes(accepted: list[RowIn], rules: dict[int, IndicatorRule], stored: dict[tuple[int, Cell], Stored],
@@ -147,11 +170,16 @@ def plan_changes(accepted: list[RowIn], rules: dict[int, IndicatorRule], stored:
         key = (row.indicator_id, row.cell)
         new = {"value": row.value, "numerator": row.numerator, "denominator": row.denominator, "note": row.note or ""}
         entry = stored.get(key)
-        old = entry.snapshot() if entry else None
-        if (entry is None and all(new[f] in (None, "") for f in ENTRY_FIELDS)) or (
-                old is not None and all(_same(old[f], new[f]) for f in ENTRY_FIELDS)):
-            summary.unchanged += 1
-            continue
+        if entry is None:
+            old = None
+            if row.value is None and row.numerator is None and row.denominator is None and not new["note"]:
+                summary.unchanged += 1
+                continue
+        else:
+            old = entry.snapshot()
+            if all(_same(old[f], new[f]) for f in ENTRY_FIELDS):
+                summary.unchanged += 1
+                continue
         name = rules[row.indicator_id].name
         base = entry.version if entry else 0
         where = f"{row.where}：" if row.where else ""

@@ -36,6 +36,7 @@ import math
 from dataclasses import dataclass
 
 MISSING = "—"
+DIRECTION_WORDS_MAX = 12    # a directional target's own words ("稳步提高"); longer text is a sentence
 WRITTEN_DECIMALS = 6        # enough for anything typed; removes float noise (0.1 + 0.2)
 
 # Units whose "1/…" form is written differently after a number.
@@ -255,11 +256,13 @@ def target_phrase(op: str, value: float | None, unit: str | None, upper: float |
     "5%—6%", "比2020年提高10%", "每年降低0.5个百分点", "年均提高6%", "逐步提高".
 
     ``unit`` is the target's unit; ``measured_in`` the indicator's, used when the target
-    has none (and to read "1/2" as 50 %). ``text`` is said for a qualitative target.
+    has none (and to read "1/2" as 50 %). ``text`` is said for a qualitative target, and
+    for a directional one when it is the plan's short word for the direction.
     """
     value, unit = as_written(value, unit, measured_in)
     if op in ("increase", "decrease"):
-        return operator_words(op)
+        # the plan's own word ("延长", "明显下降", "不断提高"), not a paraphrase of it
+        return text if text and len(text) <= DIRECTION_WORDS_MAX else operator_words(op)
     if op == "qualitative" or is_missing(value):
         return text or "定性目标"
     v = figure(value, unit)

@@ -2,7 +2,7 @@
 (before a milestone has passed) its projection.
 
 Truthful by construction:
-* shares, rates and counts are drawn from zero (a share up to at most 100), so a
+* the y axis follows tianping.core.axes (one rule with the web): shares, rates and counts from zero, so a
   0.1-point change looks like one; a level that is never near zero (life expectancy,
   years of schooling) keeps a window at least ``MIN_SPAN_SHARE`` of its level wide, never
   a 0.2-wide axis for a 0.1 change;
@@ -30,6 +30,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from tianping.core.axes import y_limits  # noqa: E402
 from tianping.reports.fonts import cjk_font  # noqa: E402
 from tianping.reports.phrases import target_phrase  # noqa: E402
 
@@ -39,11 +40,6 @@ SERIES_COLOR = {"total": "#1f4e79", "": "#1f4e79", "female": "#c0392b", "male": 
                 "urban": "#7d3c98", "rural": "#229954"}
 TARGET_COLORS = ["#b9770e", "#7d6608"]
 DPI = 300
-# Units whose axis starts at zero: shares, rates per population, counts of people or things.
-ZERO_BASED = ("%", "‰", "1/万", "1/10万", "/10万", "人", "名", "个", "所", "家", "张", "次", "件", "户",
-              "万人", "亿人", "万张", "万个", "万家", "万所", "万条")
-SHARE_HEADROOM = 1.05            # above 100 % (no tick there) when a point sits at the top
-MIN_SPAN_SHARE = 0.05           # a level axis is at least 5 % of the level wide
 # Key indicators of the women's and children's plans, charted when nothing is off track.
 KEY_WORDS = ("孕产妇死亡率", "婴儿死亡率", "5岁以下儿童死亡率", "新生儿死亡率", "人均预期寿命", "宫颈癌",
              "乳腺癌", "女性比例", "就业", "受教育年限", "入学率", "巩固率", "参保率")
@@ -83,26 +79,16 @@ class ChartSpec:
     projection: Projection | None = None
 
 
-def zero_based(unit: str) -> bool:
-    unit = (unit or "").strip()
-    return any(unit == u or unit.startswith(u) for u in ZERO_BASED)
+SHARE_HEADROOM = 1.05       # above 100 % (no tick there) when a point sits at the top
 
 
-def y_limits(values: list[float], unit: str) -> tuple[float, float]:
-    """Axis from zero for shares/rates/counts (a share at most to 100); else a window
-    around the values at least MIN_SPAN_SHARE of the level wide."""
-    low, high = min(values), max(values)
-    if zero_based(unit) and low >= 0:
-        top = high * 1.15 if high > 0 else 1.0
-        if unit.strip() == "%" and high <= 100:
-            top = min(max(top, 10.0), 100.0)
-            if high >= 0.97 * top:       # a value or target at the top: room so its marker is not cut
-                top *= SHARE_HEADROOM
-        return 0.0, top
-    level = max(abs(low), abs(high), 1e-9)
-    span = max(high - low, MIN_SPAN_SHARE * level)
-    middle = (low + high) / 2
-    return middle - span * 0.75, middle + span * 0.75
+def chart_limits(values: list[float], unit: str) -> tuple[float, float]:
+    """core.axes' y axis, with room above a share's 100 % when a value or target sits at
+    the top, so its marker is drawn whole (a 2030 target star at 100 % was cut in half)."""
+    low, top = y_limits(values, unit)
+    if (unit or "").strip() == "%" and top == 100.0 and max(values) >= 0.97 * top:
+        top *= SHARE_HEADROOM
+    return low, top
 
 
 def series_chart(title: str, series: dict[str, list[tuple[int, float]]], *, unit: str = "",
@@ -152,7 +138,7 @@ def indicator_chart(spec: ChartSpec, *, dpi: int = DPI) -> bytes:
         values.append(target.value)
         years.append(target.milestone)
     if values:
-        low, top = y_limits(values, spec.unit)
+        low, top = chart_limits(values, spec.unit)
         ax.set_ylim(low, top)
         if spec.unit.strip() == "%" and top > 100 >= max(values):
             ax.set_yticks([t for t in ax.get_yticks() if low <= t <= 100])

@@ -51,6 +51,7 @@ def seed_city(seed_dir, office: User, password_of) -> CityDemo:
             if plan is not None:
                 _weaken(plan)
                 setup.fill_synthetic(plan, seed=seed)
+    _schematic_boundaries(city, office)
     user, new = User.objects.get_or_create(username=CITY_USER)
     user.role, user.region, user.last_name = User.Role.OFFICE, city, "大连市妇儿工委办公室（演示）"
     user.department = Department.objects.filter(region=city, name="妇联").first()
@@ -80,6 +81,24 @@ def _copy_women_plan(path, region: Region, title: str, office: User) -> Plan | N
         setup.assign_demo_departments(plan)
         services.confirm_plan(plan, office)
     return plan
+
+
+SCHEMATIC_FILE = "大连市区县示意图.geojson"
+
+
+def _schematic_boundaries(city: Region, office: User) -> None:
+    """The map's boundaries for the demo: no openly licensed boundary file of 大连市's districts
+    is shipped, so a schematic one (a hexagon per district, labelled 示意图，非真实边界) is
+    generated and stored through the same check and match as an office's upload (once)."""
+    import json
+
+    from tianping.core import geojson
+    from tianping.web.analysis import services as analysis
+
+    if analysis.current_boundary(city) is not None:
+        return
+    doc = geojson.schematic(analysis.child_regions(city))
+    analysis.store_boundaries(city, office, SCHEMATIC_FILE, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
 
 
 def _weaken(plan: Plan) -> None:

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "tianping.web.publishing",
     "tianping.web.accountability",
+    "tianping.web.analysis",
 ]
 
 MIDDLEWARE = [

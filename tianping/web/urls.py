@@ -20,4 +20,5 @@ urlpatterns = [
     path("monitoring/", include("tianping.web.monitoring.urls")),
     path("", include("tianping.web.publishing.urls")),
     path("accountability/", include("tianping.web.accountability.urls")),
+    path("analysis/", include("tianping.web.analysis.urls")),
 ]

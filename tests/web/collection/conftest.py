@@ -36,8 +36,11 @@ def framework(imported_plan, regions):
     found = {
         "mmr": assign("孕产妇死亡率", "卫健局", numerator="孕产妇死亡人数", denominator="活产数", multiplier=100000,
                       definition="每10万例活产中孕产妇死亡人数"),
-        "mgmt": assign("孕产妇系统管理率", "卫健局", by_residence=True),
-        "count": assign("妇女失业保险和工伤保险参保人数", "人社局", unit="人", by_residence=True),
+        # the catalogue reports these two by no breakdown; the office removed their links, so the
+        # framework's own 城镇/农村 breakdown applies and these tests exercise that grid
+        "mgmt": assign("孕产妇系统管理率", "卫健局", catalogue=None, catalogue_method="manual", by_residence=True),
+        "count": assign("妇女失业保险和工伤保险参保人数", "人社局", unit="人", catalogue=None,
+                        catalogue_method="manual", by_residence=True),
     }
     plan.status = Plan.Status.CONFIRMED
     plan.save()

@@ -69,7 +69,12 @@ def test_two_indicators_with_one_name_stay_apart(setup):
     inputs = frames.gather(setup.plan, setup.region)
     labels = inputs.labels()
     assert labels[frames.key(first.pk)] == first.name
-    assert labels[frames.key(twin.pk)] == f"{first.name}（{twin.position}）"
+    assert first.goal is not None
+    assert labels[frames.key(twin.pk)] == f"{first.name}（{first.area.name}主要目标{first.goal.number}）"
+    third = setup.plan.indicators.create(name=first.name, unit=first.unit, position=first.position + 1001,
+                                         area=first.area, goal=first.goal)
+    assert frames.gather(setup.plan, setup.region).labels()[frames.key(third.pk)] == f"{first.name}（第{third.position}项）"
+    third.delete()
     run = assess_plan_region(setup.plan, setup.region, notify=False)
     twin_rows = run.results.filter(indicator=twin)
     assert twin_rows.exists() and all(r.status == "数据不足" for r in twin_rows)   # no data of its own
@@ -82,3 +87,36 @@ def test_one_rule_for_the_assessment_year():
     assert frames.assessment_year(2022, observed) == 2022
     assert frames.assessment_year(None, observed) == 2023      # else the latest year with data
     assert frames.assessment_year(None, observed.iloc[:0]) is None
+
+
+def test_a_city_plan_applied_to_a_district_reads_the_districts_own_reports_through_the_catalogue(
+        setup, demo_plan, regions):
+    """A district reports against its own plan. Applied to the district, the city's plan finds
+    those values through the catalogue entry both indicators link to, so it never warns
+    "无任何监测数据" about an indicator the district did report (the demo said so of 西岗区's
+    孕产妇死亡率 under the 大连市 plan)."""
+    city_plan = demo_plan("000", "210200")
+    district = setup.region
+    inputs = frames.gather(city_plan, district)
+    mmr_city = city_plan.indicators.get(name="孕产妇死亡率")
+    mmr_own = setup.plan.indicators.get(name="孕产妇死亡率")
+    assert mmr_city.catalogue_id is not None and mmr_city.catalogue_id == mmr_own.catalogue_id
+    read = inputs.observations[inputs.observations["indicator"] == frames.key(mmr_city.pk)]
+    own = setup.plan.indicators.get(pk=mmr_own.pk).observations.filter(region=district, value__isnull=False)
+    assert sorted(read["year"]) == sorted(own.values_list("year", flat=True)) and len(read) > 0
+    run = assess_plan_region(city_plan, district, trigger="test")
+    missing = run.results.filter(indicator=mmr_city, status="数据不足")
+    assert not missing.exists()
+    from tianping.web.monitoring.models import Warning
+    assert not Warning.objects.filter(indicator=mmr_city, region=district, kind="missing_data").exists()
+
+
+def test_a_city_plan_does_not_warn_a_district_twice_about_what_its_own_plan_covers(setup, demo_plan):
+    from tianping.web.monitoring.models import Warning
+
+    city_plan = demo_plan("000", "210200")
+    own = Warning.objects.filter(plan=setup.plan, region=setup.region)
+    assert own.exists()
+    assess_plan_region(city_plan, setup.region, trigger="test")
+    twice = Warning.objects.filter(plan=city_plan, region=setup.region, indicator__catalogue__isnull=False)
+    assert not twice.exists(), [w.reason for w in twice[:5]]

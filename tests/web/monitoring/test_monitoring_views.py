@@ -94,6 +94,10 @@ def test_gender_statistics(assessed, office, client_of):
     ctx = page.context
     assert ctx["required"] == 4 and ctx["reported"] == 3 and ctx["share"] == 75
     assert [i.pk for i in ctx["missing"]] == [required[3].pk]
+    # reported as a total only, or not at all: two different problems, listed apart
+    has_data = Observation.objects.filter(indicator=required[3], region=run.region, value__isnull=False).exists()
+    assert [i.pk for i in ctx["missing_split" if has_data else "missing_data"]] == [required[3].pk]
+    assert not ctx["missing_data" if has_data else "missing_split"]
     gap = next(g for g in ctx["gaps"] if g["indicator"].pk == required[0].pk)
     female = Observation.objects.get(indicator=required[0], region=run.region, sex="女", year=gap["year"], age="",
                                      residence="").value

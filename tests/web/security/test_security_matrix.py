@@ -174,6 +174,14 @@ RULES: dict[str, Rule] = {
     "accountability:correction_progress": Rule(REPORTER, P("correction"), post=True, dept=True),
     "accountability:correction_close": Rule(OFFICE, P("correction"), post=True),
     "accountability:attachment": Rule(INSPECTION_READERS, P("inspection_file"), dept=True),
+    # analysis: the data visualizer for every staff role (a reporter: its department's indicators);
+    # favourites are their owner's (the pk is posted, another user's is a 404: tests/web/analysis);
+    # the map for the dashboard's readers, boundaries uploaded by the office
+    "analysis:visualizer": Rule(STAFF),
+    "analysis:export": Rule(STAFF),
+    "analysis:favourites": Rule(STAFF, post=True),
+    "analysis:map": Rule(MON_READERS),
+    "analysis:boundary_upload": Rule(OFFICE, post=True),
     # public portal: anyone, but only published reports (the world's reports are drafts → 404)
     "publishing:public": Rule(ALL, public=True),
     "publishing:public_report": Rule(frozenset(), P("report"), public=True),

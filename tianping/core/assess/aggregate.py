@@ -41,9 +41,9 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from .config import DEFAULT_CONFIG, AssessConfig
+from .projection import t_quantile
 from .status import (
     ATTAINED_STATUSES,
     C_SLOW,
@@ -212,7 +212,7 @@ def gap_trend(gap, change, slope_f, t_f, slope_m, t_m, n_points, rare, config: A
         se_f = np.where(slope_f == 0, 0.0, np.abs(slope_f / t_f))
         se_m = np.where(slope_m == 0, 0.0, np.abs(slope_m / t_m))
         se = np.hypot(se_f, se_m)
-        critical = special.stdtrit(np.maximum(n - 3, 1), 1 - config.trend_alpha / 2)
+        critical = t_quantile(1 - config.trend_alpha / 2, np.maximum(n - 3, 1))
         real = np.abs(change) > critical * se
     wider = real & ((gap * change > 0) | (gap == 0))
     trend = np.select([wider, real], [GAP_WIDER, GAP_NARROWER], default=GAP_STEADY).astype(object)

@@ -87,14 +87,25 @@ def _side(r) -> str:
     return "高于" if r.direction == "down" else "低于"
 
 
+def _pooled(r) -> bool:
+    """Judged on rare events' pooled counts (engine.py): no trend, growth rate or pace exists."""
+    years = getattr(r, "pooled_years", 0)
+    return not _nan(years) and years > 0
+
+
+def _pooled_rate(r) -> str:
+    """"2020–2024年合计为4.1‰（95%精确区间3–5.3‰）": what a rare-event verdict rests on."""
+    return (f"{int(r.pooled_first_year)}–{r.latest_year}年合计为{_value(r.pooled_value, r)}"
+            f"（95%精确区间{_number(r.pooled_low, r)}–{_value(r.pooled_high, r)}）")
+
+
 def _pooled_note(r) -> str:
     """Rare events: the pooled counts the verdict rests on (rare.py)."""
-    years = getattr(r, "pooled_years", 0)
-    if _nan(years) or not years:
+    if not _pooled(r):
         return ""
-    return (f"（例数少，按{int(r.pooled_first_year)}–{r.latest_year}年{int(years)}个年度合计评判："
+    return (f"（例数少，按{int(r.pooled_first_year)}–{r.latest_year}年{int(r.pooled_years)}个年度合计评判："
             f"共{_number(r.pooled_events, r)}例，合计{_value(r.pooled_value, r)}，"
-            f"95%区间{_number(r.pooled_low, r)}–{_value(r.pooled_high, r)}）")
+            f"95%精确区间{_number(r.pooled_low, r)}–{_value(r.pooled_high, r)}）")
 
 
 def _method_note(r) -> str:
@@ -143,6 +154,10 @@ def status_sentence(r, level: float = AssessConfig.interval_level) -> str:
         return f"{now}，{_projection(r, level)}{chance}，预计可实现{goal}的目标。"
     if status == UNCERTAIN:
         return f"{now}，{_projection(r, level)}{chance}，能否实现{goal}的目标尚难判断。"
+    if _pooled(r) and status in (ACCELERATE, SLOW):
+        return f"{now}，{_side(r)}{r.milestone}年{goal}的目标，需加快进度。"
+    if _pooled(r) and status == REGRESSING:
+        return f"{now}，明显差于此前年份（按例数精确检验），偏离{r.milestone}年{goal}的目标。"
     note = _method_note(r)
     if status == ACCELERATE:
         if _nan(r.projected):
@@ -164,6 +179,8 @@ def warning_sentence(w, r, level: float = AssessConfig.interval_level) -> str:
     goal = _goal(r)
     value = _value(w.value, r)
     if w.kind == "projected_miss":
+        if _pooled(r):      # no trend to project: the pooled rate's interval already misses
+            return f"{head}{label}{_pooled_rate(r)}，{_side(r)}{r.milestone}年{goal}的目标，须采取措施加快进度。"
         if _nan(r.projected):
             return f"{head}{label}{r.latest_year}年为{_value(r.latest_value, r)}，未实现{r.milestone}年{goal}的目标。"
         return f"{head}{label}{_projection(r, level)}，难以实现{goal}的目标，须采取措施加快进度。"

@@ -14,7 +14,7 @@ The target is attained when the whole interval meets it, missed when none of it 
 and otherwise there is not enough evidence either way (status 例数过少). So a district
 whose true rate is at the target is neither praised nor warned on a lucky or unlucky
 year, and one at three times the target is not called attained on a year without deaths.
-The sentence quotes the counts: "近5年共3例，合计20/10万，95%区间4–58/10万".
+The sentence quotes the counts: "近5年共3例，合计20/10万，95%精确区间4–58/10万".
 """
 
 from __future__ import annotations

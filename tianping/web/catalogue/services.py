@@ -97,7 +97,9 @@ def apply_link(indicator, entry: CatalogueEntry | None, method: str, confidence:
     if entry is None:
         return changed
     core_entry = entry.as_core()
-    unit, note = core.unit_decision(core_entry, indicator.unit)
+    if targets is None:
+        targets = list(indicator.targets.all()) if indicator.pk else []
+    unit, note = core.unit_decision(core_entry, indicator.unit, core.change_unit_only(indicator.unit, targets))
     if note and note not in indicator.unit_note:
         indicator.unit_note = "；".join(filter(None, (note, indicator.unit_note)))[:200]
         changed.append("unit_note")
@@ -109,9 +111,10 @@ def apply_link(indicator, entry: CatalogueEntry | None, method: str, confidence:
         if value and not getattr(indicator, field):
             setattr(indicator, field, value)
             changed.append(field)
-    if not entry.sex_disaggregated and indicator.by_sex:
-        indicator.by_sex = False
-        changed.append("by_sex")
+    for flag, key in (("by_sex", "sex"), ("by_age", "age"), ("by_residence", "residence")):
+        if getattr(indicator, flag) and key not in (entry.disaggregations or []):
+            setattr(indicator, flag, False)    # only the breakdowns the entry allows
+            changed.append(flag)
     if departments is not None and indicator.responsible_department_id is None:
         department = default_department(core_entry, departments)
         if department is not None:

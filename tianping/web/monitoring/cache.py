@@ -34,7 +34,12 @@ def _version(code: str) -> int:
     return DataStamp.objects.filter(region_code=code).values_list("version", flat=True).first() or 0
 
 
-def cached_page(view):
+def cached_page(view=None, *, vary=None):
+    """``@cached_page`` or ``@cached_page(vary=f)``: ``f(request)`` is a text that also keys the
+    entry (the dashboard: the user's pinned favourites, which no region stamp covers)."""
+    if view is None:
+        return lambda v: cached_page(v, vary=vary)
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         user = request.user
@@ -44,6 +49,8 @@ def cached_page(view):
         if request.method != "GET" or not code or not csrf or len(messages.get_messages(request)):
             return view(request, *args, **kwargs)
         raw = f"{view.__name__}|{user.pk}|{request.LANGUAGE_CODE}|{csrf}|{code}|{_version(code)}|{request.get_full_path()}"
+        if vary is not None:
+            raw += "|" + vary(request)
         key = "monitoring:" + hashlib.sha256(raw.encode()).hexdigest()
         hit = cache.get(key)
         if hit is not None:

@@ -4,6 +4,10 @@ text is ever concatenated into JavaScript."""
 
 from __future__ import annotations
 
+import math
+
+from tianping.core.axes import y_limits
+
 SERIES_LABELS = {"": "合计", "女": "女性", "男": "男性"}
 
 
@@ -42,21 +46,56 @@ def indicator_option_data(indicator, observations, results) -> dict:
     projection = [None] * len(years)
     low = [None] * len(years)
     high = [None] * len(years)
-    points = [(r.milestone, r.projected, r.projected_low, r.projected_high) for r in headline
-              if r.projected is not None and r.latest_year is not None and r.milestone > r.latest_year]
-    latest = next(((r.latest_year, r.latest_value) for r in headline if r.latest_value is not None), None)
-    if points and latest:
-        chain = [(latest[0], latest[1], latest[1], latest[1])] + sorted(set(points))
-        for (x0, p0, l0, h0), (x1, p1, l1, h1) in zip(chain, chain[1:]):
-            l0, h0 = (p0 if l0 is None else l0), (p0 if h0 is None else h0)
-            l1, h1 = (p1 if l1 is None else l1), (p1 if h1 is None else h1)
-            for y in range(x0, x1 + 1):
-                if y in index:
-                    i = index[y]
-                    projection[i] = round(_interp(x0, p0, x1, p1, y), 4)
-                    low[i] = round(_interp(x0, l0, x1, l1, y), 4)
-                    high[i] = round(_interp(x0, h0, x1, h1, y), 4)
+    pooled = next((r for r in headline if r.pooled_years and r.pooled_value is not None), None)
+    if pooled is not None:
+        # rare events: no trend exists; draw the pooled rate over its years with its exact interval
+        for y in range(int(pooled.pooled_first_year), pooled.latest_year + 1):
+            if y in index:
+                i = index[y]
+                projection[i], low[i], high[i] = (round(v, 4) for v in (
+                    pooled.pooled_value, pooled.pooled_low, pooled.pooled_high))
+        labels = {"projection": f"{int(pooled.pooled_first_year)}–{pooled.latest_year}年合并率（例数少）",
+                  "low": "区间下限", "band": "合并率95%精确区间"}
+    else:
+        _trend_projection(headline, index, projection, low, high)
+        labels = {"projection": "趋势预测", "low": "预测下限", "band": "预测区间（80%）"}
+    drawn = [v for s in series for v in s["data"] if v is not None] + [t["value"] for t in targets] + \
+        [v for v in low + high if v is not None]
+    axis = _nice(*y_limits(drawn, indicator.unit)) if drawn else None
     return {"title": indicator.name, "unit": indicator.unit, "years": [str(y) for y in years], "series": series,
             "targets": targets, "projection": projection, "low": low,
             "band": [None if lo is None else round(hi - lo, 4) for lo, hi in zip(low, high)],
-            "labels": {"projection": "趋势预测", "low": "预测下限", "band": "预测区间（80%）"}}
+            "labels": labels, "axis": axis}
+
+
+def _nice(low: float, high: float) -> list[float]:
+    """The axis widened to whole steps of 1, 2 or 5 × 10^k (about five of them), so ECharts
+    labels its ends 0 and 8, not 0 and 7.705; the rule itself is core.axes'."""
+    raw = (high - low) / 5 or 1.0
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    bottom, top = math.floor(low / step) * step, math.ceil(high / step) * step
+    if low >= 0 > bottom:
+        bottom = 0.0
+    if high <= 100 < top and low >= 0 and (high - low) > 20:
+        top = 100.0         # a share's axis never passes 100
+    return [round(bottom, 10), round(top, 10)]
+
+
+def _trend_projection(headline, index, projection, low, high) -> None:
+    """The headline projection from the latest value to each milestone, with its interval."""
+    points = [(r.milestone, r.projected, r.projected_low, r.projected_high) for r in headline
+              if r.projected is not None and r.latest_year is not None and r.milestone > r.latest_year]
+    latest = next(((r.latest_year, r.latest_value) for r in headline if r.latest_value is not None), None)
+    if not (points and latest):
+        return
+    chain = [(latest[0], latest[1], latest[1], latest[1])] + sorted(set(points))
+    for (x0, p0, l0, h0), (x1, p1, l1, h1) in zip(chain, chain[1:]):
+        l0, h0 = (p0 if l0 is None else l0), (p0 if h0 is None else h0)
+        l1, h1 = (p1 if l1 is None else l1), (p1 if h1 is None else h1)
+        for y in range(x0, x1 + 1):
+            if y in index:
+                i = index[y]
+                projection[i] = round(_interp(x0, p0, x1, p1, y), 4)
+                low[i] = round(_interp(x0, l0, x1, l1, y), 4)
+                high[i] = round(_interp(x0, h0, x1, h1, y), 4)

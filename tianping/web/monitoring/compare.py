@@ -64,6 +64,20 @@ def weaker_targets(district_plans) -> list[dict]:
 
 
 def city_view(region: Region, user, year: int | None = None) -> dict:
+    districts, rows, latest = district_rows(region, user, year)
+    national = national_targets()
+    return {"districts": districts, "rows": rows, "rollup": _rollup(region, districts, latest),
+            "national_targets": len(national), "national_indicators": national["code"].nunique(),
+            "weaker": weaker_targets({r.plan for r in latest.values() if r.plan.region.level == Region.Level.DISTRICT}),
+            "kinds": dict(Plan.Kind.choices)}
+
+
+def district_rows(region: Region, user, year: int | None = None,
+                  min_districts: int = 2) -> tuple[list, list[dict], dict]:
+    """The districts under ``region`` the user may see that have an assessment, and per indicator
+    (plan kind, name) found in ``min_districts`` or more of them, each district's cell (latest value, status,
+    nearest milestone's target); also the runs read, by (district, kind). The city view and the
+    map (tianping.web.analysis) read the same cells."""
     visible = regions_visible_to(user)
     districts = list(visible.filter(code__startswith=region.code_prefix, level=Region.Level.DISTRICT)
                      .exclude(pk=region.pk).order_by("code")) if region.level != Region.Level.DISTRICT else [region]
@@ -85,14 +99,10 @@ def city_view(region: Region, user, year: int | None = None) -> dict:
             cells[(kind, name)][region_id] = {"value": value, "year": latest_year, "status": status, "light": status_light(status),
                                               "target": text, "unit": unit, "milestone": milestone, "indicator_id": ind_id}
     rows = [{"kind": kind, "name": name, "cells": [by_region.get(d.pk) for d in districts]}
-            for (kind, name), by_region in sorted(cells.items()) if len(by_region) >= 2]
+            for (kind, name), by_region in sorted(cells.items()) if len(by_region) >= min_districts]
     # indicators with values in the most districts first
     rows.sort(key=lambda r: -sum(1 for c in r["cells"] if c and c["value"] is not None))
-    national = national_targets()
-    return {"districts": districts, "rows": rows, "rollup": _rollup(region, districts, latest),
-            "national_targets": len(national), "national_indicators": national["code"].nunique(),
-            "weaker": weaker_targets({r.plan for r in latest.values() if r.plan.region.level == Region.Level.DISTRICT}),
-            "kinds": dict(Plan.Kind.choices)}
+    return districts, rows, latest
 
 
 def _rollup(region: Region, districts, latest) -> list[dict]:

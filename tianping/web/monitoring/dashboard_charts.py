@@ -4,6 +4,7 @@ server-side as small inline SVGs from the observations the assessment read (two 
 
 from __future__ import annotations
 
+from tianping.core.figures import rate
 from tianping.web.observations.models import Observation, assessed_list
 
 from .models import Result
@@ -13,10 +14,11 @@ SPARK_W, SPARK_H, PAD = 120, 30, 3
 
 
 def area_chart(areas: list[dict]) -> dict:
-    """Areas with a rate, as percentages, in the table's order."""
+    """Areas with a rate, as percentages, in the table's order; each bar's label as the table
+    says it (figures.rate: one decimal), "31.0%（9/29）"."""
     rows = [a for a in areas if a.get("rate") is not None]
     return {"areas": [a["area"] for a in rows], "rates": [round(100 * a["rate"], 1) for a in rows],
-            "labels": [f"{a['attained']}/{a['assessable']}" for a in rows]}
+            "labels": [f"{rate(100 * a['rate'])}%（{a['attained']}/{a['assessable']}）" for a in rows]}
 
 
 def off_track(run, milestone: int | None, region, limit: int = 8) -> list[dict]:

@@ -67,11 +67,19 @@ class Inputs:
     synthetic: bool                         # the observations are the labelled demo data
 
     def labels(self) -> dict[str, str]:
-        """key → the name a page or a report says: a name used twice gets its position."""
-        out, seen = {}, set()
+        """key → the name a page or a report says: a name the plan uses twice says where the
+        second comes from, as an official would ("（妇女与经济主要目标3）"; its position only
+        when even that repeats)."""
+        out: dict[str, str] = {}
+        seen: set[str] = set()
         for k, ind in self.indicators.items():
-            out[k] = ind.name if ind.name not in seen else f"{ind.name}（{ind.position}）"
-            seen.add(ind.name)
+            label = ind.name
+            if label in seen and ind.goal is not None:
+                label = f"{ind.name}（{ind.area.name if ind.area else ''}主要目标{ind.goal.number}）"
+            if label in seen:
+                label = f"{ind.name}（第{ind.position}项）"
+            out[k] = label
+            seen.update((ind.name, label))
         return out
 
     def named(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -111,17 +119,38 @@ def observations_frame(plan: Plan, region: Region, indicators: dict[str, Indicat
     synthetic value is among them."""
     rows = Observation.objects.filter(indicator__plan=plan, region=region)
     frame = pd.DataFrame.from_records(list(rows.values_list(*OBSERVATION_FIELDS)), columns=OBSERVATION_FIELDS)
+    frame["indicator_id"] = frame["indicator_id"].map(key)
+    if plan.region_id != region.pk:
+        frame = pd.concat([frame, _reported_under_own_plans(plan, region, indicators)], ignore_index=True)
     kept = ~frame["synthetic"].astype(bool) | (frame.pop("origin") == Observation.Origin.HISTORY)
     if kept.any():  # the rule of observations.models.assessed_rows, on rows fetched in one query
         frame = frame[kept]
     synthetic = bool(frame.pop("synthetic").astype(bool).any()) if len(frame) else True
-    frame["indicator"] = frame.pop("indicator_id").map(key).astype(object)
+    frame["indicator"] = frame.pop("indicator_id").astype(object)
     frame["unit"] = [indicators[k].unit if k in indicators else "" for k in frame["indicator"]]
     frame["region"] = region.code
     for column in ("value", "numerator", "denominator"):
         frame[column] = frame[column].astype(np.float64)
     frame["year"] = frame["year"].astype(np.int64)
     return frame[frame["value"].notna()].reset_index(drop=True), synthetic
+
+
+def _reported_under_own_plans(plan: Plan, region: Region, indicators: dict[str, Indicator]) -> pd.DataFrame:
+    """A city's plan applied to one of its districts: the district reports against its own
+    plan, so its values reach the city plan's indicators through the catalogue entry both
+    link to (the stable id), never by name. Rows keyed by the city plan's indicator."""
+    by_entry: dict[int, str] = {}
+    for k, ind in indicators.items():
+        if ind.catalogue_id is not None:
+            by_entry.setdefault(ind.catalogue_id, k)
+    fields = ["indicator__catalogue_id", *OBSERVATION_FIELDS[1:]]
+    rows = (Observation.objects.filter(region=region, indicator__catalogue_id__in=by_entry,
+                                       indicator__plan__in=Plan.objects.confirmed().filter(region=region))
+            .order_by("indicator__plan_id", "indicator__position").values_list(*fields))
+    frame = pd.DataFrame.from_records(list(rows), columns=["indicator_id", *OBSERVATION_FIELDS[1:]])
+    frame["indicator_id"] = frame["indicator_id"].map(by_entry)
+    # one value per cell: a district plan repeating an entry (a restated indicator) counts once
+    return frame.drop_duplicates(["indicator_id", "year", "sex", "age", "residence", "origin"])
 
 
 def judgements_frame(plan: Plan, region: Region, indicators: dict[str, Indicator]) -> pd.DataFrame:

@@ -116,7 +116,8 @@ def assess_plan_region(plan: Plan, region: Region, year: int | None = None, trig
         run.results.all().delete()
         Result.objects.bulk_create(_result_rows(run, results, indicators, departments), batch_size=2000)
         latest = not AssessmentRun.objects.filter(plan=plan, region=region, year__gt=year).exists()
-        new = _sync_warnings(plan, region, year, assessment.warnings, indicators, departments,
+        warnings = _not_warned_twice(plan, region, assessment.warnings, indicators)
+        new = _sync_warnings(plan, region, year, warnings, indicators, departments,
                              data_warnings, results) if latest else []
         run.summary = {**run.summary, "warnings": _warning_counts(plan, region)}
         run.save(update_fields=["summary"])
@@ -124,6 +125,18 @@ def assess_plan_region(plan: Plan, region: Region, year: int | None = None, trig
     if notify and new:
         transaction.on_commit(lambda: notify_new_warnings(plan, region, new))
     return run
+
+
+def _not_warned_twice(plan: Plan, region: Region, warnings: pd.DataFrame, indicators: dict[int, Indicator]):
+    """A city plan applied to a district warns only about what the district's own plans do
+    not cover: the same values under the same catalogue entry are warned once, by the
+    district's plan (its departments answer them there; the city sees them in its view)."""
+    if plan.region_id == region.pk or warnings.empty:
+        return warnings
+    covered = set(Indicator.objects.filter(plan__in=Plan.objects.confirmed().filter(region=region),
+                                           catalogue__isnull=False).values_list("catalogue_id", flat=True))
+    entry = warnings["indicator_id"].map(lambda pk: indicators[pk].catalogue_id)
+    return warnings[~entry.isin(covered)]
 
 
 def _departments_in(region: Region, indicators) -> dict[int, Department | None]:
@@ -353,7 +366,10 @@ def gender_view(run: AssessmentRun) -> dict:
     reported_ids = set(rows.filter(indicator__in=required, sex="女", value__isnull=False)
                        .values_list("indicator_id", flat=True)) \
         & set(rows.filter(indicator__in=required, sex="男", value__isnull=False).values_list("indicator_id", flat=True))
-    missing = [i for i in required if i.pk not in reported_ids]
+    with_data = set(rows.filter(indicator__in=required, value__isnull=False).values_list("indicator_id", flat=True))
+    missing = sorted((i for i in required if i.pk not in reported_ids), key=lambda i: i.position)
+    # two different gaps: data reported only as a total, and no data at all (a collection problem)
     return {"gaps": items, "required": len(required), "reported": len(reported_ids),
             "share": round(100 * len(reported_ids) / len(required)) if required else None,
-            "missing": sorted(missing, key=lambda i: i.position)}
+            "missing": missing, "missing_split": [i for i in missing if i.pk in with_data],
+            "missing_data": [i for i in missing if i.pk not in with_data]}

@@ -128,13 +128,30 @@ def _query(run, region, **extra) -> str:
 
 # ------------------------------------------------------------------ dashboard
 
+def _pinned_stamp(request) -> str:
+    from tianping.web.analysis.services import pinned_stamp
+
+    request.tianping_pinned = pinned_stamp(request.user)
+    return request.tianping_pinned
+
+
+def _pinned_charts(request) -> list[dict]:
+    """The user's favourites of the data visualizer pinned to the dashboard (tianping.web.analysis);
+    none to read when the cache key's stamp already says there are none."""
+    from tianping.web.analysis.services import pinned_charts
+
+    if getattr(request, "tianping_pinned", "").startswith("0:"):
+        return []
+    return pinned_charts(request.user)
+
+
 @role_required(*READERS)
-@cached_page
+@cached_page(vary=_pinned_stamp)
 def dashboard(request):
     region = _region(request)
     run, plans, years = _run(request, region)
     context = {"region": region, "regions": _region_choices(request.user, region),
-               "plans": plans, "years": years, "run": run}
+               "plans": plans, "years": years, "run": run, "pinned": _pinned_charts(request)}
     if run is None:
         return render(request, "monitoring/dashboard.html", context)
     department = _department(request, region)
@@ -250,9 +267,10 @@ def indicator(request, pk):
     results = list(run.results.filter(indicator=ind).select_related("department")
                    .order_by("milestone", "sex", "age", "residence")) if run else []
     for r in results:
-        r.method_label = " / ".join(
-            labels.get(m, m) for labels, m in ((PROGRESS_METHOD_LABELS, r.progress_method),
-                                               (TREND_METHOD_LABELS, r.trend_method)) if m) or "—"
+        # a pooled rare-event rate is judged on its counts alone: no growth rate is part of the method
+        methods = ((TREND_METHOD_LABELS, r.trend_method),) if r.pooled_years else (
+            (PROGRESS_METHOD_LABELS, r.progress_method), (TREND_METHOD_LABELS, r.trend_method))
+        r.method_label = " / ".join(labels.get(m, m) for labels, m in methods if m) or "—"
     observations = _observations(ind, region, run)
     # events and their users in one query, whatever the number of warnings
     warnings = (Warning.objects.filter(indicator=ind, region=region).select_related("department")

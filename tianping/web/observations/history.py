@@ -39,7 +39,7 @@ def region_indicators(region) -> dict[str, Indicator]:
     """The region's indicators in force by their names as core spells them (first plan wins)."""
     out: dict[str, Indicator] = {}
     for ind in (Indicator.objects.filter(plan__region=region, plan__status=Plan.Status.CONFIRMED)
-                .select_related("plan").order_by("plan__kind", "position", "pk")):
+                .select_related("plan", "catalogue").order_by("plan__kind", "position", "pk")):
         out.setdefault(canonical_name(ind.name), ind)
     return out
 
@@ -73,6 +73,10 @@ def _store(region, frame, indicators) -> HistoryResult:
         region=region, indicator__in={ind.pk for ind, _ in rows}, year__in={k[1] for k in keys})}
     errors = []
     for ind, r in rows:
+        refused = _refused_breakdown(ind, r)
+        if refused:   # a male series of a women-only indicator, 城镇/农村 where the catalogue has none …
+            errors.append(TianpingError(f"{r['where']}：指标“{ind.name}”{refused}"))
+            continue
         old = stored.get((ind.pk, int(r["year"]), r["sex"], r["age"], r["residence"]))
         if old is not None and old.origin == Observation.Origin.ROUND:
             errors.append(TianpingError(f"{r['where']}：指标“{ind.name}”{int(r['year'])}年已有填报轮次审核通过的"
@@ -92,6 +96,20 @@ def _store(region, frame, indicators) -> HistoryResult:
     years = sorted(int(r["year"]) for _, r in rows)
     return HistoryResult(new=len(keys) - changed, changed=changed, indicators=len({ind.pk for ind, _ in rows}),
                          years=(years[0], years[-1]), sources=sorted(set(frame["source"])))
+
+
+def _refused_breakdown(ind: Indicator, row: dict) -> str:
+    """The catalogue's refusal of a row's breakdown (core.entries.refused_breakdown), or ""."""
+    from tianping.core.entries import refused_breakdown
+    from tianping.core.validation import Cell, IndicatorRule
+
+    if ind.catalogue is None:
+        return ""
+    cell = Cell(row["sex"] or "", row["age"] or "", row["residence"] or "")
+    rule = IndicatorRule(name=ind.name, breakdowns=tuple(ind.catalogue.disaggregations or ()),
+                         entry=f"{ind.catalogue.code} {ind.catalogue.name}")
+    refused = refused_breakdown(rule, cell)
+    return f"{cell.label}：{refused}" if refused else ""
 
 
 def _reassess(plans, region) -> None:

@@ -35,15 +35,33 @@ class IndicatorForm(forms.ModelForm):
         self.fields["catalogue"].queryset = CatalogueEntry.objects.order_by("code")
         self.fields["catalogue"].help_text = _("What the indicator measures. Changing it takes the entry's unit "
                                                "where the plan has none or one that contradicts the kind.")
-        if self.instance.catalogue_id and not self.instance.catalogue.sex_disaggregated:
-            self.fields["by_sex"].disabled = True
-            self.fields["by_sex"].help_text = _("Not applicable: the catalogue entry does not count both sexes.")
+        not_applicable = {"by_sex": _("Not applicable: the catalogue entry does not count both sexes."),
+                          "by_age": _("Not applicable: the catalogue entry has no age groups."),
+                          "by_residence": _("Not applicable: the catalogue entry has no urban/rural breakdown.")}
+        for flag, key in Indicator.BREAKDOWN_FIELDS:
+            if not self.instance.breakdown_applies(key):
+                self.fields[flag].disabled = True
+                self.fields[flag].help_text = not_applicable[flag]
         plan = self.instance.plan
         if not plan.is_draft:  # names, units and directions change with a revised edition
             for name in ("name", "unit", "direction"):
                 self.fields[name].disabled = True
         self.fields["responsible_department"].queryset = Department.objects.filter(region=plan.region, is_active=True)
         self.fields["proxy_for"].queryset = plan.indicators.exclude(pk=self.instance.pk)
+
+
+    def clean(self):
+        """A breakdown ticked that the chosen catalogue entry does not allow is refused, naming it."""
+        data = super().clean()
+        entry = data.get("catalogue")
+        if entry is not None:
+            words = {"by_sex": _("sex"), "by_age": _("age group"), "by_residence": _("urban/rural")}
+            for flag, key in Indicator.BREAKDOWN_FIELDS:
+                if data.get(flag) and key not in (entry.disaggregations or []):
+                    self.add_error(flag, _("The catalogue entry “%(entry)s” is not reported by %(breakdown)s: "
+                                           "untick it or choose another entry.")
+                                   % {"entry": f"{entry.code} {entry.name}", "breakdown": words[flag]})
+        return data
 
 
 # Operators whose target is a number (increase/decrease are directional, qualitative is judged).

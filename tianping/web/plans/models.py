@@ -177,18 +177,35 @@ class Indicator(SourceMixin):
     def __str__(self) -> str:
         return self.name
 
+    # The breakdown flags and the catalogue's name for each ("sex", "age", "residence").
+    BREAKDOWN_FIELDS = (("by_sex", "sex"), ("by_age", "age"), ("by_residence", "residence"))
+
     def save(self, *args, **kwargs):
-        # A women-only (or institution-level) indicator never has a 女/男 breakdown.
-        if self.by_sex and self.catalogue_id and not self.catalogue.sex_disaggregated:
-            self.by_sex = False
-            if kwargs.get("update_fields") is not None and "by_sex" not in kwargs["update_fields"]:
-                kwargs["update_fields"] = [*kwargs["update_fields"], "by_sex"]
+        # Only the breakdowns the catalogue entry allows: a women-only (or institution-level)
+        # indicator never has a 女/男 breakdown, one without 城乡 or age groups none of those.
+        for flag, key in self.BREAKDOWN_FIELDS:
+            if getattr(self, flag) and not self.breakdown_applies(key):
+                setattr(self, flag, False)
+                if kwargs.get("update_fields") is not None and flag not in kwargs["update_fields"]:
+                    kwargs["update_fields"] = [*kwargs["update_fields"], flag]
         super().save(*args, **kwargs)
+
+    def breakdown_applies(self, key: str) -> bool:
+        """Whether the catalogue entry allows this breakdown ("sex", "age", "residence"); any, unlinked."""
+        return self.catalogue_id is None or key in (self.catalogue.disaggregations or [])
 
     @property
     def sex_applies(self) -> bool:
         """Whether a 女/男 breakdown can apply: the catalogue says both sexes are counted (or no link)."""
-        return self.catalogue_id is None or self.catalogue.sex_disaggregated
+        return self.breakdown_applies("sex")
+
+    @property
+    def age_applies(self) -> bool:
+        return self.breakdown_applies("age")
+
+    @property
+    def residence_applies(self) -> bool:
+        return self.breakdown_applies("residence")
 
     @property
     def disaggregations(self) -> list[str]:

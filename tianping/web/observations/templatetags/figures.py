@@ -8,6 +8,7 @@
     {{ o.value|number }}                     as typed: 13.333333
     {{ t|target }}                           95%以上 (a stored Target)
     {{ m.rate|rate }}                        80.0 (达标率, one decimal)
+    {{ a.rate|percent_rate }}                31.0% (达标率 stored as a fraction)
     {{ r.status|light }}                     green
 """
 
@@ -42,6 +43,13 @@ def shown(value, unit=None) -> str:
 def rate(value) -> str:
     """达标率: one decimal, always (80.0)."""
     return figures.rate(value)
+
+
+@register.filter
+def percent_rate(fraction) -> str:
+    """达标率 stored as a fraction (0.31) as the reports print it: "31.0%"; "—" for none."""
+    x = figures.as_float(fraction)
+    return figures.MISSING if x is None else figures.rate(100 * x) + "%"
 
 
 @register.filter

@@ -12,7 +12,7 @@
     yAxis: {type: "category", data: d.areas, inverse: true, axisLabel: {fontSize: 13}},
     series: [{type: "bar", data: d.rates, barMaxWidth: 22, itemStyle: {color: "#2e7d32"},
               label: {show: true, position: "right", formatter: function (p) {
-                return p.value + "%（" + d.labels[p.dataIndex] + "）"; }}}]
+                return d.labels[p.dataIndex]; }}}]
   });
   window.addEventListener("resize", function () { chart.resize(); });
 })();

@@ -22,16 +22,8 @@
                  areaStyle: {color: "rgba(120,144,156,0.3)"}});
     series.push({name: d.labels.projection, type: "line", data: d.projection, symbol: "none",
                  lineStyle: {type: "dotted", width: 2, color: "#546e7a"}, itemStyle: {color: "#546e7a"}});
-    // Axis range that shows every value, target and the band (mark lines do not widen an axis).
-    var all = [];
-    d.series.forEach(function (s) { all = all.concat(s.data); });
-    d.targets.forEach(function (t) { all.push(t.value); });
-    d.low.forEach(function (v, i) { if (v !== null) { all.push(v); all.push(v + d.band[i]); } });
-    all = all.filter(function (v) { return v !== null && isFinite(v); });
-    var lo = Math.min.apply(null, all), hi = Math.max.apply(null, all), pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.1 || 1;
-    var step = Math.pow(10, Math.floor(Math.log10(Math.max(hi - lo, 1e-9) + 2 * pad)) - 1);  // round to a tenth of the range's magnitude
-    var axisMin = Math.floor((lo - pad) / step) * step, axisMax = Math.ceil((hi + pad) / step) * step;
-    if (lo >= 0 && axisMin < 0) axisMin = 0;
+    // the axis comes from the server (tianping.core.axes, the reports' rule too)
+    var axis = d.axis || [null, null];
     var chart = echarts.init(el, null, {renderer: "canvas"});
     chart.setOption({
       animation: false,
@@ -41,8 +33,7 @@
                .filter(function (n) { return n !== d.labels.low; })},
       grid: {left: 70, right: 40, top: 50, bottom: 40},
       xAxis: {type: "category", data: d.years, axisLabel: {fontSize: 14}},
-      yAxis: {type: "value", name: d.unit, min: all.length ? +axisMin.toPrecision(6) : null,
-              max: all.length ? +axisMax.toPrecision(6) : null, axisLabel: {fontSize: 14}},
+      yAxis: {type: "value", name: d.unit, min: axis[0], max: axis[1], axisLabel: {fontSize: 14}},
       series: series
     });
     window.addEventListener("resize", function () { chart.resize(); });
