@@ -29,6 +29,7 @@ from tianping.core.validation import (
     cross_check,
     validate_indicator,
 )
+from tianping.web import audit
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.duties import separate
 from tianping.web.orgs.models import Department
@@ -593,11 +594,13 @@ def accept(submission: Submission, user) -> Submission:
                                 denominator=e.denominator, note=e.note, synthetic=False,
                                 origin=Observation.Origin.ROUND, source="")
                     for e in sub.entries.all()]
-    # An accepted value of the round's year replaces an imported history value of that cell.
-    Observation.objects.bulk_create(
-        observations, update_conflicts=True,
-        unique_fields=["indicator", "region", "year", "sex", "age", "residence"],
-        update_fields=["value", "numerator", "denominator", "note", "synthetic", "origin", "source", "updated_at"])
+    # An accepted value of the round's year replaces an imported history value (or the value
+    # accepted before an unlock) of that cell; what it replaced is kept (audit.upsert).
+    audit.upsert(Observation.objects.filter(region=region, year=year,
+                                            indicator__in={o.indicator_id for o in observations}),
+                 observations, unique_fields=["indicator", "region", "year", "sex", "age", "residence"],
+                 update_fields=["value", "numerator", "denominator", "note", "synthetic", "origin", "source",
+                                "updated_at"])
     sub.state = Submission.State.ACCEPTED
     sub.accepted_at = timezone.now()
     sub.accepted_by = user

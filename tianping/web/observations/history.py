@@ -18,6 +18,7 @@ from tianping.core.errors import InputErrors, Location, TianpingError
 from tianping.core.figures import number
 from tianping.core.history import load_history
 from tianping.core.observations import canonical_name
+from tianping.web import audit
 from tianping.web.plans.models import Indicator, Plan
 
 from .models import Observation
@@ -87,8 +88,10 @@ def _store(region, frame, indicators) -> HistoryResult:
                            residence=r["residence"], value=r["value"], numerator=_num(r["numerator"]),
                            denominator=_num(r["denominator"]), note=r["note"] or "", synthetic=False,
                            origin=Observation.Origin.HISTORY, source=r["source"]) for ind, r in rows]
-    Observation.objects.bulk_create(
-        objects, update_conflicts=True, unique_fields=["indicator", "region", "year", "sex", "age", "residence"],
+    audit.upsert(  # an overwritten history value is kept with its source
+        Observation.objects.filter(region=region, indicator__in={ind.pk for ind, _ in rows},
+                                   year__in={k[1] for k in keys}),
+        objects, unique_fields=["indicator", "region", "year", "sex", "age", "residence"],
         update_fields=["value", "numerator", "denominator", "note", "synthetic", "origin", "source", "updated_at"])
     changed = sum(1 for k in keys if k in stored)
     plans = {ind.plan for ind, _ in rows}
