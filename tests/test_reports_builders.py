@@ -278,3 +278,16 @@ def test_long_problem_lists_name_the_worst_not_the_first():
     assert f"其中包括{worst}" in problem, problem
     advice = next(p for p in said if p.startswith("一是聚焦妇女与健康领域滞后指标"))
     assert f"其中包括{worst}" in advice, advice
+
+
+def test_base_and_actual_cells_print_alike():
+    """Table 2 printed 孕产妇死亡率 "0/10万" as base beside "0.0/10万" actual, and 81.1岁 beside 81岁."""
+    frame = pd.DataFrame([row("孕产妇死亡率", "妇女与健康", "1/10万", "<=", 9, 2030, "进展缓慢", 0.0, 2025),
+                          row("妇女人均预期寿命", "妇女与健康", "岁", ">=", 82, 2030, "进展缓慢", 81.0, 2025)])
+    frame.loc[0, "previous_value"] = 33.33333
+    obs = pd.DataFrame(observations("孕产妇死亡率", [(2020, 0.0), (2024, 33.33333), (2025, 0.0)])
+                       + observations("妇女人均预期寿命", [(2020, 81.1), (2025, 81.0)]))
+    table = table_titled(build_evaluation(frame, stage="midterm", region="西岗区", observations=obs), "妇女与健康领域")
+    cells = {r[0]: (r[1], r[2]) for r in table.rows}          # 基期值, 2025年实际
+    assert cells["孕产妇死亡率"] == ("0.0/10万", "0.0/10万")
+    assert cells["妇女人均预期寿命"] == ("81.1岁", "81.0岁")

@@ -53,6 +53,7 @@ from tianping.reports.drafts import (
     draft_section,
 )
 from tianping.reports.facts import (
+    ALIGNED,
     count_fact,
     plain_fact,
     rate_fact,
@@ -549,7 +550,8 @@ def indicator_table(ev: Evaluation, area: str, rows: pd.DataFrame, number: int) 
         if base is not None:
             row = row.copy()
             row["base_value"] = base          # the base the table shows, printed alike with the actual value
-            shown = figures.aligned(base, (base, row["latest_value"]), row["unit"])
+            together = tuple(row[f] for f in ALIGNED if f in row.index and res.present(row[f]))
+            shown = figures.aligned(base, together, row["unit"])     # as value_part prints the actual
             fact = plain_fact("observation", "base_value", base, shown, indicator=row["indicator"])
             base_text = with_unit(fact.shown, row["unit"])
             table.facts.append(fact)
