@@ -291,3 +291,13 @@ def test_base_and_actual_cells_print_alike():
     cells = {r[0]: (r[1], r[2]) for r in table.rows}          # 基期值, 2025年实际
     assert cells["孕产妇死亡率"] == ("0.0/10万", "0.0/10万")
     assert cells["妇女人均预期寿命"] == ("81.1岁", "81.0岁")
+
+
+def test_a_gap_keeps_the_decimal_its_figures_have():
+    """"3个百分点" beside "2.9个百分点" in the 西岗区 table 2: 98 − 95.0 is 3.0 points."""
+    frame = pd.DataFrame([row("女性保健品抽检合格率", "妇女与健康", "%", ">=", 98, 2030, "进展缓慢", 95.0, 2025),
+                          row("建设照护型服务机构数量", "妇女与社会保障", "所", ">=", 1, 2030, "进展缓慢", 0.0, 2025)])
+    frame["previous_value"] = [94.3, 0.0]
+    report = build_evaluation(frame, stage="midterm", region="西岗区")
+    gaps = {r[0]: r[-3] for t in report.blocks if isinstance(t, Table) and "主要指标" in t.caption for r in t.rows}
+    assert gaps == {"女性保健品抽检合格率": "3.0个百分点", "建设照护型服务机构数量": "1所"}

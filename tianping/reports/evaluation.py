@@ -520,7 +520,10 @@ def gap_cell(ev: Evaluation, index, row) -> tuple[str, list]:
     if res.present(row.get("pooled_years")) and row.get("pooled_years") and res.present(row.get("pooled_value")):
         judged = row["pooled_value"]          # a rare event is judged on its pooled rate (core engine)
     value = round(abs(shown_value(goal) - shown_value(judged)), 1)
-    fact = result_fact(row, "gap", value, fmt_number(value))
+    # one decimal when the figures have one (3.0个百分点 beside 2.9个百分点, not 3个百分点)
+    decimals = min(1, figures.common_decimals(judged, *(row[f] for f in ALIGNED if res.present(row[f]))))
+    shown = figures.fixed(value, decimals) if figures.written_decimals(value) <= decimals else fmt_number(value)
+    fact = result_fact(row, "gap", value, shown)
     return fact.shown + spoken_unit(row["unit"]), [fact]
 
 
