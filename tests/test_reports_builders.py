@@ -301,3 +301,12 @@ def test_a_gap_keeps_the_decimal_its_figures_have():
     report = build_evaluation(frame, stage="midterm", region="西岗区")
     gaps = {r[0]: r[-3] for t in report.blocks if isinstance(t, Table) and "主要指标" in t.caption for r in t.rows}
     assert gaps == {"女性保健品抽检合格率": "3.0个百分点", "建设照护型服务机构数量": "1所"}
+
+
+def test_an_area_rate_on_one_indicator_says_so():
+    """"妇女与环境领域最低，为0.0%" rested on one indicator: the report says on how few."""
+    frame = pd.DataFrame([row(f"健康{n}率", "妇女与健康", "%", ">=", 50, 2030, "已达标", 60.0, 2025) for n in range(4)]
+                         + [row("水质达标比例", "妇女与环境", "%", "=", 100, 2030, "进展缓慢", 98.8, 2025)])
+    said = texts(build_evaluation(frame, stage="midterm", region="西岗区"))
+    assert "分领域看，妇女与健康领域达标率最高，为100.0%；妇女与环境领域最低，为0.0%（可评估指标仅1项）。" in said
+    assert any("妇女与健康领域达标率为100.0%，妇女与环境领域仅为0.0%（可评估指标仅1项）。" in p for p in said)

@@ -51,6 +51,7 @@ from tianping.reports.drafts import (
     draft_problems,
     draft_recommendations,
     draft_section,
+    few_assessable,
 )
 from tianping.reports.facts import (
     ALIGNED,
@@ -387,9 +388,12 @@ def area_overview(ev: Evaluation) -> list:
     if len(sayings) >= 2:
         ranked = sorted(sayings, key=lambda s: -s[1].value)
         best, worst = ranked[0], ranked[-1]
-        text = (f"分领域看，{best[0]}领域达标率最高，为{best[1].shown}%；{worst[0]}领域最低，为{worst[1].shown}%。"
+        (best_note, best_facts), (worst_note, worst_facts) = few_assessable(best[1]), few_assessable(worst[1])
+        text = (f"分领域看，{best[0]}领域达标率最高，为{best[1].shown}%{best_note}；{worst[0]}领域最低，"
+                f"为{worst[1].shown}%{worst_note}。"
                 if best[1].value != worst[1].value else f"分领域看，各领域达标率均为{best[1].shown}%。")
-        blocks.append(Paragraph(text, [best[1], worst[1]]))
+        facts = [best[1], *best_facts, worst[1], *worst_facts] if best[1].value != worst[1].value else [best[1], worst[1]]
+        blocks.append(Paragraph(text, facts))
     blocks.append(table)
     blocks.append(Paragraph(wording("eval_rate_note"), style="note"))
     return blocks
