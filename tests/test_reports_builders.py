@@ -310,3 +310,15 @@ def test_an_area_rate_on_one_indicator_says_so():
     said = texts(build_evaluation(frame, stage="midterm", region="西岗区"))
     assert "分领域看，妇女与健康领域达标率最高，为100.0%；妇女与环境领域最低，为0.0%（可评估指标仅1项）。" in said
     assert any("妇女与健康领域达标率为100.0%，妇女与环境领域仅为0.0%（可评估指标仅1项）。" in p for p in said)
+
+
+def test_an_indicator_with_two_warnings_is_named_once_in_the_annual_warnings(results, observed):
+    warnings = pd.DataFrame([
+        dict(region="西岗区", indicator="孕产妇系统管理率", kind="deterioration", level="orange", headline=True,
+             sentence="【橙色预警】孕产妇系统管理率2020年以来显著向不利方向变化，2024年为93.3%，与目标方向相反。"),
+        dict(region="西岗区", indicator="孕产妇系统管理率", kind="fell_back", level="orange", headline=True,
+             sentence="【橙色预警】孕产妇系统管理率曾达到“95%以上”的目标，2024年回落至93.3%。")])
+    said = texts(build_annual(results, region="西岗区", year=2024, observations=observed, warnings=warnings))
+    item = next(p for p in said if p.startswith("（一）【橙色】"))
+    assert item.count("孕产妇系统管理率") == 1, item
+    assert "与目标方向相反；曾达到“95%以上”的目标" in item
