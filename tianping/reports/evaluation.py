@@ -531,11 +531,18 @@ def gap_cell(ev: Evaluation, index, row) -> tuple[str, list]:
     return fact.shown + spoken_unit(row["unit"]), [fact]
 
 
+def actual_year(ev: Evaluation) -> int:
+    """The year the table's 实际 column is headed with: the report year, or the year the data
+    stop in when they stop before it (the national figures end in 2024: "2024年实际", not
+    "2025年实际" with "（2024年）" in every cell)."""
+    return ev.data_year if ev.data_year is not None and ev.data_year < ev.year else ev.year
+
+
 def actual_cell(ev: Evaluation, row) -> tuple[str, list]:
     if not res.present(row["latest_value"]):
         return "—", []
     value, facts = value_part(row)
-    if int(row["latest_year"]) != ev.year:
+    if int(row["latest_year"]) != actual_year(ev):
         year = result_fact(row, "latest_year")
         return f"{value}（{year.shown}年）", facts + [year]
     return value, facts
@@ -544,10 +551,10 @@ def actual_cell(ev: Evaluation, row) -> tuple[str, list]:
 def indicator_table(ev: Evaluation, area: str, rows: pd.DataFrame, number: int) -> Table:
     before = [m for m in ev.milestones if m <= ev.year]
     after = [m for m in ev.milestones if m > ev.year]
-    header = ["指标", f"基期值（{ev.base_year}）", *[f"{m}年目标" for m in before], f"{ev.year}年实际",
+    header = ["指标", f"基期值（{ev.base_year}）", *[f"{m}年目标" for m in before], f"{actual_year(ev)}年实际",
               *[f"{m}年目标" for m in after], "差距", "状态", "责任单位"]
     widths = [3.6, 1.7, *[1.6] * len(before), 1.7, *[1.6] * len(after), 1.9, 1.8, 2.3]
-    years = [ev.base_year, *before, ev.year, *after]
+    years = [ev.base_year, *before, actual_year(ev), *after]
     table = Table(header=header, rows=[], caption=f"{area}领域主要指标实现情况", widths=widths,
                   facts=[plain_fact("report", "table_number", number, str(number)),
                          *(plain_fact("report", "year", y, fmt_count(y)) for y in years)])
