@@ -84,7 +84,8 @@ def read(file_name: str, data: bytes) -> Boundaries:
         if not isinstance(item, dict) or item.get("type") != "Feature":
             errors.append(TianpingError(f"{label}：“type”应为“Feature”", where))
             continue
-        props = item.get("properties") if isinstance(item.get("properties"), dict) else {}
+        properties = item.get("properties")
+        props = properties if isinstance(properties, dict) else {}
         name = next((str(props[k]).strip() for k in NAME_KEYS if props.get(k) not in (None, "")), "")
         code = next((str(props[k]).strip() for k in CODE_KEYS if props.get(k) not in (None, "")), "")
         if name:
@@ -93,7 +94,9 @@ def read(file_name: str, data: bytes) -> Boundaries:
             errors.append(TianpingError(f"{label}：没有名称或行政区划代码（properties.name 或 properties.adcode）", where))
             continue
         geometry = item.get("geometry")
-        kind = geometry.get("type") if isinstance(geometry, dict) else None
+        if not isinstance(geometry, dict):
+            geometry = {}
+        kind = geometry.get("type")
         if kind not in GEOMETRIES:
             errors.append(TianpingError(f"{label}：几何类型为“{kind or '空'}”，应为 Polygon 或 MultiPolygon", where))
             continue
