@@ -133,7 +133,8 @@ def sessions(args):
         twin, _ = User.objects.get_or_create(username=r["name"] + "-b", defaults=dict(
             role="reporter", region=first.region, department=first.department))
         pairs.append(({**r, "cookie": cookie(first)}, {**r, "name": twin.username, "cookie": cookie(twin)}))
-    office = User.objects.filter(username__startswith="load-o").select_related("region")[:args.office]
+    office = (User.objects.filter(username__startswith="load-o").exclude(username="load-office")
+              .select_related("region").order_by("username")[:args.office])
     offices = [{"cookie": cookie(u), "region": u.region.code,
                 "round": Submission.objects.filter(round__region=u.region).first().round_id} for u in office]
     return reporters, pairs, offices
@@ -161,6 +162,83 @@ def serve(args, port):
             time.sleep(0.2)
     os.killpg(server.pid, signal.SIGKILL)
     raise SystemExit("gunicorn did not start")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process (Linux /proc), 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _group_pids(pgid: int) -> list[int]:
+    pids = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if int((d / "stat").read_text().rsplit(")", 1)[1].split()[2]) == pgid:
+                    pids.append(int(d.name))
+            except (OSError, IndexError, ValueError):
+                pass
+    return pids
+
+
+def _machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine since boot."""
+    cpu = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = cpu[3] + cpu[4]
+    return sum(cpu) - idle, sum(cpu)
+
+
+class CpuMeter(threading.Thread):
+    """CPU seconds spent by the server (gunicorn's process group), by the PostgreSQL backends of
+    the bench database (sampled every second: a backend keeps its connection for the run), by
+    this load generator, and how busy the whole machine was (other helpers' runs included)."""
+
+    def __init__(self, server_pgid: int, dbname: str | None):
+        super().__init__(daemon=True)
+        self.pgid, self.dbname, self.stop = server_pgid, dbname, threading.Event()
+        self.backends: dict[int, float] = {}
+
+    def sample_backends(self, conn) -> None:
+        for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                                   (self.dbname,)).fetchall():
+            cpu = _cpu_seconds(pid)
+            if cpu:
+                self.backends[pid] = max(self.backends.get(pid, 0.0), cpu)
+
+    def begin(self) -> None:
+        self.server0 = sum(_cpu_seconds(p) for p in _group_pids(self.pgid))
+        self.self0, self.machine0, self.wall0 = os.times(), _machine_busy(), time.perf_counter()
+        if self.dbname:
+            self.start()
+
+    def run(self) -> None:
+        import psycopg
+
+        base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            self.pre = {pid: _cpu_seconds(pid) for (pid,) in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.dbname,)).fetchall()}
+            while not self.stop.wait(1.0):
+                self.sample_backends(conn)
+            self.sample_backends(conn)
+
+    def end(self) -> dict:
+        server = sum(_cpu_seconds(p) for p in _group_pids(self.pgid)) - self.server0
+        me = os.times()
+        busy, total = _machine_busy()
+        wall = time.perf_counter() - self.wall0
+        self.stop.set()
+        if self.is_alive():
+            self.join(timeout=10)
+        pg = sum(cpu - getattr(self, "pre", {}).get(pid, 0.0) for pid, cpu in self.backends.items())
+        return {"server": server, "postgres": pg,
+                "generator": (me.user + me.system) - (self.self0.user + self.self0.system),
+                "machine": (busy - self.machine0[0]) / os.sysconf("SC_CLK_TCK"),
+                "machine_share": (busy - self.machine0[0]) / max(1, total - self.machine0[1]), "wall": wall}
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -196,6 +274,8 @@ class Run:
     def __init__(self):
         self.lock = threading.Lock()
         self.times = defaultdict(list)
+        self.timeline = []                  # (seconds since start, kind, latency) of answered requests
+        self.t0 = time.perf_counter()
         self.errors = []
         self.acked = defaultdict(list)      # (sub, indicator, i) -> [value, ...] in acknowledgement order
         self.conflicts = 0
@@ -207,12 +287,16 @@ class Run:
         with self.lock:
             if status in ok_statuses:
                 self.times[kind].append(elapsed)
+                self.timeline.append((time.perf_counter() - self.t0, kind, elapsed))
                 return True
             self.errors.append(f"{kind}: HTTP {status} {text[:160]!r}")
             return False
 
 
-def fill(run, client, r, ind, rng, barrier=None):
+def fill(run, client, r, ind, rng, barrier=None, lane=0):
+    """GET the form, POST new values for every cell. ``lane``: the two reporters of a clash draw
+    from different ranges, so the second save is never identical to the first (an identical save
+    is 'unchanged' — correctly not refused — and would be miscounted as a lost write)."""
     path = f"/collection/submissions/{r['sub']}/indicators/{ind}/"
     status, text, t = client.request(path)
     if not run.record("form GET", status, text, t):
@@ -230,13 +314,13 @@ def fill(run, client, r, ind, rng, barrier=None):
     for i, kinds in fields.items():
         data[f"version_{i}"] = versions.get(i, "0")
         if "numerator" in kinds:
-            num = rng.randint(1, 50)
+            num = rng.randint(1, 50) + 50 * lane
             if shown.get(("numerator", i)) in (str(num), f"{num:.1f}"):
                 num += 1                    # always a real change (an identical save changes nothing)
             data[f"numerator_{i}"], data[f"denominator_{i}"] = str(num), "100000"
             sent[i] = ("numerator", float(num))
         else:
-            v = round(rng.uniform(40, 60), 1)
+            v = round(rng.uniform(40, 60) + 20 * lane, 1)
             if shown.get(("value", i)) in (str(v), f"{v:g}"):
                 v = round(v + 0.1, 1)
             data[f"value_{i}"] = str(v)
@@ -271,10 +355,14 @@ def fill(run, client, r, ind, rng, barrier=None):
 RUN_SALT = secrets.token_hex(4)   # new values on every run: a save identical to the stored value changes nothing
 
 
-def reporter_loop(run, port, r, stop_at, think, seed):
+def reporter_loop(run, port, r, stop_at, think, seed, burst=False):
+    """One reporter: starts at a random moment from which its forms fit before the deadline (the
+    last hour compressed into --seconds), or — ``burst`` — within the first 2 × think seconds
+    like every other reporter; then opens and saves each of its forms, thinking between them."""
     rng = random.Random(f"{RUN_SALT}-{seed}")
     client = Client(port, r["cookie"])
-    time.sleep(rng.uniform(0, think * 2))
+    room = stop_at - time.perf_counter() - len(r["indicators"]) * think * 1.2
+    time.sleep(rng.uniform(0, think * 2 if burst or room < think * 2 else room))
     for ind in r["indicators"]:
         if time.perf_counter() > stop_at:
             return
@@ -299,15 +387,68 @@ def pair_clash(run, port, pair, seed):
     ind = a["indicators"][-1]
     barrier = threading.Barrier(2)
     outcomes = []
-    threads = [threading.Thread(target=lambda x=x: outcomes.append(fill(run, Client(port, x["cookie"]), x, ind,
-                                                                        random.Random(rng.random()), barrier)))
-               for x in (a, b)]
+    threads = [threading.Thread(target=lambda x=x, lane=lane: outcomes.append(
+        fill(run, Client(port, x["cookie"]), x, ind, random.Random(rng.random()), barrier, lane)))
+        for lane, x in enumerate((a, b))]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     with run.lock:
         run.clashes.append(tuple(sorted(outcomes)))
+
+
+def warm_up(port, reporters, n) -> None:
+    """Every worker and thread has answered before the clock starts (on deadline day the server
+    has been up for hours): form pages of the first reporters, n at once, twice; not counted."""
+    for _ in range(2):
+        threads = [threading.Thread(target=Client(port, r["cookie"]).request,
+                                    args=(f"/collection/submissions/{r['sub']}/indicators/{r['indicators'][0]}/",))
+                   for r in reporters[:n]]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+
+def in_process_cost(reporter, forms=10) -> dict:
+    """CPU and queries of one form GET and one form POST in this process (Django's test client,
+    the same database, no HTTP): what the load run multiplies, free of the machine's load."""
+    from django.db import connection
+    from django.test import Client as DjangoClient
+    from django.test.utils import CaptureQueriesContext
+
+    client = DjangoClient(HTTP_HOST="127.0.0.1")
+    client.cookies["sessionid"] = reporter["cookie"]
+    rng = random.Random(f"{RUN_SALT}-cost")
+    cost = defaultdict(list)
+    for ind in (reporter["indicators"] * forms)[:forms + 1]:
+        path = f"/collection/submissions/{reporter['sub']}/indicators/{ind}/"
+        started = time.process_time()
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(path)
+        cost["GET"].append((time.process_time() - started, len(queries)))
+        data = {}
+        for kind, i, _value in FIELD.findall(page.content.decode()):
+            if kind == "version":
+                data[f"version_{i}"] = _value or "0"
+            elif kind == "numerator":
+                data[f"numerator_{i}"], data[f"denominator_{i}"] = str(rng.randint(101, 200)), "100000"
+            elif kind == "value":
+                data[f"value_{i}"] = str(round(rng.uniform(80, 90), 1))
+            data[f"note_{i}"] = "截止日前填报"
+        started = time.process_time()
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.post(path, data)
+        if answer.status_code != 302:
+            raise SystemExit(f"in-process save refused ({answer.status_code}): {answer.content[:300]!r}")
+        cost["POST"].append((time.process_time() - started, len(queries)))
+    out = {}
+    for kind, runs in cost.items():
+        runs = runs[1:]                          # the first of each loads templates and URLs
+        cpu = sorted(c for c, _q in runs)
+        out[kind] = (cpu[len(cpu) // 2] * 1000, max(q for _c, q in runs))
+    return out
 
 
 def entry_versions() -> dict:
@@ -357,6 +498,9 @@ def main() -> None:
     p.add_argument("--office", type=int, default=10)
     p.add_argument("--seconds", type=float, default=90)
     p.add_argument("--think", type=float, default=2.0, help="mean seconds a reporter spends on one form")
+    p.add_argument("--burst", action="store_true",
+                   help="every reporter starts within the first 2 × think seconds (default: at a random moment "
+                        "from which its forms fit before the end, the deadline hour compressed)")
     p.add_argument("--workers", type=int, default=3)
     p.add_argument("--threads", type=int, default=8)
     p.add_argument("--dir", type=Path, default=Path("/tmp/tianping-load"))
@@ -368,16 +512,23 @@ def main() -> None:
     reporters, pairs, offices = sessions(args)
     from django.db import connections
 
+    loop = reporters[args.pairs:]
+    cost = in_process_cost(max(loop, key=lambda r: len(r["indicators"])))
     connections.close_all()
     port = free_port()
     server = serve(args, port)
+    warm_up(port, loop, args.workers * args.threads)
     run = Run()
     run.before = entry_versions()
     connections.close_all()
+    dbname = os.environ["DATABASE_URL"].rsplit("/", 1)[1] if os.environ["DATABASE_URL"].startswith("postgres") else None
+    meter = CpuMeter(server.pid, dbname)
     try:
+        meter.begin()
+        run.t0 = time.perf_counter()
         stop_at = time.perf_counter() + args.seconds
-        threads = [threading.Thread(target=reporter_loop, args=(run, port, r, stop_at, args.think, n))
-                   for n, r in enumerate(reporters[args.pairs:])]
+        threads = [threading.Thread(target=reporter_loop, args=(run, port, r, stop_at, args.think, n, args.burst))
+                   for n, r in enumerate(loop)]
         threads += [threading.Thread(target=office_loop, args=(run, port, o, stop_at, args.think, 1000 + n))
                     for n, o in enumerate(offices)]
         started = time.perf_counter()
@@ -389,6 +540,7 @@ def main() -> None:
         for t in threads:
             t.join()
         wall = time.perf_counter() - started
+        cpu = meter.end()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -396,7 +548,7 @@ def main() -> None:
     total = sum(len(v) for v in run.times.values())
     saves = len(run.times["form POST"])
     print(f"\n{len(reporters)} reporters ({len(pairs)} departments with two clashing) + {len(offices)} office users, "
-          f"{args.seconds:g} s, database {os.environ['DATABASE_URL'].split(':')[0]}, gunicorn {args.workers}×"
+          f"{'burst start' if args.burst else 'starts spread'}, think {args.think:g} s, {args.seconds:g} s, database {os.environ['DATABASE_URL'].split(':')[0]}, gunicorn {args.workers}×"
           f"{args.threads} threads on {os.cpu_count()} cores")
     print(f"requests {total} in {wall:.1f} s = {total / wall:.1f} req/s; saves acknowledged {saves} "
           f"({saves / wall:.1f}/s), cells written {sum(len(a) for a in run.acked.values())}")
@@ -406,6 +558,21 @@ def main() -> None:
         if values:
             print(f"{kind:<22} {len(values):>6} {pct(values, 50):>8.0f} {pct(values, 95):>8.0f} "
                   f"{pct(values, 99):>8.0f} {max(values) * 1000:>8.0f}")
+    step = 10
+    print(f"timeline ({step} s windows): requests answered, form POST p50/p95 ms")
+    for w in range(0, int(wall) + 1, step):
+        got = [(k, v) for t, k, v in run.timeline if w <= t < w + step]
+        posts = [v for k, v in got if k == "form POST"]
+        print(f"  {w:>4}–{w + step:<4} s {len(got):>5} req {len(got) / step:>6.1f}/s   POST "
+              + (f"{pct(posts, 50):>6.0f} {pct(posts, 95):>6.0f}" if posts else "     –      –"))
+    print(f"CPU seconds over {cpu['wall']:.1f} s: server (gunicorn) {cpu['server']:.1f}, PostgreSQL backends "
+          f"{cpu['postgres']:.1f}, load generator {cpu['generator']:.1f}; whole machine {cpu['machine']:.1f} "
+          f"({100 * cpu['machine_share']:.0f} % of {os.cpu_count()} cores, other processes included)")
+    print(f"server CPU per request: {1000 * cpu['server'] / max(1, total):.1f} ms gunicorn + "
+          f"{1000 * cpu['postgres'] / max(1, total):.1f} ms PostgreSQL")
+    print("in-process cost (median Python CPU, most queries) of one form page: GET {:.1f} ms / {} queries, "
+          "save (POST) {:.1f} ms / {} queries".format(*cost["GET"], *cost["POST"]))
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}")
     print(f"errors (HTTP 5xx/4xx/connection): {len(run.errors)}")
     for e in run.errors[:5]:
         print("  ", e)

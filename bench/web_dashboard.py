@@ -14,7 +14,7 @@ Prints p50/p95/p99 latency and throughput per page.
 
     .venv/bin/python bench/web_dashboard.py [--users 50] [--think 1] [--requests 3000] [--seconds 120]
         [--dir /tmp/tianping-bench-web] [--database-url postgres://postgres@127.0.0.1:5432/bench]
-        [--workers 3] [--threads 8] [--rebuild]
+        [--workers 3] [--threads 8] [--rebuild] [--pinned 3]
 
 A database already built in --dir (or at --database-url) is reused as it is: building
 takes minutes (100 districts × 2 plans assessed), a run afterwards only the load itself.
@@ -142,10 +142,27 @@ def targets(args):
                      .values_list("code", flat=True))
     indicators = sorted(set(Result.objects.filter(headline=True, run__region__code=districts[0])
                             .values_list("indicator_id", flat=True)))
+    pin_favourites(user, districts, args.pinned)
     from django.middleware.csrf import _get_new_csrf_string
 
     cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}"
     return cookie, districts, indicators
+
+
+def pin_favourites(user, districts, n: int) -> None:
+    """n favourites of the data visualizer pinned to the office's dashboard (issue 15): each two
+    indicators × five districts × every year, a line chart, so every dashboard render that misses
+    the page cache builds n pivots. The same favourites on every run (replaced, never added)."""
+    from tianping.web.analysis.models import Favourite
+    from tianping.web.analysis.services import indicator_infos
+
+    Favourite.objects.filter(owner=user, name__startswith="基准收藏").delete()
+    keys = sorted(indicator_infos(user)[0])
+    rng = random.Random(15)
+    for i in range(n):
+        Favourite.objects.create(owner=user, name=f"基准收藏{i + 1}", pinned=True, choice={
+            "indicators": rng.sample(keys, 2), "regions": rng.sample(districts, 5), "years": [],
+            "breakdown": "", "columns": "year", "chart": "line"})
 
 
 def free_port() -> int:
@@ -226,6 +243,10 @@ def load(args, port, cookie, districts, indicators) -> dict[str, list[float]]:
             urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}{path}?" if "?" not in path else
                                                           f"http://127.0.0.1:{port}{path}",
                                                           headers={"Cookie": cookie}), timeout=30).read()
+    if args.pinned:   # the pinned charts are on the page the load asks for
+        body = urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/monitoring/?region={districts[0]}",
+                                                             headers={"Cookie": cookie}), timeout=30).read()
+        assert body.count(b'class="card pinned"') == args.pinned, "pinned favourites missing from the dashboard"
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(args.users)]
     started = time.perf_counter()
     for t in threads:
@@ -253,6 +274,8 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path("/tmp/tianping-bench-web"))
     parser.add_argument("--database-url", default="")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--pinned", type=int, default=3,
+                        help="visualizer favourites pinned to the office's dashboard (each a chart on it)")
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     configure(args)
@@ -273,7 +296,8 @@ def main() -> None:
     total = sum(len(v) for v in times.values())
     print(f"\n{args.users} concurrent users (think time {args.think:g} s), {total} requests in {wall:.1f} s "
           f"({total / wall:.0f} req/s), {len(out['errors'])} errors; gunicorn {args.workers} workers × "
-          f"{args.threads} threads on {os.cpu_count()} cores; database {os.environ['DATABASE_URL'].split(':')[0]}")
+          f"{args.threads} threads on {os.cpu_count()} cores; database {os.environ['DATABASE_URL'].split(':')[0]}; "
+          f"{args.pinned} pinned favourites on the dashboard")
     print(f"{'page':<10} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for page, values in [*times.items(), ("all", [v for vs in times.values() for v in vs])]:
         if values:

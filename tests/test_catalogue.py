@@ -161,6 +161,8 @@ def test_unit_missing_or_contradicting_the_kind_comes_from_the_catalogue(catalog
     injury = catalogue.get("C2-01")
     assert unit_decision(injury, "%") == ("1/10万", "规划单位“%”与指标类型（率，1/10万）不符，采用指标目录单位“1/10万”")
     assert unit_decision(injury, "1/10万") == ("1/10万", "")
+    assert unit_decision(injury, "%", change_only=True) == (
+        "1/10万", "规划的“%”是目标的相对变化幅度，指标本身的单位采用指标目录的“1/10万”")
     assert unit_decision(catalogue.get("W4-07"), "")[0] == "%"
     assert unit_decision(catalogue.get("C4-02"), "%")[0] == "元/月"
     assert unit_decision(catalogue.get("W5-04"), "万人") == ("万人", "")
@@ -189,7 +191,8 @@ def test_plan_parse_json_carries_the_catalogue_object():
     assert {k: maternal[k] for k in ("code", "unit", "population", "sex_disaggregated")} == {
         "code": "W1-03", "unit": "1/10万", "population": "women", "sex_disaggregated": False}
     injury = indicators["儿童伤害死亡率"]["catalogue"]
-    assert injury["unit_used"] == "1/10万" and "不符" in injury["unit_note"]
+    # 002 writes "儿童伤害死亡率以2020年数据为基数下降20%": its % is the change, not the rate's unit
+    assert injury["unit_used"] == "1/10万" and "相对变化幅度" in injury["unit_note"]
     assert indicators["新生儿死亡率"]["catalogue"]["sex_disaggregated"] is True
 
 

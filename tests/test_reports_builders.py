@@ -2,6 +2,7 @@
 where each expected sentence can be worked out by hand."""
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -65,8 +66,9 @@ def test_annual_sentences(results, observed):
     assert ("2024年，全区孕产妇系统管理率为96.2%，比上年提高0.8个百分点，已达到2030年目标（目标95%以上）；"
             "孕产妇死亡率为10.3/10万，比上年下降0.7个十万分点，按现有进度难以如期实现2025年目标，需加快推进"
             "（目标9/10万以下）。") in said
+    # 46.0 beside last year's 46.04: printed with the one decimal its figures share (core.figures.aligned)
     assert ("2024年，城镇单位就业人员中女性比例为44.6%，比2022年提高0.5个百分点，已达到2030年目标（目标45%左右）；"
-            "高级专业技术人员中的女性比例为46%，与上年持平，进展缓慢，实现2030年目标难度较大（目标50%以上）。") in said
+            "高级专业技术人员中的女性比例为46.0%，与上年持平，进展缓慢，实现2030年目标难度较大（目标50%以上）。") in said
     assert "尚无2024年数据的1项指标：高中阶段教育毛入学率（最新为2023年）。" in said
     opening = next(p for p in said if p.startswith("2024年，西岗区深入实施"))
     assert opening == ("2024年，西岗区深入实施《西岗区妇女儿童发展规划》，各项事业取得积极进展。纳入监测的6项指标中，"
@@ -185,3 +187,94 @@ def test_new_engine_statuses_slot_in_and_counts_add_up():
     assert any("2项指标未实现或按现有进度难以如期实现目标" in p and "乙率、丙率" in p for p in said)
     final = texts(build_evaluation(frame, stage="final", region="西岗区"))
     assert any("可评估4项，已实现目标1项，未实现3项，达标率25.0%；1项指标例数较少，尚不能判断" in p for p in final)
+
+
+def test_every_table_and_chart_is_numbered_in_reading_order(results, observed):
+    """The 西岗区 mid-term had 表1…表7, then "表  难以如期实现…" and "表  定性目标评定情况"
+    unnumbered, and every chart captioned "图  …" without a number."""
+    from tianping.reports.document import Chart
+
+    for report in (build_evaluation(results, stage="midterm", region="西岗区", observations=observed),
+                   build_annual(results, region="西岗区", year=2024, observations=observed)):
+        for kind, blocks in (("表", [b for b in report.blocks if isinstance(b, Table)
+                                     and not b.caption.startswith("附表")]),
+                             ("图", [b for b in report.blocks if isinstance(b, Chart)])):
+            assert [b.caption.split("  ")[0] for b in blocks] == [f"{kind}{n}" for n in range(1, len(blocks) + 1)]
+            for n, block in enumerate(blocks, start=1):
+                assert [f.shown for f in block.facts if f.field == "table_number"] == [str(n)]
+        assert any(isinstance(b, Chart) for b in report.blocks) or report.kind == "annual"
+
+
+def test_no_zero_counts_and_a_final_report_does_not_urge(results):
+    """"可评估的1项指标中，已达到目标0项" and "负责的2项指标中0项已达到目标" (西岗区 mid-term)
+    say instead that none has; a final report's area headline judges without "需加大推进力度"."""
+    frame = results[results["indicator"] != "孕产妇系统管理率"]
+    for stage in ("midterm", "final"):
+        said = texts(build_evaluation(frame, stage=stage, region="西岗区"))
+        assert not any(re.search(r"(目标|实现)0项|中0项", p) for p in said), stage
+        health = next(p for p in said if p.startswith("妇女与健康领域"))
+        word = "未实现目标" if stage == "final" else "尚未达到目标"
+        assert f"可评估的1项指标{word}，达标率0.0%" in health, health
+        assert ("需加大推进力度" in health) == (stage == "midterm"), health
+        assert any("负责的1项指标中尚无" in p for p in said), stage
+
+
+def test_departments_section_says_each_thing_once():
+    """Departments without a self-evaluation are named in one sentence (not "该单位尚未提交自评
+    报告…" after each); an indicator with two warnings is named once; 督导检查 findings for the
+    department, given as web.accountability.citations.inspections_for_report gives them, are cited."""
+    frame = pd.DataFrame([
+        row("孕产妇系统管理率", "妇女与健康", "%", ">=", 95, 2030, "退步", 92.1, 2025),
+        row("孕妇贫血率", "妇女与健康", "%", "<=", 10, 2030, "退步", 10.8, 2025),
+        row("妇女经常参加体育锻炼的人数比例", "妇女与健康", "%", ">=", 55, 2030, "退步", 49.8, 2025),
+    ])
+    warnings = pd.DataFrame([
+        dict(region="西岗区", indicator=name, kind=kind, headline=True, sentence="")
+        for name in ("孕产妇系统管理率", "孕妇贫血率") for kind in ("deterioration", "fell_back")])
+    inspections = {"year": 2025, "sentence": "2025年开展督导检查1次，提出整改要求1项，逾期未整改1项。",
+                   "inspections": [{"date": "2025-10-15", "inspectors": "区妇儿工委办", "departments": ["区卫生健康局"],
+                                    "findings": "孕产妇系统管理工作台账不全",
+                                    "corrections": [{"department": "区卫生健康局", "requirement": "补齐孕产妇系统管理台账",
+                                                     "deadline": "2025-11-30", "closed_on": None,
+                                                     "state": "逾期未整改"}]}]}
+    report = build_evaluation(frame, stage="midterm", region="西岗区", warnings=warnings,
+                              inputs=EvaluationInputs(inspections=inspections))
+    said = texts(report)
+    section = said[next(i for i, p in enumerate(said) if p.startswith("2025年开展督导检查")):]
+    health = next(p for p in section if p.startswith("卫健部门"))
+    assert health.count("孕产妇系统管理率（92.1%）") == 1
+    assert "孕产妇系统管理率（92.1%）、孕妇贫血率（10.8%）等2项指标曾达到目标，近年又显著向不利方向变化" in health
+    assert "督导检查（2025年10月15日）指出：孕产妇系统管理工作台账不全。整改要求：补齐孕产妇系统管理台账（逾期未整改）。" in health
+    sports = next(p for p in section if p.startswith("体育部门"))
+    assert "该单位" not in sports and "该单位" not in health
+    assert any(p.startswith("卫健部门、体育部门尚未提交自评报告") for p in section)
+    # without inspections nothing is said of them
+    plain = texts(build_evaluation(frame, stage="midterm", region="西岗区", warnings=warnings))
+    assert not any("督导检查" in p for p in plain)
+
+
+def test_rare_event_indicators_have_their_own_column_in_table_one():
+    """The text counts 例数较少 apart from 缺少监测数据; table 1 lumped them together (45 vs 44)."""
+    frame = pd.DataFrame([
+        row("甲率", "妇女与健康", "%", ">=", 95, 2030, "已达标", 96.0, 2025),
+        row("孕产妇死亡率", "妇女与健康", "1/10万", "<=", 9, 2030, "例数过少", 20.0, 2025),
+        row("乙率", "妇女与健康", "%", ">=", 30, 2030, "数据不足", None, 0),
+    ])
+    report = build_evaluation(frame, stage="midterm", region="西岗区")
+    table = table_titled(report, "各领域目标实现情况")
+    assert table.header[5:8] == ["缺少数据", "例数过少", "待评估"]
+    assert table.rows[0][5:8] == ["1", "1", "0"]
+
+
+def test_long_problem_lists_name_the_worst_not_the_first():
+    """Ten lagging indicators: 存在问题 and 对策建议 point to the tables and name as examples the
+    five furthest from their targets (they named the first five in plan order)."""
+    latest = [94.5, 94.0, 93.8, 93.5, 93.0, 80.0, 70.0, 60.0, 50.0, 40.0]     # the last five are worst
+    frame = pd.DataFrame([row(f"第{n}项指标比例", "妇女与健康", "%", ">=", 95, 2030, "进展缓慢", value, 2025)
+                          for n, value in enumerate(latest, start=1)])
+    said = texts(build_evaluation(frame, stage="midterm", region="西岗区"))
+    worst = "、".join(f"第{n}项指标比例" for n in (10, 9, 8, 7, 6))
+    problem = next(p for p in said if p.startswith("一是部分指标进展滞后"))
+    assert f"其中包括{worst}" in problem, problem
+    advice = next(p for p in said if p.startswith("一是聚焦妇女与健康领域滞后指标"))
+    assert f"其中包括{worst}" in advice, advice

@@ -332,3 +332,36 @@ def test_sex_series_are_consistent_with_the_total(seed_plans):
                     low = series[["女", "男"]].min(axis=1) - 0.11
                     high = series[["女", "男"]].max(axis=1) + 0.11
                     assert series[""].between(low, high).all(), (name, series)
+
+
+@pytest.mark.parametrize("seed", [2030, 0, 1])   # 2030: the seed `tianping demo` uses
+def test_level_targets_draw_their_levels_from_the_national_figures(seed_plans, seed):
+    """A level target on an indicator with a real national series (孕产妇系统管理率 ≥ 95 %, 每千名儿童
+    拥有儿科执业（助理）医生数 1.12名) gets demo values around the national level with district-sized
+    variation, not around the plan's goal; no value outside the catalogue's range, no level or
+    four-year change no district would show (bench/demo_levels.py prints the table)."""
+    from tianping.core.catalogue import link_plan, load_catalogue
+    from tianping.core.synthetic import NATIONAL, national_comparison
+
+    catalogue = load_catalogue()
+    anchored, problems = {}, []
+    for plans in seed_plans.values():
+        for one in plans:
+            link_plan(one, catalogue, fix_targets=True)
+            rows, found = national_comparison(one, demo_observations(one, region=one.region or "示例区", seed=seed))
+            problems += found
+            anchored.update({(one.title, r["code"]): r for r in rows if r["scenario"] == NATIONAL})
+    assert problems == []
+    assert len(anchored) >= 20 and {"W1-04", "C1-18", "C1-19", "C4-01", "W1-25"} <= {c for _, c in anchored}
+    doctors = next(r for (_, code), r in anchored.items() if code == "C1-18")
+    assert 0.78 / 1.5 <= doctors["first"] <= 0.78 * 1.5 and doctors["last"] < 1.12, "the plan's 1.12 is a 2030 goal"
+
+
+def test_a_money_standard_is_never_cut():
+    """基本生活养育标准 (元/月) rises or stays, whatever scenario the demo gives it."""
+    plan = Plan(title="某区儿童发展规划", kind="children", region="某区", areas=[Area(1, "儿童与福利", goals=[
+        Goal(1, "福利", indicators=[indicator("孤儿和事实无人抚养儿童基本生活养育标准", "annual_relative_increase", 6,
+                                            "元/月", base_year=2020)])])])
+    for seed in range(8):
+        values = demo_observations(plan, region="某区", seed=seed).sort_values("year")["value"].to_numpy()
+        assert (np.diff(values) >= 0).all(), values

@@ -82,7 +82,8 @@ def test_import_links_every_numeric_indicator_and_fills_unit_and_department(chil
     assert not numeric.filter(catalogue=None).exists()
     assert not children.indicators.exclude(catalogue=None).filter(responsible_department=None).exists()
     injury = ind(children, "C2-01")
-    assert injury.unit == "1/10万" and "不符" in injury.unit_note and injury.catalogue_method == "exact"
+    assert injury.unit == "1/10万" and "相对变化幅度" in injury.unit_note and injury.catalogue_method == "exact"
+    assert "不符" not in injury.unit_note, "the plan's % is the target's change, not a wrong unit"
     assert ind(children, "C1-01").responsible_department.name == "卫健局"
     assert ind(children, "C3-06").responsible_department.name == "教育局"
 

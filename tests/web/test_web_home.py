@@ -92,3 +92,11 @@ def test_leader_sees_the_region_at_a_glance_and_reports_to_approve(year, leader,
     assert f"{100 * m['rate']:.1f}%（{m['attained']}/{m['assessable']}）" in page   # a share shown as a percentage
     assert f"/reports/{report.pk}/" in page or f"reports/{report.pk}" in page
     assert 'id="today-tasks"' not in page
+
+
+def test_the_read_only_role_is_pointed_to_the_public_portal_not_shown_the_plans(year, viewer, client_of):
+    page = client_of(viewer).get("/")
+    text = page.content.decode()
+    assert page.status_code == 200 and page.context["plans"] is None
+    assert Plan.objects.exists() and not any(p.title in text for p in Plan.objects.all())
+    assert "公开门户" in text

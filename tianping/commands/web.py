@@ -81,7 +81,7 @@ def demo(seeds, address, no_serve, no_worker):
 
     city = setup.seed_city(office, seeds)
     click.echo(f"» 市级演示：大连市（西岗区及合成的{'、'.join(d.name for d in city.districts)}），"
-               f"市级用户 {city.user} 密码 {city.password}")
+               f"市级用户 {city.user} 密码 {city.password}；区县地图为生成的示意图（非真实边界），见 /analysis/map/")
     # a city plan's data are its districts' (rolled up on the city view), not a synthetic series of its own
     filled = sum(setup.fill_synthetic(plan) for plan in Plan.objects.confirmed()
                  .exclude(region__level="city"))

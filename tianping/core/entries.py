@@ -126,23 +126,22 @@ def accept_rows(rows: list[RowIn], rules: dict[int, IndicatorRule], summary: Sum
     seen: dict[tuple[int, Cell], str] = {}
     accepted = []
     for row in rows:
-        where = f"{row.where}：" if row.where else ""
         rule = rules.get(row.indicator_id)
         if rule is None:
-            summary.errors.append(f"{where}指标编号{row.indicator_id}不是本单位本轮次的填报指标")
+            summary.errors.append(f"{_where(row)}指标编号{row.indicator_id}不是本单位本轮次的填报指标")
             continue
-        label = f"指标“{rule.name}”{row.cell.label}"
         if row.cell not in rule.required:
-            summary.errors.append(f"{where}{label}：{refused_breakdown(rule, row.cell) or '该分组不在指标的填报范围内'}")
+            summary.errors.append(f"{_where(row)}{_label(rule, row)}："
+                                  f"{refused_breakdown(rule, row.cell) or '该分组不在指标的填报范围内'}")
             continue
         key = (row.indicator_id, row.cell)
         if key in seen:
-            summary.errors.append(f"{where}{label}：与{seen[key] or '前面'}重复")
+            summary.errors.append(f"{_where(row)}{_label(rule, row)}：与{seen[key] or '前面'}重复")
             continue
         seen[key] = row.where
-        unit_issue = check_unit(rule, row.unit)
+        unit_issue = check_unit(rule, row.unit) if row.unit else None
         if unit_issue:
-            summary.errors.append(f"{where}{label}：{unit_issue.message}")
+            summary.errors.append(f"{_where(row)}{_label(rule, row)}：{unit_issue.message}")
             continue
         if rule.has_counts:
             computed = compute_rate(rule, row.numerator, row.denominator)
@@ -150,6 +149,14 @@ def accept_rows(rows: list[RowIn], rules: dict[int, IndicatorRule], summary: Sum
                 row.value = round(computed, 6)
         accepted.append(row)
     return accepted
+
+
+def _where(row: RowIn) -> str:
+    return f"{row.where}：" if row.where else ""
+
+
+def _label(rule: IndicatorRule, row: RowIn) -> str:
+    return f"指标“{rule.name}”{row.cell.label}"
 
 
 def plan_changes(accepted: list[RowIn], rules: dict[int, IndicatorRule], stored: dict[tuple[int, Cell], Stored],
@@ -163,11 +170,16 @@ def plan_changes(accepted: list[RowIn], rules: dict[int, IndicatorRule], stored:
         key = (row.indicator_id, row.cell)
         new = {"value": row.value, "numerator": row.numerator, "denominator": row.denominator, "note": row.note or ""}
         entry = stored.get(key)
-        old = entry.snapshot() if entry else None
-        if (entry is None and all(new[f] in (None, "") for f in ENTRY_FIELDS)) or (
-                old is not None and all(_same(old[f], new[f]) for f in ENTRY_FIELDS)):
-            summary.unchanged += 1
-            continue
+        if entry is None:
+            old = None
+            if row.value is None and row.numerator is None and row.denominator is None and not new["note"]:
+                summary.unchanged += 1
+                continue
+        else:
+            old = entry.snapshot()
+            if all(_same(old[f], new[f]) for f in ENTRY_FIELDS):
+                summary.unchanged += 1
+                continue
         name = rules[row.indicator_id].name
         base = entry.version if entry else 0
         where = f"{row.where}：" if row.where else ""

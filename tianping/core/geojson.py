@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from tianping.core.errors import InputErrors, Location, TianpingError
+from tianping.core.figures import number
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_FEATURES = 1000
@@ -57,7 +58,7 @@ def read(file_name: str, data: bytes) -> Boundaries:
     if not file_name.lower().endswith(SUFFIXES):
         raise TianpingError("不是GeoJSON文件：文件名应以 .geojson 或 .json 结尾", where)
     if len(data) > MAX_BYTES:
-        raise TianpingError(f"文件大小{len(data) / 2**20:.1f} MB，超过上限{MAX_BYTES / 2**20:.0f} MB", where)
+        raise TianpingError(f"文件大小{number(len(data) / 2**20, 1)} MB，超过上限{number(MAX_BYTES / 2**20, 0)} MB", where)
     if not data.strip():
         raise TianpingError("文件是空的", where)
     try:
@@ -84,8 +85,8 @@ def read(file_name: str, data: bytes) -> Boundaries:
         if not isinstance(item, dict) or item.get("type") != "Feature":
             errors.append(TianpingError(f"{label}：“type”应为“Feature”", where))
             continue
-        properties = item.get("properties")
-        props = properties if isinstance(properties, dict) else {}
+        raw_props = item.get("properties")
+        props: dict = raw_props if isinstance(raw_props, dict) else {}
         name = next((str(props[k]).strip() for k in NAME_KEYS if props.get(k) not in (None, "")), "")
         code = next((str(props[k]).strip() for k in CODE_KEYS if props.get(k) not in (None, "")), "")
         if name:
@@ -93,9 +94,8 @@ def read(file_name: str, data: bytes) -> Boundaries:
         if not name and not code:
             errors.append(TianpingError(f"{label}：没有名称或行政区划代码（properties.name 或 properties.adcode）", where))
             continue
-        geometry = item.get("geometry")
-        if not isinstance(geometry, dict):
-            geometry = {}
+        raw_geometry = item.get("geometry")
+        geometry: dict = raw_geometry if isinstance(raw_geometry, dict) else {}
         kind = geometry.get("type")
         if kind not in GEOMETRIES:
             errors.append(TianpingError(f"{label}：几何类型为“{kind or '空'}”，应为 Polygon 或 MultiPolygon", where))
@@ -107,7 +107,7 @@ def read(file_name: str, data: bytes) -> Boundaries:
             continue
         points += n
         if points > MAX_POINTS:
-            raise TianpingError(f"坐标点超过{MAX_POINTS:,}个；请先简化边界（如 mapshaper 的 simplify）", where)
+            raise TianpingError(f"坐标点超过{number(MAX_POINTS)}个；请先简化边界（如 mapshaper 的 simplify）", where)
         features.append(Feature(i, name, code, {"type": kind, "coordinates": geometry["coordinates"]}))
     if errors:
         raise InputErrors(errors)

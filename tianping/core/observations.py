@@ -83,10 +83,17 @@ def normalize_unit(unit) -> str:
     """One spelling per unit: full-width forms, spaces and "/10万" variants folded."""
     if unit is None or (isinstance(unit, float) and math.isnan(unit)):
         return ""
-    text = unicodedata.normalize("NFKC", str(unit)).replace(" ", "").strip()
+    return _normalized(str(unit))
+
+
+@lru_cache(maxsize=1024)
+def _normalized(unit: str) -> str:
+    """(A bulk import asks for the same few units hundreds of thousands of times.)"""
+    text = unicodedata.normalize("NFKC", unit).replace(" ", "").strip()
     return UNIT_SPELLINGS.get(text, text)
 
 
+@lru_cache(maxsize=4096)
 def is_signed(indicator: str, unit: str) -> bool:
     """Changes and gaps may be negative and are not shares of a whole."""
     return unit == "个百分点" or any(w in indicator for w in ("增长", "增速", "变化", "差", "变动"))

@@ -18,7 +18,6 @@ Rules:
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from tianping.core.export import safe_cell
@@ -100,7 +99,6 @@ class Choice:
                 continue
             if 1949 <= year <= 2100 and year not in years:
                 years.append(year)
-        # str() only tells mypy what the membership test already guarantees
         breakdown = str(data.get("breakdown")) if data.get("breakdown") in BREAKDOWNS else ""
         columns = str(data.get("columns")) if data.get("columns") in COLUMN_CHOICES else "year"
         chart = str(data.get("chart")) if data.get("chart") in CHARTS else "line"
@@ -216,8 +214,7 @@ def build(choice: Choice, infos: dict[str, IndicatorInfo], region_names: dict[st
         notes.append(f"{region_names[code]}的“{infos[key].name}”单位为“{unit}”，与“{infos[key].unit}”不同，未列入")
     years = sorted(years_wanted or {k[2] for k in cells})
     series_all = sorted({k[3] for k in cells}, key=_series_order)
-    axes: dict[str, Sequence[str | int]] = {"indicator": indicators, "region": regions, "year": years,
-                                            "series": series_all}
+    axes: dict[str, list] = {"indicator": indicators, "region": regions, "year": years, "series": series_all}
     col_dim = choice.columns
     row_dims = [d for d in DIMENSIONS if d != col_dim]
     columns = axes[col_dim]
@@ -281,7 +278,7 @@ def to_xlsx(pivot: Pivot, title: str = "透视表") -> bytes:
     for i, h in enumerate(header, 1):
         width = 28 if i == 1 else max(8, min(24, len(str(h)) * 2 + 2))
         sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = sheet.cell(row=2, column=len(pivot.row_headers) + 2).coordinate
+    sheet.freeze_panes = f"{get_column_letter(len(pivot.row_headers) + 2)}2"
     notes = book.create_sheet("说明")
     notes.append(["项目", "内容"])
     notes.append(["标题", safe_cell(title)])

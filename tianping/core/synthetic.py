@@ -30,6 +30,13 @@ national rate over a district-sized denominator (~3,000 live births, ~60,000 chi
 nested so 新生儿 ≤ 婴儿 ≤ 5岁以下 deaths and 溺水, 交通 ≤ 伤害 deaths; the catalogue's
 cross-indicator rules hold in every year and cell.
 
+A level target (≥ 95 %, 1.12名 …) on an indicator with a real national series does not follow a
+scenario around the plan's goal: the series is the national level in each year (a line through the
+real figures on the logit scale for shares, the log scale otherwise) with a district's lasting offset,
+a small trend of its own and yearly noise (``NATIONAL``), so its status is what such a district would
+show; ``national_comparison`` sets the demo beside the national figures and names what no district
+would show (bench/demo_levels.py prints it). A money standard (元/月) is never cut.
+
 ``national_synthetic`` builds the national-scale benchmark set (2,800 regions ×
 150 indicators × 10 years × 3 sex series) with numpy in a few seconds, and
 ``national_synthetic_targets`` the matching targets table.
@@ -52,6 +59,7 @@ from tianping.core.catalogue import (
     name_key,
     unit_decision,
 )
+from tianping.core.figures import figure, number
 from tianping.core.model import Indicator, Plan, Target
 from tianping.core.observations import COLUMNS, normalize_unit
 
@@ -73,6 +81,7 @@ SCENARIOS = {
 DIRECTIONAL_ROTATION = ["稳步改善", "基本持平", "反向变化"]
 ROTATION = ["已达标", "按期可达", "进度滞后", "达标后回落"]
 RARE_EVENT = "小样本稀有事件"
+NATIONAL = "全国水平（区级差异）"   # a level target with a real national series: drawn from it
 
 WHOLE_UNITS = {"人", "名", "个", "家", "所", "张", "次", "件", "户"}
 FACILITY_UNITS = {"个", "家", "所", "张", "次", "件"}     # things, not people: never split by sex
@@ -115,6 +124,26 @@ def national_levels() -> dict[str, float]:
         if entry and value == value and normalize_unit(unit) == normalize_unit(entry.unit):
             levels[entry.code] = float(value)
     return levels
+
+
+@lru_cache(maxsize=1)
+def national_series() -> dict[str, tuple[tuple[int, float], ...]]:
+    """Every real national figure per catalogue code, (year, value) in year order (whole-country
+    total series in the catalogue's unit, as ``national_levels``); empty without the file."""
+    from tianping.core.national import load_national
+
+    try:
+        frame = load_national()
+    except Exception:  # noqa: BLE001 - demo data without the shared folder still works
+        return {}
+    catalogue = load_catalogue()
+    frame = frame[(frame["sex"] == "") & (frame["residence"] == "")].sort_values("year")
+    series: dict[str, dict[int, float]] = {}
+    for name, year, value, unit in zip(frame["indicator"], frame["year"], frame["value"], frame["unit"]):
+        entry = catalogue.link(name).entry
+        if entry and value == value and normalize_unit(unit) == normalize_unit(entry.unit):
+            series.setdefault(entry.code, {})[int(year)] = float(value)
+    return {code: tuple(sorted(points.items())) for code, points in series.items()}
 
 
 def level_unit(indicator: Indicator, target: Target) -> str:
@@ -285,12 +314,15 @@ def _assign_scenarios(pairs, rng) -> dict[str, str]:
     """Rare events (death rates of mothers and children, drawn as counts), one volatile series,
     the rest in rotation; direction-only targets rotate through improving, flat and the wrong way."""
     rare = {ind.name for ind, t in pairs if _counted(ind)}
-    numeric = [ind.name for ind, t in pairs if t.value is not None and ind.name not in rare]
+    national = {ind.name for ind, t in pairs if ind.name not in rare and _anchored(ind, t)}
+    numeric = [ind.name for ind, t in pairs if t.value is not None and ind.name not in rare | national]
     directional = [ind.name for ind, t in pairs if t.value is None and ind.name not in rare]
     scenarios = {n: ROTATION[i % len(ROTATION)] for n, i in zip(numeric, rng.permutation(len(numeric)))}
-    if len(numeric) >= 5:
-        scenarios[numeric[int(rng.integers(len(numeric)))]] = "波动较大"
+    if len(numeric) >= 5:   # the volatile one takes a scenario another series shows too
+        shared = [n for n in numeric if list(scenarios.values()).count(scenarios[n]) > 1] or numeric
+        scenarios[shared[int(rng.integers(len(shared)))]] = "波动较大"
     scenarios.update({name: RARE_EVENT for name in rare})
+    scenarios.update({name: NATIONAL for name in national})
     order = rng.permutation(len(directional))
     scenarios.update({n: DIRECTIONAL_ROTATION[i % len(DIRECTIONAL_ROTATION)] for n, i in zip(directional, order)})
     return scenarios
@@ -399,7 +431,12 @@ def _series(indicator: Indicator, target: Target, scenario: str, region: str, ye
         return [_block(region, indicator.name, years, sex, unit, scenario,
                        **_rare_event_rows(indicator, aim, deaths, sex))
                 for sex in (("女", "男", "") if split else ("",))]
-    total = _values(aim, _positions(scenario, years, rng))
+    if scenario == NATIONAL and entry is not None:
+        total = _national_values(entry, aim, years, rng)
+    else:
+        total = _values(aim, _positions(scenario, years, rng))
+    if entry is not None and entry.kind == "level" and unit.startswith("元"):
+        total = np.maximum.accumulate(total) if aim.sign > 0 else total   # a money standard is not cut
     blocks = [_block(region, indicator.name, years, "", unit, scenario, value=total)]
     if split:
         assert entry is not None
@@ -407,6 +444,122 @@ def _series(indicator: Indicator, target: Target, scenario: str, region: str, ye
         blocks += [_block(region, indicator.name, years, "女", unit, scenario, value=female),
                    _block(region, indicator.name, years, "男", unit, scenario, value=male)]
     return blocks
+
+
+def _anchored(indicator: Indicator, target: Target) -> bool:
+    """A level target (≥ 95 %, 1.12名 …) on an indicator with a real national series: its demo
+    values come from that series, not from the plan's goal."""
+    entry = entry_of(indicator)
+    return bool(target.op in LEVEL_OPS and target.value is not None and entry is not None
+                and entry.code in national_series())
+
+
+# District-sized variation around the national level, on the scale the indicator moves on:
+# shares on the logit scale, other levels on the log scale (a district is ~25 % off the national
+# level at most, a share of 94.9 % lies within about 93–96 %).
+DISTRICT_SPREAD = {"logit": 0.25, "log": 0.1}
+DISTRICT_DRIFT = {"logit": 0.03, "log": 0.01}      # a district's own trend beside the nation's, a year
+YEAR_NOISE = {"logit": 0.04, "log": 0.015}
+MAX_SLOPE = {"logit": 0.3, "log": 0.15}             # national trend a year, bounded when extrapolating
+
+
+def _scale_of(entry: Entry, unit: str) -> str:
+    return "logit" if entry.kind == "share" and unit == "%" else "log"
+
+
+def _to_scale(values: np.ndarray, scale: str) -> np.ndarray:
+    if scale == "logit":
+        p = np.clip(values / 100.0, 1e-4, 1 - 1e-4)
+        return np.log(p / (1 - p))
+    return np.log(np.maximum(values, 1e-6))
+
+
+def _from_scale(values: np.ndarray, scale: str) -> np.ndarray:
+    return 100.0 / (1.0 + np.exp(-values)) if scale == "logit" else np.exp(values)
+
+
+def national_path(entry: Entry, unit: str, years) -> np.ndarray:
+    """The national level in each year: a straight line on the indicator's scale through the real
+    figures (flat with one figure), its slope bounded, so 2020 is read back from 2021–2024."""
+    scale = _scale_of(entry, unit)
+    points = national_series()[entry.code]
+    x = np.array([p[0] for p in points], dtype=float)
+    y = _to_scale(np.array([p[1] for p in points], dtype=float), scale)
+    slope = float(np.polyfit(x, y, 1)[0]) if len(set(x)) >= 2 else 0.0
+    slope = float(np.clip(slope, -MAX_SLOPE[scale], MAX_SLOPE[scale]))
+    years = np.asarray(years, dtype=float)
+    return _from_scale(y.mean() + slope * (years - x.mean()), scale)
+
+
+def _national_values(entry: Entry, aim: _Aim, years: np.ndarray, rng) -> np.ndarray:
+    """A district's series around the national path: a lasting offset, a small trend of its own,
+    year-to-year noise; within the catalogue's range, rounded as reported."""
+    scale = _scale_of(entry, aim.unit)
+    base = _to_scale(national_path(entry, aim.unit, years), scale)
+    elapsed = years - years[0]
+    values = _from_scale(base + rng.normal(0.0, DISTRICT_SPREAD[scale]) + rng.normal(0.0, DISTRICT_DRIFT[scale])
+                         * elapsed + rng.normal(0.0, YEAR_NOISE[scale], len(years)), scale)
+    low, high = max(aim.low, 0.0), aim.high
+    if aim.whole:
+        return np.clip(np.round(values), np.ceil(low), np.floor(high) if np.isfinite(high) else np.inf)
+    decimals = 2 if values.max() < 10 else 1
+    return np.clip(np.round(values, decimals), np.ceil(low * 10**decimals) / 10**decimals,
+                   np.floor(high * 10**decimals) / 10**decimals if np.isfinite(high) else np.inf)
+
+
+# What a statistician would still believe of a district beside the nation: a share within 1 on
+# the logit scale of the national level (94.9 % → 87–98 %, 43 % → 31–56 %), another level within
+# a factor 1.5, and over four years a change of at most 0.8 (logit) or 35 % beyond the nation's.
+PLAUSIBLE_GAP = {"logit": 1.0, "log": float(np.log(1.5))}
+PLAUSIBLE_CHANGE = {"logit": 0.8, "log": 0.3}
+
+
+def national_comparison(plan: Plan, frame: pd.DataFrame) -> tuple[list[dict], list[str]]:
+    """Demo series of ``plan`` beside the real national figures: one row per indicator with a
+    national series (code, unit, first and last demo value, the national level in those years and
+    its latest real figure, the catalogue's range, the scenario), and the problems found — a value
+    outside the range, and for series drawn from the national level (level targets, direction-only
+    targets; not rare-event rates, whose few deaths make any level) a level or a change no district
+    would show (``PLAUSIBLE_GAP``, ``PLAUSIBLE_CHANGE``)."""
+    catalogue = load_catalogue()
+    rows, problems = [], []
+    totals = frame[(frame["sex"] == "") & (frame["age"] == "") & (frame["residence"] == "")]
+    units = {ind.name: level_unit(ind, t) for ind, t in _series_indicators(plan)}
+    codes = {ind.name: getattr(entry_of(ind, catalogue), "code", None) for ind, _ in _series_indicators(plan)}
+    for key, series in totals.groupby("indicator", sort=False):
+        name = str(key)
+        entry = catalogue.get(codes.get(name) or "")
+        if entry is None or entry.code not in national_series() or units.get(name) != entry.unit:
+            continue
+        series = series.dropna(subset=["value"]).sort_values("year")
+        if series.empty:
+            continue
+        years = series["year"].to_numpy()
+        values = series["value"].to_numpy(dtype=float)
+        path = national_path(entry, entry.unit, [years[0], years[-1]])
+        scenario = str(series["scenario"].iloc[0]) if "scenario" in series else ""
+        latest = national_series()[entry.code][-1]
+        rows.append({"indicator": name, "code": entry.code, "unit": entry.unit, "scenario": scenario,
+                     "first_year": int(years[0]), "first": float(values[0]), "last_year": int(years[-1]),
+                     "last": float(values[-1]), "national_first": float(path[0]), "national_last": float(path[1]),
+                     "national_year": latest[0], "national": latest[1], "range": entry.range_label})
+        where = f"{plan.title} {name}（{entry.code}）"
+        outside = [v for v in values if not entry.in_range(v)]
+        if outside:
+            problems.append(f"{where}：{figure(outside[0], entry.unit)}超出合理范围{entry.range_label}")
+        if scenario == RARE_EVENT:
+            continue
+        scale = _scale_of(entry, entry.unit)
+        scaled, national = _to_scale(values[[0, -1]], scale), _to_scale(path, scale)
+        gap = float(np.max(np.abs(scaled - national)))
+        if gap > PLAUSIBLE_GAP[scale]:
+            problems.append(f"{where}：{number(values[0])}—{figure(values[-1], entry.unit)}与全国水平"
+                            f"{number(path[0], 2)}—{figure(path[1], entry.unit, 2)}相差过大")
+        change = abs(float((scaled[1] - scaled[0]) - (national[1] - national[0])))
+        if change > PLAUSIBLE_CHANGE[scale]:
+            problems.append(f"{where}：{years[0]}—{years[-1]}年由{figure(values[0], entry.unit)}变为"
+                            f"{figure(values[-1], entry.unit)}，变化远超全国趋势")
+    return rows, problems
 
 
 GIRLS_SHARE = {"children": 0.47, "both": 0.5}   # of children (sex ratio at birth ~ 110) and of adults

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tianping.core.figures import number as fmt  # a number as typed, in messages
 from tianping.core.observations import (
@@ -59,9 +60,13 @@ class Cell:
 
     @property
     def label(self) -> str:
-        parts = [SEX_LABEL.get(self.sex, self.sex) if self.sex else "",
-                 self.age, RES_LABEL.get(self.residence, self.residence) if self.residence else ""]
-        return "·".join(p for p in parts if p) or "合计"
+        return _cell_label(self.sex, self.age, self.residence)
+
+
+@lru_cache(maxsize=4096)
+def _cell_label(sex: str, age: str, residence: str) -> str:
+    parts = [SEX_LABEL.get(sex, sex) if sex else "", age, RES_LABEL.get(residence, residence) if residence else ""]
+    return "·".join(p for p in parts if p) or "合计"
 
 
 @dataclass
@@ -121,6 +126,18 @@ class IndicatorRule:
 
 def parse_cell(raw, unit: str = "") -> tuple[float | None, str | None]:
     """(number or None for no data, Chinese error or None). Accepts what Excel users type."""
+    if raw is None:
+        return None, None
+    if type(raw) is float or type(raw) is int:   # JSON's numbers (the bulk API): no text to read
+        try:
+            number = float(raw)
+        except OverflowError:
+            return None, "数值过大，不是有效数字"
+        if math.isnan(number):
+            return None, None                       # as parse_number reads NaN: no data
+        if math.isinf(number):
+            return None, f"“{raw}”不是有效数字"
+        return number, None
     try:
         result = parse_number(raw, normalize_unit(unit))
     except OverflowError:   # an integer too big for a float (JSON integers have no limit)

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from tianping.core import figures
 from tianping.core.assess.warnings import KIND_NAMES, LEVEL_NAMES
 from tianping.reports import results as res
 from tianping.reports.context import EvaluationInputs
@@ -29,6 +30,7 @@ from tianping.reports.document import (
     Paragraph,
     Report,
     Table,
+    number_captions,
     numbers_in,
 )
 from tianping.reports.drafts import draft_problems, draft_recommendations, draft_section
@@ -57,7 +59,6 @@ from tianping.reports.phrases import (
     change_phrase,
     compose,
     fmt_count,
-    fmt_number,
     shown_value,
     spoken_unit,
     word_table,
@@ -126,7 +127,7 @@ def build_annual(results: pd.DataFrame, *, region: str, year: int, plan=None,
     report.add(PageBreak())
     report.add(Heading("附录  监测指标及评估结果", 1))
     report.add(appendix(ev))
-    return report
+    return number_captions(report)
 
 
 def completeness_note(ev: Evaluation) -> Paragraph:
@@ -394,7 +395,9 @@ def notable_gap(row, female, male) -> bool:
 def gap_fact(female, male) -> Fact:
     """Female − male in printed precision; the fact names the male row it is measured against."""
     gap = round(shown_value(female["latest_value"]) - shown_value(male["latest_value"]), 1)
-    return replace(result_fact(female, "sex_gap", gap, fmt_number(abs(gap))), members=(male.name,))
+    printed = [result_fact(r, "latest_value").shown for r in (female, male)]
+    decimals = min(1, max(len(p.split(".")[1]) if "." in p else 0 for p in printed))   # 72.6 − 67.6 = 5.0
+    return replace(result_fact(female, "sex_gap", gap, figures.fixed(abs(gap), decimals)), members=(male.name,))
 
 
 def sex_gaps(ev: Evaluation) -> list[tuple[str, Fact, str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tianping.web import demo as setup
-from tianping.web.plans.models import Plan
+from tianping.web.plans import services
 
 
 @pytest.fixture
@@ -19,8 +19,7 @@ def xigang(imported_plan, regions, office, stats, reporter, leader):
 
     plan = imported_plan("000")[0]
     setup.assign_demo_departments(plan)
-    plan.status = Plan.Status.CONFIRMED
-    plan.save()
+    services.confirm_plan(plan, office)   # as the demo does: the catalogue's usual departments by default
     assert setup.fill_synthetic(plan)
     assert setup.open_demo_round(office)
     assert seed_demo_history(office)

@@ -105,7 +105,8 @@ def test_reporter_sees_only_its_departments_indicators(city, client_of, regions)
     reporter = User.objects.create_user(username="rep-hr", password="x", role="reporter", region=regions[XIGANG],
                                         department=hr)
     infos, by_key = indicator_infos(reporter)
-    assert infos and all(ind.responsible_department_id == hr.pk for inds in by_key.values() for ind in inds)
+    pks = [ind.pk for inds in by_key.values() for ind in inds]
+    assert infos and set(Indicator.objects.filter(pk__in=pks).values_list("responsible_department", flat=True)) == {hr.pk}
     # a health-bureau indicator asked for by URL: left out, never shown
     health = _key_of("孕产妇死亡率", _city_user())
     assert health not in infos
@@ -194,3 +195,16 @@ def test_office_uploads_boundaries_matched_by_code_and_name(city, client_of):
         "/analysis/map/upload/", {"file": SimpleUploadedFile("d.geojson", json.dumps(doc).encode())}).status_code == 403
     r = client_of(other).post("/analysis/map/upload/", {"file": SimpleUploadedFile("d.geojson", json.dumps(doc).encode())})
     assert r.status_code == 400 and "西岗区没有下级区县" in r.content.decode()
+
+
+def test_favourite_name_is_escaped_everywhere(city, client_of):
+    user = _city_user()
+    key = _key_of("孕产妇死亡率", user)
+    c = client_of(user)
+    evil = "<img src=x onerror=alert(1)>"
+    c.post("/analysis/favourites/", {"action": "save", "name": evil, "indicator": key, "region": [XIGANG]})
+    fav = Favourite.objects.get(owner=user)
+    c.post("/analysis/favourites/", {"action": "pin", "pk": fav.pk})
+    for url in (f"/analysis/?fav={fav.pk}", "/analysis/", f"/monitoring/?region={XIGANG}"):
+        page = c.get(url).content.decode()
+        assert evil not in page and "&lt;img src=x onerror=alert(1)&gt;" in page, url

@@ -84,6 +84,23 @@ def test_a_bad_file_is_refused_whole_with_places_named(plan, office, client_of):
     assert not Observation.objects.exists()
 
 
+def test_history_takes_only_the_breakdowns_the_catalogue_allows(plan, office, client_of):
+    """A male series of 孕产妇死亡率 (women only) or a 城镇 row of 孕产妇系统管理率 (no breakdown) is refused
+    with the row named; the 城镇/农村 rows of 孕产妇死亡率 (its catalogue entry has them) are fine."""
+    client = client_of(office)
+    data = xlsx([["指标", "单位", "性别", "城乡", "来源", 2018, 2019],
+                 ["孕产妇死亡率", "1/10万", "男", "", "年鉴", 3.0, 2.0],
+                 ["孕产妇系统管理率", "%", "", "城镇", "年鉴", 93.0, 94.0],
+                 ["孕产妇死亡率", "1/10万", "", "农村", "年鉴", 12.0, 11.0]])
+    page = client.post("/data/history/", {"file": _file("分组.xlsx", data)})
+    text = page.content.decode()
+    assert page.status_code == 400
+    assert "第2行" in text and "不按性别分组" in text and "W1-03 孕产妇死亡率" in text
+    assert "第3行" in text and "不按城乡分组" in text
+    assert "第4行" not in text
+    assert not Observation.objects.exists()
+
+
 def test_csv_without_a_source_column_and_another_region_are_refused(plan, office, client_of):
     client = client_of(office)
     csv = "指标,年份,数值\n孕产妇死亡率,2019,9.1\n".encode()

@@ -69,7 +69,12 @@ def test_two_indicators_with_one_name_stay_apart(setup):
     inputs = frames.gather(setup.plan, setup.region)
     labels = inputs.labels()
     assert labels[frames.key(first.pk)] == first.name
-    assert labels[frames.key(twin.pk)] == f"{first.name}（{twin.position}）"
+    assert first.goal is not None
+    assert labels[frames.key(twin.pk)] == f"{first.name}（{first.area.name}主要目标{first.goal.number}）"
+    third = setup.plan.indicators.create(name=first.name, unit=first.unit, position=first.position + 1001,
+                                         area=first.area, goal=first.goal)
+    assert frames.gather(setup.plan, setup.region).labels()[frames.key(third.pk)] == f"{first.name}（第{third.position}项）"
+    third.delete()
     run = assess_plan_region(setup.plan, setup.region, notify=False)
     twin_rows = run.results.filter(indicator=twin)
     assert twin_rows.exists() and all(r.status == "数据不足" for r in twin_rows)   # no data of its own
@@ -104,3 +109,14 @@ def test_a_city_plan_applied_to_a_district_reads_the_districts_own_reports_throu
     assert not missing.exists()
     from tianping.web.monitoring.models import Warning
     assert not Warning.objects.filter(indicator=mmr_city, region=district, kind="missing_data").exists()
+
+
+def test_a_city_plan_does_not_warn_a_district_twice_about_what_its_own_plan_covers(setup, demo_plan):
+    from tianping.web.monitoring.models import Warning
+
+    city_plan = demo_plan("000", "210200")
+    own = Warning.objects.filter(plan=setup.plan, region=setup.region)
+    assert own.exists()
+    assess_plan_region(city_plan, setup.region, trigger="test")
+    twice = Warning.objects.filter(plan=city_plan, region=setup.region, indicator__catalogue__isnull=False)
+    assert not twice.exists(), [w.reason for w in twice[:5]]

@@ -329,3 +329,25 @@ def test_incomplete_data_are_said_on_page_one_and_publication_names_them(demo_pl
     services.publish(report, office, "领导小组同意", confirm_incomplete=True)
     record = report.approvals.get(step="published").comment
     assert record.startswith("领导小组同意\n确认在数据不完整的情况下发布：") and responsible[-1] in record
+
+
+def test_inspection_findings_are_cited_in_the_midterm_report(demo_plan, generated):
+    """督导检查 of the report year reach the report through its snapshot
+    (accountability.citations.inspections_for_report), under the department they concern."""
+    from datetime import date
+
+    from tianping.web.accountability.models import Correction, Inspection
+    from tianping.web.orgs.models import Department
+
+    health = Department.objects.get(region=demo_plan.region, name="卫健局")
+    inspection = Inspection.objects.create(region=demo_plan.region, date=date(2025, 10, 15), inspectors="督查组",
+                                           findings="孕产妇系统管理台账不全")
+    inspection.departments.set([health])
+    Correction.objects.create(inspection=inspection, department=health, requirement="补齐孕产妇系统管理台账",
+                              deadline=date(2025, 11, 30))
+    report = generated("midterm")
+    cited = report.snapshot["inputs"]["inspections"]
+    assert cited["totals"]["inspections"] == 1 and cited["inspections"][0]["findings"] == "孕产妇系统管理台账不全"
+    html = report.files.get(format="html").full_path.read_text(encoding="utf-8")
+    assert "2025年开展督导检查1次，提出整改要求1项" in html
+    assert "督导检查（2025年10月15日）指出：孕产妇系统管理台账不全。整改要求：补齐孕产妇系统管理台账（逾期未整改）" in html

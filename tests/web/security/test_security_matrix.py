@@ -116,6 +116,7 @@ RULES: dict[str, Rule] = {
     "collection:unlock": Rule(OVERSEERS, P("submission"), post=True),
     "collection:comment": Rule(COLLECTION, P("submission"), post=True, dept=True),
     "collection:history": Rule(COLLECTION, P("entry"), dept=True),
+    "collection:audit": Rule(OFFICE),
     # API (token or session)
     "api:token": Rule(ALL, post=True, public=True, api=True),
     "api:schema": Rule(ALL, public=True, api=True),

@@ -257,9 +257,21 @@ def similarity(a: str, b: str) -> float:
 COMPATIBLE_UNITS = {"人": {"万人"}, "元/月": {"元"}, "1/10万活产": {"1/10万"}, "1/10万": {"1/10万活产"}}
 
 
-def unit_decision(entry: Entry, plan_unit: str) -> tuple[str, str]:
+RELATIVE_OPS = ("relative_increase", "relative_decrease", "annual_increase", "annual_decrease",
+                "annual_relative_increase", "annual_relative_decrease")
+
+
+def change_unit_only(unit: str, targets) -> bool:
+    """Whether the plan's unit is only that of a change ("以2020年为基数下降20%"): every target
+    written in it is a relative or annual change, so it says nothing of the level's unit."""
+    written = [t for t in targets if (getattr(t, "unit", "") or "") == unit and getattr(t, "value", None) is not None]
+    return bool(unit) and bool(written) and all(getattr(t, "op", "") in RELATIVE_OPS for t in written)
+
+
+def unit_decision(entry: Entry, plan_unit: str, change_only: bool = False) -> tuple[str, str]:
     """(unit to use, Chinese note or ""): the plan's unit unless it is missing or contradicts the
-    entry's kind (a death rate in %, a 基本生活养育标准 in %, a share in 个百分点)."""
+    entry's kind (a death rate in %, a 基本生活养育标准 in %, a share in 个百分点). ``change_only``:
+    the plan's unit is that of a relative target's change (see ``change_unit_only``)."""
     from tianping.core.observations import normalize_unit
 
     given = normalize_unit(plan_unit)
@@ -268,6 +280,8 @@ def unit_decision(entry: Entry, plan_unit: str) -> tuple[str, str]:
         return (plan_unit or entry.unit), ""
     if not given:
         return entry.unit, f"规划未写单位，采用指标目录单位“{entry.unit}”"
+    if change_only:
+        return entry.unit, f"规划的“{plan_unit}”是目标的相对变化幅度，指标本身的单位采用指标目录的“{entry.unit}”"
     return entry.unit, (f"规划单位“{plan_unit}”与指标类型（{KIND_LABELS[entry.kind]}，{entry.unit}）不符，"
                         f"采用指标目录单位“{entry.unit}”")
 
@@ -376,7 +390,8 @@ def link_plan(plan, catalogue: Catalogue | None = None, fix_targets: bool = Fals
     and with ``fix_targets`` (the plan import) the target is stored that way."""
     catalogue = catalogue or load_catalogue()
     for indicator in plan.indicators():
-        indicator.catalogue = link_summary(catalogue, indicator.name, indicator.unit, plan.kind)
+        indicator.catalogue = link_summary(catalogue, indicator.name, indicator.unit, plan.kind,
+                                           change_unit_only(indicator.unit, indicator.targets))
         entry = catalogue.get(indicator.catalogue["code"]) if indicator.catalogue else None
         if indicator.catalogue and entry is not None:
             note = fraction_targets(indicator, entry, fix_targets)
@@ -403,10 +418,10 @@ def fraction_targets(indicator, entry: Entry, fix: bool = True) -> str:
     return "；".join(notes)
 
 
-def link_summary(catalogue: Catalogue, name: str, unit: str, kind: str = "") -> dict | None:
+def link_summary(catalogue: Catalogue, name: str, unit: str, kind: str = "", change_only: bool = False) -> dict | None:
     link = catalogue.link(name, kind)
     if not link.linked or link.entry is None:
         return None
-    unit_used, unit_note = unit_decision(link.entry, unit)
+    unit_used, unit_note = unit_decision(link.entry, unit, change_only)
     return {**link.entry.summary(), "method": link.method, "confidence": link.confidence,
             "unit_used": unit_used, "unit_note": unit_note}

@@ -14,12 +14,17 @@ by plan kind and name, as the city view matches them). The pivot itself is tianp
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
+from typing import NamedTuple
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Q
 
 from tianping.core import geojson
 from tianping.core import pivot as core
+from tianping.web.catalogue.models import CatalogueEntry
+from tianping.web.monitoring.models import DataStamp
 from tianping.web.monitoring.services import applicable_plans
 from tianping.web.observations.models import Observation, assessed_list
 from tianping.web.orgs.models import Region
@@ -48,8 +53,39 @@ def may_pin(user) -> bool:
     return user_has_role(user, *DASHBOARD_READERS)
 
 
-def indicator_key(ind: Indicator) -> str:
-    return ind.catalogue.code if ind.catalogue_id else f"{ind.plan.kind}:{ind.name}"
+# One stored indicator as the visualizer reads it (rows, not model instances: the dashboard
+# builds a pivot per pinned favourite, and instantiating a province's indicators and observations
+# was most of that cost).
+class Stored(NamedTuple):
+    pk: int
+    name: str
+    unit: str
+    kind: str                   # plan kind
+    plan_region_id: int
+    flags: tuple[bool, bool, bool]   # by_sex, by_age, by_residence
+    code: str | None            # catalogue entry
+    population: str
+    disaggregations: tuple[str, ...]
+
+
+class Row(NamedTuple):          # an observation, with what observations.models.assessed_list reads
+    indicator_id: int
+    region_id: int
+    code: str
+    year: int
+    sex: str
+    age: str
+    residence: str
+    value: float | None
+    synthetic: bool
+    origin: str
+
+
+WOMEN_ONLY = (CatalogueEntry.Population.WOMEN, CatalogueEntry.Population.GIRLS)   # CatalogueEntry.women_only
+
+
+def indicator_key(ind: Stored) -> str:
+    return ind.code if ind.code else f"{ind.kind}:{ind.name}"
 
 
 def visible_indicators(user):
@@ -57,33 +93,36 @@ def visible_indicators(user):
     if user.region_id:
         plans = Plan.objects.confirmed().filter(Q(pk__in=plans.values("pk")) |
                                                 Q(pk__in=applicable_plans(user.region).values("pk")))
-    rows = Indicator.objects.filter(plan__in=plans).select_related("plan", "catalogue").only(
-        "name", "unit", "by_sex", "by_age", "by_residence", "position", "responsible_department_id",
-        "plan__kind", "plan__region_id", "catalogue__code", "catalogue__name", "catalogue__unit",
-        "catalogue__population", "catalogue__disaggregations")
+    rows = Indicator.objects.filter(plan__in=plans)
     if is_reporter(user):
         rows = rows.filter(responsible_department_id=user.department_id)
     return rows.order_by("plan__kind", "plan_id", "position", "pk")
 
 
-def indicator_infos(user) -> tuple[dict[str, core.IndicatorInfo], dict[str, list[Indicator]]]:
+def indicator_infos(user) -> tuple[dict[str, core.IndicatorInfo], dict[str, list[Stored]]]:
     """The logical indicators the user may pick, and the stored indicators behind each key (the
     user's own region's plan first, whose name and unit the key takes)."""
     own = user.region_id
-    by_key: dict[str, list[Indicator]] = defaultdict(list)
-    for ind in sorted(visible_indicators(user), key=lambda i: i.plan.region_id != own):
+    stored = [Stored(pk, name, unit, kind, region_id, (by_sex, by_age, by_residence), code, population or "",
+                     tuple(disaggregations or ()))
+              for pk, name, unit, kind, region_id, by_sex, by_age, by_residence, code, population, disaggregations
+              in visible_indicators(user).values_list(
+                  "pk", "name", "unit", "plan__kind", "plan__region_id", "by_sex", "by_age", "by_residence",
+                  "catalogue__code", "catalogue__population", "catalogue__disaggregations")]
+    by_key: dict[str, list[Stored]] = defaultdict(list)
+    for ind in sorted(stored, key=lambda i: i.plan_region_id != own):
         by_key[indicator_key(ind)].append(ind)
     infos = {}
     for key, inds in by_key.items():
         first = inds[0]
-        entry = first.catalogue if first.catalogue_id else None
-        if entry is not None:   # the breakdowns the catalogue entry allows (Indicator.breakdown_applies)
-            women_only = entry.women_only
+        if first.code:   # the breakdowns the catalogue entry allows (as Indicator.breakdown_applies)
+            women_only = first.population in WOMEN_ONLY
             breakdowns = tuple(k for _flag, k in Indicator.BREAKDOWN_FIELDS
-                               if first.breakdown_applies(k) and not (k == "sex" and women_only))
+                               if k in first.disaggregations and not (k == "sex" and women_only))
         else:   # not linked: what the framework asks of it
             women_only = False
-            breakdowns = tuple(k for flag, k in Indicator.BREAKDOWN_FIELDS if any(getattr(i, flag) for i in inds))
+            breakdowns = tuple(k for i, (_flag, k) in enumerate(Indicator.BREAKDOWN_FIELDS)
+                               if any(ind.flags[i] for ind in inds))
         infos[key] = core.IndicatorInfo(key, first.name, first.unit, breakdowns, women_only)
     return infos, by_key
 
@@ -92,7 +131,7 @@ def visible_regions(user) -> dict[str, str]:
     return dict(regions_visible_to(user).order_by("code").values_list("code", "name"))
 
 
-def load_values(user, choice: core.Choice, by_key: dict[str, list[Indicator]],
+def load_values(user, choice: core.Choice, by_key: dict[str, list[Stored]],
                 region_names: dict[str, str]) -> list[core.Value]:
     """The stored values of the chosen indicators and regions the user may see."""
     chosen = {k: by_key[k] for k in choice.indicators if k in by_key}
@@ -103,20 +142,20 @@ def load_values(user, choice: core.Choice, by_key: dict[str, list[Indicator]],
     rows = scoped(Observation.objects.filter(indicator_id__in=list(ids), region__code__in=codes), user)
     if is_reporter(user):
         rows = rows.filter(indicator__responsible_department_id=user.department_id)
-    rows = rows.select_related("region").only("indicator_id", "region__code", "year", "sex", "age", "residence",
-                                               "value", "synthetic", "origin")
-    groups: dict[tuple[int, str], list] = defaultdict(list)
-    for o in rows:
-        groups[(o.indicator_id, o.region.code)].append(o)
+    groups: dict[tuple[int, str], list[Row]] = defaultdict(list)
+    for r in rows.order_by().values_list("indicator_id", "region_id", "region__code", "year", "sex", "age",
+                                         "residence", "value", "synthetic", "origin"):
+        row = Row(*r)
+        groups[(row.indicator_id, row.code)].append(row)
     # One stored indicator per key and region: the region's own plan's, else the first with data.
     picked: dict[tuple[str, str], int] = {}
-    for ind_id, code in sorted(groups, key=lambda k: (ids[k[0]][1].plan.region_id != groups[k][0].region_id, k[0])):
+    for ind_id, code in sorted(groups, key=lambda k: (ids[k[0]][1].plan_region_id != groups[k][0].region_id, k[0])):
         picked.setdefault((ids[ind_id][0], code), ind_id)
     out = []
     for (key, code), ind_id in picked.items():
-        ind = ids[ind_id][1]
+        unit = ids[ind_id][1].unit
         for o in assessed_list(groups[(ind_id, code)]):
-            out.append(core.Value(key, code, o.year, o.sex, o.age, o.residence, o.value, ind.unit, o.synthetic))
+            out.append(core.Value(key, code, o.year, o.sex, o.age, o.residence, o.value, unit, o.synthetic))
     return out
 
 
@@ -128,7 +167,7 @@ def build(user, choice: core.Choice, infos=None, by_key=None, region_names=None)
 
 
 def available_years(user) -> list[int]:
-    return sorted(scoped(Observation.objects.all(), user).values_list("year", flat=True).distinct())
+    return list(scoped(Observation.objects.all(), user).order_by("year").values_list("year", flat=True).distinct())
 
 
 # ---------------------------------------------------------------- favourites
@@ -139,11 +178,32 @@ def pinned_stamp(user) -> str:
     return f"{agg['n']}:{agg['t'].isoformat() if agg['t'] else ''}"
 
 
+PINNED_TTL = 60   # as the dashboard's page cache (monitoring.cache.TTL)
+
+
 def pinned_charts(user) -> list[dict]:
-    """The charts of the user's pinned favourites for the dashboard (scoped as the visualizer)."""
+    """The charts of the user's pinned favourites for the dashboard (scoped as the visualizer).
+
+    They do not depend on the region the dashboard shows, so they are cached apart from the page:
+    per user, keyed by the favourites (and their last change) and the data versions of the regions
+    they show (monitoring.cache.touch), for at most PINNED_TTL seconds (a permission change is
+    seen within that time, like the page cache's)."""
     favourites = list(Favourite.objects.filter(owner=user, pinned=True).order_by("name")[:MAX_PINNED])
     if not favourites:
         return []
+    codes = sorted({str(c) for f in favourites for c in (f.choice.get("regions") or []) if isinstance(c, str)})
+    versions = sorted(DataStamp.objects.filter(region_code__in=codes).values_list("region_code", "version"))
+    raw = f"{user.pk}|{[(f.pk, f.updated_at.isoformat()) for f in favourites]}|{versions}"
+    key = "analysis:pinned:" + hashlib.sha256(raw.encode()).hexdigest()
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    out = _pinned_charts(user, favourites)
+    cache.set(key, out, PINNED_TTL)
+    return out
+
+
+def _pinned_charts(user, favourites) -> list[dict]:
     infos, by_key = indicator_infos(user)
     names = visible_regions(user)
     out = []

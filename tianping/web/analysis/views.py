@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from tianping.core import geojson
 from tianping.core import pivot as core
 from tianping.core.errors import InputErrors, TianpingError
-from tianping.core.figures import figure, status_light
+from tianping.core.figures import figure, number, status_light
 from tianping.web.monitoring import compare
 from tianping.web.monitoring.models import AssessmentRun
 from tianping.web.orgs.models import Region
@@ -209,7 +209,8 @@ def _render_map(request, region: Region, errors: list[str] | None = None, status
                          "title": row["name"] if row else "", "items": items,
                          "legend": [{"label": s, "colour": LIGHT_COLOURS[lt]} for s, lt in
                                     (("已达标/预计达标", "green"), ("尚难判断/需加快", "yellow"),
-                                     ("进展缓慢/未达标", "orange"), ("退步/未实现", "red"), ("无数据", "grey"))]},
+                                     ("进展缓慢/未达标", "orange"), ("退步/未实现", "red"), ("例数过少/数据不足", "grey"))],
+                         "subtitle": geojson.SCHEMATIC_LABEL if boundary.schematic else ""},
         })
     return render(request, "analysis/map.html", context, status=status)
 
@@ -230,7 +231,8 @@ def boundary_upload(request):
     if upload is None:
         errors = [_("Choose a GeoJSON file to upload.")]
     elif upload.size > geojson.MAX_BYTES:
-        errors = [f"文件“{upload.name}”大小{upload.size / 2**20:.1f} MB，超过上限{geojson.MAX_BYTES / 2**20:.0f} MB"]
+        errors = [f"文件“{upload.name}”大小{number(upload.size / 2**20, 1)} MB，"
+                  f"超过上限{number(geojson.MAX_BYTES / 2**20, 0)} MB"]
     else:
         try:
             boundary = services.store_boundaries(region, request.user, upload.name, upload.read())

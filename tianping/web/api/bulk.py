@@ -34,8 +34,8 @@ def parse_bulk(data) -> tuple[bool, list[RowIn], list[str]]:
         if not isinstance(item, dict):
             errors.append(f"{where}：须为JSON对象")
             continue
-        bad = [k for k in item if k not in KNOWN]
-        if bad:
+        if not KNOWN.issuperset(item):
+            bad = [k for k in item if k not in KNOWN]
             errors.append(f"{where}：未知字段{'、'.join(map(str, bad))}")
         indicator = item.get("indicator")
         if isinstance(indicator, bool) or not isinstance(indicator, int):
@@ -51,10 +51,10 @@ def parse_bulk(data) -> tuple[bool, list[RowIn], list[str]]:
         texts = {}
         for key, limit in TEXTS.items():
             value = item.get(key) or ""
-            if not isinstance(value, str) or len(value) > limit:
+            if value and (not isinstance(value, str) or len(value) > limit):
                 errors.append(f"{where}：{key}须为不超过{limit}字的文本")
                 value = ""
-            texts[key] = value.strip()
+            texts[key] = value.strip() if value else ""
         numbers = {}
         for key in NUMBERS:
             raw = item.get(key)

@@ -97,7 +97,9 @@ def apply_link(indicator, entry: CatalogueEntry | None, method: str, confidence:
     if entry is None:
         return changed
     core_entry = entry.as_core()
-    unit, note = core.unit_decision(core_entry, indicator.unit)
+    if targets is None:
+        targets = list(indicator.targets.all()) if indicator.pk else []
+    unit, note = core.unit_decision(core_entry, indicator.unit, core.change_unit_only(indicator.unit, targets))
     if note and note not in indicator.unit_note:
         indicator.unit_note = "；".join(filter(None, (note, indicator.unit_note)))[:200]
         changed.append("unit_note")

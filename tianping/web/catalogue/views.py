@@ -26,11 +26,14 @@ RULE_KEEPERS = (Role.OFFICE, Role.STATISTICS)
 
 
 def _rows(entries):
+    from tianping.commands.catalogue import national_label
+
     for entry in entries:
         core_entry = entry.as_core()
         yield {"entry": entry, "kind": core.KIND_LABELS[entry.kind], "population": core.POPULATION_LABELS[entry.population],
                "groups": "、".join(core.DISAGGREGATION_LABELS[d] for d in entry.disaggregations) or "—",
-               "range": core_entry.range_label, "national": len(entry.national)}
+               "range": core_entry.range_label,   # the targets as the outline says them, not how many there are
+               "national": "；".join(national_label(core_entry, t) for t in core_entry.national)}
 
 
 @role_required(*PLAN_READERS)

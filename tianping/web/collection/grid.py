@@ -31,7 +31,8 @@ NO_DATA_KINDS = ("无数据", "不适用")
 
 def applicable_cells(indicator) -> list[Cell]:
     """Which disaggregations an indicator is reported by: the stored indicator's flags (by_sex /
-    by_age / by_residence), only those its catalogue entry allows (services.grid)."""
+    by_age / by_residence), only those its catalogue entry allows (services.grid; services.grids
+    for many at once)."""
     return services.grid(indicator)
 
 
@@ -89,9 +90,10 @@ def build_rows(sub, only: set[int] | None = None) -> tuple[list[int], list[Row]]
     past = services.history(sub.round.region, indicators, sub.round.year)
     entries = {(e.indicator_id, Cell(e.sex, e.age, e.residence)): e
                for e in sub.entries.filter(indicator__in=indicators)}
+    cells_of = services.grids(indicators)   # applicable_cells of every indicator, age groups in one query
     rows, n = [], 0
     for ind in indicators:
-        cells = applicable_cells(ind)
+        cells = cells_of[ind.pk]
         counts = services.has_counts(ind)
         for i, cell in enumerate(cells):
             n += 1

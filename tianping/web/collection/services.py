@@ -29,6 +29,7 @@ from tianping.core.validation import (
     cross_check,
     validate_indicator,
 )
+from tianping.web import audit
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.duties import separate
 from tianping.web.orgs.models import Department
@@ -50,12 +51,21 @@ DEFAULT_AGE_GROUPS = {
 
 # ---------------------------------------------------------------- the framework
 
-def indicators_for(department: Department, region) -> list[Indicator]:
-    """The indicators a department reports for a region: confirmed plans, its responsibility."""
-    return list(Indicator.objects.filter(plan__region=region, plan__status=Plan.Status.CONFIRMED,
-                                         responsible_department=department)
-                .select_related("plan", "catalogue").defer(*PLAN_TEXT_FIELDS)   # the plan's big JSON is not needed here
+def indicators_for(department: Department, region, only=None) -> list[Indicator]:
+    """The indicators a department reports for a region: confirmed plans, its responsibility
+    (``only``: of these primary keys — one form or one save needs its own indicators only)."""
+    qs = Indicator.objects.filter(plan__region=region, plan__status=Plan.Status.CONFIRMED,
+                                  responsible_department=department)
+    if only is not None:
+        qs = qs.filter(pk__in=list(only))
+    return list(qs.select_related("plan", "catalogue").defer(*PLAN_TEXT_FIELDS)   # the plan's big JSON is not needed here
                 .order_by("plan__kind", "plan_id", "position", "pk"))
+
+
+def reported_indicator(department: Department, region, pk: int) -> Indicator | None:
+    """One indicator the department reports for the region, or None (one query)."""
+    found = indicators_for(department, region, only=[pk])
+    return found[0] if found else None
 
 
 # A plan's document-sized JSON columns, left out when indicators are listed with their plan.
@@ -77,6 +87,18 @@ def grid(indicator: Indicator, ages: list[str] | None = None) -> list[Cell]:
     # no 城镇/农村 or age rows where the entry has none (even if a flag was set before the link)
     return entries.grid(indicator.by_sex and indicator.sex_applies, by_age,
                         indicator.by_residence and indicator.residence_applies, ages)
+
+
+def grids(indicators: list[Indicator]) -> dict[int, list[Cell]]:
+    """grid() of many indicators, the age groups of those reported by age read in one query."""
+    seen: dict[int, list[str]] = defaultdict(list)
+    aged = {i.pk for i in indicators if i.by_age and i.age_applies}
+    if aged:
+        for ind, age in (Observation.objects.filter(indicator__in=aged).exclude(age="")
+                         .order_by("indicator_id", "age").values_list("indicator_id", "age").distinct()):
+            seen[ind].append(age)
+    return {i.pk: grid(i, (seen.get(i.pk) or DEFAULT_AGE_GROUPS.get(i.plan.kind, DEFAULT_AGE_GROUPS[Plan.Kind.WOMEN]))
+                       if i.pk in aged else []) for i in indicators}
 
 
 def has_counts(indicator: Indicator) -> bool:
@@ -259,13 +281,16 @@ class _Rollback(Exception):
     pass
 
 
-def save_rows(submission: Submission, rows: list[RowIn], user, channel: str, *, dry_run: bool = False) -> Summary:
-    """Validate and save values, all or nothing. A dry run computes the same summary and writes nothing."""
+def save_rows(submission: Submission, rows: list[RowIn], user, channel: str, *, dry_run: bool = False,
+              indicators: list[Indicator] | None = None) -> Summary:
+    """Validate and save values, all or nothing. A dry run computes the same summary and writes nothing.
+    ``indicators``: the rows' indicators as the caller just loaded them with indicators_for or
+    reported_indicator (the form page), so they are not read twice."""
     summary = Summary(dry_run=dry_run)
     try:
         with transaction.atomic():
-            sub = Submission.objects.select_for_update().select_related("round__region", "department").get(pk=submission.pk)
-            _save_rows(sub, rows, user, channel, summary)
+            sub = _locked(submission)
+            _save_rows(sub, rows, user, channel, summary, indicators)
             if summary.errors or dry_run:
                 raise _Rollback
             summary.committed = True
@@ -274,18 +299,25 @@ def save_rows(submission: Submission, rows: list[RowIn], user, channel: str, *, 
     return summary
 
 
-def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: Summary) -> None:
+def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: Summary,
+               loaded: list[Indicator] | None = None) -> None:
     """Load what is stored, let core.entries check the rows and decide, write what it decided."""
     if not sub.is_editable:
         summary.errors.append(f"该填报当前状态为“{sub.get_state_display()}”，"
                               f"{'轮次未开放或已关闭，' if not (sub.round.is_open or sub.reopened) else ''}不能修改")
         return
-    indicators = {i.pk: i for i in indicators_for(sub.department, sub.round.region)}
-    named = dict.fromkeys(row.indicator_id for row in rows)        # grids of the rows' indicators only
+    named = list(dict.fromkeys(row.indicator_id for row in rows))   # the rows' indicators only, one query each:
+    if loaded is not None and {i.pk for i in loaded} >= set(named):
+        indicators = {i.pk: i for i in loaded if i.pk in named
+                      and i.responsible_department_id == sub.department_id and i.plan.region_id == sub.round.region_id
+                      and i.plan.status == Plan.Status.CONFIRMED}
+    else:
+        indicators = {i.pk: i for i in indicators_for(sub.department, sub.round.region, only=named)}
     rules = {pk: rule_for(indicators[pk]) for pk in named if pk in indicators}
     accepted = entries.accept_rows(rows, rules, summary)
-    stored = {(ind, Cell(sex, age, res)): entries.Stored(pk, value, num, den, note, version)
-              for pk, ind, sex, age, res, value, num, den, note, version in sub.entries.values_list(
+    stored = {(ind, Cell(sex, age, res)): entries.Stored(pk, value, num, den, note, version)   # existing cells
+              for pk, ind, sex, age, res, value, num, den, note, version in sub.entries.filter(
+                  indicator_id__in=list(rules)).values_list(
                   "pk", "indicator_id", "sex", "age", "residence", "value", "numerator", "denominator", "note",
                   "version")}
     past = history(sub.round.region, list(dict.fromkeys(row.indicator_id for row in accepted)), sub.round.year)
@@ -303,28 +335,113 @@ def _save_rows(sub: Submission, rows: list[RowIn], user, channel: str, summary: 
     now = timezone.now()
     if summary.errors or summary.dry_run:
         return
-    if not _update_if_unchanged(updates, user, now):
-        summary.errors.append("有单元格在保存过程中被他人修改，未保存，请刷新后核对")
+    if connection.vendor == "postgresql":
+        problem = _merge_postgres(sub, creates, updates, user, channel, now)
+    else:
+        problem = _write_rows(sub, creates, updates, audits, user, channel, now)
+    if problem:
+        summary.errors.append(problem)
         return
+    Submission.objects.filter(pk=sub.pk).update(version=sub.version + 1)
+
+
+CHANGED_MEANWHILE = "有单元格在保存过程中被他人修改，未保存，请刷新后核对"
+ADDED_MEANWHILE = "有单元格同时被他人新增，未保存，请刷新后核对"
+
+
+def _write_rows(sub, creates, updates, audits, user, channel: str, now) -> str | None:
+    """SQLite (and any other database): batched UPDATE ... FROM (VALUES ...) with the version
+    check, multi-row INSERTs of the new cells, their ids read back, the audit rows inserted."""
+    if not _update_if_unchanged(updates, user, now):
+        return CHANGED_MEANWHILE
     stamp = connection.ops.adapt_datetimefield_value(now)
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=bool(creates)):
             _insert(Entry._meta.db_table, ("submission_id", "indicator_id", "sex", "age", "residence", "value",
                                            "numerator", "denominator", "note", "version", "updated_by_id",
                                            "updated_at"),
                     [(sub.pk, ind_id, cell.sex, cell.age, cell.residence, new["value"], new["numerator"],
                       new["denominator"], new["note"], 1, user.pk, stamp) for (ind_id, cell), new in creates])
     except IntegrityError:
-        summary.errors.append("有单元格同时被他人新增，未保存，请刷新后核对")
-        return
+        return ADDED_MEANWHILE
     if creates:
         ids = {(ind, Cell(sex, age, res)): pk for pk, ind, sex, age, res in
-               sub.entries.values_list("pk", "indicator_id", "sex", "age", "residence")}
-        audits += [(ids[key], 1, None, new) for key, new in creates]
+               sub.entries.filter(indicator_id__in={ind_id for (ind_id, _cell), _new in creates})
+               .values_list("pk", "indicator_id", "sex", "age", "residence")}
+        audits = audits + [(ids[key], 1, None, new) for key, new in creates]
     _insert(EntryChange._meta.db_table, ("entry_id", "user_id", "at", "channel", "version", "old", "new"),
             [(entry_id, user.pk, stamp, channel, version, None if old is None else json.dumps(old, ensure_ascii=False),
               json.dumps(new, ensure_ascii=False)) for entry_id, version, old, new in audits])
-    Submission.objects.filter(pk=sub.pk).update(version=sub.version + 1)
+    return None
+
+
+# PostgreSQL: the checked rows go into a staging table of the session (COPY), then one statement
+# per kind merges them — entries and their audit rows together, set-based, in the save's transaction.
+_STAGE_NEW = ("tianping_stage_new", ("indicator_id bigint", "sex varchar(6)", "age varchar(20)",
+                                     "residence varchar(5)", "value double precision",
+                                     "numerator double precision", "denominator double precision", "note text"))
+_STAGE_CHANGED = ("tianping_stage_changed", ("id bigint", "value double precision", "numerator double precision",
+                                             "denominator double precision", "note text", "version integer"))
+_SNAPSHOT = ("jsonb_build_object('value', {t}.value, 'numerator', {t}.numerator, 'denominator', {t}.denominator, "
+             "'note', {t}.note)")
+
+
+def _stage(cur, stage, rows) -> str:
+    """COPY ``rows`` into the session's staging table (created once per connection, emptied at
+    every commit: ON COMMIT DELETE ROWS, and here) and return its name."""
+    name, columns = stage
+    cur.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ({', '.join(columns)}) ON COMMIT DELETE ROWS")
+    cur.execute(f"DELETE FROM {name}")   # an earlier save in the same (outer) transaction
+    with cur.copy(f"COPY {name} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    return name
+
+
+def _merge_postgres(sub, creates, updates, user, channel: str, now) -> str | None:
+    """New cells: one INSERT ... SELECT from the staging table whose RETURNING rows become the
+    audit rows (version 1, no old value) in the same statement. Changed cells: one UPDATE that
+    matches a row only if its stored version is still the one the edit was based on, with the old
+    values read in the same snapshot and written beside the new ones as audit rows; fewer audit
+    rows than changes means someone changed a cell meanwhile, and the whole save is refused."""
+    entry, audit = Entry._meta.db_table, EntryChange._meta.db_table
+    with connection.cursor() as cur:        # Django's cursor (errors as django.db errors), psycopg's copy()
+        if updates:
+            stage = _stage(cur, _STAGE_CHANGED, updates)
+            cur.execute(
+                f"""WITH old AS (SELECT e.id, e.value, e.numerator, e.denominator, e.note
+                                   FROM "{entry}" e JOIN {stage} s ON s.id = e.id),
+                         changed AS (UPDATE "{entry}" e SET value = s.value, numerator = s.numerator,
+                                            denominator = s.denominator, note = s.note, version = s.version,
+                                            updated_by_id = %(user)s, updated_at = %(at)s
+                                     FROM {stage} s WHERE e.id = s.id AND e.version = s.version - 1
+                                     RETURNING e.id, e.version, e.value, e.numerator, e.denominator, e.note)
+                    INSERT INTO "{audit}" (entry_id, user_id, at, channel, version, old, new)
+                    SELECT changed.id, %(user)s, %(at)s, %(channel)s, changed.version, {_SNAPSHOT.format(t="old")},
+                           {_SNAPSHOT.format(t="changed")}
+                      FROM changed JOIN old ON old.id = changed.id""",
+                {"user": user.pk, "at": now, "channel": channel})
+            if cur.rowcount != len(updates):
+                return CHANGED_MEANWHILE
+        if creates:
+            stage = _stage(cur, _STAGE_NEW, [(ind_id, cell.sex, cell.age, cell.residence, new["value"],
+                                              new["numerator"], new["denominator"], new["note"])
+                                             for (ind_id, cell), new in creates])
+            try:
+                with transaction.atomic():
+                    cur.execute(
+                        f"""WITH added AS (INSERT INTO "{entry}" (submission_id, indicator_id, sex, age, residence,
+                                                value, numerator, denominator, note, version, updated_by_id, updated_at)
+                                           SELECT %(sub)s, indicator_id, sex, age, residence, value, numerator,
+                                                  denominator, note, 1, %(user)s, %(at)s FROM {stage}
+                                           RETURNING id, value, numerator, denominator, note)
+                            INSERT INTO "{audit}" (entry_id, user_id, at, channel, version, old, new)
+                            SELECT added.id, %(user)s, %(at)s, %(channel)s, 1, NULL, {_SNAPSHOT.format(t="added")}
+                              FROM added""",
+                        {"sub": sub.pk, "user": user.pk, "at": now, "channel": channel})
+            except IntegrityError:
+                return ADDED_MEANWHILE
+    return None
 
 
 def _insert(table: str, columns: tuple[str, ...], rows: list[tuple], batch: int = 1000) -> None:
@@ -384,22 +501,34 @@ def _update_if_unchanged(updates: list[tuple], user, now) -> bool:
 # ---------------------------------------------------------------- workflow
 
 def _locked(submission: Submission) -> Submission:
-    return Submission.objects.select_for_update().select_related("round__region", "department").get(pk=submission.pk)
+    """The submission row locked (only it: PostgreSQL would otherwise lock the joined round,
+    region and department rows too, and every save of a region would queue behind one lock)."""
+    return (Submission.objects.select_for_update(of=("self",))
+            .select_related("round__region__parent__parent", "department").get(pk=submission.pk))
 
 
 def _stored_issues(sub: Submission, indicators, final: bool):
     """Every check of the stored values, indicator by indicator (``final``: as at submission)."""
     values = defaultdict(list)
     for e in sub.entries.filter(indicator__in=indicators):
-        values[e.indicator_id].append(EntryValue(Cell(e.sex, e.age, e.residence), e.value, e.numerator,
-                                                 e.denominator, e.note))
+        values[e.indicator_id].append(e)
     past = history(sub.round.region, indicators, sub.round.year)
+    cells_of = grids(indicators)
     for ind in indicators:
         if not final and not values[ind.pk]:
             continue
-        cells = grid(ind)
-        yield from validate_indicator(rule_for(ind, cells), values[ind.pk], year=sub.round.year,
-                                      history={c: past.get((ind.pk, c), {}) for c in cells}, final=final)
+        yield from _indicator_issues(sub, ind, cells_of[ind.pk], values[ind.pk], past, final)
+
+
+def _indicator_issues(sub: Submission, ind: Indicator, cells: list[Cell], stored: list[Entry], past, final: bool):
+    values = [EntryValue(Cell(e.sex, e.age, e.residence), e.value, e.numerator, e.denominator, e.note) for e in stored]
+    return validate_indicator(rule_for(ind, cells), values, year=sub.round.year,
+                              history={c: past.get((ind.pk, c), {}) for c in cells}, final=final)
+
+
+def stored_flags(sub: Submission, ind: Indicator, cells: list[Cell], stored: list[Entry], past) -> list[str]:
+    """quality_flags of one indicator from rows a page has already loaded (its entries, its history)."""
+    return [str(i) for i in _indicator_issues(sub, ind, cells, stored, past, final=False)]
 
 
 def final_check(sub: Submission) -> list[str]:
@@ -465,11 +594,13 @@ def accept(submission: Submission, user) -> Submission:
                                 denominator=e.denominator, note=e.note, synthetic=False,
                                 origin=Observation.Origin.ROUND, source="")
                     for e in sub.entries.all()]
-    # An accepted value of the round's year replaces an imported history value of that cell.
-    Observation.objects.bulk_create(
-        observations, update_conflicts=True,
-        unique_fields=["indicator", "region", "year", "sex", "age", "residence"],
-        update_fields=["value", "numerator", "denominator", "note", "synthetic", "origin", "source", "updated_at"])
+    # An accepted value of the round's year replaces an imported history value (or the value
+    # accepted before an unlock) of that cell; what it replaced is kept (audit.upsert).
+    audit.upsert(Observation.objects.filter(region=region, year=year,
+                                            indicator__in={o.indicator_id for o in observations}),
+                 observations, unique_fields=["indicator", "region", "year", "sex", "age", "residence"],
+                 update_fields=["value", "numerator", "denominator", "note", "synthetic", "origin", "source",
+                                "updated_at"])
     sub.state = Submission.State.ACCEPTED
     sub.accepted_at = timezone.now()
     sub.accepted_by = user
@@ -542,6 +673,14 @@ def completeness(round_: ReportingRound) -> list[dict]:
     """Per department: cells required and filled, per indicator too, and timeliness."""
     ensure_submissions(round_)
     subs = list(round_.submissions.select_related("department", "round"))
+    # every department's indicators in one query and the age groups of all of them in one more
+    reported = defaultdict(list)
+    for ind in (Indicator.objects.filter(plan__region=round_.region, plan__status=Plan.Status.CONFIRMED,
+                                         responsible_department__in=[s.department_id for s in subs])
+                .select_related("plan", "catalogue").defer(*PLAN_TEXT_FIELDS)
+                .order_by("plan__kind", "plan_id", "position", "pk")):
+        reported[ind.responsible_department_id].append(ind)
+    cells = grids([ind for inds in reported.values() for ind in inds])
     filled = defaultdict(int)
     for sub_id, ind_id, _sex, _age, _res in (Entry.objects.filter(submission__round=round_)
                                           .filter(Q(value__isnull=False) | ~Q(note=""))
@@ -550,8 +689,8 @@ def completeness(round_: ReportingRound) -> list[dict]:
     rows = []
     for sub in subs:
         indicators = []
-        for ind in indicators_for(sub.department, round_.region):
-            required = len(grid(ind))
+        for ind in reported[sub.department_id]:
+            required = len(cells[ind.pk])
             done = min(filled[(sub.pk, ind.pk)], required)
             indicators.append({"indicator": ind, "required": required, "filled": done})
         required = sum(i["required"] for i in indicators)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import grid, views
+from . import audit_log, grid, views
 
 app_name = "collection"
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("submissions/<int:pk>/unlock/", views.unlock, name="unlock"),
     path("submissions/<int:pk>/comment/", views.comment, name="comment"),
     path("entries/<int:pk>/history/", views.entry_history, name="history"),
+    path("audit/", audit_log.audit_log, name="audit"),
 ]

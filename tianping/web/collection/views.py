@@ -24,7 +24,6 @@ from tianping.core.workbook import (
     read_template,
     write_template,
 )
-from tianping.web.observations.models import Observation
 from tianping.web.orgs.permissions import Role, regions_visible_to, role_required
 
 from . import services, uploads
@@ -61,7 +60,7 @@ def tasks(request):
         rows = []
         for sub in subs:
             indicators = services.indicators_for(sub.department, sub.round.region)
-            required = sum(len(services.grid(i)) for i in indicators)
+            required = sum(len(cells) for cells in services.grids(indicators).values())
             filled = sub.entries.exclude(value__isnull=True, note="").count()
             reminder = sub.comments.filter(kind="remind").order_by("-at").first()
             rows.append({"submission": sub, "indicators": len(indicators), "required": required,
@@ -173,10 +172,11 @@ def _entries_table(sub):
     indicators = services.indicators_for(sub.department, sub.round.region)
     entries = {(e.indicator_id, Cell(e.sex, e.age, e.residence)): e for e in sub.entries.all()}
     past = services.history(sub.round.region, indicators, sub.round.year)
+    cells_of = services.grids(indicators)
     rows = []
     for ind in indicators:
         cells = []
-        for cell in services.grid(ind):
+        for cell in cells_of[ind.pk]:
             e = entries.get((ind.pk, cell))
             cells.append({"cell": cell, "entry": e, "previous": past.get((ind.pk, cell), {}).get(sub.round.year - 1)})
         rows.append({"indicator": ind, "cells": cells,
@@ -196,32 +196,34 @@ def submission_detail(request, pk):
     })
 
 
-def _form_cells(sub, ind):
-    cells = services.grid(ind)
-    entries = {Cell(e.sex, e.age, e.residence): e for e in sub.entries.filter(indicator=ind)}
+def _form_cells(sub, ind, cells, flags: bool = False):
+    """The form's cells with their stored entries and last years (two queries), and — ``flags`` —
+    the warnings of the stored values (from the same rows, not loaded again)."""
+    stored = list(sub.entries.filter(indicator=ind))
+    entries = {Cell(e.sex, e.age, e.residence): e for e in stored}
     years = list(range(sub.round.year - PREVIOUS_YEARS, sub.round.year))
-    past = {}
-    for o in Observation.objects.filter(region=sub.round.region, indicator=ind, year__in=years):
-        past[(Cell(o.sex, o.age, o.residence), o.year)] = o.value
-    return years, [{"i": i, "cell": c, "entry": entries.get(c),
-                    "previous": [past.get((c, y)) for y in years]} for i, c in enumerate(cells)]
+    past = services.history(sub.round.region, [ind], sub.round.year)
+    rows = [{"i": i, "cell": c, "entry": entries.get(c),
+             "previous": [past.get((ind.pk, c), {}).get(y) for y in years]} for i, c in enumerate(cells)]
+    warnings = services.stored_flags(sub, ind, cells, stored, past) if flags and stored else []
+    return years, rows, warnings
 
 
 @role_required(*READERS)
 def indicator_form(request, pk, indicator):
     sub = visible_submission(request, pk)
-    ind = next((i for i in services.indicators_for(sub.department, sub.round.region) if i.pk == indicator), None)
+    ind = services.reported_indicator(sub.department, sub.round.region, indicator)
     if ind is None:
         raise Http404
     editable = can_edit(request.user, sub)
-    years, cells = _form_cells(sub, ind)
+    grid_cells = services.grid(ind)
     summary, parse_errors, posted = None, [], {}
     if request.method == "POST":
         if not editable:
             raise PermissionDenied(_("This submission cannot be changed by you now."))
         rows = []
-        for c in cells:
-            i, label = c["i"], c["cell"].label
+        for i, cell in enumerate(grid_cells):
+            label = cell.label
             numbers = {}
             for field, word in (("value", "数值"), ("numerator", "分子"), ("denominator", "分母")):
                 raw = request.POST.get(f"{field}_{i}", "")
@@ -236,9 +238,9 @@ def indicator_form(request, pk, indicator):
                 version = int(request.POST.get(f"version_{i}", "0"))
             except ValueError:
                 version = 0
-            rows.append(services.RowIn(ind.pk, c["cell"], note=note.strip(), version=version, where=label, **numbers))
+            rows.append(services.RowIn(ind.pk, cell, note=note.strip(), version=version, where=label, **numbers))
         if not parse_errors:
-            summary = services.save_rows(sub, rows, request.user, EntryChange.Channel.FORM)
+            summary = services.save_rows(sub, rows, request.user, EntryChange.Channel.FORM, indicators=[ind])
             if summary.ok:
                 msg = _("Saved: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.") % {
                     "new": summary.new, "changed": summary.changed, "unchanged": summary.unchanged}
@@ -247,17 +249,17 @@ def indicator_form(request, pk, indicator):
                 else:
                     messages.success(request, msg)
                 return redirect("collection:indicator", sub.pk, ind.pk)
-        years, cells = _form_cells(sub, ind)  # show the current versions beside the refused input
-    past_warnings = []
-    if request.method == "GET" and sub.entries.filter(indicator=ind).exists():
-        past_warnings = services.quality_flags(sub, [ind])
+    # the page: on a GET with the stored values' warnings; after a refused save with the current
+    # versions beside the refused input
+    years, cells, past_warnings = _form_cells(sub, ind, grid_cells, flags=request.method == "GET")
     for c in cells:
         for field in ("value", "numerator", "denominator", "note"):
             key = f"{field}_{c['i']}"
             c[field] = posted[key] if key in posted else (getattr(c["entry"], field) if c["entry"] else None)
     return render(request, "collection/indicator_form.html", {
         "sub": sub, "ind": ind, "cells": cells, "years": years, "editable": editable,
-        "has_counts": services.has_counts(ind), "scale": services.rule_for(ind).scale or 1, "errors": parse_errors + (summary.errors if summary else []),
+        "has_counts": services.has_counts(ind), "scale": services.rule_for(ind, grid_cells).scale or 1,
+        "errors": parse_errors + (summary.errors if summary else []),
         "warnings": (summary.warnings if summary else past_warnings),
     }, status=400 if parse_errors or (summary and not summary.ok) else 200)
 

@@ -67,11 +67,19 @@ class Inputs:
     synthetic: bool                         # the observations are the labelled demo data
 
     def labels(self) -> dict[str, str]:
-        """key → the name a page or a report says: a name used twice gets its position."""
-        out, seen = {}, set()
+        """key → the name a page or a report says: a name the plan uses twice says where the
+        second comes from, as an official would ("（妇女与经济主要目标3）"; its position only
+        when even that repeats)."""
+        out: dict[str, str] = {}
+        seen: set[str] = set()
         for k, ind in self.indicators.items():
-            out[k] = ind.name if ind.name not in seen else f"{ind.name}（{ind.position}）"
-            seen.add(ind.name)
+            label = ind.name
+            if label in seen and ind.goal is not None:
+                label = f"{ind.name}（{ind.area.name if ind.area else ''}主要目标{ind.goal.number}）"
+            if label in seen:
+                label = f"{ind.name}（第{ind.position}项）"
+            out[k] = label
+            seen.update((ind.name, label))
         return out
 
     def named(self, frame: pd.DataFrame) -> pd.DataFrame:

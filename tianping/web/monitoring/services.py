@@ -116,7 +116,8 @@ def assess_plan_region(plan: Plan, region: Region, year: int | None = None, trig
         run.results.all().delete()
         Result.objects.bulk_create(_result_rows(run, results, indicators, departments), batch_size=2000)
         latest = not AssessmentRun.objects.filter(plan=plan, region=region, year__gt=year).exists()
-        new = _sync_warnings(plan, region, year, assessment.warnings, indicators, departments,
+        warnings = _not_warned_twice(plan, region, assessment.warnings, indicators)
+        new = _sync_warnings(plan, region, year, warnings, indicators, departments,
                              data_warnings, results) if latest else []
         run.summary = {**run.summary, "warnings": _warning_counts(plan, region)}
         run.save(update_fields=["summary"])
@@ -124,6 +125,18 @@ def assess_plan_region(plan: Plan, region: Region, year: int | None = None, trig
     if notify and new:
         transaction.on_commit(lambda: notify_new_warnings(plan, region, new))
     return run
+
+
+def _not_warned_twice(plan: Plan, region: Region, warnings: pd.DataFrame, indicators: dict[int, Indicator]):
+    """A city plan applied to a district warns only about what the district's own plans do
+    not cover: the same values under the same catalogue entry are warned once, by the
+    district's plan (its departments answer them there; the city sees them in its view)."""
+    if plan.region_id == region.pk or warnings.empty:
+        return warnings
+    covered = set(Indicator.objects.filter(plan__in=Plan.objects.confirmed().filter(region=region),
+                                           catalogue__isnull=False).values_list("catalogue_id", flat=True))
+    entry = warnings["indicator_id"].map(lambda pk: indicators[pk].catalogue_id)
+    return warnings[~entry.isin(covered)]
 
 
 def _departments_in(region: Region, indicators) -> dict[int, Department | None]:

@@ -18,6 +18,7 @@ from tianping.core.errors import InputErrors, Location, TianpingError
 from tianping.core.figures import number
 from tianping.core.history import load_history
 from tianping.core.observations import canonical_name
+from tianping.web import audit
 from tianping.web.plans.models import Indicator, Plan
 
 from .models import Observation
@@ -39,7 +40,7 @@ def region_indicators(region) -> dict[str, Indicator]:
     """The region's indicators in force by their names as core spells them (first plan wins)."""
     out: dict[str, Indicator] = {}
     for ind in (Indicator.objects.filter(plan__region=region, plan__status=Plan.Status.CONFIRMED)
-                .select_related("plan").order_by("plan__kind", "position", "pk")):
+                .select_related("plan", "catalogue").order_by("plan__kind", "position", "pk")):
         out.setdefault(canonical_name(ind.name), ind)
     return out
 
@@ -73,6 +74,10 @@ def _store(region, frame, indicators) -> HistoryResult:
         region=region, indicator__in={ind.pk for ind, _ in rows}, year__in={k[1] for k in keys})}
     errors = []
     for ind, r in rows:
+        refused = _refused_breakdown(ind, r)
+        if refused:   # a male series of a women-only indicator, 城镇/农村 where the catalogue has none …
+            errors.append(TianpingError(f"{r['where']}：指标“{ind.name}”{refused}"))
+            continue
         old = stored.get((ind.pk, int(r["year"]), r["sex"], r["age"], r["residence"]))
         if old is not None and old.origin == Observation.Origin.ROUND:
             errors.append(TianpingError(f"{r['where']}：指标“{ind.name}”{int(r['year'])}年已有填报轮次审核通过的"
@@ -83,8 +88,10 @@ def _store(region, frame, indicators) -> HistoryResult:
                            residence=r["residence"], value=r["value"], numerator=_num(r["numerator"]),
                            denominator=_num(r["denominator"]), note=r["note"] or "", synthetic=False,
                            origin=Observation.Origin.HISTORY, source=r["source"]) for ind, r in rows]
-    Observation.objects.bulk_create(
-        objects, update_conflicts=True, unique_fields=["indicator", "region", "year", "sex", "age", "residence"],
+    audit.upsert(  # an overwritten history value is kept with its source
+        Observation.objects.filter(region=region, indicator__in={ind.pk for ind, _ in rows},
+                                   year__in={k[1] for k in keys}),
+        objects, unique_fields=["indicator", "region", "year", "sex", "age", "residence"],
         update_fields=["value", "numerator", "denominator", "note", "synthetic", "origin", "source", "updated_at"])
     changed = sum(1 for k in keys if k in stored)
     plans = {ind.plan for ind, _ in rows}
@@ -92,6 +99,20 @@ def _store(region, frame, indicators) -> HistoryResult:
     years = sorted(int(r["year"]) for _, r in rows)
     return HistoryResult(new=len(keys) - changed, changed=changed, indicators=len({ind.pk for ind, _ in rows}),
                          years=(years[0], years[-1]), sources=sorted(set(frame["source"])))
+
+
+def _refused_breakdown(ind: Indicator, row: dict) -> str:
+    """The catalogue's refusal of a row's breakdown (core.entries.refused_breakdown), or ""."""
+    from tianping.core.entries import refused_breakdown
+    from tianping.core.validation import Cell, IndicatorRule
+
+    if ind.catalogue is None:
+        return ""
+    cell = Cell(row["sex"] or "", row["age"] or "", row["residence"] or "")
+    rule = IndicatorRule(name=ind.name, breakdowns=tuple(ind.catalogue.disaggregations or ()),
+                         entry=f"{ind.catalogue.code} {ind.catalogue.name}")
+    refused = refused_breakdown(rule, cell)
+    return f"{cell.label}：{refused}" if refused else ""
 
 
 def _reassess(plans, region) -> None:

@@ -33,7 +33,7 @@ def _progress(sub) -> tuple[int, int]:
     from tianping.web.collection import services
 
     indicators = services.indicators_for(sub.department, sub.round.region)
-    required = sum(len(services.grid(i)) for i in indicators)
+    required = sum(len(cells) for cells in services.grids(indicators).values())
     filled = sub.entries.filter(indicator__in=indicators).exclude(value__isnull=True, note="").count()
     return min(filled, required), required
 

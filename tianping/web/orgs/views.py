@@ -23,8 +23,10 @@ def home(request):
 
     from . import today
 
-    return render(request, "orgs/home.html", {"plans": plans_visible_to(request.user),
-                                              "today": today.for_user(request.user)})
+    user = request.user
+    # the read-only role sees published reports and open data only, not the plan list
+    plans = plans_visible_to(user) if user.is_superuser or user.role in PLAN_READERS else None
+    return render(request, "orgs/home.html", {"plans": plans, "today": today.for_user(user)})
 
 
 @role_required(*PLAN_READERS)

@@ -34,6 +34,7 @@ from django.utils import timezone
 from tianping.core import model as core
 from tianping.core.assess import assess
 from tianping.core.errors import WorkflowError
+from tianping.web.accountability.citations import inspections_for_report
 from tianping.web.monitoring import frames
 from tianping.web.monitoring.models import QualitativeJudgement
 from tianping.web.orgs.duties import separate
@@ -141,7 +142,10 @@ def gather(report: Report) -> dict:
                    "problems": report.problems.strip(), "recommendations": report.recommendations.strip(),
                    "responsible": {labels[key]: ind.responsible_department.name
                                    for key, ind in inputs.indicators.items() if ind.responsible_department_id},
-                   "departments_expected": expected, "departments_reported": reported},
+                   "departments_expected": expected, "departments_reported": reported,
+                   # 督导检查 of the report year, cited in the departments' section (plain data:
+                   # tianping.reports never imports the web)
+                   "inspections": inspections_for_report(region, report.year)},
     }
 
 

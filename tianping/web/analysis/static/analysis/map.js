@@ -19,7 +19,8 @@
   var option = {
     animation: false,
     backgroundColor: "#ffffff",
-    title: {text: d.title, left: "center", textStyle: {fontSize: 14}},
+    title: {text: d.title, subtext: d.subtitle || "", left: "center", textStyle: {fontSize: 14},
+            subtextStyle: {color: "#bf360c", fontWeight: "bold"}},
     tooltip: {trigger: "item", formatter: function (p) {
       var it = byCode[p.name];
       if (!it) return "";
@@ -27,7 +28,7 @@
       return enc(it.district) + "<br>" + enc(it.label) + (it.year ? "（" + it.year + "年）" : "") + "<br>" + enc(it.status);
     }},
     series: [{type: "map", map: d.mapName, roam: true, selectedMode: false, data: data,
-              label: {show: true, formatter: function (p) {
+              label: {show: true, color: "#1b1b1b", fontSize: 13, formatter: function (p) {
                 var it = byCode[p.name];
                 return it ? it.district + "\n" + it.label : "";
               }},
