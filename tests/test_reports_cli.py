@@ -16,6 +16,7 @@ def plan_file(shared_dir):
     return shared_dir / "seeds" / SEED
 
 
+@pytest.mark.slow(reason="a whole report through the CLI subprocess, charts included")
 def test_annual_html_from_demo_data(plan_file, tmp_path):
     out = tmp_path / "annual.html"
     result = CliRunner().invoke(main, ["report", "annual", str(plan_file), "demo", "--year", "2024",
@@ -26,6 +27,7 @@ def test_annual_html_from_demo_data(plan_file, tmp_path):
     assert "已生成" in result.output
 
 
+@pytest.mark.slow(reason="a whole report through the CLI subprocess, charts included")
 def test_final_docx_from_an_observations_file_with_office_inputs(plan_file, tmp_path):
     from tianping.core.parser import parse_plan_text
     from tianping.core.synthetic import demo_observations

@@ -27,6 +27,7 @@ def post(client, name, pk, data=None, **kwargs):
     return client.post(reverse(f"publishing:{name}", kwargs={"pk": pk, **kwargs}), data or {})
 
 
+@pytest.mark.slow(reason="generates the report in every format, PDF included")
 def test_draft_to_published_by_role_and_then_immutable(demo_plan, office, expert, leader, reporter, viewer,
                                                        other_office, client_of, client,
                                                        django_capture_on_commit_callbacks):
@@ -160,6 +161,7 @@ def test_published_snapshot_reproduces_the_report_after_the_data_changes(publish
     assert report.snapshot["synthetic"] is True and report.synthetic
 
 
+@pytest.mark.slow(reason="generates the report in every format, PDF included")
 def test_failed_generation_keeps_nothing_half_written_and_is_retried(new_report, office):
     report = new_report("annual")
     job = GenerationJob.objects.create(report=report, requested_by=office)
@@ -205,6 +207,7 @@ def test_self_evaluation_feeds_the_midterm_report(demo_plan, reporter, office, c
     assert "存在问题：基层人员不足" in html
 
 
+@pytest.mark.slow(reason="generates the report in every format, PDF included")
 def test_a_job_lost_by_a_dead_worker_is_replaced(new_report, office, django_capture_on_commit_callbacks):
     from datetime import timedelta
 
