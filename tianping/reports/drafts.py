@@ -131,13 +131,14 @@ def draft_problems(rows: pd.DataFrame, verdicts: dict, *, final: bool, area_rate
     if len(ranked) >= 2:
         best, worst = max(ranked, key=lambda a: a[1].value), min(ranked, key=lambda a: a[1].value)
         if best[1].value - worst[1].value >= 30:
-            said, facts = [], []
+            sides: list[tuple[str, str, str]] = []
+            cited: list[Fact] = []
             for area, share, _n in (best, worst):
                 base, base_facts = few_assessable(share)
-                said.append((area, share.shown, base))
-                facts += [share, *base_facts]
-            out.append(Paragraph(f"{number.next()}各领域进展不平衡。{said[0][0]}领域达标率为{said[0][1]}%{said[0][2]}，"
-                                 f"{said[1][0]}领域仅为{said[1][1]}%{said[1][2]}。", facts, editable=True))
+                sides.append((area, share.shown, base))
+                cited += [share, *base_facts]
+            out.append(Paragraph(f"{number.next()}各领域进展不平衡。{sides[0][0]}领域达标率为{sides[0][1]}%{sides[0][2]}，"
+                                 f"{sides[1][0]}领域仅为{sides[1][1]}%{sides[1][2]}。", cited, editable=True))
     if sex_gaps:
         gaps = [f"{name}女性{'高于' if gap.value > 0 else '低于'}男性{gap.shown}{unit}" for name, gap, unit in sex_gaps]
         out.append(Paragraph(f"{number.next()}部分指标存在性别差距。" + "，".join(gaps) + "。",
