@@ -103,9 +103,11 @@ def test_midterm_sentences(results):
             "1项按现有进度难以如期实现，需加大工作力度。") in said
     assert "区统计局：单位自评：按时报送。" in said
     health = table_titled(report, "妇女与健康领域主要指标实现情况")
-    assert health.header == ["指标", "基期值（2020）", "2025年目标", "2025年实际", "2030年目标", "差距", "状态",
+    # the data stop in 2024: the column says so once, not "（2024年）" in every cell
+    assert health.header == ["指标", "基期值（2020）", "2025年目标", "2024年实际", "2030年目标", "差距", "状态",
                              "责任单位"]
     row = next(r for r in health.rows if r[0] == "孕产妇死亡率")
+    assert all("（2024年）" not in cell for r in health.rows for cell in r)
     assert row[-3:] == ["1.3个十万分点", "需加快", "卫健部门*"]
     assert any(p.startswith("（草稿") for p in said)                  # problems and recommendations are drafts
     assert not any("此部分由办公室" in p for p in said)
@@ -278,3 +280,47 @@ def test_long_problem_lists_name_the_worst_not_the_first():
     assert f"其中包括{worst}" in problem, problem
     advice = next(p for p in said if p.startswith("一是聚焦妇女与健康领域滞后指标"))
     assert f"其中包括{worst}" in advice, advice
+
+
+def test_base_and_actual_cells_print_alike():
+    """Table 2 printed 孕产妇死亡率 "0/10万" as base beside "0.0/10万" actual, and 81.1岁 beside 81岁."""
+    frame = pd.DataFrame([row("孕产妇死亡率", "妇女与健康", "1/10万", "<=", 9, 2030, "进展缓慢", 0.0, 2025),
+                          row("妇女人均预期寿命", "妇女与健康", "岁", ">=", 82, 2030, "进展缓慢", 81.0, 2025)])
+    frame.loc[0, "previous_value"] = 33.33333
+    obs = pd.DataFrame(observations("孕产妇死亡率", [(2020, 0.0), (2024, 33.33333), (2025, 0.0)])
+                       + observations("妇女人均预期寿命", [(2020, 81.1), (2025, 81.0)]))
+    table = table_titled(build_evaluation(frame, stage="midterm", region="西岗区", observations=obs), "妇女与健康领域")
+    cells = {r[0]: (r[1], r[2]) for r in table.rows}          # 基期值, 2025年实际
+    assert cells["孕产妇死亡率"] == ("0.0/10万", "0.0/10万")
+    assert cells["妇女人均预期寿命"] == ("81.1岁", "81.0岁")
+
+
+def test_a_gap_keeps_the_decimal_its_figures_have():
+    """"3个百分点" beside "2.9个百分点" in the 西岗区 table 2: 98 − 95.0 is 3.0 points."""
+    frame = pd.DataFrame([row("女性保健品抽检合格率", "妇女与健康", "%", ">=", 98, 2030, "进展缓慢", 95.0, 2025),
+                          row("建设照护型服务机构数量", "妇女与社会保障", "所", ">=", 1, 2030, "进展缓慢", 0.0, 2025)])
+    frame["previous_value"] = [94.3, 0.0]
+    report = build_evaluation(frame, stage="midterm", region="西岗区")
+    gaps = {r[0]: r[-3] for t in report.blocks if isinstance(t, Table) and "主要指标" in t.caption for r in t.rows}
+    assert gaps == {"女性保健品抽检合格率": "3.0个百分点", "建设照护型服务机构数量": "1所"}
+
+
+def test_an_area_rate_on_one_indicator_says_so():
+    """"妇女与环境领域最低，为0.0%" rested on one indicator: the report says on how few."""
+    frame = pd.DataFrame([row(f"健康{n}率", "妇女与健康", "%", ">=", 50, 2030, "已达标", 60.0, 2025) for n in range(4)]
+                         + [row("水质达标比例", "妇女与环境", "%", "=", 100, 2030, "进展缓慢", 98.8, 2025)])
+    said = texts(build_evaluation(frame, stage="midterm", region="西岗区"))
+    assert "分领域看，妇女与健康领域达标率最高，为100.0%；妇女与环境领域最低，为0.0%（可评估指标仅1项）。" in said
+    assert any("妇女与健康领域达标率为100.0%，妇女与环境领域仅为0.0%（可评估指标仅1项）。" in p for p in said)
+
+
+def test_an_indicator_with_two_warnings_is_named_once_in_the_annual_warnings(results, observed):
+    warnings = pd.DataFrame([
+        dict(region="西岗区", indicator="孕产妇系统管理率", kind="deterioration", level="orange", headline=True,
+             sentence="【橙色预警】孕产妇系统管理率2020年以来显著向不利方向变化，2024年为93.3%，与目标方向相反。"),
+        dict(region="西岗区", indicator="孕产妇系统管理率", kind="fell_back", level="orange", headline=True,
+             sentence="【橙色预警】孕产妇系统管理率曾达到“95%以上”的目标，2024年回落至93.3%。")])
+    said = texts(build_annual(results, region="西岗区", year=2024, observations=observed, warnings=warnings))
+    item = next(p for p in said if p.startswith("（一）【橙色】"))
+    assert item.count("孕产妇系统管理率") == 1, item
+    assert "与目标方向相反；曾达到“95%以上”的目标" in item

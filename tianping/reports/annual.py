@@ -470,7 +470,9 @@ def warning_section(ev: Evaluation) -> list:
                     if str(w["level"]) in ("red", "orange", "yellow") else 3)["level"]
         sentences = [warning_text(w) for w in items]
         verdict = verdict_of.get(name)
-        said = "；".join(dict.fromkeys(s.rstrip("。") for s in sentences))
+        unique = list(dict.fromkeys(s.rstrip("。") for s in sentences))
+        # the indicator is named once: "A…与目标方向相反；曾达到…", not "A…；A曾达到…"
+        said = "；".join([unique[0], *(s[len(name):] if s.startswith(name) else s for s in unique[1:])])
         text = f"（{ordinal(n)}）【{LEVEL_NAMES.get(str(level), str(level))}】{said}。"
         if verdict is not None and verdict.klass not in ("no_data",):
             text += f"综合判断：{verdict.short}。"

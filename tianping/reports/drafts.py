@@ -60,6 +60,19 @@ def named_or_pointed(rows: pd.DataFrame, field_name: str, verdicts: dict | None 
     return f"（逐项见各领域表），其中包括{'、'.join(examples['indicator'])}", count
 
 
+FEW_ASSESSABLE = 3      # a 达标率 on fewer indicators says on how many
+
+
+def few_assessable(share: Fact) -> tuple[str, list[Fact]]:
+    """"（可评估指标仅1项）" after a 达标率 that rests on fewer than FEW_ASSESSABLE indicators
+    (0.0% of one indicator is not a finding about an area); "" otherwise."""
+    if not share.out_of or len(share.out_of) >= FEW_ASSESSABLE:
+        return "", []
+    n = Fact(source="count", field="assessable", value=float(len(share.out_of)), shown=str(len(share.out_of)),
+             area=share.area, members=share.out_of)
+    return f"（可评估指标仅{n.shown}项）", [n]
+
+
 def rows_of(rows: pd.DataFrame, verdicts: dict, test) -> pd.DataFrame:
     return rows.loc[[i for i in rows.index if test(verdicts[i])]]
 
@@ -118,8 +131,14 @@ def draft_problems(rows: pd.DataFrame, verdicts: dict, *, final: bool, area_rate
     if len(ranked) >= 2:
         best, worst = max(ranked, key=lambda a: a[1].value), min(ranked, key=lambda a: a[1].value)
         if best[1].value - worst[1].value >= 30:
-            out.append(Paragraph(f"{number.next()}各领域进展不平衡。{best[0]}领域达标率为{best[1].shown}%，"
-                                 f"{worst[0]}领域仅为{worst[1].shown}%。", [best[1], worst[1]], editable=True))
+            sides: list[tuple[str, str, str]] = []
+            cited: list[Fact] = []
+            for area, share, _n in (best, worst):
+                base, base_facts = few_assessable(share)
+                sides.append((area, share.shown, base))
+                cited += [share, *base_facts]
+            out.append(Paragraph(f"{number.next()}各领域进展不平衡。{sides[0][0]}领域达标率为{sides[0][1]}%{sides[0][2]}，"
+                                 f"{sides[1][0]}领域仅为{sides[1][1]}%{sides[1][2]}。", cited, editable=True))
     if sex_gaps:
         gaps = [f"{name}女性{'高于' if gap.value > 0 else '低于'}男性{gap.shown}{unit}" for name, gap, unit in sex_gaps]
         out.append(Paragraph(f"{number.next()}部分指标存在性别差距。" + "，".join(gaps) + "。",

@@ -51,8 +51,10 @@ from tianping.reports.drafts import (
     draft_problems,
     draft_recommendations,
     draft_section,
+    few_assessable,
 )
 from tianping.reports.facts import (
+    ALIGNED,
     count_fact,
     plain_fact,
     rate_fact,
@@ -386,9 +388,12 @@ def area_overview(ev: Evaluation) -> list:
     if len(sayings) >= 2:
         ranked = sorted(sayings, key=lambda s: -s[1].value)
         best, worst = ranked[0], ranked[-1]
-        text = (f"分领域看，{best[0]}领域达标率最高，为{best[1].shown}%；{worst[0]}领域最低，为{worst[1].shown}%。"
+        (best_note, best_facts), (worst_note, worst_facts) = few_assessable(best[1]), few_assessable(worst[1])
+        text = (f"分领域看，{best[0]}领域达标率最高，为{best[1].shown}%{best_note}；{worst[0]}领域最低，"
+                f"为{worst[1].shown}%{worst_note}。"
                 if best[1].value != worst[1].value else f"分领域看，各领域达标率均为{best[1].shown}%。")
-        blocks.append(Paragraph(text, [best[1], worst[1]]))
+        facts = [best[1], *best_facts, worst[1], *worst_facts] if best[1].value != worst[1].value else [best[1], worst[1]]
+        blocks.append(Paragraph(text, facts))
     blocks.append(table)
     blocks.append(Paragraph(wording("eval_rate_note"), style="note"))
     return blocks
@@ -519,15 +524,25 @@ def gap_cell(ev: Evaluation, index, row) -> tuple[str, list]:
     if res.present(row.get("pooled_years")) and row.get("pooled_years") and res.present(row.get("pooled_value")):
         judged = row["pooled_value"]          # a rare event is judged on its pooled rate (core engine)
     value = round(abs(shown_value(goal) - shown_value(judged)), 1)
-    fact = result_fact(row, "gap", value, fmt_number(value))
+    # one decimal when the figures have one (3.0个百分点 beside 2.9个百分点, not 3个百分点)
+    decimals = min(1, figures.common_decimals(judged, *(row[f] for f in ALIGNED if res.present(row[f]))))
+    shown = figures.fixed(value, decimals) if figures.written_decimals(value) <= decimals else fmt_number(value)
+    fact = result_fact(row, "gap", value, shown)
     return fact.shown + spoken_unit(row["unit"]), [fact]
+
+
+def actual_year(ev: Evaluation) -> int:
+    """The year the table's 实际 column is headed with: the report year, or the year the data
+    stop in when they stop before it (the national figures end in 2024: "2024年实际", not
+    "2025年实际" with "（2024年）" in every cell)."""
+    return ev.data_year if ev.data_year is not None and ev.data_year < ev.year else ev.year
 
 
 def actual_cell(ev: Evaluation, row) -> tuple[str, list]:
     if not res.present(row["latest_value"]):
         return "—", []
     value, facts = value_part(row)
-    if int(row["latest_year"]) != ev.year:
+    if int(row["latest_year"]) != actual_year(ev):
         year = result_fact(row, "latest_year")
         return f"{value}（{year.shown}年）", facts + [year]
     return value, facts
@@ -536,10 +551,10 @@ def actual_cell(ev: Evaluation, row) -> tuple[str, list]:
 def indicator_table(ev: Evaluation, area: str, rows: pd.DataFrame, number: int) -> Table:
     before = [m for m in ev.milestones if m <= ev.year]
     after = [m for m in ev.milestones if m > ev.year]
-    header = ["指标", f"基期值（{ev.base_year}）", *[f"{m}年目标" for m in before], f"{ev.year}年实际",
+    header = ["指标", f"基期值（{ev.base_year}）", *[f"{m}年目标" for m in before], f"{actual_year(ev)}年实际",
               *[f"{m}年目标" for m in after], "差距", "状态", "责任单位"]
     widths = [3.6, 1.7, *[1.6] * len(before), 1.7, *[1.6] * len(after), 1.9, 1.8, 2.3]
-    years = [ev.base_year, *before, ev.year, *after]
+    years = [ev.base_year, *before, actual_year(ev), *after]
     table = Table(header=header, rows=[], caption=f"{area}领域主要指标实现情况", widths=widths,
                   facts=[plain_fact("report", "table_number", number, str(number)),
                          *(plain_fact("report", "year", y, fmt_count(y)) for y in years)])
@@ -549,7 +564,8 @@ def indicator_table(ev: Evaluation, area: str, rows: pd.DataFrame, number: int) 
         if base is not None:
             row = row.copy()
             row["base_value"] = base          # the base the table shows, printed alike with the actual value
-            shown = figures.aligned(base, (base, row["latest_value"]), row["unit"])
+            together = tuple(row[f] for f in ALIGNED if f in row.index and res.present(row[f]))
+            shown = figures.aligned(base, together, row["unit"])     # as value_part prints the actual
             fact = plain_fact("observation", "base_value", base, shown, indicator=row["indicator"])
             base_text = with_unit(fact.shown, row["unit"])
             table.facts.append(fact)

@@ -133,6 +133,7 @@ def link_plan_indicators(plan, only_unlinked: bool = True) -> int:
     indicators = plan.indicators.exclude(catalogue_method="manual")
     if only_unlinked:
         indicators = indicators.filter(catalogue=None)
+    indicators = indicators.prefetch_related("targets")   # apply_link reads them (a change's % is no unit)
     changed: list = []
     fields: set[str] = set()
     for indicator in indicators:
