@@ -9,11 +9,11 @@ import hashlib
 import pytest
 from django.urls import reverse
 
+from tianping.web.collection.models import DepartmentReport
 from tianping.web.monitoring import frames
 from tianping.web.observations.models import Observation
 from tianping.web.publishing import services, tasks
 from tianping.web.publishing.models import (
-    DepartmentSelfEvaluation,
     GenerationJob,
     ImmutableReport,
     Report,
@@ -193,7 +193,7 @@ def test_self_evaluation_feeds_the_midterm_report(demo_plan, reporter, office, c
     text = "完成孕产妇系统管理全覆盖<img src=x onerror=alert(1)>"
     response = c.post(url, {"progress": text, "problems": "基层人员不足", "next_steps": "补充人员", "submit": "1"})
     assert response.status_code == 302
-    item = DepartmentSelfEvaluation.objects.get()
+    item = DepartmentReport.objects.get()
     assert (item.department.name, item.state, item.year) == ("卫健局", "submitted", 2025)
     listing = c.get(reverse("publishing:self_evaluations")).content.decode()
     assert "&lt;img src=x onerror=alert(1)&gt;" in listing and "<img src=x" not in listing
@@ -255,10 +255,10 @@ def test_saving_a_submitted_self_evaluation_as_draft_takes_it_out_of_the_reports
     c = client_of(reporter)
     url = reverse("publishing:self_evaluation", args=[demo_plan.pk, 2025])
     c.post(url, {"progress": "已提交的内容", "based_on": _based_on(c.get(url)), "submit": "1"})
-    assert DepartmentSelfEvaluation.objects.get().state == "submitted"
+    assert DepartmentReport.objects.get().state == "submitted"
     response = c.post(url, {"progress": "改了一半的草稿", "based_on": _based_on(c.get(url)), "save": "1"})
     assert response.status_code == 302
-    item = DepartmentSelfEvaluation.objects.get()
+    item = DepartmentReport.objects.get()
     assert (item.progress, item.state, item.submitted_at) == ("改了一半的草稿", "draft", None)
     report = services.create_report(demo_plan, demo_plan.region, "midterm", 2025, reporter)
     assert services.gather(report)["inputs"]["department_reports"] == {}   # a draft never feeds a report
@@ -272,11 +272,11 @@ def test_a_stale_self_evaluation_form_is_refused_not_overwriting(demo_plan, repo
     assert c.post(url, {"progress": "甲的修改", "based_on": stale, "save": "1"}).status_code == 302
     response = c.post(url, {"progress": "乙的修改", "based_on": stale, "save": "1"})
     assert response.status_code == 409 and "已被他人修改" in response.content.decode()
-    assert DepartmentSelfEvaluation.objects.get().progress == "甲的修改"
+    assert DepartmentReport.objects.get().progress == "甲的修改"
     new = reverse("publishing:self_evaluation", args=[demo_plan.pk, 2030])   # a new one opened in two tabs
     assert c.post(new, {"progress": "甲", "based_on": "", "save": "1"}).status_code == 302
     assert c.post(new, {"progress": "乙", "based_on": "", "save": "1"}).status_code == 409
-    assert DepartmentSelfEvaluation.objects.get(year=2030).progress == "甲"
+    assert DepartmentReport.objects.get(year=2030).progress == "甲"
 
 
 def test_a_self_evaluation_belongs_to_the_departments_own_region(demo_plan, regions, client_of, generated):
@@ -288,7 +288,7 @@ def test_a_self_evaluation_belongs_to_the_departments_own_region(demo_plan, regi
     c = client_of(city_reporter)
     url = reverse("publishing:self_evaluation", args=[demo_plan.pk, 2025])
     assert c.post(url, {"progress": "西岗区卫健局的自评", "submit": "1"}).status_code == 302
-    assert DepartmentSelfEvaluation.objects.get().region == demo_plan.region            # filed where the plan is
+    assert DepartmentReport.objects.get().region == demo_plan.region            # filed where the plan is
     assert "西岗区卫健局的自评" in generated("midterm").snapshot["inputs"]["department_reports"]["卫健局"]
 
     elsewhere = Department.objects.get(region=regions["220113"], name="卫健局")
@@ -296,7 +296,7 @@ def test_a_self_evaluation_belongs_to_the_departments_own_region(demo_plan, regi
                                         region=regions["210000"], department=elsewhere)  # sees 西岗区 plans by region
     assert client_of(outsider).get(url).status_code == 404
     assert client_of(outsider).post(url, {"progress": "代写", "submit": "1"}).status_code == 404
-    assert DepartmentSelfEvaluation.objects.count() == 1
+    assert DepartmentReport.objects.count() == 1
 
 
 def test_incomplete_data_are_said_on_page_one_and_publication_names_them(demo_plan, generated, expert, leader,
