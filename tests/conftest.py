@@ -34,13 +34,21 @@ SLOW_PATHS = (
     "tests/test_reports_evaluation_seeds.py", "tests/web/security/test_security_schemathesis.py",
     "tests/web/security/test_security_matrix.py", "tests/web/security/test_security_web.py",
     "tests/web/publishing/test_publishing_worker.py",
+    # the demo commands build whole districts (six plans, synthetic data, assessments, history)
+    "tests/web/test_web_demo.py", "tests/web/test_web_city_demo.py", "tests/web/test_catalogue_demo.py",
 )
+# Tests using these fixtures render a report in every format (PDF with embedded CJK fonts,
+# .docx, charts at print resolution): seconds each, so `slow` too.
+SLOW_FIXTURES = {"generated", "published", "authored_by_root"}
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if BROWSER_FIXTURES & fixtures:
             item.add_marker(pytest.mark.browser)
+        if SLOW_FIXTURES & fixtures:
+            item.add_marker(pytest.mark.slow)
         where = Path(str(item.fspath)).resolve().relative_to(REPO).as_posix()
         if where.startswith(SLOW_PATHS):
             item.add_marker(pytest.mark.slow)

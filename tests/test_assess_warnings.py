@@ -130,6 +130,20 @@ def test_late_and_missing_data():
     assert missing["sentence"].iloc[0] == "【红色预警】未报指标无任何监测数据，请牵头单位报送。"
 
 
+def test_warning_sentences_quote_the_target_as_the_plan_does():
+    """The 西岗区 annual report said "曾达到'达到100%'的目标" and, for a target the plan sets
+    "在2019年基础上提高10%", "难以实现'比2020年提高10%'的目标" (the engine's first observed year,
+    not the plan's base year)."""
+    fell = warn({2020: 99.0, 2021: 100.0, 2022: 100.0, 2023: 100.0, 2024: 97.0}, {"year": 2030, "op": "=", "value": 100.0})
+    sentence = fell.loc[fell["kind"] == "fell_back", "sentence"].iloc[0]
+    assert sentence == "【橙色预警】指标曾达到“100%”的目标，2024年回落至97%。"
+    missed = warn({2020: 40.6, 2021: 40.8, 2022: 41.0, 2023: 41.2, 2024: 41.3},
+                  {"year": 2025, "op": "relative_increase", "value": 10.0, "base_year": 2019,
+                   "text": "在2019年基础上提高10%"})
+    said = " ".join(missed["sentence"])
+    assert "“在2019年基础上提高10%”" in said and "比2020年" not in said, said
+
+
 @pytest.mark.parametrize("unit, written", [("‰", "‰"), ("%", "%"), ("1/10万", "/10万")])
 def test_projected_miss_sentence_prints_the_projection_in_its_unit(unit, written):
     """A warning has no latest value before the projection to carry the unit: it says it itself

@@ -119,19 +119,25 @@ BAD_FILES = [
     (empty, "文件为空"),
     (binary_garbage, "无法读取"),
     (high_byte_garbage, "编码"),
-    (image_only_pdf, "PDF中没有可提取的文字，可能是扫描件"),
+    pytest.param(image_only_pdf, "PDF中没有可提取的文字，可能是扫描件", marks=pytest.mark.slow(reason="OCR"),
+                 id="image_only_pdf"),
     (pdf_without_unicode_mapping, "无法识别的字体编码"),
     (not_a_plan, "规划"),
     (fifty_megabytes, "文件大小为50 MB，超过上限20 MB"),
     (truncated_docx, "文件已损坏"),
     (docx_with_broken_xml, "文件已损坏"),
     (zip_that_is_not_word, "不是Word文档"),
-    (old_word_document, ".doc"),
+    pytest.param(old_word_document, ".doc", marks=pytest.mark.slow(reason="LibreOffice conversion"),
+                 id="old_word_document"),
     (encrypted_pdf, "加密"),
 ]
 
 
-@pytest.mark.parametrize("make, message", BAD_FILES, ids=[make.__name__ for make, _ in BAD_FILES])
+def _ids(cases):
+    return [None if hasattr(c, "marks") else c[0].__name__ for c in cases]
+
+
+@pytest.mark.parametrize("make, message", BAD_FILES, ids=_ids(BAD_FILES))
 def test_bad_file_gives_a_chinese_error_naming_it(tmp_path, make, message):
     path = make(tmp_path)
     with pytest.raises(DocumentError) as err:
@@ -140,7 +146,7 @@ def test_bad_file_gives_a_chinese_error_naming_it(tmp_path, make, message):
     assert path.name in str(err.value)
 
 
-@pytest.mark.parametrize("make, message", BAD_FILES, ids=[make.__name__ for make, _ in BAD_FILES])
+@pytest.mark.parametrize("make, message", BAD_FILES, ids=_ids(BAD_FILES))
 def test_cli_exits_2_with_the_message_on_stderr(tmp_path, make, message):
     path = make(tmp_path)
     result = CliRunner().invoke(main, ["plan", "parse", str(path)])

@@ -175,6 +175,8 @@ def test_every_engine_status_has_a_label_and_a_colour():
 @pytest.mark.parametrize(("delta", "unit", "said"), [
     (2.1, "%", "提高2.1个百分点"), (-0.8, "‰", "下降0.8个千分点"), (-1.26, "1/10万", "下降1.3个十万分点"),
     (3, "岁", "提高3岁"), (0.04, "%", "持平"), (None, "%", "—"),
+    # a headcount or a number of things: 增加/减少 (the rule lived in reports.phrases only)
+    (-8436, "人", "减少8436人"), (1, "所", "增加1所"), (2.5, "万人", "增加2.5万人"),
 ])
 def test_change(delta, unit, said):
     assert figures.change(delta, unit) == said
@@ -197,6 +199,19 @@ def test_a_difference_agrees_with_the_printed_figures():
 
 def test_attainment_rate_always_has_one_decimal():
     assert [figures.rate(v) for v in (80, 66.666, 0, None)] == ["80.0", "66.7", "0.0", "—"]
+
+
+def test_figures_side_by_side_share_their_decimals():
+    """The 西岗区 mid-term printed 妇女人均预期寿命 base 81.1岁 beside 2025年实际 81岁, and
+    74% beside 73.2%: one indicator's figures print with one number of decimals."""
+    assert figures.aligned(81.0, (81.1, 81.0)) == "81.0"
+    assert figures.aligned(74.0, (73.2,), "%") == "74.0"
+    assert figures.aligned(2.0, (0.0, 2.0)) == "2" and figures.aligned(0.0, (2.0,)) == "0"
+    assert figures.aligned(0.78, (1.0,)) == "0.78" and figures.aligned(1.0, (0.78,)) == "1.00"
+    assert figures.aligned(4.21, (0.78,)) == "4.2"                  # never more than ``rounded`` keeps
+    assert figures.aligned(33.33333, (31.25,)) == "33.3"           # a computed rate: precision, not 5 decimals
+    assert figures.aligned(99.996, (98.0,), "%") == "99.996"       # a share short of 100 never prints as 100
+    assert figures.fixed(-0.01, 1) == "0.0" and figures.common_decimals() == 0
 
 
 def test_a_gap_is_said_in_its_spoken_unit():

@@ -50,6 +50,7 @@ def test_regions_across_and_sex_breakdown():
     chart = p.chart_data(table, "五岁以下")
     assert chart["type"] == "bar" and chart["x"] == ["西岗区", "中山区（演示）"]
     assert chart["series"][0]["labels"] == ["2.9‰", "4‰"] and chart["unit"] == "‰"
+    assert chart["y"] == {"min": 0.0, "max": 5.0}     # core.axes: a rate from zero, whole steps
 
 
 def test_women_only_never_shows_a_male_series():

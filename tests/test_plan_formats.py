@@ -80,6 +80,7 @@ def test_docx_uses_word_numbering_and_the_reader_restores_it(seed_case):
     assert restored == original
 
 
+@pytest.mark.slow(reason="typesets and reads back the longest seed as PDF, once per layout")
 @pytest.mark.parametrize("layout", [name for name in PDF_LAYOUTS if name != "indented"])
 def test_other_pdf_paragraph_layouts_give_the_same_plan(tmp_path, layout):
     """Rejoining must not depend on one typesetting: justified lines, and paragraphs

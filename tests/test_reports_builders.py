@@ -2,6 +2,7 @@
 where each expected sentence can be worked out by hand."""
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -65,8 +66,9 @@ def test_annual_sentences(results, observed):
     assert ("2024年，全区孕产妇系统管理率为96.2%，比上年提高0.8个百分点，已达到2030年目标（目标95%以上）；"
             "孕产妇死亡率为10.3/10万，比上年下降0.7个十万分点，按现有进度难以如期实现2025年目标，需加快推进"
             "（目标9/10万以下）。") in said
+    # 46.0 beside last year's 46.04: printed with the one decimal its figures share (core.figures.aligned)
     assert ("2024年，城镇单位就业人员中女性比例为44.6%，比2022年提高0.5个百分点，已达到2030年目标（目标45%左右）；"
-            "高级专业技术人员中的女性比例为46%，与上年持平，进展缓慢，实现2030年目标难度较大（目标50%以上）。") in said
+            "高级专业技术人员中的女性比例为46.0%，与上年持平，进展缓慢，实现2030年目标难度较大（目标50%以上）。") in said
     assert "尚无2024年数据的1项指标：高中阶段教育毛入学率（最新为2023年）。" in said
     opening = next(p for p in said if p.startswith("2024年，西岗区深入实施"))
     assert opening == ("2024年，西岗区深入实施《西岗区妇女儿童发展规划》，各项事业取得积极进展。纳入监测的6项指标中，"
@@ -101,9 +103,11 @@ def test_midterm_sentences(results):
             "1项按现有进度难以如期实现，需加大工作力度。") in said
     assert "区统计局：单位自评：按时报送。" in said
     health = table_titled(report, "妇女与健康领域主要指标实现情况")
-    assert health.header == ["指标", "基期值（2020）", "2025年目标", "2025年实际", "2030年目标", "差距", "状态",
+    # the data stop in 2024: the column says so once, not "（2024年）" in every cell
+    assert health.header == ["指标", "基期值（2020）", "2025年目标", "2024年实际", "2030年目标", "差距", "状态",
                              "责任单位"]
     row = next(r for r in health.rows if r[0] == "孕产妇死亡率")
+    assert all("（2024年）" not in cell for r in health.rows for cell in r)
     assert row[-3:] == ["1.3个十万分点", "需加快", "卫健部门*"]
     assert any(p.startswith("（草稿") for p in said)                  # problems and recommendations are drafts
     assert not any("此部分由办公室" in p for p in said)
@@ -185,3 +189,150 @@ def test_new_engine_statuses_slot_in_and_counts_add_up():
     assert any("2项指标未实现或按现有进度难以如期实现目标" in p and "乙率、丙率" in p for p in said)
     final = texts(build_evaluation(frame, stage="final", region="西岗区"))
     assert any("可评估4项，已实现目标1项，未实现3项，达标率25.0%；1项指标例数较少，尚不能判断" in p for p in final)
+
+
+def test_every_table_and_chart_is_numbered_in_reading_order(results, observed):
+    """The 西岗区 mid-term had 表1…表7, then "表  难以如期实现…" and "表  定性目标评定情况"
+    unnumbered, and every chart captioned "图  …" without a number."""
+    from tianping.reports.document import Chart
+
+    for report in (build_evaluation(results, stage="midterm", region="西岗区", observations=observed),
+                   build_annual(results, region="西岗区", year=2024, observations=observed)):
+        for kind, blocks in (("表", [b for b in report.blocks if isinstance(b, Table)
+                                     and not b.caption.startswith("附表")]),
+                             ("图", [b for b in report.blocks if isinstance(b, Chart)])):
+            assert [b.caption.split("  ")[0] for b in blocks] == [f"{kind}{n}" for n in range(1, len(blocks) + 1)]
+            for n, block in enumerate(blocks, start=1):
+                assert [f.shown for f in block.facts if f.field == "table_number"] == [str(n)]
+        assert any(isinstance(b, Chart) for b in report.blocks) or report.kind == "annual"
+
+
+def test_no_zero_counts_and_a_final_report_does_not_urge(results):
+    """"可评估的1项指标中，已达到目标0项" and "负责的2项指标中0项已达到目标" (西岗区 mid-term)
+    say instead that none has; a final report's area headline judges without "需加大推进力度"."""
+    frame = results[results["indicator"] != "孕产妇系统管理率"]
+    for stage in ("midterm", "final"):
+        said = texts(build_evaluation(frame, stage=stage, region="西岗区"))
+        assert not any(re.search(r"(目标|实现)0项|中0项", p) for p in said), stage
+        health = next(p for p in said if p.startswith("妇女与健康领域"))
+        word = "未实现目标" if stage == "final" else "尚未达到目标"
+        assert f"可评估的1项指标{word}，达标率0.0%" in health, health
+        assert ("需加大推进力度" in health) == (stage == "midterm"), health
+        assert any("负责的1项指标中尚无" in p for p in said), stage
+
+
+def test_departments_section_says_each_thing_once():
+    """Departments without a self-evaluation are named in one sentence (not "该单位尚未提交自评
+    报告…" after each); an indicator with two warnings is named once; 督导检查 findings for the
+    department, given as web.accountability.citations.inspections_for_report gives them, are cited."""
+    frame = pd.DataFrame([
+        row("孕产妇系统管理率", "妇女与健康", "%", ">=", 95, 2030, "退步", 92.1, 2025),
+        row("孕妇贫血率", "妇女与健康", "%", "<=", 10, 2030, "退步", 10.8, 2025),
+        row("妇女经常参加体育锻炼的人数比例", "妇女与健康", "%", ">=", 55, 2030, "退步", 49.8, 2025),
+    ])
+    warnings = pd.DataFrame([
+        dict(region="西岗区", indicator=name, kind=kind, headline=True, sentence="")
+        for name in ("孕产妇系统管理率", "孕妇贫血率") for kind in ("deterioration", "fell_back")])
+    inspections = {"year": 2025, "sentence": "2025年开展督导检查1次，提出整改要求1项，逾期未整改1项。",
+                   "inspections": [{"date": "2025-10-15", "inspectors": "区妇儿工委办", "departments": ["区卫生健康局"],
+                                    "findings": "孕产妇系统管理工作台账不全",
+                                    "corrections": [{"department": "区卫生健康局", "requirement": "补齐孕产妇系统管理台账",
+                                                     "deadline": "2025-11-30", "closed_on": None,
+                                                     "state": "逾期未整改"}]}]}
+    report = build_evaluation(frame, stage="midterm", region="西岗区", warnings=warnings,
+                              inputs=EvaluationInputs(inspections=inspections))
+    said = texts(report)
+    section = said[next(i for i, p in enumerate(said) if p.startswith("2025年开展督导检查")):]
+    health = next(p for p in section if p.startswith("卫健部门"))
+    assert health.count("孕产妇系统管理率（92.1%）") == 1
+    assert "孕产妇系统管理率（92.1%）、孕妇贫血率（10.8%）等2项指标曾达到目标，近年又显著向不利方向变化" in health
+    assert "督导检查（2025年10月15日）指出：孕产妇系统管理工作台账不全。整改要求：补齐孕产妇系统管理台账（逾期未整改）。" in health
+    sports = next(p for p in section if p.startswith("体育部门"))
+    assert "该单位" not in sports and "该单位" not in health
+    assert any(p.startswith("卫健部门、体育部门尚未提交自评报告") for p in section)
+    # without inspections nothing is said of them
+    plain = texts(build_evaluation(frame, stage="midterm", region="西岗区", warnings=warnings))
+    assert not any("督导检查" in p for p in plain)
+
+
+def test_rare_event_indicators_have_their_own_column_in_table_one():
+    """The text counts 例数较少 apart from 缺少监测数据; table 1 lumped them together (45 vs 44)."""
+    frame = pd.DataFrame([
+        row("甲率", "妇女与健康", "%", ">=", 95, 2030, "已达标", 96.0, 2025),
+        row("孕产妇死亡率", "妇女与健康", "1/10万", "<=", 9, 2030, "例数过少", 20.0, 2025),
+        row("乙率", "妇女与健康", "%", ">=", 30, 2030, "数据不足", None, 0),
+    ])
+    report = build_evaluation(frame, stage="midterm", region="西岗区")
+    table = table_titled(report, "各领域目标实现情况")
+    assert table.header[5:8] == ["缺少数据", "例数过少", "待评估"]
+    assert table.rows[0][5:8] == ["1", "1", "0"]
+
+
+def test_long_problem_lists_name_the_worst_not_the_first():
+    """Ten lagging indicators: 存在问题 and 对策建议 point to the tables and name as examples the
+    five furthest from their targets (they named the first five in plan order)."""
+    latest = [94.5, 94.0, 93.8, 93.5, 93.0, 80.0, 70.0, 60.0, 50.0, 40.0]     # the last five are worst
+    frame = pd.DataFrame([row(f"第{n}项指标比例", "妇女与健康", "%", ">=", 95, 2030, "进展缓慢", value, 2025)
+                          for n, value in enumerate(latest, start=1)])
+    said = texts(build_evaluation(frame, stage="midterm", region="西岗区"))
+    worst = "、".join(f"第{n}项指标比例" for n in (10, 9, 8, 7, 6))
+    problem = next(p for p in said if p.startswith("一是部分指标进展滞后"))
+    assert f"其中包括{worst}" in problem, problem
+    advice = next(p for p in said if p.startswith("一是聚焦妇女与健康领域滞后指标"))
+    assert f"其中包括{worst}" in advice, advice
+
+
+def test_base_and_actual_cells_print_alike():
+    """Table 2 printed 孕产妇死亡率 "0/10万" as base beside "0.0/10万" actual, and 81.1岁 beside 81岁."""
+    frame = pd.DataFrame([row("孕产妇死亡率", "妇女与健康", "1/10万", "<=", 9, 2030, "进展缓慢", 0.0, 2025),
+                          row("妇女人均预期寿命", "妇女与健康", "岁", ">=", 82, 2030, "进展缓慢", 81.0, 2025)])
+    frame.loc[0, "previous_value"] = 33.33333
+    obs = pd.DataFrame(observations("孕产妇死亡率", [(2020, 0.0), (2024, 33.33333), (2025, 0.0)])
+                       + observations("妇女人均预期寿命", [(2020, 81.1), (2025, 81.0)]))
+    table = table_titled(build_evaluation(frame, stage="midterm", region="西岗区", observations=obs), "妇女与健康领域")
+    cells = {r[0]: (r[1], r[2]) for r in table.rows}          # 基期值, 2025年实际
+    assert cells["孕产妇死亡率"] == ("0.0/10万", "0.0/10万")
+    assert cells["妇女人均预期寿命"] == ("81.1岁", "81.0岁")
+
+
+def test_a_gap_keeps_the_decimal_its_figures_have():
+    """"3个百分点" beside "2.9个百分点" in the 西岗区 table 2: 98 − 95.0 is 3.0 points."""
+    frame = pd.DataFrame([row("女性保健品抽检合格率", "妇女与健康", "%", ">=", 98, 2030, "进展缓慢", 95.0, 2025),
+                          row("建设照护型服务机构数量", "妇女与社会保障", "所", ">=", 1, 2030, "进展缓慢", 0.0, 2025)])
+    frame["previous_value"] = [94.3, 0.0]
+    report = build_evaluation(frame, stage="midterm", region="西岗区")
+    gaps = {r[0]: r[-3] for t in report.blocks if isinstance(t, Table) and "主要指标" in t.caption for r in t.rows}
+    assert gaps == {"女性保健品抽检合格率": "3.0个百分点", "建设照护型服务机构数量": "1所"}
+
+
+def test_an_area_rate_on_one_indicator_says_so():
+    """"妇女与环境领域最低，为0.0%" rested on one indicator: the report says on how few."""
+    frame = pd.DataFrame([row(f"健康{n}率", "妇女与健康", "%", ">=", 50, 2030, "已达标", 60.0, 2025) for n in range(4)]
+                         + [row("水质达标比例", "妇女与环境", "%", "=", 100, 2030, "进展缓慢", 98.8, 2025)])
+    said = texts(build_evaluation(frame, stage="midterm", region="西岗区"))
+    assert "分领域看，妇女与健康领域达标率最高，为100.0%；妇女与环境领域最低，为0.0%（可评估指标仅1项）。" in said
+    assert any("妇女与健康领域达标率为100.0%，妇女与环境领域仅为0.0%（可评估指标仅1项）。" in p for p in said)
+
+
+def test_an_indicator_with_two_warnings_is_named_once_in_the_annual_warnings(results, observed):
+    warnings = pd.DataFrame([
+        dict(region="西岗区", indicator="孕产妇系统管理率", kind="deterioration", level="orange", headline=True,
+             sentence="【橙色预警】孕产妇系统管理率2020年以来显著向不利方向变化，2024年为93.3%，与目标方向相反。"),
+        dict(region="西岗区", indicator="孕产妇系统管理率", kind="fell_back", level="orange", headline=True,
+             sentence="【橙色预警】孕产妇系统管理率曾达到“95%以上”的目标，2024年回落至93.3%。")])
+    said = texts(build_annual(results, region="西岗区", year=2024, observations=observed, warnings=warnings))
+    item = next(p for p in said if p.startswith("（一）【橙色】"))
+    assert item.count("孕产妇系统管理率") == 1, item
+    assert "与目标方向相反；曾达到“95%以上”的目标" in item
+
+
+def test_areas_are_ranked_among_those_with_enough_indicators():
+    """"妇女与环境领域达标率最高，为100.0%（可评估指标仅1项）" beside areas of 3 and 18 indicators:
+    the highest and lowest are named among areas with at least 3 assessable indicators."""
+    frame = pd.DataFrame([row(f"健康{n}率", "妇女与健康", "%", ">=", 50, 2030, "已达标" if n else "进展缓慢", 60.0, 2025)
+                          for n in range(4)]
+                         + [row(f"经济{n}率", "妇女与经济", "%", ">=", 50, 2030, "进展缓慢", 40.0, 2025) for n in range(3)]
+                         + [row("水质达标比例", "妇女与环境", "%", "=", 100, 2030, "已达标", 100.0, 2025)])
+    said = texts(build_evaluation(frame, stage="midterm", region="西岗区"))
+    assert "分领域看，妇女与健康领域达标率最高，为75.0%；妇女与经济领域最低，为0.0%。" in said
+    assert any("妇女与健康领域达标率为75.0%，妇女与经济领域仅为0.0%。" in p for p in said)

@@ -39,3 +39,23 @@ def test_chart_draws_without_missing_glyphs_and_shows_series_and_target():
 def test_chart_without_target_or_points_still_renders():
     png = series_chart("妇女社会保障水平", {"total": []})
     assert Image.open(io.BytesIO(png)).format == "PNG"
+
+
+def test_axes_tell_the_truth():
+    """Shares and counts from zero (a 0.1-point change looks like one); a level such as life
+    expectancy keeps a window at least 5 % of its level wide (never 60.0–60.2 for a 0.1
+    change); a share or target at 100 % gets room above it, so its marker is not cut in half
+    (the 西岗区 mid-term's 养老服务设施达标率 chart cut its 2030 target star at the top)."""
+    from tianping.core.axes import MIN_SPAN_SHARE, y_limits
+    from tianping.reports.charts import chart_limits
+
+    assert y_limits([60.0, 60.1], "%") == (0.0, y_limits([60.0, 60.1], "%")[1])
+    low, top = y_limits([60.0, 60.1], "%")
+    assert low == 0 and 60.1 < top <= 100
+    assert y_limits([93046, 101482], "人")[0] == 0
+    low, top = y_limits([81.0, 81.1], "岁")
+    assert top - low >= MIN_SPAN_SHARE * 81.1 and low < 81.0 and top > 81.1
+    assert y_limits([97.6, 98.0, 100.0], "%") == (0.0, 100.0)       # the web's axis: 0–100
+    low, top = chart_limits([97.6, 98.0, 100.0], "%")
+    assert low == 0 and top > 100 and top <= 106
+    assert y_limits([2.0, 3.0], "%")[1] == 10.0          # a small share still gets a readable 0–10 axis

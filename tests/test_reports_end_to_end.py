@@ -7,6 +7,7 @@ the rendered .docx/.pdf/.html unchanged. The PDF must embed its Chinese fonts an
 render non-blank pages.
 """
 
+import json
 import re
 import subprocess
 from collections import Counter
@@ -193,6 +194,9 @@ def assert_facts_equal_stored_values(generated, plan):
             assert any(abs(figures.rounded(v) - float(fact.shown)) < 1e-9 for v in same["value"].dropna()), fact
         elif fact.source == "completeness":
             assert int(fact.shown) >= 0
+        elif fact.source == "inspection":                      # 督导检查 as the web's citations give them
+            assert fact.shown in numbers_in(json.dumps(generated.get("inspections") or {}, ensure_ascii=False)
+                                            + "年月日"), fact
         elif fact.source == "warning":
             stored = warnings.loc[fact.row, "sentence"] if fact.field == "sentence" else None
             assert fact.field in ("count", "indicators") or fact.shown in numbers_in(stored), (fact, stored)

@@ -8,7 +8,6 @@ from tianping.reports.phrases import (
     compose,
     fmt_number,
     spoken_unit,
-    status_clause,
     target_phrase,
     with_unit,
 )
@@ -59,11 +58,6 @@ def test_target_phrase(op, value, unit, upper, phrase):
 def test_unit_per_hundred_thousand_is_written_after_the_value():
     assert with_unit("15.1", "1/10万") == "15.1/10万"
     assert with_unit("96.2", "%") == "96.2%"
-
-
-def test_status_clause_names_the_milestone():
-    assert status_clause("已达标", 2030) == "已实现2030年目标"
-    assert "2025" in status_clause("需加快", 2025)
 
 
 def test_compose_prints_facts_and_keeps_them():

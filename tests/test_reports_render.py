@@ -5,6 +5,7 @@ import subprocess
 import zipfile
 from html.parser import HTMLParser
 
+import pytest
 from docx import Document
 
 from tianping.reports.charts import series_chart
@@ -100,6 +101,7 @@ def test_docx_follows_an_office_edited_reference(tmp_path, monkeypatch):
     assert "样式示例" not in docx_text(path)             # the reference's sample text is dropped
 
 
+@pytest.mark.slow(reason="renders a PDF with embedded CJK fonts")
 def test_pdf_embeds_the_chinese_fonts_and_renders_visible_pages(tmp_path):
     path = tmp_path / "report.pdf"
     render_pdf(sample_report(), path)
@@ -124,6 +126,7 @@ def ink_share(png_path) -> float:
     return float((np.asarray(Image.open(png_path).convert("L")) < 200).mean())
 
 
+@pytest.mark.slow(reason="renders a PDF with embedded CJK fonts")
 def test_pdf_never_splits_a_number_across_lines(tmp_path):
     pdf = ReportPDF(sample_report())
     pdf.add_page()
@@ -161,6 +164,7 @@ def test_html_is_self_contained_and_escapes_text(tmp_path):
     assert SENTENCE in "".join(parsed.text)
 
 
+@pytest.mark.slow(reason="renders a PDF with embedded CJK fonts")
 def test_pdf_falls_back_to_debian_noto_cjk_without_the_font_package(tmp_path, monkeypatch):
     import sys
 

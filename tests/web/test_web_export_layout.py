@@ -15,6 +15,7 @@ from tianping.web import demo as setup
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow(reason="LibreOffice conversion of the export")
 def test_framework_docx_is_a4_landscape_with_content_widths(imported_plan, office, client_of, artifacts, tmp_path):
     plan = imported_plan("000")[0]
     setup.assign_demo_departments(plan)

@@ -118,6 +118,37 @@ def shown(value: object, *written: object) -> str:
     return number(value, precision(value, *written))
 
 
+def common_decimals(*values: object) -> int:
+    """Decimals one indicator's figures are printed with side by side (base, last year, this
+    year): each needs at most its ``precision`` and at most the decimals it is written with;
+    all take the most of these, so 81.0岁 stands beside 81.1岁 (not 81岁) and 74.0% beside
+    73.2%, while 2所 and 0所 stay whole."""
+    needed = [min(written_decimals(v), precision(v)) for v in values if not is_missing(v)]
+    return max(needed, default=0)
+
+
+def fixed(value: object, decimals: int) -> str:
+    """The value to exactly ``decimals`` places, trailing zeros kept (81.0); "—" for none."""
+    x = as_float(value)
+    if x is None:
+        return MISSING
+    text = f"{x:.{max(int(decimals), 0)}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def aligned(value: object, together: tuple = (), unit: str | None = "") -> str:
+    """``value`` printed with the ``common_decimals`` of itself and ``together`` (the same
+    indicator's other figures in the sentence or table row), never more decimals than
+    ``rounded`` keeps unless it is written so; a share short of 100 % never prints as 100."""
+    x = as_float(value)
+    if x is None:
+        return MISSING
+    decimals = common_decimals(x, *together)
+    if written_decimals(x) > min(decimals, precision(x)):     # would need rounding: as ``rounded`` does
+        decimals = min(decimals, precision(x))
+    return fixed(x, share_precision(x, unit, decimals))
+
+
 def shown_figure(value: object, unit: str | None, *written: object) -> str:
     """A computed figure with its unit: 10.5/10万, 0.78‰, 1.13名. A share short of 100 %
     keeps the decimals that say so (99.994% → 99.99%, never 100%)."""
@@ -295,15 +326,25 @@ def status_light(code: str) -> str:
 
 # ---------------------------------------------------------------- changes
 
+# Units of things counted (a headcount, a number of facilities): a change of one is
+# 增加/减少, not 提高/下降 ("万人" too).
+COUNT_UNITS = frozenset({"人", "名", "个", "所", "家", "张", "次", "件", "户", "条", "例", "处", "座", "人次"})
+
+
+def is_count_unit(unit: str | None) -> bool:
+    return (unit or "").lstrip("万亿") in COUNT_UNITS
+
+
 def change(delta: object, unit: str | None, decimals: int = 1) -> str:
-    """"提高2.1个百分点", "下降0.8个千分点"; "持平" when it rounds to zero."""
+    """"提高2.1个百分点", "下降0.8个千分点", "增加3名" for a count; "持平" when it rounds to zero."""
     x = as_float(delta)
     if x is None:
         return MISSING
     size = number(abs(x), decimals)
     if size == "0":
         return "持平"
-    return f"{'提高' if x > 0 else '下降'}{size}{spoken_unit(unit)}"
+    up, down = ("增加", "减少") if is_count_unit(unit) else ("提高", "下降")
+    return f"{up if x > 0 else down}{size}{spoken_unit(unit)}"
 
 
 def change_since(delta: object, unit: str | None, against: str = "上年", decimals: int = 1) -> str:

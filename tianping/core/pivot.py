@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 from dataclasses import asdict, dataclass, field
 
+from tianping.core.axes import nice, y_limits
 from tianping.core.export import safe_cell
 from tianping.core.figures import figure
 from tianping.core.observations import normalize_unit
@@ -253,8 +254,12 @@ def chart_data(pivot: Pivot, title: str = "") -> dict:
         series.append({"name": " · ".join(row.labels) + (f"（{row.unit}）" if row.unit else ""),
                        "data": row.cells, "labels": [figure(v, row.unit) for v in row.cells]})
     units = sorted({row.unit for row in pivot.rows})
-    return {"type": pivot.choice.chart, "title": title, "x": pivot.columns, "series": series,
-            "unit": units[0] if len(units) == 1 else "", "synthetic": pivot.synthetic}
+    unit = units[0] if len(units) == 1 else ""
+    values = [v for row in pivot.rows for v in row.cells if v is not None]
+    # one unit: the y axis by the project's one rule (core.axes: shares, rates, counts from zero)
+    limits = nice(*y_limits(values, unit)) if values and len(units) == 1 else None
+    return {"type": pivot.choice.chart, "title": title, "x": pivot.columns, "series": series, "unit": unit,
+            "y": {"min": limits[0], "max": limits[1]} if limits else None, "synthetic": pivot.synthetic}
 
 
 def to_xlsx(pivot: Pivot, title: str = "透视表") -> bytes:

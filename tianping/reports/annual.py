@@ -19,6 +19,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from tianping.core import figures
 from tianping.core.assess.warnings import KIND_NAMES, LEVEL_NAMES
 from tianping.reports import results as res
 from tianping.reports.context import EvaluationInputs
@@ -29,6 +30,7 @@ from tianping.reports.document import (
     Paragraph,
     Report,
     Table,
+    number_captions,
     numbers_in,
 )
 from tianping.reports.drafts import draft_problems, draft_recommendations, draft_section
@@ -57,7 +59,6 @@ from tianping.reports.phrases import (
     change_phrase,
     compose,
     fmt_count,
-    fmt_number,
     shown_value,
     spoken_unit,
     word_table,
@@ -126,7 +127,7 @@ def build_annual(results: pd.DataFrame, *, region: str, year: int, plan=None,
     report.add(PageBreak())
     report.add(Heading("附录  监测指标及评估结果", 1))
     report.add(appendix(ev))
-    return report
+    return number_captions(report)
 
 
 def completeness_note(ev: Evaluation) -> Paragraph:
@@ -394,7 +395,9 @@ def notable_gap(row, female, male) -> bool:
 def gap_fact(female, male) -> Fact:
     """Female − male in printed precision; the fact names the male row it is measured against."""
     gap = round(shown_value(female["latest_value"]) - shown_value(male["latest_value"]), 1)
-    return replace(result_fact(female, "sex_gap", gap, fmt_number(abs(gap))), members=(male.name,))
+    printed = [result_fact(r, "latest_value").shown for r in (female, male)]
+    decimals = min(1, max(len(p.split(".")[1]) if "." in p else 0 for p in printed))   # 72.6 − 67.6 = 5.0
+    return replace(result_fact(female, "sex_gap", gap, figures.fixed(abs(gap), decimals)), members=(male.name,))
 
 
 def sex_gaps(ev: Evaluation) -> list[tuple[str, Fact, str]]:
@@ -467,7 +470,9 @@ def warning_section(ev: Evaluation) -> list:
                     if str(w["level"]) in ("red", "orange", "yellow") else 3)["level"]
         sentences = [warning_text(w) for w in items]
         verdict = verdict_of.get(name)
-        said = "；".join(dict.fromkeys(s.rstrip("。") for s in sentences))
+        unique = list(dict.fromkeys(s.rstrip("。") for s in sentences))
+        # the indicator is named once: "A…与目标方向相反；曾达到…", not "A…；A曾达到…"
+        said = "；".join([unique[0], *(s[len(name):] if s.startswith(name) else s for s in unique[1:])])
         text = f"（{ordinal(n)}）【{LEVEL_NAMES.get(str(level), str(level))}】{said}。"
         if verdict is not None and verdict.klass not in ("no_data",):
             text += f"综合判断：{verdict.short}。"

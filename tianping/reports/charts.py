@@ -79,6 +79,18 @@ class ChartSpec:
     projection: Projection | None = None
 
 
+SHARE_HEADROOM = 1.05       # above 100 % (no tick there) when a point sits at the top
+
+
+def chart_limits(values: list[float], unit: str) -> tuple[float, float]:
+    """core.axes' y axis, with room above a share's 100 % when a value or target sits at
+    the top, so its marker is drawn whole (a 2030 target star at 100 % was cut in half)."""
+    low, top = y_limits(values, unit)
+    if (unit or "").strip() == "%" and top == 100.0 and max(values) >= 0.97 * top:
+        top *= SHARE_HEADROOM
+    return low, top
+
+
 def series_chart(title: str, series: dict[str, list[tuple[int, float]]], *, unit: str = "",
                  target: tuple[str, float, int] | None = None, dpi: int = DPI) -> bytes:
     """PNG of one indicator (kept for callers of the simple form)."""
@@ -126,7 +138,10 @@ def indicator_chart(spec: ChartSpec, *, dpi: int = DPI) -> bytes:
         values.append(target.value)
         years.append(target.milestone)
     if values:
-        ax.set_ylim(*y_limits(values, spec.unit))
+        low, top = chart_limits(values, spec.unit)
+        ax.set_ylim(low, top)
+        if spec.unit.strip() == "%" and top > 100 >= max(values):
+            ax.set_yticks([t for t in ax.get_yticks() if low <= t <= 100])
     if years:
         ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
         ax.set_xticks(range(min(years), max(years) + 1))

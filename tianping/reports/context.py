@@ -35,6 +35,9 @@ class EvaluationInputs:
     departments_reported: list[str] = field(default_factory=list)     # … of which have reported
     issuer: str = ""                                                  # 落款 (default: the committee office)
     source: str = ""                                                  # where the data come from
+    # 督导检查 of the report year as web.accountability.citations.inspections_for_report gives
+    # them (plain data: {"year", "inspections": [{date, departments, findings, corrections}], "sentence"})
+    inspections: dict = field(default_factory=dict)
 
 
 @lru_cache(maxsize=2)

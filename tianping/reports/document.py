@@ -117,6 +117,28 @@ class Report:
 BLOCK_TYPES = {cls.__name__: cls for cls in (Heading, Paragraph, Table, Chart, PageBreak)}
 
 
+CAPTION_NUMBER = re.compile(r"^(表|图)\d*\s*")
+
+
+def number_captions(report: Report) -> Report:
+    """Tables 表1, 表2 … and charts 图1, 图2 … in reading order (an appendix table 附表
+    keeps its name), so the text can point at them and none is left unnumbered."""
+    counters = {"表": 0, "图": 0}
+    for block in report.blocks:
+        if isinstance(block, Table) and block.caption and not block.caption.startswith("附表"):
+            kind = "表"
+        elif isinstance(block, Chart) and block.caption:
+            kind = "图"
+        else:
+            continue
+        counters[kind] += 1
+        n = counters[kind]
+        block.caption = f"{kind}{n}  " + CAPTION_NUMBER.sub("", block.caption)
+        block.facts = [f for f in block.facts if f.field != "table_number"]
+        block.facts.insert(0, Fact(source="report", field="table_number", value=float(n), shown=str(n)))
+    return report
+
+
 def report_to_dict(report: Report) -> dict:
     """A JSON-ready snapshot of the drafted content and its facts (charts as base64 PNG), so a
     published report can be stored with its figures and rendered again, identically, later."""

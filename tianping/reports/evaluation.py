@@ -20,6 +20,7 @@ from collections.abc import Hashable
 
 import pandas as pd
 
+from tianping.core import figures
 from tianping.reports import results as res
 from tianping.reports.charts import (
     ChartSpec,
@@ -42,15 +43,19 @@ from tianping.reports.document import (
     Paragraph,
     Report,
     Table,
+    number_captions,
     numbers_in,
 )
 from tianping.reports.drafts import (
+    FEW_ASSESSABLE,
     bigrams,
     draft_problems,
     draft_recommendations,
     draft_section,
+    few_assessable,
 )
 from tianping.reports.facts import (
+    ALIGNED,
     count_fact,
     plain_fact,
     rate_fact,
@@ -66,10 +71,17 @@ from tianping.reports.phrases import (
     rate,
     shown_value,
     spoken_unit,
+    with_unit,
     wording,
 )
-from tianping.reports.planner import Openings, counted_names, group_sentence
-from tianping.reports.verdicts import CLASSES, LAGGING, Verdict, verdicts_for
+from tianping.reports.planner import Openings, counted_names, group_sentence, listing
+from tianping.reports.verdicts import (
+    CLASSES,
+    LAGGING,
+    Verdict,
+    verdicts_for,
+    warning_kinds_by_indicator,
+)
 
 STAGE_NAMES = {"midterm": "中期", "final": "终期", "annual": "年度"}
 CLASS_ORDER = list(CLASSES)
@@ -203,7 +215,7 @@ def build_evaluation(results: pd.DataFrame, *, stage: str, region: str, plan=Non
     report.add(Heading("附录  全部监测指标评估结果", 1))
     report.add(appendix(ev))
     report.add(Paragraph(wording("eval_rate_note"), style="note"))
-    return report
+    return number_captions(report)
 
 
 # ------------------------------------------------------------------ page one
@@ -350,18 +362,22 @@ def good_direction(row) -> int:
 def area_overview(ev: Evaluation) -> list:
     yes, no = ("已实现", "未实现") if ev.final else ("已达标", "未达标")
     with_monitored = (ev.rows["status"] == res.MONITORED).any()
-    table = Table(header=["领域", "指标数", "可评估", yes, no, "缺少数据", "待评定", *(["仅监测"] if with_monitored else []),
-                          "达标率（%）"], rows=[],
-                  caption="表1  各领域目标实现情况",
-                  widths=[3.6, 1.3, 1.3, 1.3, 1.3, 1.5, 1.3, *([1.3] if with_monitored else []), 2.2],
-                  facts=[plain_fact("report", "table_number", 1, "1")])
+    # 例数过少 has its own column: the text counts it apart from 缺少监测数据, so must the table.
+    with_few = bool(len(ev.in_classes(ev.rows, ("few_events",))))
+    table = Table(header=["领域", "指标数", "可评估", yes, no, "缺少数据", *(["例数过少"] if with_few else []), "待评估",
+                          *(["仅监测"] if with_monitored else []), "达标率（%）"], rows=[],
+                  caption="各领域目标实现情况",
+                  widths=[3.6, 1.3, 1.3, 1.3, 1.3, 1.5, *([1.3] if with_few else []), 1.3,
+                          *([1.3] if with_monitored else []), 2.2])
     sayings = []
     for area, rows in by_area(ev.rows, ev.plan):
         counted, attained = ev.counted(rows), ev.attained(rows)
         cells = [count_fact("indicators", rows, area), count_fact("assessable", counted, area),
                  count_fact("attained", attained, area), count_fact("missed", counted.drop(index=attained.index), area),
-                 count_fact("no_data", ev.in_classes(rows, ("no_data", "few_events")), area),
-                 count_fact("pending", ev.in_classes(rows, ("pending",)), area)]
+                 count_fact("no_data", ev.in_classes(rows, ("no_data",)), area)]
+        if with_few:
+            cells.append(count_fact("no_data", ev.in_classes(rows, ("few_events",)), area))
+        cells.append(count_fact("pending", ev.in_classes(rows, ("pending",)), area))
         if with_monitored:
             cells.append(count_fact("no_data", ev.in_classes(rows, ("monitored",)), area))
         share = rate_fact(attained, counted, area) if len(counted) else None
@@ -370,12 +386,18 @@ def area_overview(ev: Evaluation) -> list:
         if share:
             sayings.append((area, share))
     blocks: list = []
+    # highest and lowest among areas with enough indicators to rank (100% of one indicator is not "最高")
+    enough = [x for x in sayings if len(x[1].out_of) >= FEW_ASSESSABLE]
+    sayings = enough if len(enough) >= 2 else sayings
     if len(sayings) >= 2:
         ranked = sorted(sayings, key=lambda s: -s[1].value)
         best, worst = ranked[0], ranked[-1]
-        text = (f"分领域看，{best[0]}领域达标率最高，为{best[1].shown}%；{worst[0]}领域最低，为{worst[1].shown}%。"
+        (best_note, best_facts), (worst_note, worst_facts) = few_assessable(best[1]), few_assessable(worst[1])
+        text = (f"分领域看，{best[0]}领域达标率最高，为{best[1].shown}%{best_note}；{worst[0]}领域最低，"
+                f"为{worst[1].shown}%{worst_note}。"
                 if best[1].value != worst[1].value else f"分领域看，各领域达标率均为{best[1].shown}%。")
-        blocks.append(Paragraph(text, [best[1], worst[1]]))
+        facts = [best[1], *best_facts, worst[1], *worst_facts] if best[1].value != worst[1].value else [best[1], worst[1]]
+        blocks.append(Paragraph(text, facts))
     blocks.append(table)
     blocks.append(Paragraph(wording("eval_rate_note"), style="note"))
     return blocks
@@ -399,12 +421,18 @@ def area_judgement(ev: Evaluation, area: str, rows: pd.DataFrame) -> Paragraph:
         verdict = "目标实现情况总体较好"
     elif not ev.final and on_course * 2 >= len(counted):
         verdict = "总体进展平稳，部分指标仍有差距"
-    else:
-        verdict = "目标实现存在较大差距，需加大推进力度"
+    else:           # a final report judges what happened; it does not urge the plan it closes
+        verdict = "目标实现存在较大差距" + ("" if ev.final else "，需加大推进力度")
     parts = dict(counted=count_fact("assessable", counted, area), attained=count_fact("attained", attained, area),
                  rate=rate_fact(attained, counted, area))
-    text, facts = compose(f"{area}领域{verdict}。可评估的{{counted}}项指标中，{ev.attained_word}{{attained}}项，"
-                          "达标率{rate}%", **parts)
+    if attained.empty:          # never "已达到目标0项": say that none has
+        none = ("未实现目标" if ev.final else "尚未达到目标") if len(counted) == 1 else \
+            ("均未实现目标" if ev.final else "均尚未达到目标")
+        parts.pop("attained")
+        text, facts = compose(f"{area}领域{verdict}。可评估的{{counted}}项指标{none}，达标率{{rate}}%", **parts)
+    else:
+        text, facts = compose(f"{area}领域{verdict}。可评估的{{counted}}项指标中，{ev.attained_word}{{attained}}项，"
+                              "达标率{rate}%", **parts)
     if len(regress):
         r = count_fact("regress", regress, area)
         text += f"；{r.shown}项指标出现退步"
@@ -500,15 +528,25 @@ def gap_cell(ev: Evaluation, index, row) -> tuple[str, list]:
     if res.present(row.get("pooled_years")) and row.get("pooled_years") and res.present(row.get("pooled_value")):
         judged = row["pooled_value"]          # a rare event is judged on its pooled rate (core engine)
     value = round(abs(shown_value(goal) - shown_value(judged)), 1)
-    fact = result_fact(row, "gap", value, fmt_number(value))
+    # one decimal when the figures have one (3.0个百分点 beside 2.9个百分点, not 3个百分点)
+    decimals = min(1, figures.common_decimals(judged, *(row[f] for f in ALIGNED if res.present(row[f]))))
+    shown = figures.fixed(value, decimals) if figures.written_decimals(value) <= decimals else fmt_number(value)
+    fact = result_fact(row, "gap", value, shown)
     return fact.shown + spoken_unit(row["unit"]), [fact]
+
+
+def actual_year(ev: Evaluation) -> int:
+    """The year the table's 实际 column is headed with: the report year, or the year the data
+    stop in when they stop before it (the national figures end in 2024: "2024年实际", not
+    "2025年实际" with "（2024年）" in every cell)."""
+    return ev.data_year if ev.data_year is not None and ev.data_year < ev.year else ev.year
 
 
 def actual_cell(ev: Evaluation, row) -> tuple[str, list]:
     if not res.present(row["latest_value"]):
         return "—", []
     value, facts = value_part(row)
-    if int(row["latest_year"]) != ev.year:
+    if int(row["latest_year"]) != actual_year(ev):
         year = result_fact(row, "latest_year")
         return f"{value}（{year.shown}年）", facts + [year]
     return value, facts
@@ -517,20 +555,23 @@ def actual_cell(ev: Evaluation, row) -> tuple[str, list]:
 def indicator_table(ev: Evaluation, area: str, rows: pd.DataFrame, number: int) -> Table:
     before = [m for m in ev.milestones if m <= ev.year]
     after = [m for m in ev.milestones if m > ev.year]
-    header = ["指标", f"基期值（{ev.base_year}）", *[f"{m}年目标" for m in before], f"{ev.year}年实际",
+    header = ["指标", f"基期值（{ev.base_year}）", *[f"{m}年目标" for m in before], f"{actual_year(ev)}年实际",
               *[f"{m}年目标" for m in after], "差距", "状态", "责任单位"]
     widths = [3.6, 1.7, *[1.6] * len(before), 1.7, *[1.6] * len(after), 1.9, 1.8, 2.3]
-    years = [ev.base_year, *before, ev.year, *after]
-    table = Table(header=header, rows=[], caption=f"表{number}  {area}领域主要指标实现情况", widths=widths,
+    years = [ev.base_year, *before, actual_year(ev), *after]
+    table = Table(header=header, rows=[], caption=f"{area}领域主要指标实现情况", widths=widths,
                   facts=[plain_fact("report", "table_number", number, str(number)),
                          *(plain_fact("report", "year", y, fmt_count(y)) for y in years)])
     for index, row in rows.iterrows():
         base = base_value(ev, row)
         base_text = "—"
         if base is not None:
-            fact = plain_fact("observation", "base_value", base, fmt_number(base), indicator=row["indicator"])
-            base_text = fact.shown + (row["unit"] if row["unit"] and not row["unit"].startswith("1/") else
-                                      row["unit"][1:] if row["unit"] else "")
+            row = row.copy()
+            row["base_value"] = base          # the base the table shows, printed alike with the actual value
+            together = tuple(row[f] for f in ALIGNED if f in row.index and res.present(row[f]))
+            shown = figures.aligned(base, together, row["unit"])     # as value_part prints the actual
+            fact = plain_fact("observation", "base_value", base, shown, indicator=row["indicator"])
+            base_text = with_unit(fact.shown, row["unit"])
             table.facts.append(fact)
         by_milestone = targets_by_milestone(ev, row["indicator"])
         target_cells = {}
@@ -597,7 +638,7 @@ def area_charts(ev: Evaluation, rows: pd.DataFrame, limit: int = CHARTS_PER_AREA
         if spec is None:
             continue
         verdict = ev.verdicts[index]
-        charts.append(Chart(png=indicator_chart(spec), caption=f"图  {name}变化情况（{verdict.short}）"))
+        charts.append(Chart(png=indicator_chart(spec), caption=f"{name}变化情况（{verdict.short}）"))
     return charts
 
 
@@ -631,9 +672,9 @@ def outlook(ev: Evaluation) -> list:
     lagging = counted.loc[[i for i in counted.index if verdicts[i].klass in LAGGING + ("uncertain",)
                            and res.present(counted.loc[i, "projection"])]]
     if len(lagging):
-        table = Table(header=["指标", f"{ev.end}年目标", "最新值", f"预计{ev.end}年（区间）", "判断"], rows=[],
-                      caption=f"表  难以如期实现{ev.end}年目标的指标", widths=[4.5, 1.8, 2.0, 2.8, 2.2],
-                      facts=[year_fact(ev.end)] * 3)
+        table = Table(header=["指标", f"{ev.end}年目标", "最新值", f"预计{ev.end}年（区间）", f"{ev.end}年目标判断"], rows=[],
+                      caption=f"难以如期实现{ev.end}年目标的指标", widths=[4.5, 1.8, 2.0, 2.8, 2.2],
+                      facts=[year_fact(ev.end)] * 4)
         for index, row in lagging.iterrows():
             target, t_facts = target_cell(row)
             latest, l_facts = actual_cell(ev, row)
@@ -703,13 +744,13 @@ def qualitative(ev: Evaluation) -> list:
     else:
         lead = Paragraph(f"规划设定定性目标{total.shown}项，评估组尚未评定，暂不计入达标率。", [total])
     blocks: list = [lead]
-    table = Table(header=["指标", "目标（规划原文）", "评定结果", "依据"], rows=[], caption="表  定性目标评定情况",
+    table = Table(header=["指标", "目标（规划原文）", "评定结果", "依据"], rows=[], caption="定性目标评定情况",
                   widths=[3.5, 5.0, 1.6, 4.5])
     for index, row in marked.iterrows():
         evidence = ev.inputs.judgements.get(row["indicator"], "")
         word = str(row.get("judgement", "") or "")
         word = "" if word == "nan" else word
-        result = ev.verdicts[index].short if ev.verdicts[index].counted else "待评定"
+        result = ev.verdicts[index].short
         table.rows.append([row["indicator"], row["text"] or "—", word or result,
                            evidence or ("评估组尚未提交评定意见" if not word else "—")])
         table.facts += [plain_fact("plan", "target_text", float(n), n, indicator=row["indicator"])
@@ -731,46 +772,136 @@ def departments(ev: Evaluation) -> list:
         department, _ = responsible_for(str(row["indicator"]), ev.inputs, ev.plan)
         by_department.setdefault(department or "未明确责任单位", []).append(index)
     reports = dict(ev.inputs.department_reports)
-    warning_text = warning_sentences(ev)
+    kinds = warning_kinds_by_indicator(ev.warnings, ev.region) if not ev.final else {}
+    inspections = Inspections(ev.inputs.inspections)
     blocks: list = []
+    if inspections.sentence:
+        blocks.append(inspections.lead())
+    silent = []              # departments with lagging indicators and no self-evaluation: said once
     for department, indices in by_department.items():
         lagging = [i for i in indices if ev.verdicts[i].lagging or ev.verdicts[i].watch]
         summary = pick_report(reports, department)
-        if not lagging and not summary:
+        checked = inspections.for_department(department)
+        if not lagging and not summary and not checked:
             continue
         rows = ev.rows.loc[indices]
         attained = ev.attained(rows)
         total, done = count_fact("department:indicators", rows), count_fact("department:attained", attained)
-        text = (f"{department}：负责的{total.shown}项指标中{done.shown}项{ev.attained_word}" if department != "未明确责任单位"
-                else f"未明确责任单位的{total.shown}项指标中{done.shown}项{ev.attained_word}")
-        facts = [total, done]
+        who = f"{department}：负责的" if department != "未明确责任单位" else "未明确责任单位的"
+        if attained.empty:          # never "0项已达到目标"
+            text, facts = f"{who}{total.shown}项指标中尚无{ev.attained_word}的", [total]
+        else:
+            text, facts = f"{who}{total.shown}项指标中{done.shown}项{ev.attained_word}", [total, done]
+        behind = "未实现目标" if ev.final else "进展滞后或出现回落"
         if lagging:
             names, c = counted_names(ev.rows.loc[lagging], "department:lagging")
             if len(lagging) > 1:
-                text += f"，{names}等{c.shown}项进展滞后或出现回落"
+                text += f"，{names}等{c.shown}项{behind}"
                 facts.append(c)
             else:
-                text += f"，{names}进展滞后或出现回落"
+                text += f"，{names}{behind}"
         text += "。"
         if summary:
             text += f"单位自评：{summary.rstrip('。')}。"
         elif lagging and department != "未明确责任单位":
-            text += "该单位尚未提交自评报告，滞后原因有待其说明。"
+            silent.append(department)
         elif lagging:
             text += "请办公室明确这些指标的责任单位。"
-        reasons = [warning_text[ev.rows.loc[i, "indicator"]] for i in lagging if ev.rows.loc[i, "indicator"] in warning_text]
-        if reasons and ev.warnings is not None:   # reasons are rows of ev.warnings
-            text += "监测预警显示：" + "；".join(r[0].rstrip("。") for r in reasons[:3]) + "。"
-            for sentence, at in reasons[:3]:
-                name = str(ev.warnings.at[at, "indicator"])
-                facts += [plain_fact("warning", "sentence", float(x), x, indicator=name, row=at)
-                          for x in numbers_in(sentence.replace(name, " "))]
+        reasons, reason_facts = warning_reasons(ev, lagging, kinds)
+        if reasons:
+            text += f"监测预警显示：{reasons}。"
+            facts += reason_facts
+        for said, said_facts in checked:
+            text += said
+            facts += said_facts
         blocks.append(Paragraph(text, facts))
     for name, summary in reports.items():        # self-evaluations of departments without indicators here
         blocks.append(Paragraph(f"{name}：单位自评：{summary.rstrip('。')}。"))
+    if silent:
+        joined = ("，" if any("、" in d for d in silent) else "、").join(silent)
+        blocks.append(Paragraph(f"{joined}尚未提交自评报告，上述指标{'未实现' if ev.final else '滞后'}的原因有待其说明。"))
     if not blocks:
         blocks.append(Paragraph("各责任单位负责的指标均无滞后，尚未收到成员单位自评报告。"))
     return blocks
+
+
+# What adverse warnings say about an indicator, grouped: one clause per combination of
+# kinds (each indicator once), not one sentence per warning repeating "…以来显著向不利方向
+# 变化，…与目标方向相反" and the same indicator again for "曾达到…的目标".
+REASON_KINDS = ("fell_back", "deterioration", "fluctuation")
+REASON_WORDS = {("deterioration",): "近年显著向不利方向变化", ("fell_back",): "曾达到目标，近期又有回落",
+                ("fell_back", "deterioration"): "曾达到目标，近年又显著向不利方向变化",
+                ("fluctuation",): "年度间波动异常，需核实数据"}
+
+
+def warning_reasons(ev: Evaluation, lagging: list, kinds: dict[str, list[str]]) -> tuple[str, list]:
+    groups: dict[tuple, list] = {}
+    for i in lagging:
+        said = kinds.get(str(ev.rows.loc[i, "indicator"]), [])
+        key = tuple(k for k in REASON_KINDS if k in said)
+        if key and key not in REASON_WORDS:
+            key = key[:1]
+        if key:
+            groups.setdefault(key, []).append(i)
+    pieces, facts = [], []
+    for key, members in sorted(groups.items(), key=lambda g: list(REASON_WORDS).index(g[0])):
+        words = REASON_WORDS[key]
+        names = listing(ev.rows.loc[members], "department:warning:" + "+".join(key))
+        if len(members) > 1:
+            pieces.append(f"{names.text}等{names.count.shown}项指标{words}")
+            facts += [*names.facts, names.count]
+        else:
+            pieces.append(f"{names.text}{words}")
+            facts += names.facts
+    return "；".join(pieces), facts
+
+
+class Inspections:
+    """督导检查 findings for the report (the plain dict web.accountability.citations.
+    inspections_for_report gives, passed in EvaluationInputs.inspections; the reports layer
+    never imports the web)."""
+
+    def __init__(self, data: dict | None):
+        data = data or {}
+        self.items = list(data.get("inspections") or [])
+        self.sentence = str(data.get("sentence") or "") if self.items else ""
+        self.year = data.get("year")
+
+    def lead(self) -> Paragraph:
+        return Paragraph(self.sentence, [plain_fact("inspection", "sentence", float(n), n)
+                                         for n in numbers_in(self.sentence)])
+
+    def for_department(self, department: str) -> list[tuple[str, list]]:
+        """"督导检查（2025年10月15日）指出：…。整改要求：…（逾期未整改）。" for the inspections
+        that visited ``department`` or asked it to correct something."""
+        core = department_core(department)
+
+        def same(name: str) -> bool:
+            other = department_core(name)
+            return name == department or bool(core and other and (core in other or other in core))
+
+        out = []
+        for item in self.items:
+            corrections = [c for c in item.get("corrections", []) if same(str(c.get("department", "")))]
+            if not corrections and not any(same(str(d)) for d in item.get("departments", [])):
+                continue
+            when = spoken_date(str(item.get("date", "")))
+            text = f"督导检查（{when}）指出：{str(item.get('findings', '')).strip().rstrip('。')}。" \
+                if str(item.get("findings", "")).strip() else f"{when}接受督导检查。"
+            if corrections:
+                text += "整改要求：" + "；".join(f"{str(c.get('requirement', '')).rstrip('。')}（{c.get('state', '')}）"
+                                            for c in corrections) + "。"
+            out.append((text, [plain_fact("inspection", "text", float(n), n) for n in numbers_in(text)]))
+        return out
+
+
+def spoken_date(iso: str) -> str:
+    """"2025-10-15" → "2025年10月15日"."""
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 SHORT_NAMES = (("卫生健康", "卫健"), ("人力资源和社会保障", "人社"), ("人力资源社会保障", "人社"),
@@ -794,21 +925,6 @@ def pick_report(reports: dict, department: str) -> str:
         if name == department or (core and other and (core in other or other in core)):
             return reports.pop(name)
     return ""
-
-
-def warning_sentences(ev: Evaluation) -> dict[str, tuple[str, Hashable]]:
-    """Indicator → (the engine's warning sentence, its warnings row), no projection words."""
-    warnings = ev.warnings
-    if warnings is None or warnings.empty or "sentence" not in warnings.columns or ev.final:
-        return {}
-    frame = warnings
-    if "headline" in frame.columns:
-        frame = frame[frame["headline"].astype(bool)]
-    out: dict[str, tuple[str, Hashable]] = {}
-    for row, indicator, sentence in zip(frame.index, frame["indicator"].astype(str), frame["sentence"].astype(str)):
-        if sentence and sentence != "nan" and "预计" not in sentence:
-            out.setdefault(indicator, (sentence.split("】")[-1], row))
-    return out
 
 
 # ------------------------------------------------------------------ 问题与建议

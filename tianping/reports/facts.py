@@ -19,9 +19,17 @@ def series_label(row) -> str:
     return "/".join(v for v in (row["sex"], row["age"], row["residence"]) if v)
 
 
+# An indicator's observed figures, printed side by side with one number of decimals
+# (81.0岁 beside 81.1岁, core.figures.aligned).
+ALIGNED = ("base_value", "previous_value", "latest_value")
+
+
 def result_fact(row, field: str, value=None, shown: str | None = None) -> Fact:
     """A number stated about one result row (indicator × series × milestone)."""
     value = row[field] if value is None else value
+    if shown is None and field in ALIGNED:
+        together = tuple(row[f] for f in ALIGNED if f in row.index and present(row[f]))
+        shown = figures.aligned(value, together, str(row.get("unit", "") or ""))
     if shown is None:
         shown = fmt_count(value) if field.endswith("year") or field == "milestone" else fmt_number(value)
     return Fact(source="result", field=field, value=float(value), shown=shown,

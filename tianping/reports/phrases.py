@@ -20,29 +20,6 @@ from tianping.reports.document import Fact
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-OP_SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "", "~": ""}
-
-# The unit a change is spoken in ("提高0.8个百分点"), by the indicator's unit.
-CHANGE_UNIT = {"%": "个百分点", "‰": "个千分点", "1/10万": "个十万分点", "/10万": "个十万分点"}
-
-# Units of things counted: a change is 增加/减少, not 提高/下降.
-COUNT_UNITS = {"人", "名", "个", "所", "家", "张", "次", "件", "户", "条", "例"}
-
-STATUS_CLAUSE = {
-    "已实现": "{milestone}年目标已实现",
-    "未实现": "{milestone}年目标未实现",
-    "已达标": "已实现{milestone}年目标",
-    "预计达标": "预计可如期实现{milestone}年目标",
-    "尚难判断": "能否如期实现{milestone}年目标尚难判断",
-    "未达标": "尚未达到{milestone}年目标（仅一个年度数据，趋势尚不能判断）",
-    "例数过少": "例数过少，尚不能判断是否达到{milestone}年目标",
-    "需加快": "按现有进度难以如期实现{milestone}年目标，需加快推进",
-    "进展缓慢": "进展缓慢",
-    "退步": "较基期出现退步",
-    "数据不足": "数据尚不足以判断进展",
-    "待评估": "待评估组评估",
-}
-
 
 @lru_cache(maxsize=4)
 def _load_wording(path: str) -> dict[str, Any]:
@@ -86,12 +63,9 @@ def shown_value(value: float) -> float:
 
 
 def change_phrase(change: float, unit: str, *, against: str = "上年") -> str:
-    """"比上年提高0.8个百分点" / "与上年持平" (core.figures.change_since); a headcount or a
-    number of things 增加/减少 rather than 提高/下降."""
-    said = figures.change_since(round(change, 1), unit, against=against)
-    if (unit or "").lstrip("万亿") in COUNT_UNITS:
-        said = said.replace("提高", "增加").replace("下降", "减少")
-    return said
+    """"比上年提高0.8个百分点" / "与上年持平" / "比上年增加3名" (core.figures.change_since, which
+    also says a headcount's change)."""
+    return figures.change_since(round(change, 1), unit, against=against)
 
 
 def spoken_unit(unit: str) -> str:
@@ -105,10 +79,6 @@ def target_phrase(op: str, value: float | None, unit: str, upper: float | None =
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return figures.target_phrase(op, value, unit, upper, measured_in=measured_in)
-
-
-def status_clause(status: str, milestone: int | None) -> str:
-    return STATUS_CLAUSE.get(status, status).format(milestone=milestone or "")
 
 
 def compose(template: str, **parts) -> tuple[str, list[Fact]]:

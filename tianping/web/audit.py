@@ -29,9 +29,8 @@ _user = contextvars.ContextVar("tianping_audit_user", default=None)
 AUDITED = {
     "plans.Plan": None, "plans.Area": None, "plans.Goal": None, "plans.Measure": None,
     "plans.Indicator": None, "plans.Target": None,
-    "collection.Submission": ("work_progress", "work_problems", "work_next_year"),
     "publishing.Report": ("title", "problems", "recommendations"),
-    "publishing.DepartmentSelfEvaluation": ("progress", "problems", "next_steps"),
+    "collection.DepartmentReport": ("progress", "problems", "next_steps"),
     "observations.Observation": ("indicator", "value", "numerator", "denominator", "note", "origin", "source"),
 }
 # Changed only through their own audited service: QuerySet.update() of these fields is refused.

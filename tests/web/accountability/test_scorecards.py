@@ -70,7 +70,7 @@ def test_one_department_recomputed_by_hand(xigang):
             due += 1   # raised 2025-04-15, long past due
     assert due >= 2 and 0 < on_time < due   # some explained on time, some not (demo data decide how many)
     scores["warnings"] = 100 * on_time / due
-    scores["work_report"] = 100 if sub.work_progress.strip() else 0
+    scores["work_report"] = 100 if sub.work_report().progress.strip() else 0
     # 2024 is no evaluation year of a 2021–2030 plan; no correction is due in 2024
     total = sum(WEIGHTS[k] * v for k, v in scores.items()) / sum(WEIGHTS[k] for k in scores)
 

@@ -21,6 +21,12 @@ pytestmark = pytest.mark.django_db
 XIGANG, ZHONGSHAN, SHAHEKOU = "210203", "210202", "210204"
 
 
+@pytest.fixture
+def city(city_module, db):
+    """The demo's city, built once for this module (conftest.city_module)."""
+    return city_module
+
+
 def _city_user():
     return User.objects.get(username="city")
 

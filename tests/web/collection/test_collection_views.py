@@ -250,7 +250,7 @@ def test_who_reaches_which_page(request, who, client_of, sub_of, framework, roun
     assert not Entry.objects.exclude(submission=health).exists()
     if who in ("hr_reporter", "other_office", "viewer", "expert"):   # nothing changed by those refused
         health.refresh_from_db()
-        assert health.comments.count() == comments_before and health.work_progress == ""
+        assert health.comments.count() == comments_before and health.work_report().progress == ""
         assert Entry.objects.get().version == 1 and health.state == "draft"
 
 
@@ -314,10 +314,10 @@ def test_a_stale_work_report_form_is_refused_not_overwriting(client_of, reporter
 
     stale = based_on()                                  # two tabs open on the same (empty) report
     c.post(url("work_report", sub.pk), {"work_progress": "甲写的落实情况", "based_on": stale})
-    assert Submission.objects.get(pk=sub.pk).work_progress == "甲写的落实情况"
+    assert sub.work_report().progress == "甲写的落实情况"
     r = c.post(url("work_report", sub.pk), {"work_progress": "乙写的落实情况", "based_on": stale}, follow=True)
     assert "已被他人修改" in r.content.decode()
-    assert Submission.objects.get(pk=sub.pk).work_progress == "甲写的落实情况"
+    assert sub.work_report().progress == "甲写的落实情况"
     c.post(url("indicator", sub.pk, framework["mgmt"].pk), form_data({0: ("96", "", "", "")}))   # values saved meanwhile
     c.post(url("work_report", sub.pk), {"work_progress": "甲再改", "based_on": based_on()})      # do not conflict
-    assert Submission.objects.get(pk=sub.pk).work_progress == "甲再改"
+    assert sub.work_report().progress == "甲再改"

@@ -9,11 +9,11 @@ import hashlib
 import pytest
 from django.urls import reverse
 
+from tianping.web.collection.models import DepartmentReport
 from tianping.web.monitoring import frames
 from tianping.web.observations.models import Observation
 from tianping.web.publishing import services, tasks
 from tianping.web.publishing.models import (
-    DepartmentSelfEvaluation,
     GenerationJob,
     ImmutableReport,
     Report,
@@ -27,6 +27,7 @@ def post(client, name, pk, data=None, **kwargs):
     return client.post(reverse(f"publishing:{name}", kwargs={"pk": pk, **kwargs}), data or {})
 
 
+@pytest.mark.slow(reason="generates the report in every format, PDF included")
 def test_draft_to_published_by_role_and_then_immutable(demo_plan, office, expert, leader, reporter, viewer,
                                                        other_office, client_of, client,
                                                        django_capture_on_commit_callbacks):
@@ -160,6 +161,7 @@ def test_published_snapshot_reproduces_the_report_after_the_data_changes(publish
     assert report.snapshot["synthetic"] is True and report.synthetic
 
 
+@pytest.mark.slow(reason="generates the report in every format, PDF included")
 def test_failed_generation_keeps_nothing_half_written_and_is_retried(new_report, office):
     report = new_report("annual")
     job = GenerationJob.objects.create(report=report, requested_by=office)
@@ -191,7 +193,7 @@ def test_self_evaluation_feeds_the_midterm_report(demo_plan, reporter, office, c
     text = "完成孕产妇系统管理全覆盖<img src=x onerror=alert(1)>"
     response = c.post(url, {"progress": text, "problems": "基层人员不足", "next_steps": "补充人员", "submit": "1"})
     assert response.status_code == 302
-    item = DepartmentSelfEvaluation.objects.get()
+    item = DepartmentReport.objects.get()
     assert (item.department.name, item.state, item.year) == ("卫健局", "submitted", 2025)
     listing = c.get(reverse("publishing:self_evaluations")).content.decode()
     assert "&lt;img src=x onerror=alert(1)&gt;" in listing and "<img src=x" not in listing
@@ -205,6 +207,7 @@ def test_self_evaluation_feeds_the_midterm_report(demo_plan, reporter, office, c
     assert "存在问题：基层人员不足" in html
 
 
+@pytest.mark.slow(reason="generates the report in every format, PDF included")
 def test_a_job_lost_by_a_dead_worker_is_replaced(new_report, office, django_capture_on_commit_callbacks):
     from datetime import timedelta
 
@@ -252,10 +255,10 @@ def test_saving_a_submitted_self_evaluation_as_draft_takes_it_out_of_the_reports
     c = client_of(reporter)
     url = reverse("publishing:self_evaluation", args=[demo_plan.pk, 2025])
     c.post(url, {"progress": "已提交的内容", "based_on": _based_on(c.get(url)), "submit": "1"})
-    assert DepartmentSelfEvaluation.objects.get().state == "submitted"
+    assert DepartmentReport.objects.get().state == "submitted"
     response = c.post(url, {"progress": "改了一半的草稿", "based_on": _based_on(c.get(url)), "save": "1"})
     assert response.status_code == 302
-    item = DepartmentSelfEvaluation.objects.get()
+    item = DepartmentReport.objects.get()
     assert (item.progress, item.state, item.submitted_at) == ("改了一半的草稿", "draft", None)
     report = services.create_report(demo_plan, demo_plan.region, "midterm", 2025, reporter)
     assert services.gather(report)["inputs"]["department_reports"] == {}   # a draft never feeds a report
@@ -269,11 +272,11 @@ def test_a_stale_self_evaluation_form_is_refused_not_overwriting(demo_plan, repo
     assert c.post(url, {"progress": "甲的修改", "based_on": stale, "save": "1"}).status_code == 302
     response = c.post(url, {"progress": "乙的修改", "based_on": stale, "save": "1"})
     assert response.status_code == 409 and "已被他人修改" in response.content.decode()
-    assert DepartmentSelfEvaluation.objects.get().progress == "甲的修改"
+    assert DepartmentReport.objects.get().progress == "甲的修改"
     new = reverse("publishing:self_evaluation", args=[demo_plan.pk, 2030])   # a new one opened in two tabs
     assert c.post(new, {"progress": "甲", "based_on": "", "save": "1"}).status_code == 302
     assert c.post(new, {"progress": "乙", "based_on": "", "save": "1"}).status_code == 409
-    assert DepartmentSelfEvaluation.objects.get(year=2030).progress == "甲"
+    assert DepartmentReport.objects.get(year=2030).progress == "甲"
 
 
 def test_a_self_evaluation_belongs_to_the_departments_own_region(demo_plan, regions, client_of, generated):
@@ -285,7 +288,7 @@ def test_a_self_evaluation_belongs_to_the_departments_own_region(demo_plan, regi
     c = client_of(city_reporter)
     url = reverse("publishing:self_evaluation", args=[demo_plan.pk, 2025])
     assert c.post(url, {"progress": "西岗区卫健局的自评", "submit": "1"}).status_code == 302
-    assert DepartmentSelfEvaluation.objects.get().region == demo_plan.region            # filed where the plan is
+    assert DepartmentReport.objects.get().region == demo_plan.region            # filed where the plan is
     assert "西岗区卫健局的自评" in generated("midterm").snapshot["inputs"]["department_reports"]["卫健局"]
 
     elsewhere = Department.objects.get(region=regions["220113"], name="卫健局")
@@ -293,7 +296,7 @@ def test_a_self_evaluation_belongs_to_the_departments_own_region(demo_plan, regi
                                         region=regions["210000"], department=elsewhere)  # sees 西岗区 plans by region
     assert client_of(outsider).get(url).status_code == 404
     assert client_of(outsider).post(url, {"progress": "代写", "submit": "1"}).status_code == 404
-    assert DepartmentSelfEvaluation.objects.count() == 1
+    assert DepartmentReport.objects.count() == 1
 
 
 def test_incomplete_data_are_said_on_page_one_and_publication_names_them(demo_plan, generated, expert, leader,
@@ -329,3 +332,25 @@ def test_incomplete_data_are_said_on_page_one_and_publication_names_them(demo_pl
     services.publish(report, office, "领导小组同意", confirm_incomplete=True)
     record = report.approvals.get(step="published").comment
     assert record.startswith("领导小组同意\n确认在数据不完整的情况下发布：") and responsible[-1] in record
+
+
+def test_inspection_findings_are_cited_in_the_midterm_report(demo_plan, generated):
+    """督导检查 of the report year reach the report through its snapshot
+    (accountability.citations.inspections_for_report), under the department they concern."""
+    from datetime import date
+
+    from tianping.web.accountability.models import Correction, Inspection
+    from tianping.web.orgs.models import Department
+
+    health = Department.objects.get(region=demo_plan.region, name="卫健局")
+    inspection = Inspection.objects.create(region=demo_plan.region, date=date(2025, 10, 15), inspectors="督查组",
+                                           findings="孕产妇系统管理台账不全")
+    inspection.departments.set([health])
+    Correction.objects.create(inspection=inspection, department=health, requirement="补齐孕产妇系统管理台账",
+                              deadline=date(2025, 11, 30))
+    report = generated("midterm")
+    cited = report.snapshot["inputs"]["inspections"]
+    assert cited["totals"]["inspections"] == 1 and cited["inspections"][0]["findings"] == "孕产妇系统管理台账不全"
+    html = report.files.get(format="html").full_path.read_text(encoding="utf-8")
+    assert "2025年开展督导检查1次，提出整改要求1项" in html
+    assert "督导检查（2025年10月15日）指出：孕产妇系统管理台账不全。整改要求：补齐孕产妇系统管理台账（逾期未整改）" in html

@@ -116,9 +116,9 @@ def test_stored_xss_is_escaped_on_every_page(world, client_for):
     """Every free-text field is written with a script payload through its real form
     (CSRF token included); then every page of every role is crawled: no page shows the
     payload raw, and each payload is shown (escaped) somewhere."""
+    from tianping.web.collection.models import DepartmentReport
     from tianping.web.monitoring.models import QualitativeJudgement, Warning
     from tianping.web.plans.models import Indicator, Plan
-    from tianping.web.publishing.models import DepartmentSelfEvaluation
 
     users, own = world["users"], world["own"]
     marks = {}
@@ -161,9 +161,9 @@ def test_stored_xss_is_escaped_on_every_page(world, client_for):
     Plan.objects.filter(pk=own["plan"]).update(title=payload("plan")[:200])
     # judgement evidence, self-evaluation
     QualitativeJudgement.objects.filter(indicator=own["qualitative"]).update(evidence=payload("evidence"))
-    DepartmentSelfEvaluation.objects.create(plan_id=own["plan"], region=users["reporter"].region,
-                                            department=users["reporter"].department, year=2024,
-                                            progress=payload("selfeval"), problems="", next_steps="")
+    DepartmentReport.objects.create(plan_id=own["plan"], region=users["reporter"].region,
+                                    department=users["reporter"].department, year=2024,
+                                    progress=payload("selfeval"), problems="", next_steps="")
     Warning.objects.filter(pk=own["warning"]).update(reason=payload("reason"))
 
     seen = {f: 0 for f in marks}

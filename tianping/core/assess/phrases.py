@@ -45,9 +45,23 @@ def _number(v: float, r) -> str:
     return shown(v, r.target_value, r.target_upper)
 
 
-def _goal(r) -> str:
-    """The target as the plan says it, in Chinese quotation marks: “9/10万以下”."""
-    return f"“{target_phrase(r.op, r.target_value, r.target_unit, r.target_upper, r.base_year, r.target_text, r.unit)}”"
+# Targets stated against a base year: quoted in the plan's own words, since the base the
+# engine measured from (the first observed year) may differ from the plan's ("在2019年基础上").
+STATED_BASE_OPS = {"relative_increase", "relative_decrease"}
+
+
+def _goal(r, *, after: str = "") -> str:
+    """The target as the plan says it, in Chinese quotes: “9/10万以下”. ``after`` is the verb
+    before it ("达到"), not repeated inside the quote ("曾达到“100%”的目标", not “达到100%”)."""
+    text = str(getattr(r, "target_text", "") or "")
+    if r.op in STATED_BASE_OPS and text and text != "nan":
+        phrase = text
+    else:
+        phrase = target_phrase(r.op, r.target_value, r.target_unit, r.target_upper, r.base_year, r.target_text,
+                               r.unit)
+    if after and phrase.startswith(after):
+        phrase = phrase[len(after):]
+    return f"“{phrase}”"
 
 
 def _projection(r, level: float) -> str:
@@ -173,7 +187,7 @@ def warning_sentence(w, r, level: float = AssessConfig.interval_level) -> str:
     if w.kind == "deterioration":
         return f"{head}{label}{r.base_year}年以来显著向不利方向变化，{w.year}年为{value}，与目标方向相反。"
     if w.kind == "fell_back":
-        return f"{head}{label}曾达到{goal}的目标，{w.year}年回落至{value}。"
+        return f"{head}{label}曾达到{_goal(r, after='达到')}的目标，{w.year}年回落至{value}。"
     if w.kind == "fluctuation":
         # score is a Poisson p-value (< 1) for counted series, a robust z (> 3.5) otherwise
         test = "超出按往年水平可预期的随机波动范围" if 0 <= w.score < 1 else "波动异常"

@@ -22,12 +22,17 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from tianping.web.collection import services as collection
-from tianping.web.collection.models import Comment, Entry, ReportingRound, Submission
+from tianping.web.collection.models import (
+    Comment,
+    DepartmentReport,
+    Entry,
+    ReportingRound,
+    Submission,
+)
 from tianping.web.monitoring.models import Warning, WarningEvent
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.models import Department, User
 from tianping.web.plans.models import Measure, Plan
-from tianping.web.publishing.models import DepartmentSelfEvaluation
 
 from .models import Correction, Inspection, InspectionFile
 
@@ -111,10 +116,13 @@ def _entries(sub: Submission, region, year_values: int, share: float) -> list[En
 
 
 def _work_report(sub: Submission, year: int) -> None:
-    sub.work_progress = (f"{LABEL}{year}年，{sub.department.name}按照规划任务分工，落实牵头指标和措施，"
-                         "完善工作机制，按季度调度重点任务进展。")
-    sub.work_problems = f"{LABEL}部分指标数据口径需与统计部门进一步核对。"
-    sub.work_next_year = f"{LABEL}{year + 1}年继续推进重点任务，加强数据质量管理。"
+    DepartmentReport.objects.update_or_create(
+        region=sub.round.region, department=sub.department, year=year, plan=None, defaults={
+            "progress": (f"{LABEL}{year}年，{sub.department.name}按照规划任务分工，落实牵头指标和措施，"
+                         "完善工作机制，按季度调度重点任务进展。"),
+            "problems": f"{LABEL}部分指标数据口径需与统计部门进一步核对。",
+            "next_steps": f"{LABEL}{year + 1}年继续推进重点任务，加强数据质量管理。",
+            "state": DepartmentReport.State.SUBMITTED, "submitted_at": _at(dt.date(year + 1, 4, 1))})
 
 
 def _round_2024(region, office) -> None:
@@ -184,11 +192,11 @@ def _self_evaluations_2025(region, departments) -> None:
             continue
         for plan in Plan.objects.filter(region=region, status=Plan.Status.CONFIRMED,
                                         indicators__responsible_department=department).distinct():
-            DepartmentSelfEvaluation.objects.create(
+            DepartmentReport.objects.create(
                 plan=plan, region=region, department=department, year=2025,
                 progress=f"{LABEL}{department.name}牵头的{plan.title}指标总体进展顺利，重点任务按计划推进。",
                 problems=f"{LABEL}个别指标与目标仍有差距。", next_steps=f"{LABEL}加大投入，补齐短板。",
-                state=DepartmentSelfEvaluation.State.SUBMITTED, submitted_at=_at(dt.date(2026, 3, 20)))
+                state=DepartmentReport.State.SUBMITTED, submitted_at=_at(dt.date(2026, 3, 20)))
 
 
 def _round_2025(region) -> None:

@@ -23,13 +23,12 @@ from django.utils import timezone
 
 from tianping.core import scorecard as core
 from tianping.core.errors import TianpingError
-from tianping.web.collection.models import Comment, ReportingRound
+from tianping.web.collection.models import Comment, DepartmentReport, ReportingRound
 from tianping.web.collection.services import completeness
 from tianping.web.monitoring.models import AssessmentRun, Result, Warning, WarningEvent
 from tianping.web.monitoring.services import applicable_plans
 from tianping.web.orgs.models import Department, Region
 from tianping.web.plans.models import Indicator, Measure, Plan
-from tianping.web.publishing.models import DepartmentSelfEvaluation
 
 from .models import Correction, Inspection, InspectionFile, ScoreRule, ScoreRuleChange
 
@@ -154,12 +153,14 @@ def _submission_facts(region, year) -> tuple[dict[int, core.SubmissionFact], Rep
     for sub_id in Comment.objects.filter(submission__round=round_, kind=Comment.Kind.RETURN) \
             .values_list("submission_id", flat=True):
         returns[sub_id] += 1
+    filed = {dept for dept, text in DepartmentReport.objects.filter(region=region, year=year, plan=None)
+             .values_list("department_id", "progress") if text.strip()}
     out = {}
     for row in completeness(round_):
         sub = row["submission"]
         out[sub.department_id] = core.SubmissionFact(
             cells_required=row["required"], cells_filled=row["filled"], timeliness=row["timeliness"],
-            returns=returns[sub.pk], work_report_filed=bool(sub.work_progress.strip()) and sub.first_submitted_at is not None,
+            returns=returns[sub.pk], work_report_filed=sub.department_id in filed and sub.first_submitted_at is not None,
             ref=("submission", sub.pk))
     return out, round_
 
@@ -186,9 +187,9 @@ def _warning_facts(plans, region, year) -> dict[int, list[core.WarningFact]]:
 
 def _self_evaluation_facts(plans, region, year) -> dict[int, list[core.SelfEvaluationFact]]:
     out = defaultdict(list)
-    for e in DepartmentSelfEvaluation.objects.filter(plan__in=plans, region=region, year=year).select_related("plan"):
+    for e in DepartmentReport.objects.filter(plan__in=plans, region=region, year=year).select_related("plan"):
         out[e.department_id].append(core.SelfEvaluationFact(
-            e.plan.title, e.state == DepartmentSelfEvaluation.State.SUBMITTED, ("self_evaluation", e.plan_id, year)))
+            e.plan.title, e.state == DepartmentReport.State.SUBMITTED, ("self_evaluation", e.plan_id, year)))
     return out
 
 

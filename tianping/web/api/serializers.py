@@ -56,6 +56,10 @@ class SubmissionSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="round.region.code")
     timeliness = serializers.CharField()
     comments = CommentSerializer(many=True, read_only=True)
+    # the department's annual work report (kept in collection.DepartmentReport)
+    work_progress = serializers.CharField(source="work_report.progress", read_only=True)
+    work_problems = serializers.CharField(source="work_report.problems", read_only=True)
+    work_next_year = serializers.CharField(source="work_report.next_steps", read_only=True)
 
     class Meta:
         model = Submission

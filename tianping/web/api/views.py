@@ -192,7 +192,7 @@ class Action(Base, APIView):
         reason = reason.validated_data["reason"]
         allowed, run = {
             "submit": (can_edit(user, sub), lambda: services.submit(sub, user, {
-                k: str(request.data[k]) for k in ("work_progress", "work_problems", "work_next_year")
+                k: str(request.data[k]) for k in services.WORK_REPORT_FIELDS
                 if k in request.data})),
             "return": (can_review(user), lambda: services.return_submission(sub, user, reason)),
             "accept": (can_review(user), lambda: services.accept(sub, user)),

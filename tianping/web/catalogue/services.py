@@ -8,6 +8,7 @@ from django.db import transaction
 
 from tianping.core import catalogue as core
 from tianping.core.validation import CrossRule
+from tianping.web.plans.models import Indicator
 
 from .models import CatalogueEntry, ValidationRule
 
@@ -132,13 +133,20 @@ def link_plan_indicators(plan, only_unlinked: bool = True) -> int:
     indicators = plan.indicators.exclude(catalogue_method="manual")
     if only_unlinked:
         indicators = indicators.filter(catalogue=None)
+    indicators = indicators.prefetch_related("targets")   # apply_link reads them (a change's % is no unit)
+    changed: list = []
+    fields: set[str] = set()
     for indicator in indicators:
         link = catalogue.link(indicator.name, plan.kind)
         if not link.linked:
             continue
-        changed = apply_link(indicator, entries.get(link.code), link.method, link.confidence)
-        indicator.save(update_fields=changed)
+        fields.update(apply_link(indicator, entries.get(link.code), link.method, link.confidence))
+        changed.append(indicator)
         linked += 1
+    # one UPDATE per batch, not one per indicator (an import links ~100); apply_link already
+    # clears by_sex where the entry counts one sex only, as Indicator.save would
+    if changed:
+        Indicator.objects.bulk_update(changed, sorted(fields), batch_size=200)
     return linked
 
 

@@ -34,7 +34,7 @@ REGION_OF = {
     "plans.Plan": "region", "plans.Area": "plan__region", "plans.Goal": "area__plan__region",
     "plans.Measure": "area__plan__region", "plans.Indicator": "plan__region", "plans.Target": "indicator__plan__region",
     "collection.Submission": "round__region", "publishing.Report": "region",
-    "publishing.DepartmentSelfEvaluation": "region", "observations.Observation": "region",
+    "collection.DepartmentReport": "region", "observations.Observation": "region",
 }
 
 

@@ -108,11 +108,12 @@ def grid_page(request, pk):
     sub = visible_submission(request, pk)
     years, rows = build_rows(sub)
     filled = sum(1 for r in rows if r.done)
+    report = sub.work_report()
     return render(request, "collection/grid.html", {
-        "sub": sub, "years": years, "rows": rows, "editable": can_edit(request.user, sub),
+        "sub": sub, "report": report, "years": years, "rows": rows, "editable": can_edit(request.user, sub),
         "filled": filled, "total": len(rows), "kinds": NO_DATA_KINDS,
         "indicators": len({r.indicator.pk for r in rows}),
-        "work_report_version": services.work_report_version(sub)})
+        "work_report_version": services.work_report_version(sub, report)})
 
 
 @role_required(Role.REPORTER)

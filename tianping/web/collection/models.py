@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tianping.web.orgs.models import Department, Region
-from tianping.web.plans.models import Indicator
+from tianping.web.plans.models import Indicator, Plan
 
 
 class ReportingRound(models.Model):
@@ -71,10 +71,7 @@ class Submission(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     reopened = models.BooleanField(_("reopened after closing"), default=False,
                                    help_text=_("Unlocked with a reason: editable although the round is closed."))
-    # 年度工作报告 (the plans' 报告制度)
-    work_progress = models.TextField(_("implementation of the plan"), blank=True)
-    work_problems = models.TextField(_("problems"), blank=True)
-    work_next_year = models.TextField(_("work plan for next year"), blank=True)
+    # its annual work report (年度工作报告) is a DepartmentReport without a plan (see there)
     first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
@@ -94,6 +91,10 @@ class Submission(models.Model):
     @property
     def region(self):
         return self.round.region
+
+    def work_report(self) -> DepartmentReport:
+        """The department's annual work report of this round (unsaved and empty if none yet)."""
+        return DepartmentReport.annual(self.round.region, self.department, self.round.year)
 
     @property
     def is_editable(self) -> bool:
@@ -214,3 +215,63 @@ class RoundEvent(models.Model):
         verbose_name = _("round event")
         verbose_name_plural = _("round events")
         ordering = ["round", "-at", "-pk"]
+
+
+class DepartmentReport(models.Model):
+    """A member department's own text on carrying out the plans: what was done, problems,
+    what comes next. The one home of that text, in two uses:
+
+    plan empty   the annual work report (年度工作报告, the plans' 报告制度) filed with the
+                 department's submission of the region's round for ``year``;
+    plan set     its self-evaluation (自评报告) of that plan for a mid-term or final
+                 evaluation in ``year``; submitted ones feed the evaluation reports.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT,
+                                   related_name="reports")
+    year = models.PositiveSmallIntegerField(_("year"))
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="department_reports",
+                             help_text=_("Set for a self-evaluation of the plan; empty for the annual work report."))
+    progress = models.TextField(_("work done and results"), blank=True)
+    problems = models.TextField(_("problems and difficulties"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    TEXTS = ("progress", "problems", "next_steps")
+
+    class Meta:
+        verbose_name = _("department report")
+        verbose_name_plural = _("department reports")
+        ordering = ["year", "department__name", "plan"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "region", "department", "year"],
+                                    condition=models.Q(plan__isnull=False), name="department_report_one_per_plan"),
+            models.UniqueConstraint(fields=["region", "department", "year"], condition=models.Q(plan__isnull=True),
+                                    name="department_report_one_annual"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.year}" + (f" {self.plan.title}" if self.plan_id else "")
+
+    @classmethod
+    def annual(cls, region, department, year: int) -> DepartmentReport:
+        found = cls.objects.filter(region=region, department=department, year=year, plan=None).first()
+        return found or cls(region=region, department=department, year=year)
+
+    def summary(self) -> str:
+        """The text the evaluation report quotes for this department."""
+        parts = [self.progress.strip()]
+        if self.problems.strip():
+            parts.append("存在问题：" + self.problems.strip())
+        if self.next_steps.strip():
+            parts.append("下一步：" + self.next_steps.strip())
+        return "".join(p if p.endswith(("。", "；", "！")) else p + "。" for p in parts if p)

@@ -36,10 +36,19 @@ from tianping.web.orgs.models import Department
 from tianping.web.plans.models import Indicator, Plan
 
 from . import signals
-from .models import Comment, Entry, EntryChange, ReportingRound, RoundEvent, Submission
+from .models import (
+    Comment,
+    DepartmentReport,
+    Entry,
+    EntryChange,
+    ReportingRound,
+    RoundEvent,
+    Submission,
+)
 
 Channel = EntryChange.Channel
-WORK_REPORT_FIELDS = ("work_progress", "work_problems", "work_next_year")
+# the work report form's (and the API's) field names → DepartmentReport, where the text is kept
+WORK_REPORT_FIELDS = {"work_progress": "progress", "work_problems": "problems", "work_next_year": "next_steps"}
 
 # Age groups offered when an indicator is reported by age and no earlier data names
 # its groups (the groups of earlier observations of the indicator win).
@@ -548,16 +557,18 @@ def submit(submission: Submission, user, work_report: dict | None = None) -> Sub
     sub = _locked(submission)
     if not sub.is_editable:
         raise WorkflowError(f"当前状态“{sub.get_state_display()}”不能提交")
-    if work_report:
-        for key in WORK_REPORT_FIELDS:
-            if key in work_report:
-                setattr(sub, key, work_report[key])
+    report = sub.work_report()
+    for key, field in WORK_REPORT_FIELDS.items():
+        if work_report and key in work_report:
+            setattr(report, field, (work_report[key] or "").strip())
     problems = final_check(sub)
-    if not sub.work_progress.strip():
+    if not report.progress.strip():
         problems.append("年度工作报告“规划落实情况”未填写")
     if problems:
         raise WorkflowError("不能提交：\n" + "\n".join(f"{i}. {p}" for i, p in enumerate(problems, 1)))
     now = timezone.now()
+    report.state, report.submitted_at, report.updated_by = DepartmentReport.State.SUBMITTED, now, user
+    report.save()
     sub.state = Submission.State.SUBMITTED
     sub.submitted_at = now
     sub.first_submitted_at = sub.first_submitted_at or now
@@ -633,16 +644,17 @@ def add_comment(submission: Submission, user, text: str) -> Comment:
     return Comment.objects.create(submission=submission, author=user, kind=Comment.Kind.COMMENT, text=text.strip())
 
 
-def work_report_version(sub: Submission) -> str:
+def work_report_version(sub: Submission, report: DepartmentReport | None = None) -> str:
     """The version a work report form is based on: a digest of the stored texts (saving
     values, which bumps ``Submission.version``, does not make the report form stale)."""
-    texts = json.dumps([getattr(sub, key) for key in WORK_REPORT_FIELDS], ensure_ascii=False)
+    report = report or sub.work_report()
+    texts = json.dumps([getattr(report, field) for field in WORK_REPORT_FIELDS.values()], ensure_ascii=False)
     return hashlib.sha256(texts.encode("utf-8")).hexdigest()[:16]
 
 
 @transaction.atomic
 def save_work_report(submission: Submission, user, data: dict) -> Submission:
-    """Save the three texts. ``data["based_on"]`` (work_report_version of what the form
+    """Save the three texts (as a draft, until the submission is submitted). ``data["based_on"]`` (work_report_version of what the form
     showed): if the stored report changed meanwhile, nothing is saved (never last-write-wins)."""
     sub = _locked(submission)
     if not sub.is_editable:
@@ -650,9 +662,11 @@ def save_work_report(submission: Submission, user, data: dict) -> Submission:
     based_on = data.get("based_on")
     if based_on is not None and based_on != work_report_version(sub):
         raise WorkflowError("年度工作报告已被他人修改，未保存；请刷新页面核对后再保存")
-    for key in WORK_REPORT_FIELDS:
-        setattr(sub, key, (data.get(key) or "").strip())
-    sub.save(update_fields=list(WORK_REPORT_FIELDS))
+    report = sub.work_report()     # the submission's row lock serialises its creation too
+    for key, field in WORK_REPORT_FIELDS.items():
+        setattr(report, field, (data.get(key) or "").strip())
+    report.state, report.submitted_at, report.updated_by = DepartmentReport.State.DRAFT, None, user
+    report.save()
     return sub
 
 

@@ -187,12 +187,13 @@ def _entries_table(sub):
 @role_required(*READERS)
 def submission_detail(request, pk):
     sub = visible_submission(request, pk)
+    report = sub.work_report()
     return render(request, "collection/submission.html", {
-        "sub": sub, "rows": _entries_table(sub), "editable": can_edit(request.user, sub),
+        "sub": sub, "report": report, "rows": _entries_table(sub), "editable": can_edit(request.user, sub),
         "flags": services.quality_flags(sub),
         "reviewer": can_review(request.user), "unlocker": can_unlock(request.user),
         "comments": sub.comments.select_related("author"), "timeliness": sub.timeliness,
-        "work_report_version": services.work_report_version(sub),
+        "work_report_version": services.work_report_version(sub, report),
     })
 
 

@@ -4,9 +4,7 @@ text is ever concatenated into JavaScript."""
 
 from __future__ import annotations
 
-import math
-
-from tianping.core.axes import y_limits
+from tianping.core.axes import nice, y_limits
 
 SERIES_LABELS = {"": "合计", "女": "女性", "男": "男性"}
 
@@ -69,17 +67,8 @@ def indicator_option_data(indicator, observations, results) -> dict:
 
 
 def _nice(low: float, high: float) -> list[float]:
-    """The axis widened to whole steps of 1, 2 or 5 × 10^k (about five of them), so ECharts
-    labels its ends 0 and 8, not 0 and 7.705; the rule itself is core.axes'."""
-    raw = (high - low) / 5 or 1.0
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
-    bottom, top = math.floor(low / step) * step, math.ceil(high / step) * step
-    if low >= 0 > bottom:
-        bottom = 0.0
-    if high <= 100 < top and low >= 0 and (high - low) > 20:
-        top = 100.0         # a share's axis never passes 100
-    return [round(bottom, 10), round(top, 10)]
+    """The axis widened to whole steps (core.axes.nice); the rule itself is core.axes'."""
+    return nice(low, high)
 
 
 def _trend_projection(headline, index, projection, low, high) -> None:

@@ -3,9 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tianping.web.collection.models import DepartmentReport
 from tianping.web.plans.models import Plan
 
-from .models import DepartmentSelfEvaluation, Report
+from .models import Report
 
 TEXT_LIMIT = 20000   # characters per free-text section
 
@@ -35,10 +36,14 @@ class StepForm(forms.Form):
 
 class SelfEvaluationForm(forms.ModelForm):
     class Meta:
-        model = DepartmentSelfEvaluation
+        model = DepartmentReport
         fields = ["progress", "problems", "next_steps"]
         widgets = {f: forms.Textarea(attrs={"rows": 5, "maxlength": TEXT_LIMIT})
                    for f in ("progress", "problems", "next_steps")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["progress"].required = True   # a self-evaluation says what was done
 
     def clean(self):
         data = super().clean()

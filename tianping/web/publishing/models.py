@@ -1,4 +1,4 @@
-"""Reports, their files, approvals and generation jobs; department self-evaluations.
+"""Reports, their files, approvals and generation jobs.
 
 Report            one monitoring or evaluation report of a plan in a region for a year:
                   draft → reviewed (evaluation group) → approved (leading group) → published.
@@ -8,8 +8,7 @@ Report            one monitoring or evaluation report of a plan in a region for 
 ReportFile        a generated docx / pdf / html under VAR_DIR/reports/<pk>/, with its sha256.
 Approval          every step of the workflow: who, when, comment.
 GenerationJob     one background generation (huey): state and progress 0–100 for the page.
-DepartmentSelfEvaluation  a member department's self-evaluation (自评报告) for a plan and
-                  year; submitted ones feed the mid-term and final evaluation reports.
+A department's self-evaluation (自评报告) is a collection.DepartmentReport with a plan.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tianping.web.orgs.models import Department, Region
+from tianping.web.orgs.models import Region
 from tianping.web.plans.models import Plan
 
 
@@ -168,38 +167,3 @@ class GenerationJob(models.Model):
     @property
     def active(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.RUNNING)
-
-
-class DepartmentSelfEvaluation(models.Model):
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="self_evaluations")
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
-    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT,
-                                   related_name="self_evaluations")
-    year = models.PositiveSmallIntegerField(_("year"))
-    progress = models.TextField(_("work done and results"))
-    problems = models.TextField(_("problems and difficulties"), blank=True)
-    next_steps = models.TextField(_("next steps"), blank=True)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("department self-evaluation")
-        verbose_name_plural = _("department self-evaluations")
-        ordering = ["plan", "year", "department__name"]
-        constraints = [models.UniqueConstraint(fields=["plan", "region", "department", "year"],
-                                               name="self_evaluation_one_per_department_year")]
-
-    def summary(self) -> str:
-        """The text the evaluation report quotes for this department."""
-        parts = [self.progress.strip()]
-        if self.problems.strip():
-            parts.append("存在问题：" + self.problems.strip())
-        if self.next_steps.strip():
-            parts.append("下一步：" + self.next_steps.strip())
-        return "".join(p if p.endswith(("。", "；", "！")) else p + "。" for p in parts if p)

@@ -34,6 +34,8 @@ from django.utils import timezone
 from tianping.core import model as core
 from tianping.core.assess import assess
 from tianping.core.errors import WorkflowError
+from tianping.web.accountability.citations import inspections_for_report
+from tianping.web.collection.models import DepartmentReport
 from tianping.web.monitoring import frames
 from tianping.web.monitoring.models import QualitativeJudgement
 from tianping.web.orgs.duties import separate
@@ -41,7 +43,6 @@ from tianping.web.orgs.duties import separate
 from . import heartbeat
 from .models import (
     Approval,
-    DepartmentSelfEvaluation,
     GenerationJob,
     ImmutableReport,
     Report,
@@ -120,8 +121,8 @@ def gather(report: Report) -> dict:
               for j in QualitativeJudgement.objects.filter(indicator__plan=plan, region=region)
               if frames.key(j.indicator_id) in labels}
     expected, reported = departments_due(plan, region, report.year, inputs.indicators)
-    self_evaluations = DepartmentSelfEvaluation.objects.filter(
-        plan=plan, region=region, year=report.year, state=DepartmentSelfEvaluation.State.SUBMITTED
+    self_evaluations = DepartmentReport.objects.filter(
+        plan=plan, region=region, year=report.year, state=DepartmentReport.State.SUBMITTED
     ).select_related("department").order_by("department__name")
     return {
         "version": SNAPSHOT_VERSION,
@@ -141,7 +142,10 @@ def gather(report: Report) -> dict:
                    "problems": report.problems.strip(), "recommendations": report.recommendations.strip(),
                    "responsible": {labels[key]: ind.responsible_department.name
                                    for key, ind in inputs.indicators.items() if ind.responsible_department_id},
-                   "departments_expected": expected, "departments_reported": reported},
+                   "departments_expected": expected, "departments_reported": reported,
+                   # 督导检查 of the report year, cited in the departments' section (plain data:
+                   # tianping.reports never imports the web)
+                   "inspections": inspections_for_report(region, report.year)},
     }
 
 
@@ -437,27 +441,27 @@ def send_back(report: Report, user, comment: str) -> Report:
     return report
 
 
-def version_of(instance: DepartmentSelfEvaluation) -> str:
+def version_of(instance: DepartmentReport) -> str:
     """The version a self-evaluation form is based on: its last save time ("" = not yet saved)."""
     return instance.updated_at.isoformat() if instance.pk and instance.updated_at else ""
 
 
 @transaction.atomic
-def save_self_evaluation(instance: DepartmentSelfEvaluation, user, submit: bool,
-                         based_on: str | None = None) -> DepartmentSelfEvaluation:
+def save_self_evaluation(instance: DepartmentReport, user, submit: bool,
+                         based_on: str | None = None) -> DepartmentReport:
     """Save (draft) or submit. Only a submitted self-evaluation feeds reports, so saving one
     without submitting takes it back to draft. ``based_on`` (version_of what the form showed):
     if the stored one changed meanwhile, nothing is saved (never last-write-wins)."""
     if based_on is not None:
-        stored = DepartmentSelfEvaluation.objects.select_for_update().filter(
+        stored = DepartmentReport.objects.select_for_update().filter(
             plan=instance.plan, region=instance.region, department=instance.department, year=instance.year).first()
         if (version_of(stored) if stored else "") != based_on:
             raise WorkflowError("自评报告已被他人修改，未保存；请刷新页面核对后再保存")
     instance.updated_by = user
     if submit:
-        instance.state, instance.submitted_at = DepartmentSelfEvaluation.State.SUBMITTED, timezone.now()
+        instance.state, instance.submitted_at = DepartmentReport.State.SUBMITTED, timezone.now()
     else:
-        instance.state, instance.submitted_at = DepartmentSelfEvaluation.State.DRAFT, None
+        instance.state, instance.submitted_at = DepartmentReport.State.DRAFT, None
     try:
         with transaction.atomic():
             instance.save()

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tianping.web.collection.models import DepartmentReport
 from tianping.web.orgs.permissions import (
     Role,
     get_scoped_or_404,
@@ -21,7 +22,7 @@ from tianping.web.plans.models import Plan
 
 from . import opendata, services, tasks
 from .forms import NewReportForm, SectionsForm, SelfEvaluationForm, StepForm
-from .models import DepartmentSelfEvaluation, ImmutableReport, Report
+from .models import ImmutableReport, Report
 
 READERS = (Role.OFFICE, Role.STATISTICS, Role.EVALUATION, Role.LEADERSHIP, Role.READONLY)
 EDITORS = (Role.OFFICE, Role.STATISTICS)     # create, edit, generate
@@ -191,7 +192,7 @@ def report_file(request, pk, fmt):
 @role_required(Role.REPORTER, Role.OFFICE, Role.EVALUATION, Role.LEADERSHIP)
 @require_GET
 def self_evaluations(request):
-    items = scoped(DepartmentSelfEvaluation.objects.select_related("plan", "department", "region"), request.user)
+    items = scoped(DepartmentReport.objects.exclude(plan=None).select_related("plan", "department", "region"), request.user)
     if request.user.role == Role.REPORTER and not request.user.is_superuser:
         items = items.filter(department=request.user.department)
     plans = _plans(request.user)
@@ -208,9 +209,8 @@ def self_evaluation(request, plan_pk, year):
     if not 2000 <= year <= 2100 or department is None or plan.region_id != department.region_id:
         raise Http404
     region = plan.region
-    instance = DepartmentSelfEvaluation.objects.filter(plan=plan, region=region, department=department,
-                                                       year=year).first()
-    instance = instance or DepartmentSelfEvaluation(plan=plan, region=region, department=department, year=year)
+    instance = DepartmentReport.objects.filter(plan=plan, region=region, department=department, year=year).first()
+    instance = instance or DepartmentReport(plan=plan, region=region, department=department, year=year)
     based_on = services.version_of(instance)
     form = SelfEvaluationForm(request.POST or None, instance=instance)
     status = 200

@@ -28,7 +28,9 @@
       legend: {type: "scroll", bottom: 0},
       grid: {left: 8, right: 24, top: d.title ? 40 : 16, bottom: 48, containLabel: true},
       xAxis: {type: "category", data: d.x},
-      yAxis: {type: "value", name: d.unit || "", scale: kind === "line"},
+      // limits from core.axes (shares, rates and counts from zero); ECharts' own with mixed units
+      yAxis: d.y ? {type: "value", name: d.unit || "", min: d.y.min, max: d.y.max}
+                 : {type: "value", name: d.unit || "", scale: kind === "line"},
       series: d.series.map(function (s) {
         return {name: s.name, type: kind, data: s.data, connectNulls: true, barMaxWidth: 28};
       })
