@@ -324,3 +324,15 @@ def test_an_indicator_with_two_warnings_is_named_once_in_the_annual_warnings(res
     item = next(p for p in said if p.startswith("（一）【橙色】"))
     assert item.count("孕产妇系统管理率") == 1, item
     assert "与目标方向相反；曾达到“95%以上”的目标" in item
+
+
+def test_areas_are_ranked_among_those_with_enough_indicators():
+    """"妇女与环境领域达标率最高，为100.0%（可评估指标仅1项）" beside areas of 3 and 18 indicators:
+    the highest and lowest are named among areas with at least 3 assessable indicators."""
+    frame = pd.DataFrame([row(f"健康{n}率", "妇女与健康", "%", ">=", 50, 2030, "已达标" if n else "进展缓慢", 60.0, 2025)
+                          for n in range(4)]
+                         + [row(f"经济{n}率", "妇女与经济", "%", ">=", 50, 2030, "进展缓慢", 40.0, 2025) for n in range(3)]
+                         + [row("水质达标比例", "妇女与环境", "%", "=", 100, 2030, "已达标", 100.0, 2025)])
+    said = texts(build_evaluation(frame, stage="midterm", region="西岗区"))
+    assert "分领域看，妇女与健康领域达标率最高，为75.0%；妇女与经济领域最低，为0.0%。" in said
+    assert any("妇女与健康领域达标率为75.0%，妇女与经济领域仅为0.0%。" in p for p in said)

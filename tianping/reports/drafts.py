@@ -128,6 +128,8 @@ def draft_problems(rows: pd.DataFrame, verdicts: dict, *, final: bool, area_rate
             text = f"{names}等{count.shown}项指标较基期退步或达标后又有回落，需查找原因。"
         out.append(Paragraph(f"{number.next()}部分指标出现退步或回落。" + text, [count], editable=True))
     ranked = [a for a in area_rates if a[2] > 0]
+    enough = [a for a in ranked if a[2] >= FEW_ASSESSABLE]      # rank areas with enough indicators, if two have
+    ranked = enough if len(enough) >= 2 else ranked
     if len(ranked) >= 2:
         best, worst = max(ranked, key=lambda a: a[1].value), min(ranked, key=lambda a: a[1].value)
         if best[1].value - worst[1].value >= 30:

@@ -47,6 +47,7 @@ from tianping.reports.document import (
     numbers_in,
 )
 from tianping.reports.drafts import (
+    FEW_ASSESSABLE,
     bigrams,
     draft_problems,
     draft_recommendations,
@@ -385,6 +386,9 @@ def area_overview(ev: Evaluation) -> list:
         if share:
             sayings.append((area, share))
     blocks: list = []
+    # highest and lowest among areas with enough indicators to rank (100% of one indicator is not "最高")
+    enough = [x for x in sayings if len(x[1].out_of) >= FEW_ASSESSABLE]
+    sayings = enough if len(enough) >= 2 else sayings
     if len(sayings) >= 2:
         ranked = sorted(sayings, key=lambda s: -s[1].value)
         best, worst = ranked[0], ranked[-1]
