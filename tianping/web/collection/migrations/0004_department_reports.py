@@ -18,24 +18,25 @@ def forward(apps, schema_editor):
     DepartmentReport = apps.get_model("collection", "DepartmentReport")
     SelfEvaluation = apps.get_model("publishing", "DepartmentSelfEvaluation")
     FieldChange = apps.get_model("orgs", "FieldChange")
-    for sub in Submission.objects.select_related("round").order_by("pk"):
+    db = schema_editor.connection.alias   # the database being migrated (a restore migrates another one)
+    for sub in Submission.objects.using(db).select_related("round").order_by("pk"):
         texts = {new: getattr(sub, old) for old, new in OLD_FIELDS.items()}
         if not any(t.strip() for t in texts.values()):
             continue
         filed = sub.first_submitted_at is not None and sub.state != "draft"
-        report = DepartmentReport.objects.create(
+        report = DepartmentReport.objects.using(db).create(
             region_id=sub.round.region_id, department_id=sub.department_id, year=sub.round.year, plan=None,
             state="submitted" if filed else "draft", submitted_at=sub.submitted_at if filed else None, **texts)
         for old, new in OLD_FIELDS.items():
-            FieldChange.objects.filter(model="collection.Submission", object_id=sub.pk, field=old).update(
+            FieldChange.objects.using(db).filter(model="collection.Submission", object_id=sub.pk, field=old).update(
                 model="collection.DepartmentReport", object_id=report.pk, field=new)
-    for e in SelfEvaluation.objects.order_by("pk"):
-        report = DepartmentReport.objects.create(
+    for e in SelfEvaluation.objects.using(db).order_by("pk"):
+        report = DepartmentReport.objects.using(db).create(
             region_id=e.region_id, department_id=e.department_id, year=e.year, plan_id=e.plan_id,
             progress=e.progress, problems=e.problems, next_steps=e.next_steps, state=e.state,
             updated_by_id=e.updated_by_id, submitted_at=e.submitted_at)
-        DepartmentReport.objects.filter(pk=report.pk).update(updated_at=e.updated_at)   # keep its form version
-        FieldChange.objects.filter(model="publishing.DepartmentSelfEvaluation", object_id=e.pk).update(
+        DepartmentReport.objects.using(db).filter(pk=report.pk).update(updated_at=e.updated_at)   # keep its form version
+        FieldChange.objects.using(db).filter(model="publishing.DepartmentSelfEvaluation", object_id=e.pk).update(
             model="collection.DepartmentReport", object_id=report.pk)
 
 
@@ -44,10 +45,11 @@ def backward(apps, schema_editor):
     DepartmentReport = apps.get_model("collection", "DepartmentReport")
     SelfEvaluation = apps.get_model("publishing", "DepartmentSelfEvaluation")
     FieldChange = apps.get_model("orgs", "FieldChange")
-    for r in DepartmentReport.objects.order_by("pk"):
-        changes = FieldChange.objects.filter(model="collection.DepartmentReport", object_id=r.pk)
+    db = schema_editor.connection.alias   # the database being migrated (a restore migrates another one)
+    for r in DepartmentReport.objects.using(db).order_by("pk"):
+        changes = FieldChange.objects.using(db).filter(model="collection.DepartmentReport", object_id=r.pk)
         if r.plan_id is None:
-            sub = Submission.objects.filter(round__region_id=r.region_id, round__year=r.year,
+            sub = Submission.objects.using(db).filter(round__region_id=r.region_id, round__year=r.year,
                                             department_id=r.department_id).first()
             if sub is None:
                 continue
@@ -56,7 +58,7 @@ def backward(apps, schema_editor):
                 changes.filter(field=new).update(model="collection.Submission", object_id=sub.pk, field=old)
             sub.save(update_fields=list(OLD_FIELDS))
         else:
-            e = SelfEvaluation.objects.create(
+            e = SelfEvaluation.objects.using(db).create(
                 plan_id=r.plan_id, region_id=r.region_id, department_id=r.department_id, year=r.year,
                 progress=r.progress, problems=r.problems, next_steps=r.next_steps, state=r.state,
                 updated_by_id=r.updated_by_id, submitted_at=r.submitted_at)
