@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+# In-function imports here are deliberate: Django and tianping.web load only after the command has
+# configured Django (common.setup_django), and the reports, pandas, openpyxl and cryptography only
+# for the commands that use them, so `tianping plan …` starts without them.
 import csv
 import io
 from pathlib import Path
@@ -16,6 +19,7 @@ from tianping.core.catalogue import (
     Entry,
     load_catalogue,
 )
+from tianping.core.figures import dated_target, number
 
 COLUMNS = ["编码", "名称", "别名", "纲要", "领域", "类型", "单位", "倍数", "分子", "分母", "人群", "年龄段", "分组",
            "合理范围", "方向", "牵头单位", "配合单位", "数据来源", "定义", "国家目标", "国家目标出处"]
@@ -24,8 +28,6 @@ WIDTHS = [8, 30, 40, 8, 14, 6, 8, 8, 24, 20, 14, 10, 12, 12, 6, 12, 20, 20, 40, 
 
 def national_label(entry: Entry, target) -> str:
     """"2030年3‰以下", "2030年比2020年降低20%": a national target as the outline says it."""
-    from tianping.core.figures import dated_target
-
     unit = "%" if target.op.startswith("relative_") else entry.unit
     return dated_target(target.year, target.op, target.value, unit, base_year=target.base_year)
 
@@ -34,7 +36,7 @@ def entry_row(entry: Entry) -> list:
     """One row per entry in COLUMNS order (for CSV, Excel and the web page's export)."""
     national = "；".join(national_label(entry, t) for t in entry.national)
     return [entry.code, entry.name, "、".join(entry.aliases), "妇女" if entry.outline == "women" else "儿童",
-            entry.area, KIND_LABELS[entry.kind], entry.unit, "" if entry.multiplier is None else f"{entry.multiplier:g}",
+            entry.area, KIND_LABELS[entry.kind], entry.unit, "" if entry.multiplier is None else number(entry.multiplier),
             entry.numerator, entry.denominator, POPULATION_LABELS[entry.population], entry.age_band,
             "、".join(DISAGGREGATION_LABELS[d] for d in entry.disaggregations), entry.range_label,
             "越高越好" if entry.direction == "up" else "越低越好", entry.lead, "、".join(entry.cooperating),

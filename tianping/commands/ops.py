@@ -15,11 +15,17 @@ from one database snapshot (see the backup section below for how, and how restor
 
 from __future__ import annotations
 
+import datetime as dt
+
+# In-function imports here are deliberate: Django and tianping.web load only after the command has
+# configured Django (common.setup_django), and the reports, pandas, openpyxl and cryptography only
+# for the commands that use them, so `tianping plan …` starts without them.
 import hashlib
 import io
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -238,7 +244,6 @@ def _pg_args(settings_dict=None):
 
 def _dump_json(stream, using: str = "default") -> None:
     """dumpdata, but datetimes keep their microseconds (DjangoJSONEncoder cuts them to milliseconds)."""
-    import datetime as dt
 
     from django.apps import apps
     from django.core import serializers
@@ -358,7 +363,6 @@ def _is_encrypted(path: Path) -> bool:
 
 def _snapshot_sqlite(tmp: Path) -> Path:
     """A private, consistent copy of the live SQLite database (online backup API, one step)."""
-    import sqlite3
 
     from django.db import connection
 
@@ -487,7 +491,6 @@ def _fresh_sqlite(target: str) -> Path:
 def _switch_sqlite(fresh: Path, target: str) -> None:
     """Copy the verified database over the live one in one SQLite transaction (the backup API
     writes the destination atomically, WAL included), then drop the fresh copy."""
-    import sqlite3
 
     src = sqlite3.connect(fresh)
     dst = sqlite3.connect(target, timeout=60)

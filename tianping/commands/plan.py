@@ -7,6 +7,9 @@ Tianping itself exits with code 1, also in Chinese. Neither prints a traceback.
 
 from __future__ import annotations
 
+# In-function imports here are deliberate: Django and tianping.web load only after the command has
+# configured Django (common.setup_django), and the reports, pandas, openpyxl and cryptography only
+# for the commands that use them, so `tianping plan …` starts without them.
 import os
 import sys
 from pathlib import Path

@@ -11,8 +11,12 @@ exit with code 2 and a Chinese message, never a traceback.
 
 from __future__ import annotations
 
+# In-function imports here are deliberate: Django and tianping.web load only after the command has
+# configured Django (common.setup_django), and the reports, pandas, openpyxl and cryptography only
+# for the commands that use them, so `tianping plan …` starts without them.
 import json
 import time
+from dataclasses import fields
 from pathlib import Path
 
 import click
@@ -148,7 +152,6 @@ def load_data(data: str, plan, region: str, seed: int, last_year: int | None = N
 
 
 def read_inputs(path: Path) -> dict:
-    from dataclasses import fields
 
     from tianping.reports import EvaluationInputs
 

@@ -3,6 +3,9 @@ the command line. The demo set-up itself is tianping.web.demo."""
 
 from __future__ import annotations
 
+# In-function imports here are deliberate: Django and tianping.web load only after the command has
+# configured Django (common.setup_django), and the reports, pandas, openpyxl and cryptography only
+# for the commands that use them, so `tianping plan …` starts without them.
 import os
 import subprocess
 

@@ -6,10 +6,14 @@ and writes their progress to the database, which the pages poll."""
 
 from __future__ import annotations
 
+# In-function imports here are deliberate: Django and tianping.web load only after the command has
+# configured Django (common.setup_django), and the reports, pandas, openpyxl and cryptography only
+# for the commands that use them, so `tianping plan …` starts without them.
 import atexit
 import os
 import subprocess
 import sys
+import threading
 
 import click
 
@@ -26,7 +30,6 @@ def worker(workers, verbose):
     from django.core.management import call_command
 
     click.echo(f"» 天平后台任务进程已启动（{workers}个线程，Ctrl+C 停止）")
-    import threading
 
     from tianping.web.publishing.tasks import requeue_stale_jobs, watchdog
     if (n := requeue_stale_jobs()):

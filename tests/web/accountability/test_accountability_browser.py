@@ -98,6 +98,6 @@ def test_inspection_walk(page, login, office, reporter, plan, artifacts, setting
     assert row.count() == 1 and "逾期未整改" in row.inner_text()
     assert "卫健局" in page.locator("h1").inner_text()
     corrections = page.locator("#component-corrections").inner_text()
-    assert "逾期未整改1项" in corrections and "75.0" in corrections   # 100 − 25 for the overdue one
+    assert "逾期未整改1项" in corrections and "75" in corrections   # 100 − 25 for the overdue one
     assert page.locator("#component-statuses").count() == 1
     page.screenshot(path=str(artifacts / "accountability-5-reporter-scorecard.png"), full_page=True)

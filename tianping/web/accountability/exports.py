@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from tianping.core import scorecard as core
 from tianping.core.export import safe_cell
+from tianping.core.figures import number
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -33,7 +34,7 @@ def title(board) -> str:
 
 def header(board) -> list[str]:
     weights = board.rule.weights
-    return (["排名", "成员单位"] + [f"{core.COMPONENT_NAMES[k]}（{weights[k]:g}）" for k in core.COMPONENTS]
+    return (["排名", "成员单位"] + [f"{core.COMPONENT_NAMES[k]}（{number(weights[k])}）" for k in core.COMPONENTS]
             + ["总分", "等级", "负责指标", "牵头措施", "逾期整改"])
 
 
@@ -56,9 +57,9 @@ def rows(board) -> list[list[str]]:
 def notes(board) -> list[str]:
     words = board.rule.describe()
     lines = ["考核规则" + ("（本年度办公室设定）" if board.rule_stored else "（默认规则）") + "："]
-    lines += [f"{core.COMPONENT_NAMES[k]}（权重{board.rule.weights[k]:g}）：{words[k]}" for k in core.COMPONENTS]
+    lines += [f"{core.COMPONENT_NAMES[k]}（权重{number(board.rule.weights[k])}）：{words[k]}" for k in core.COMPONENTS]
     lines.append("总分＝各适用项目得分按权重加权平均；“不计”表示该项本年度不适用，其权重不计入。"
-                 + "等级：" + "、".join(f"{name}≥{t:g}" if t else name for t, name in board.rule.grades) + "。")
+                 + "等级：" + "、".join(f"{name}≥{number(t)}" if t else name for t, name in board.rule.grades) + "。")
     source = board.source
     if source.runs:
         years = "、".join(str(y) for y in source.years)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tianping.core import scorecard as core
 from tianping.core.errors import TianpingError
+from tianping.core.figures import number
 from tianping.web.collection.models import ReportingRound
 from tianping.web.monitoring.models import AssessmentRun
 from tianping.web.monitoring.services import applicable_plans
@@ -197,10 +198,10 @@ def rule(request, year: int):
 
 def _rule_lines(data) -> list[str]:
     rule = core.ScoreRule.from_dict(data) if data else core.ScoreRule()
-    lines = [f"{core.COMPONENT_NAMES[k]} {rule.weights[k]:g}" for k in core.COMPONENTS]
-    lines += [f"{core.CLASS_NAMES[k]} {rule.status_points[k]:g}分" for k in core.STATUS_CLASSES]
-    lines += [f"迟报得分 {rule.late_credit:g}", f"每次退回扣 {rule.return_penalty:g}",
-              f"预警说明时限 {rule.warning_days}天", f"每项逾期整改扣 {rule.correction_penalty:g}"]
+    lines = [f"{core.COMPONENT_NAMES[k]} {number(rule.weights[k])}" for k in core.COMPONENTS]
+    lines += [f"{core.CLASS_NAMES[k]} {number(rule.status_points[k])}分" for k in core.STATUS_CLASSES]
+    lines += [f"迟报得分 {number(rule.late_credit)}", f"每次退回扣 {number(rule.return_penalty)}",
+              f"预警说明时限 {rule.warning_days}天", f"每项逾期整改扣 {number(rule.correction_penalty)}"]
     return lines + ([] if data else ["（默认规则）"])
 
 

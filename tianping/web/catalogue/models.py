@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tianping.core import catalogue as core
+from tianping.core.figures import number
 from tianping.web.orgs.models import Region
 
 
@@ -118,5 +119,5 @@ class ValidationRule(models.Model):
         ordering = ["region", "name"]
 
     def __str__(self) -> str:
-        right = self.right.name if self.right_id else f"{self.right_value:g}"
+        right = self.right.name if self.right_id else number(self.right_value)
         return f"{self.name}：{self.left.name} {self.get_op_display()} {right}"
