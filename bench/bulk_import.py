@@ -18,13 +18,13 @@ COPY: the same rows (the entry columns) streamed with ``COPY ... FROM STDIN`` in
 a table created ``LIKE collection_entry INCLUDING ALL`` (same indexes and unique
 constraint, no foreign keys, no audit rows).
 
-Measured 2026-11-25 on the shared 2-core development machine (load average ~10 from
-other test runs), PostgreSQL 15 local, defaults:
-    API bulk import (100 requests, + audit rows)   1,000,000 rows  479.8 s   2,084 rows/s
-    API repeat of 10 % (all unchanged)               100,000 rows   27.2 s   3,672 rows/s
-    API dry run of 10 %                              100,000 rows   23.6 s   4,231 rows/s
-    PostgreSQL COPY (entry columns only)           1,000,000 rows   19.7 s  50,809 rows/s
-    API / COPY: 24×
+Measured 2026-11-25 (per-row writes; load average ~10): API 479.8 s, COPY 19.7 s: 24×.
+Measured 2026-12-06 after the staging-table merge (issue 16; load average 4–9, 2 cores shared):
+    API bulk import (100 requests, + audit rows)   1,000,000 rows  115.0 s   8,693 rows/s
+    API repeat of 10 % (all unchanged)               100,000 rows    9.9 s  10,147 rows/s
+    API dry run of 10 %                              100,000 rows    8.1 s  12,330 rows/s
+    PostgreSQL COPY (entry columns only)           1,000,000 rows    7.4 s 134,988 rows/s
+    API / COPY: 15.5×  (Python CPU of the import 62 s; under heavier load 241 s vs 6.0 s, 40×)
 
     .venv/bin/python bench/bulk_import.py [--rows 1000000] [--indicators 2000] [--batch 10000]
         [--database-url postgres://postgres@127.0.0.1:5432/tianping_bench] [--keep]
@@ -139,13 +139,18 @@ def main() -> int:
     print(f"PostgreSQL bulk import: {total:,} values, {len(submissions)} submissions × {per_round:,} cells, "
           f"requests of {args.batch:,} rows", flush=True)
 
+    took = []
+
     def post_all(sub_payloads, dry_run=False):
         requests, summary = 0, {"new": 0, "changed": 0, "unchanged": 0}
         start = time.perf_counter()
+        took.clear()
         for sub, rows in sub_payloads:
             for i in range(0, len(rows), args.batch):
                 body = json.dumps({"dry_run": dry_run, "observations": rows[i:i + args.batch]})
+                began = time.perf_counter()
                 r = client.post(f"/api/submissions/{sub.pk}/observations/", body, content_type="application/json")
+                took.append(time.perf_counter() - began)
                 if r.status_code != 200:
                     raise SystemExit(f"import failed ({r.status_code}): {r.content[:2000]!r}")
                 result = r.json()
@@ -154,7 +159,14 @@ def main() -> int:
                 requests += 1
         return time.perf_counter() - start, requests, summary
 
+    cpu_started = time.process_time()
     api_s, n_requests, summary = post_all(list(zip(submissions, payloads)))
+    api_cpu = time.process_time() - cpu_started
+    tenth = max(1, len(took) // 10)
+    first, last = sorted(took[:tenth]), sorted(took[-tenth:])
+    print(f"API requests: median {first[len(first) // 2]:.2f} s in the first tenth, {last[len(last) // 2]:.2f} s in the "
+          f"last (tables growing); Python CPU of the import {api_cpu:.0f} s of {api_s:.0f} s "
+          f"(the rest is PostgreSQL's work and waiting for the CPU); load average {os.getloadavg()[0]:.1f}", flush=True)
     assert Entry.objects.count() == total and EntryChange.objects.count() == total, "not every value stored"
     sample = list(zip(submissions, payloads))[: max(1, len(submissions) // 10)]
     sample_rows = sum(len(p) for _, p in sample)

@@ -8,15 +8,23 @@ round per district, one reporter per submission until --reporters are made, and 
 departments with a SECOND reporter: each pair opens the same form at the same moment and
 saves it (a conflicting edit that the collection app must refuse, never last-write-wins).
 
-Each reporter goes through its indicators: GET the form (versions, CSRF), POST new values
-for every cell, think, next. Afterwards the database is compared with what the clients were
-told: every acknowledged save must be there (cell version = number of acknowledged saves,
-value = the last acknowledged value) — a "lost write" is any cell where that fails.
+Each reporter starts at a random moment from which its forms fit before the end of the run
+(the deadline hour compressed into --seconds; --burst: every reporter within the first
+2 × think seconds, the pattern of the first measurements) and goes through its indicators:
+GET the form (versions, CSRF), POST new values for every cell, think, next. The server is
+warmed (every worker has answered) before the clock starts. Afterwards the database is
+compared with what the clients were told: every acknowledged save must be there (cell
+version = number of acknowledged saves, value = the last acknowledged value) — a "lost write"
+is any cell where that fails.
 
     .venv/bin/python bench/load_deadline.py [--reporters 200] [--office 10] [--seconds 90] [--think 2]
-        [--database-url postgres://postgres@127.0.0.1:5432/tianping_load] [--workers 3] [--threads 8]
+        [--burst] [--database-url postgres://postgres@127.0.0.1:5432/tianping_load] [--workers 3] [--threads 8]
 
-Prints throughput, p50/p95/p99 latency per kind of request, errors, lost writes and conflicts detected.
+Prints throughput, p50/p95/p99 latency per kind of request and per 10 s window, errors, lost
+writes and conflicts detected, and the CPU seconds of the server (gunicorn), of the bench
+database's PostgreSQL backends, of the load generator and of the whole machine (the generator
+and other processes share its cores), with the server CPU per request and the in-process cost
+(CPU, queries) of one form GET and one save.
 """
 
 from __future__ import annotations

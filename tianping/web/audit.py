@@ -21,7 +21,12 @@ from __future__ import annotations
 import contextvars
 import json
 
+from django.apps import apps
+from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.signals import pre_save
+
+from tianping.web.orgs.models import FieldChange
 
 _user = contextvars.ContextVar("tianping_audit_user", default=None)
 
@@ -68,7 +73,6 @@ def _record(sender, instance, raw=False, update_fields=None, **kwargs):
     old = sender._base_manager.filter(pk=instance.pk).values(*[f.attname for f in fields]).first()
     if old is None:
         return
-    from tianping.web.orgs.models import FieldChange
 
     user = acting_user()
     changes = [FieldChange(model=sender._meta.label, object_id=instance.pk, field=f.name,
@@ -81,8 +85,6 @@ def _record(sender, instance, raw=False, update_fields=None, **kwargs):
 
 def _write(label: str, rows) -> None:
     """FieldChange rows (object_id, field name, old, new) in one bulk insert."""
-    from tianping.web.orgs.models import FieldChange
-
     user = acting_user()
     user = user if getattr(user, "pk", None) else None
     changes = [FieldChange(model=label, object_id=pk, field=name, old=_plain(old), new=_plain(new), user=user)
@@ -126,7 +128,6 @@ def _audited_update(self, **kwargs):
     fields = _touched(self.model, kwargs)
     if not fields:
         return _PLAIN["update"](self, **kwargs)
-    from django.db import transaction
 
     with transaction.atomic(using=self.db):
         before = {row["pk"]: row for row in self.values("pk", *[f.attname for f in fields])}
@@ -143,7 +144,6 @@ def _audited_bulk_update(self, objs, fields, batch_size=None):
     audited = _touched(self.model, fields)
     if not audited:
         return _PLAIN["bulk_update"](self, objs, fields, batch_size=batch_size)
-    from django.db import transaction
 
     with transaction.atomic(using=self.db):
         before = _stored(self.model, [o.pk for o in objs], audited)
@@ -194,9 +194,6 @@ _PLAIN: dict = {}
 
 
 def connect() -> None:
-    from django.apps import apps
-    from django.db.models import QuerySet
-
     for label in AUDITED:
         pre_save.connect(_record, sender=apps.get_model(label), dispatch_uid=f"tianping-audit-{label}")
     if not _PLAIN:   # once: the bulk paths of every audited model, whatever manager or relation they come from

@@ -4,15 +4,24 @@ role and synthetic 2020–2024 observations. Every step is idempotent."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
+from tianping.core import model as core
+from tianping.core.readers import parse_document
+from tianping.web.collection.models import ReportingRound
+from tianping.web.collection.services import open_round
+from tianping.web.observations.models import Observation
 from tianping.web.orgs.models import Department, Region, User
 from tianping.web.plans import services
 from tianping.web.plans.models import Indicator, Plan
+
+from . import demo_city
 
 # (code, name, level, parent code) — GB/T 2260.
 REGIONS = [
@@ -125,8 +134,6 @@ def _demo_password_of(user: User, new: bool) -> str:
 
 def find_seeds(explicit: str | Path | None = None) -> Path:
     """--seeds, $TIANPING_SEEDS, then ../shared/seeds beside the repository or the working directory."""
-    from django.conf import settings
-
     candidates = [explicit, settings.TIANPING_SEEDS or None,
                   settings.REPO_DIR.parent / "shared" / "seeds", Path.cwd().parent / "shared" / "seeds",
                   Path.cwd() / "shared" / "seeds"]
@@ -138,8 +145,6 @@ def find_seeds(explicit: str | Path | None = None) -> Path:
 
 def import_seed_file(path: Path, importer: User | None) -> list[Plan]:
     """Import and confirm the plans of one seed file, unless this exact file is already in."""
-    from tianping.core.readers import parse_document
-
     data = path.read_bytes()
     if Plan.objects.filter(source_sha256=hashlib.sha256(data).hexdigest()).exists():
         return []
@@ -176,8 +181,6 @@ def assign_demo_departments(plan: Plan) -> None:
 
 def fill_synthetic(plan: Plan, seed: int = 2030) -> int:
     """Synthetic 2020–2024 observations from tianping.core.synthetic, flagged synthetic."""
-    from tianping.web.observations.models import Observation
-
     if Observation.objects.filter(indicator__plan=plan).exists():
         return 0
     try:
@@ -211,8 +214,6 @@ def fill_synthetic(plan: Plan, seed: int = 2030) -> int:
 
 def _core_plan_of(plan: Plan):
     """The plan as tianping.core sees it, rebuilt from the stored rows."""
-    from tianping.core import model as core
-
     def targets(ind: Indicator):
         return [core.Target(year=t.year, op=t.op, value=t.value, upper=t.upper, unit=t.unit,
                             base_year=t.base_year, kind=t.kind, text=t.text) for t in ind.targets.all()]
@@ -246,11 +247,6 @@ def open_demo_round(office: User, year: int = 2025) -> bool:
     """Open the office's reporting round for ``year`` so the reporter has tasks.
 
     Idempotent: an existing round is left as it is. Returns whether one was opened."""
-    import datetime
-
-    from tianping.web.collection.models import ReportingRound
-    from tianping.web.collection.services import open_round
-
     if ReportingRound.objects.filter(region=office.region, year=year).exists():
         return False
     open_round(office.region, year, datetime.date(year + 1, 12, 31), office)
@@ -259,6 +255,4 @@ def open_demo_round(office: User, year: int = 2025) -> bool:
 
 def seed_city(office: User, seeds=None):
     """The demo's city level (大连市, labelled synthetic districts, a city plan and user): demo_city.py."""
-    from .demo_city import seed_city as seed
-
-    return seed(find_seeds(seeds), office, _demo_password_of)
+    return demo_city.seed_city(find_seeds(seeds), office, _demo_password_of)

@@ -6,11 +6,16 @@ is idempotent. Called from tianping.web.demo.seed_city."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from django.db import transaction
 
+from tianping.core import geojson
+from tianping.core.readers import parse_document
+from tianping.web.analysis import services as analysis
 from tianping.web.orgs.models import Department, Region, User
+from tianping.web.plans import services
 from tianping.web.plans.models import Plan, Target
 
 CITY_CODE = "210200"
@@ -32,7 +37,9 @@ class CityDemo:
 
 
 def seed_city(seed_dir, office: User, password_of) -> CityDemo:
-    from . import demo as setup
+    from . import (
+        demo as setup,  # demo imports this module at its top (seed_city): no cycle at load
+    )
 
     city = Region.objects.get(code=CITY_CODE)
     districts = []
@@ -62,16 +69,15 @@ def seed_city(seed_dir, office: User, password_of) -> CityDemo:
 
 def _copy_women_plan(path, region: Region, title: str, office: User) -> Plan | None:
     """The template's women's plan stored for ``region`` under a labelled title (once)."""
-    from tianping.core.readers import parse_document
-    from tianping.web.plans import services
-
     existing = Plan.objects.filter(region=region, title=title[:200]).first()
     if existing is not None:
         return existing
     core_plans = [p for p in parse_document(path, data=path.read_bytes()) if p.kind == Plan.Kind.WOMEN]
     if not core_plans:
         return None
-    from . import demo as setup
+    from . import (
+        demo as setup,  # demo imports this module at its top (seed_city): no cycle at load
+    )
 
     with transaction.atomic():
         plan = services.import_plans(core_plans, region, office, other_region_ok=True)[0]
@@ -90,11 +96,6 @@ def _schematic_boundaries(city: Region, office: User) -> None:
     """The map's boundaries for the demo: no openly licensed boundary file of 大连市's districts
     is shipped, so a schematic one (a hexagon per district, labelled 示意图，非真实边界) is
     generated and stored through the same check and match as an office's upload (once)."""
-    import json
-
-    from tianping.core import geojson
-    from tianping.web.analysis import services as analysis
-
     if analysis.current_boundary(city) is not None:
         return
     doc = geojson.schematic(analysis.child_regions(city))

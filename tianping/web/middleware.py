@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from tianping.web.orgs.permissions import is_third_party, third_party_may
+
 
 class ChineseFirstLocaleMiddleware:
     def __init__(self, get_response):
@@ -34,8 +36,6 @@ class ThirdPartyScopeMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from tianping.web.orgs.permissions import is_third_party, third_party_may
-
         match = request.resolver_match
         if match is None or match.view_name.startswith("admin:") or match.view_name.startswith("api:"):
             return None  # admin: staff only; API: token users are known only inside DRF (HasRole checks)

@@ -20,6 +20,7 @@ from itertools import cycle
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from docx import Document
 
 from tianping.web.collection import services as collection
 from tianping.web.collection.models import (
@@ -29,6 +30,7 @@ from tianping.web.collection.models import (
     ReportingRound,
     Submission,
 )
+from tianping.web.demo import DEMO_ASSIGNMENT
 from tianping.web.monitoring.models import Warning, WarningEvent
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.models import Department, User
@@ -85,8 +87,6 @@ def _profile(name: str, fallback) -> tuple:
 def _lead_measures(region) -> list[Department]:
     """Demo task division of the measures: the indicators' keywords in the measure's title
     (the body text names many departments' fields, so it is not used)."""
-    from tianping.web.demo import DEMO_ASSIGNMENT
-
     by_name = {d.name: d for d in Department.objects.filter(region=region)}
     plans = Plan.objects.filter(region=region, status=Plan.Status.CONFIRMED)
     for m in Measure.objects.filter(area__plan__in=plans, lead_department=None):
@@ -231,8 +231,6 @@ def _round_2025(region) -> None:
 
 
 def _evidence_docx(title: str) -> bytes:
-    from docx import Document
-
     doc = Document()
     doc.add_heading(title, level=1)
     doc.add_paragraph(f"{LABEL}整改情况报告：已按督导检查意见完成整改，相关制度已印发执行。")

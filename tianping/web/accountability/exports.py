@@ -6,6 +6,17 @@ from __future__ import annotations
 
 import io
 
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
 from tianping.core import scorecard as core
 from tianping.core.export import safe_cell
 
@@ -67,10 +78,6 @@ DOCX_WIDTHS_CM = [1.0, 2.6] + [1.9] * len(core.COMPONENTS) + [1.4, 1.4, 1.3, 1.3
 
 
 def to_xlsx(board) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
-
     wb = Workbook()
     ws = wb.active
     ws.title = f"{board.year}年度考核"
@@ -118,13 +125,6 @@ def _number(v: str):
 
 
 def to_docx(board) -> bytes:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -164,9 +164,6 @@ def to_docx(board) -> bytes:
 
 
 def _repeat_header(row) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     tr_pr = row._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
     el.set(qn("w:val"), "true")

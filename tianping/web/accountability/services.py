@@ -19,6 +19,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from tianping.core import scorecard as core
@@ -26,8 +27,9 @@ from tianping.core.errors import TianpingError
 from tianping.web.collection.models import Comment, DepartmentReport, ReportingRound
 from tianping.web.collection.services import completeness
 from tianping.web.monitoring.models import AssessmentRun, Result, Warning, WarningEvent
-from tianping.web.monitoring.services import applicable_plans
-from tianping.web.orgs.models import Department, Region
+from tianping.web.monitoring.services import applicable_plans, notify
+from tianping.web.orgs.models import Department, Region, User
+from tianping.web.orgs.permissions import Role, scoped, user_has_role
 from tianping.web.plans.models import Indicator, Measure, Plan
 
 from .models import Correction, Inspection, InspectionFile, ScoreRule, ScoreRuleChange
@@ -291,11 +293,6 @@ def record_inspection(region: Region, user, *, when: date, inspectors: str, depa
 
 def _notify_departments(inspection: Inspection) -> None:
     """Each department with a correction hears of it (in-app, e-mail when configured)."""
-    from django.urls import reverse
-
-    from tianping.web.monitoring.services import notify
-    from tianping.web.orgs.models import User
-
     url = reverse("accountability:inspection", args=[inspection.pk])
     for c in inspection.corrections.select_related("department"):
         notify(User.objects.filter(department=c.department, role=User.Role.REPORTER),
@@ -327,11 +324,6 @@ def add_progress(correction: Correction, user, text: str, files=()) -> Correctio
 
 
 def _notify_office(correction: Correction) -> None:
-    from django.urls import reverse
-
-    from tianping.web.monitoring.services import notify
-    from tianping.web.orgs.models import User
-
     notify(User.objects.filter(region=correction.inspection.region, role=User.Role.OFFICE),
            f"{correction.department.name}报送了整改情况：{correction.requirement[:40]}",
            reverse("accountability:inspection", args=[correction.inspection_id]))
@@ -355,8 +347,6 @@ def close_correction(correction: Correction, user, note: str, files=(), on: date
 
 def open_corrections_for(user):
     """Open corrections the user's home should show: a department's own; the office's region's."""
-    from tianping.web.orgs.permissions import Role, scoped, user_has_role
-
     rows = Correction.objects.filter(state=Correction.State.OPEN).select_related("inspection", "department")
     if not user.is_authenticated:
         return rows.none()

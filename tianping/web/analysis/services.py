@@ -23,6 +23,7 @@ from django.db.models import Count, Max, Q
 
 from tianping.core import geojson
 from tianping.core import pivot as core
+from tianping.core.errors import Location, TianpingError
 from tianping.web.catalogue.models import CatalogueEntry
 from tianping.web.monitoring.models import DataStamp
 from tianping.web.monitoring.services import applicable_plans
@@ -224,8 +225,6 @@ def child_regions(region: Region) -> list[tuple[str, str]]:
 def store_boundaries(region: Region, user, file_name: str, data: bytes) -> Boundary:
     """Check, match and store an uploaded GeoJSON of ``region``'s districts (TianpingError in
     Chinese otherwise; nothing stored)."""
-    from tianping.core.errors import Location, TianpingError
-
     districts = child_regions(region)
     if not districts:
         raise TianpingError(f"{region.name}没有下级区县，无法匹配边界", Location(file=file_name))

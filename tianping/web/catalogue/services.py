@@ -8,6 +8,7 @@ from django.db import transaction
 
 from tianping.core import catalogue as core
 from tianping.core.validation import CrossRule
+from tianping.web.orgs.models import Department
 from tianping.web.plans.models import Indicator
 
 from .models import CatalogueEntry, ValidationRule
@@ -154,8 +155,6 @@ def assign_default_departments(plan) -> int:
     """Task division by default: each linked indicator without a department gets the region's
     department for the catalogue's usual lead (else a usual cooperating one). Run when the plan
     is confirmed; afterwards the office may change or remove any of them."""
-    from tianping.web.orgs.models import Department
-
     departments = list(Department.objects.filter(region=plan.region, is_active=True))
     assigned = 0
     for indicator in plan.indicators.filter(responsible_department=None).exclude(catalogue=None).select_related(

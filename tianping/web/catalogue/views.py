@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from tianping.commands.catalogue import national_label, to_csv, to_xlsx
 from tianping.core import catalogue as core
 from tianping.web.orgs.permissions import (
     PLAN_MANAGERS,
@@ -26,8 +27,6 @@ RULE_KEEPERS = (Role.OFFICE, Role.STATISTICS)
 
 
 def _rows(entries):
-    from tianping.commands.catalogue import national_label
-
     for entry in entries:
         core_entry = entry.as_core()
         yield {"entry": entry, "kind": core.KIND_LABELS[entry.kind], "population": core.POPULATION_LABELS[entry.population],
@@ -59,7 +58,6 @@ def entry_detail(request, code):
     entry = CatalogueEntry.objects.filter(code=code.upper()).first()
     if entry is None:
         raise Http404(_("No catalogue entry with this code."))
-    from tianping.commands.catalogue import national_label
 
     core_entry = entry.as_core()
     linked = scoped(entry.indicators.select_related("plan__region"), request.user, "plan__region")
@@ -85,8 +83,6 @@ def entry_add(request):
 
 @role_required(*PLAN_READERS)
 def export(request, fmt):
-    from tianping.commands.catalogue import to_csv, to_xlsx
-
     services.sync_builtin()
     entries = [e.as_core() for e in CatalogueEntry.objects.all()]
     if fmt == "xlsx":

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 
+from tianping.core.figures import number
 from tianping.core.validation import Cell
 from tianping.web.audit import AUDITED
 from tianping.web.orgs.models import FieldChange
@@ -65,8 +66,6 @@ def _show(value) -> str:
     if value is None or value == "":
         return "（空）"
     if isinstance(value, float):
-        from tianping.core.figures import number
-
         return number(value)
     return str(value)
 

@@ -30,6 +30,7 @@ from tianping.core.validation import (
     validate_indicator,
 )
 from tianping.web import audit
+from tianping.web.catalogue.services import rules_for
 from tianping.web.observations.models import Observation
 from tianping.web.orgs.duties import separate
 from tianping.web.orgs.models import Department
@@ -142,8 +143,6 @@ def cross_indicator_errors(sub: Submission, by_indicator: dict[int, dict[Cell, E
     """The catalogue's and the office's rules between indicators (新生儿死亡率 ≤ 婴儿死亡率 …) on the
     values as they will be: this save over the round's stored entries of every department. Only a
     rule that a cell of this save breaks is reported, naming that cell (row of the sheet, form cell)."""
-    from tianping.web.catalogue.services import rules_for
-
     linked = {pk: ind for pk, ind in touched.items() if ind.catalogue_id}
     if not linked:
         return []

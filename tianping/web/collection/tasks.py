@@ -5,9 +5,9 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from .uploads import remove_abandoned
+
 
 @db_periodic_task(crontab(minute="*/10"))
 def remove_abandoned_uploads() -> None:
-    from .uploads import remove_abandoned
-
     remove_abandoned()

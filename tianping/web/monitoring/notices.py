@@ -22,7 +22,9 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from tianping.web.collection.models import Comment, ReportingRound, Submission
 from tianping.web.orgs.models import Region, User
+from tianping.web.publishing.models import Approval
 
 from .models import Notification, NotificationPreference
 
@@ -70,8 +72,6 @@ def recipients(region: Region, *roles: str, department=None):
 # ---------------------------------------------------------------- collection events
 
 def on_comment(comment) -> None:
-    from tianping.web.collection.models import Comment
-
     sub = comment.submission
     region, year, dept = sub.round.region, sub.round.year, sub.department
     url = reverse("collection:submission", args=[sub.pk])
@@ -90,8 +90,6 @@ def on_comment(comment) -> None:
 def remind_deadlines(days: int = 7, today=None) -> int:
     """"Deadline near": reporters of every department not yet submitted in an open round whose
     deadline is within ``days``; one notice per submission and deadline (safe to run daily)."""
-    from tianping.web.collection.models import ReportingRound, Submission
-
     today = today or timezone.localdate()
     sent = 0
     rounds = ReportingRound.objects.filter(state=ReportingRound.State.OPEN, deadline__gte=today,
@@ -112,8 +110,6 @@ def remind_deadlines(days: int = 7, today=None) -> int:
 # ---------------------------------------------------------------- report events
 
 def on_approval(approval) -> None:
-    from tianping.web.publishing.models import Approval
-
     report = approval.report
     name = f"{report.title or report.get_kind_display()}（{report.year}）"
     url = reverse("publishing:report", args=[report.pk])
@@ -127,9 +123,6 @@ def on_approval(approval) -> None:
 
 
 def connect() -> None:
-    from tianping.web.collection.models import Comment
-    from tianping.web.publishing.models import Approval
-
     @receiver(post_save, sender=Comment, weak=False, dispatch_uid="notices-comment")
     def comment_saved(sender, instance, created, **kwargs):
         if created:

@@ -39,6 +39,7 @@ from .models import (
     Warning,
     WarningEvent,
 )
+from .notices import send
 
 log = logging.getLogger(__name__)
 
@@ -255,8 +256,6 @@ def _warning_counts(plan, region) -> dict:
 
 def notify(users, text: str, url: str = "") -> None:
     """Warning notices: in the app and by e-mail, as each user chose (notices.send)."""
-    from .notices import send
-
     send(Notification.Kind.WARNING, users, text, url)
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from tianping.core.export import safe_cell
 from tianping.core.figures import LIGHTS, STATUS_ORDER, status_light
+from tianping.web.analysis.services import pinned_charts, pinned_stamp
 from tianping.web.collection.models import ReportingRound, Submission
 from tianping.web.observations.models import Observation, assessed_list
 from tianping.web.orgs.models import Department, Region
@@ -129,8 +130,6 @@ def _query(run, region, **extra) -> str:
 # ------------------------------------------------------------------ dashboard
 
 def _pinned_stamp(request) -> str:
-    from tianping.web.analysis.services import pinned_stamp
-
     request.tianping_pinned = pinned_stamp(request.user)
     return request.tianping_pinned
 
@@ -138,8 +137,6 @@ def _pinned_stamp(request) -> str:
 def _pinned_charts(request) -> list[dict]:
     """The user's favourites of the data visualizer pinned to the dashboard (tianping.web.analysis);
     none to read when the cache key's stamp already says there are none."""
-    from tianping.web.analysis.services import pinned_charts
-
     if getattr(request, "tianping_pinned", "").startswith("0:"):
         return []
     return pinned_charts(request.user)

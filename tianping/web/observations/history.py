@@ -12,13 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Count, Max, Min
 from openpyxl import Workbook
 
+from tianping.core.entries import refused_breakdown
 from tianping.core.errors import InputErrors, Location, TianpingError
 from tianping.core.figures import number
 from tianping.core.history import load_history
 from tianping.core.observations import canonical_name
+from tianping.core.validation import Cell, IndicatorRule
 from tianping.web import audit
+from tianping.web.monitoring.services import assess_plan_region
 from tianping.web.plans.models import Indicator, Plan
 
 from .models import Observation
@@ -103,9 +107,6 @@ def _store(region, frame, indicators) -> HistoryResult:
 
 def _refused_breakdown(ind: Indicator, row: dict) -> str:
     """The catalogue's refusal of a row's breakdown (core.entries.refused_breakdown), or ""."""
-    from tianping.core.entries import refused_breakdown
-    from tianping.core.validation import Cell, IndicatorRule
-
     if ind.catalogue is None:
         return ""
     cell = Cell(row["sex"] or "", row["age"] or "", row["residence"] or "")
@@ -116,8 +117,6 @@ def _refused_breakdown(ind: Indicator, row: dict) -> str:
 
 
 def _reassess(plans, region) -> None:
-    from tianping.web.monitoring.services import assess_plan_region
-
     for plan in plans:
         assess_plan_region(plan, region, trigger="history", notify=False)
 
@@ -128,8 +127,6 @@ def _num(x):
 
 def summary(region) -> list[dict]:
     """Stored history of the region: per source, how many values over which years."""
-    from django.db.models import Count, Max, Min
-
     return list(Observation.objects.filter(region=region, origin=Observation.Origin.HISTORY)
                 .values("source").annotate(values=Count("pk"), first=Min("year"), last=Max("year"),
                                            indicators=Count("indicator", distinct=True)).order_by("source"))

@@ -8,6 +8,8 @@ roles are issued only with a valid code (field ``otp`` of /api/token/)."""
 
 from __future__ import annotations
 
+import base64
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -71,7 +73,6 @@ def otp_verify(request):
             otp_login(request, device)
             return redirect(nxt)
         error = "动态口令不正确或已过期，请输入认证器应用上当前显示的6位数字。"
-    import base64
 
     secret = base64.b32encode(device.bin_key).decode()
     return render(request, "registration/otp.html", {

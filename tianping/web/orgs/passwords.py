@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
+from .models import PasswordHistory
+
 HISTORY = 5
 
 
@@ -32,7 +34,6 @@ class HistoryValidator:
     def validate(self, password, user=None):
         if user is None or not getattr(user, "pk", None):
             return
-        from .models import PasswordHistory
 
         encoded = [user.password, *PasswordHistory.objects.filter(user=user).order_by("-at", "-pk")
                    .values_list("encoded", flat=True)[:HISTORY]]
@@ -42,7 +43,6 @@ class HistoryValidator:
     def password_changed(self, password, user=None):
         if user is None or not getattr(user, "pk", None) or not user.password:
             return
-        from .models import PasswordHistory
 
         PasswordHistory.objects.create(user=user, encoded=user.password)
         old = PasswordHistory.objects.filter(user=user).order_by("-at", "-pk").values_list("pk", flat=True)[HISTORY:]

@@ -15,6 +15,15 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from tianping.web.collection import services
+from tianping.web.collection.models import Comment, ReportingRound, Submission
+from tianping.web.collection.permissions import (
+    rounds_visible_to,
+    submissions_visible_to,
+)
+from tianping.web.monitoring.models import AssessmentRun, Warning
+from tianping.web.publishing.models import Report
+
 from .permissions import Role, scoped
 
 
@@ -30,8 +39,6 @@ def _days_left(deadline) -> int:
 
 
 def _progress(sub) -> tuple[int, int]:
-    from tianping.web.collection import services
-
     indicators = services.indicators_for(sub.department, sub.round.region)
     required = sum(len(cells) for cells in services.grids(indicators).values())
     filled = sub.entries.filter(indicator__in=indicators).exclude(value__isnull=True, note="").count()
@@ -39,10 +46,6 @@ def _progress(sub) -> tuple[int, int]:
 
 
 def reporter(user) -> dict:
-    from tianping.web.collection.models import Comment, Submission
-    from tianping.web.collection.permissions import submissions_visible_to
-    from tianping.web.monitoring.models import Warning
-
     tasks = []
     subs = (submissions_visible_to(user).filter(Q(round__state="open") | Q(reopened=True))
             .exclude(state__in=[Submission.State.LOCKED]).order_by("round__deadline"))
@@ -63,18 +66,12 @@ def reporter(user) -> dict:
 
 
 def statistics(user) -> dict:
-    from tianping.web.collection.models import Submission
-    from tianping.web.collection.permissions import submissions_visible_to
-
     waiting = (submissions_visible_to(user).filter(state=Submission.State.SUBMITTED)
                .order_by("submitted_at"))
     return {"to_review": list(waiting[:50]), "to_review_count": waiting.count(), "rounds": _rounds(user)}
 
 
 def _rounds(user) -> list[dict]:
-    from tianping.web.collection.models import ReportingRound, Submission
-    from tianping.web.collection.permissions import rounds_visible_to
-
     rows = []
     rounds = (rounds_visible_to(user).filter(state=ReportingRound.State.OPEN).order_by("deadline")
               .annotate(total=Count("submissions"),
@@ -90,16 +87,11 @@ def _rounds(user) -> list[dict]:
 
 
 def _reports(user, states) -> list:
-    from tianping.web.publishing.models import Report
-
     return list(scoped(Report.objects.filter(state__in=states), user).select_related("region", "plan")
                 .order_by("-updated_at")[:10])
 
 
 def office(user) -> dict:
-    from tianping.web.monitoring.models import Warning
-    from tianping.web.publishing.models import Report
-
     warnings = scoped(Warning.objects.filter(state=Warning.State.OPEN), user)
     return {"rounds": _rounds(user),
             "open_warnings": warnings.count(),
@@ -110,21 +102,15 @@ def office(user) -> dict:
 
 
 def leadership(user) -> dict:
-    from tianping.web.publishing.models import Report
-
     return {"glance": _glance(user), "to_approve": _reports(user, [Report.State.REVIEWED])}
 
 
 def evaluation(user) -> dict:
-    from tianping.web.publishing.models import Report
-
     return {"to_review_reports": _reports(user, [Report.State.DRAFT]), "glance": _glance(user)}
 
 
 def _glance(user) -> list[dict]:
     """Per plan of the user's region: latest run's 达标率 per milestone and active warnings."""
-    from tianping.web.monitoring.models import AssessmentRun, Warning
-
     if user.region_id is None:
         return []
     runs = {}

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import today
 from .forms import DepartmentForm
 from .models import Department
 from .permissions import (
@@ -21,7 +22,6 @@ def home(request):
         plans_visible_to,  # plans builds on orgs, not the reverse
     )
 
-    from . import today
 
     user = request.user
     # the read-only role sees published reports and open data only, not the plan list

@@ -14,6 +14,9 @@ from django.views.decorators.http import require_POST
 from tianping.core.division import read_division
 from tianping.core.errors import TianpingError
 from tianping.core.observations import canonical_name
+from tianping.web.monitoring.models import Notification
+from tianping.web.monitoring.notices import recipients, send
+from tianping.web.monitoring.services import assess_plan_region
 from tianping.web.orgs.models import Department, User
 from tianping.web.orgs.permissions import (
     PLAN_MANAGERS,
@@ -44,9 +47,6 @@ def send_for_judgement(plan: Plan, indicators: list[Indicator], user) -> tuple[i
     """Directional targets (逐步提高/降低) of the chosen indicators become targets the evaluation
     group judges (the target text and the parser's reading stay); the group is told about
     every chosen indicator with a directional or qualitative target. Returns (changed, sent)."""
-    from tianping.web.monitoring.models import Notification
-    from tianping.web.monitoring.notices import recipients, send
-
     with transaction.atomic():
         changed = Target.objects.filter(indicator__in=indicators, op__in=DIRECTIONAL).update(
             op="qualitative", kind=Target.Kind.QUALITATIVE)
@@ -57,8 +57,6 @@ def send_for_judgement(plan: Plan, indicators: list[Indicator], user) -> tuple[i
                  f"{plan.region.name}送来{len(sent)}项指标的目标请评估组判断：{names}",
                  reverse("monitoring:judgements") + f"?region={plan.region.code}")
     if changed:
-        from tianping.web.monitoring.services import assess_plan_region
-
         transaction.on_commit(lambda: assess_plan_region(plan, plan.region, trigger="judgement requested",
                                                          notify=False))
     return changed, len(sent)

@@ -9,6 +9,13 @@ from urllib.parse import quote
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 from tianping.core.export import safe_cell
 from tianping.core.figures import number
@@ -56,9 +63,6 @@ TABLES = {"framework": (framework_rows, gettext_lazy("Indicator framework")),
 
 
 def to_xlsx(title: str, header: list[str], rows: list[list[str]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
@@ -98,12 +102,6 @@ def column_widths(header: list[str], rows: list[list[str]], total: float) -> lis
 def to_docx(title: str, header: list[str], rows: list[list[str]]) -> bytes:
     """An A4 landscape table (the paper Chinese offices print on), 9-point 宋体, the header
     row repeated on every page, column widths following their content."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
-
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE

@@ -2,6 +2,8 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from tianping.web.catalogue.models import CatalogueEntry
+from tianping.web.catalogue.services import apply_link, sync_builtin
 from tianping.web.orgs.models import Department
 
 from .models import Indicator, Measure, Target
@@ -28,8 +30,6 @@ class IndicatorForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from tianping.web.catalogue.models import CatalogueEntry
-        from tianping.web.catalogue.services import sync_builtin
 
         sync_builtin()
         self.fields["catalogue"].queryset = CatalogueEntry.objects.order_by("code")
@@ -112,8 +112,6 @@ class MeasureForm(forms.ModelForm):
 def save_indicator_form(form: IndicatorForm) -> Indicator:
     """Save the form; a catalogue entry the office chose is a manual link and brings its unit,
     direction and definition where the indicator lacks them."""
-    from tianping.web.catalogue.services import apply_link
-
     indicator = form.save(commit=False)
     if "catalogue" in form.changed_data:
         apply_link(indicator, form.cleaned_data["catalogue"], Indicator.LinkMethod.MANUAL, 1.0)

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from django.db import transaction
+from django.db.models import Count
 
+from tianping.web.catalogue.services import apply_link
 from tianping.web.observations.models import Observation
 
 from .models import Indicator, Plan, Target
@@ -143,8 +145,6 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
 
 
 def _observation_counts(plan: Plan) -> dict[int, int]:
-    from django.db.models import Count
-
     rows = Observation.objects.filter(indicator__plan=plan).values("indicator").annotate(n=Count("pk"))
     return {row["indicator"]: row["n"] for row in rows}
 
@@ -191,8 +191,6 @@ def carry_manual_links(old: Plan, new: Plan) -> int:
     carry over to the matching indicator of the revised edition, unless the office already chose
     one there: run when the revision is imported (so its review page shows them) and again when
     it is confirmed. Returns how many were carried."""
-    from tianping.web.catalogue.services import apply_link
-
     manual = Indicator.LinkMethod.MANUAL
     carried = 0
     for old_indicator, new_indicator in match_indicators(old, new):

@@ -12,9 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tianping.core import model as core
+from tianping.core.catalogue import link_plan
 from tianping.core.errors import DocumentError, Location, TianpingError
+from tianping.core.readers import parse_document
+from tianping.web.catalogue.services import (
+    assign_default_departments,
+    link_plan_indicators,
+)
+from tianping.web.orgs.models import Region
 
 from .models import Area, Baseline, Goal, Indicator, Measure, Plan, Target
+from .revisions import apply_revision, carry_manual_links, check_drops
 
 logger = logging.getLogger(__name__)
 ALLOWED_SUFFIXES = {".txt", ".docx", ".pdf", ".doc", ".wps"}   # .doc/.wps through LibreOffice
@@ -43,8 +51,6 @@ OCR_UPLOAD_MAX_PAGES = 20
 
 
 def parse_upload(name: str, data: bytes) -> list[core.Plan]:
-    from tianping.core.readers import parse_document
-
     check_upload(name, len(data))
     try:
         return parse_document(Path(name).name, data=data, max_bytes=settings.UPLOAD_MAX_BYTES,
@@ -74,7 +80,6 @@ def import_plans(core_plans: list[core.Plan], region=None, user=None, candidates
                     f"规划“{core_plan.title}”写明的地区是“{named}”，不是{region.full_name}；"
                     f"不能作为{region.name}的规划（或其修订版）导入。如确属本地区，请勾选“确认该规划适用于所选地区”后重新上传",
                     Location(file=core_plan.source_file))
-    from tianping.core.catalogue import link_plan
 
     for core_plan in core_plans:   # units and fraction targets read as the catalogue says, before storing
         link_plan(core_plan, fix_targets=True)
@@ -86,7 +91,6 @@ def named_region(core_plan: core.Plan) -> str:
     """The region the plan itself names (parser metadata, else the title's most specific region)."""
     if core_plan.region:
         return core_plan.region
-    from tianping.web.orgs.models import Region
 
     found = guess_region(core_plan, Region.objects.all())
     return found.name if found else ""
@@ -155,11 +159,9 @@ def store_plan(core_plan: core.Plan, region, user=None) -> Plan:
                 store_indicator(plan, ind, position(), area=area, measure=measure)
     for ind in core_plan.indicator_table:
         store_indicator(plan, ind, position())
-    from tianping.web.catalogue.services import link_plan_indicators
 
     link_plan_indicators(plan)   # what each indicator measures and its unit; departments follow at confirmation
     if current is not None:      # a revised edition keeps the links the office chose by hand
-        from .revisions import carry_manual_links
 
         carry_manual_links(current, plan)
     return plan
@@ -194,11 +196,8 @@ def confirm_plan(plan: Plan, user, dropped_ids=()) -> None:
     office), else revisions.DropNotConfirmed is raised and nothing changes."""
     with transaction.atomic():
         if plan.revises_id and plan.revises.status == Plan.Status.CONFIRMED:
-            from .revisions import apply_revision, check_drops
-
             check_drops(plan.revises, plan, dropped_ids)
             apply_revision(plan.revises, plan)
-        from tianping.web.catalogue.services import assign_default_departments
 
         assign_default_departments(plan)   # the catalogue's usual department where the office set none
         plan.status = Plan.Status.CONFIRMED

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tianping.core.errors import TianpingError
+from tianping.web.catalogue.services import link_plan_indicators
 from tianping.web.orgs.models import Department
 from tianping.web.orgs.permissions import (
     PLAN_MANAGERS,
@@ -197,7 +198,6 @@ def indicator_add(request, pk):
             return redirect("plan_review", plan.pk)
         indicator = Indicator.objects.create(plan=plan, area=area, name=name,
                                              position=plan.indicators.count() + 1)
-        from tianping.web.catalogue.services import link_plan_indicators
 
         link_plan_indicators(plan)
         return redirect("indicator_edit", indicator.pk)

@@ -11,16 +11,16 @@ import socket
 import threading
 from contextlib import contextmanager
 
+from django.db import connection
+from django.utils import timezone
+
+from .models import GenerationJob
+
 INTERVAL = float(os.environ.get("TIANPING_JOB_HEARTBEAT_SECONDS", "5"))
 WORKER = f"{socket.gethostname()[:60]}:{os.getpid()}"
 
 
 def _beat(job_id: int, stop: threading.Event) -> None:
-    from django.db import connection
-    from django.utils import timezone
-
-    from .models import GenerationJob
-
     try:
         while not stop.wait(INTERVAL):
             GenerationJob.objects.filter(pk=job_id, state=GenerationJob.State.RUNNING).update(
@@ -31,8 +31,6 @@ def _beat(job_id: int, stop: threading.Event) -> None:
 
 @contextmanager
 def beating(job_id: int):
-    from django.db import connection
-
     if connection.in_atomic_block:
         yield  # run inside a caller's transaction (tests, immediate mode): the claim is not visible to
         return  # another connection until it commits, and nobody else could take the job meanwhile

@@ -22,6 +22,7 @@ import json
 import logging
 import math
 import os
+from dataclasses import fields
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,8 +35,9 @@ from django.utils import timezone
 from tianping.core import model as core
 from tianping.core.assess import assess
 from tianping.core.errors import WorkflowError
+from tianping.reports import EvaluationInputs, build_report, render
 from tianping.web.accountability.citations import inspections_for_report
-from tianping.web.collection.models import DepartmentReport
+from tianping.web.collection.models import DepartmentReport, ReportingRound, Submission
 from tianping.web.monitoring import frames
 from tianping.web.monitoring.models import QualitativeJudgement
 from tianping.web.orgs.duties import separate
@@ -152,8 +154,6 @@ def gather(report: Report) -> dict:
 def departments_due(plan, region, year: int, keys) -> tuple[list[str], list[str]]:
     """(departments responsible for the plan's indicators, … that have submitted for ``year``),
     when a reporting round for that year exists; ([], []) otherwise (data came another way)."""
-    from tianping.web.collection.models import ReportingRound, Submission
-
     round_ = ReportingRound.objects.filter(region=region, year=year).first()
     if round_ is None:
         return [], []
@@ -188,11 +188,8 @@ def observations_of(snapshot: dict) -> pd.DataFrame:
 
 def draft(snapshot: dict, progress=None):
     """(document, assessment) drafted from a snapshot by tianping.reports."""
-    from dataclasses import fields
-
     # tianping.reports loads matplotlib and the CJK fonts (about a second): only where a
     # report is drafted or rendered (the worker), not in every web process at start-up
-    from tianping.reports import EvaluationInputs, build_report
 
     EVALUATION_FIELDS = {f.name for f in fields(EvaluationInputs)}
 
@@ -223,8 +220,6 @@ def results_table(assessment) -> dict:
 
 def reproduce(report: Report, fmt: str, out) -> None:
     """Render the report again from its stored snapshot (e.g. to check a published file)."""
-    from tianping.reports import render
-
     if not report.snapshot:
         raise WorkflowError("报告尚未生成，没有数据快照")
     inputs = {k: v for k, v in report.snapshot.items() if k not in ("results", "completeness")}
@@ -276,8 +271,6 @@ def run_job(job_id: int, last_attempt: bool = True) -> None:
 
 
 def _run_claimed(job_id: int, last_attempt: bool) -> None:
-    from tianping.reports import render
-
     job = GenerationJob.objects.select_related("report__plan", "report__region").get(pk=job_id)
     report = job.report
     progress = _progress(job_id)

@@ -3,13 +3,13 @@
 from django import template
 from django.utils import timezone
 
+from tianping.web.accountability.services import open_corrections_for
+
 register = template.Library()
 
 
 @register.inclusion_tag("accountability/_open_corrections.html", takes_context=True)
 def open_corrections(context):
-    from tianping.web.accountability.services import open_corrections_for
-
     user = context["request"].user
     rows = list(open_corrections_for(user)[:20])
     today = timezone.localdate()
