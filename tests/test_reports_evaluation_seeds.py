@@ -202,3 +202,15 @@ def test_xigang_midterm_page_images_for_review(shared_dir, tmp_path, seed, name)
     assert not re.search(r"^\f?(图|表)\s", text, re.M) and re.search(r"^\f?图1\s", text, re.M)   # \f: a new page
     assert not re.search(r"目标0项|中0项", text) and text.count("该单位尚未提交自评报告") == 0
     assert "'" not in text
+
+
+def test_a_rate_judged_on_pooled_counts_shows_its_pooled_rate_in_the_table(case):
+    """A rare event's 实际 cell would read "0.0/10万" beside 未实现 and a gap of 20: the cell
+    names the pooled rate the verdict rests on ("（2021—2025年合计29.1/10万）")."""
+    for kind in ("midterm", "final"):
+        results = case[kind]["results"]
+        pooled = results[results["headline"] & (results["pooled_years"] > 0) & results["pooled_value"].notna()]
+        for indicator, rows in pooled.groupby("indicator", observed=True):
+            windows = {(int(r["pooled_first_year"]), int(r["latest_year"])) for _, r in rows.iterrows()}
+            text = case[kind]["text"]["docx"]
+            assert any(f"（{a}—{b}年合计" in text for a, b in windows), (kind, indicator, windows)
