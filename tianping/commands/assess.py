@@ -21,7 +21,7 @@ import pandas as pd
 from tianping.commands.common import InputError, display_width, pad, parse_plan_file
 from tianping.core.assess import AssessConfig, assess, targets_from_plan
 from tianping.core.assess.targets import plan_namespace
-from tianping.core.assess.warnings import KIND_NAMES, LEVEL_NAMES
+from tianping.core.assess.warnings import LEVEL_NAMES, WARNING_KIND_NAMES
 from tianping.core.errors import TianpingError
 from tianping.core.figures import series_label, shown, shown_figure, target_phrase
 from tianping.core.synthetic import plan_indicator_units
@@ -143,7 +143,7 @@ def render_table(result) -> str:
         if len(warnings):
             out.append(f"\n预警（{len(warnings)}条）")
             for w in warnings.sort_values("level").itertuples():
-                out.append(f"  [{LEVEL_NAMES[w.level]}·{KIND_NAMES[w.kind]}] {w.sentence}")
+                out.append(f"  [{LEVEL_NAMES[w.level]}·{WARNING_KIND_NAMES[w.kind]}] {w.sentence}")
         rate = result.attainment_rate(by=("region",))
         rate = rate[rate["region"] == region]
         for r in rate.itertuples():

@@ -25,11 +25,11 @@ from tianping.commands.common import InputError
 from tianping.core.errors import TianpingError
 from tianping.reports.sources import align_names
 
-KIND_NAMES = {"annual": "年度统计监测报告", "midterm": "中期评估报告", "final": "终期评估报告"}
+REPORT_KIND_NAMES = {"annual": "年度统计监测报告", "midterm": "中期评估报告", "final": "终期评估报告"}
 
 
 @click.command("report")
-@click.argument("kind", type=click.Choice(list(KIND_NAMES)))
+@click.argument("kind", type=click.Choice(list(REPORT_KIND_NAMES)))
 @click.argument("plan_file", metavar="PLAN")
 @click.argument("data", metavar="DATA")
 @click.option("--region", help="地区名称（默认取规划中的地区）")
@@ -81,10 +81,10 @@ def report(kind, plan_file, data, region, year, fmt, output, plan_kind, inputs_f
                                 observations=observations, inputs=inputs, synthetic=synthetic)
     except TianpingError as err:
         raise InputError(str(err)) from None
-    output = output or Path(f"{region}{year}年{KIND_NAMES[kind]}.{fmt}")
+    output = output or Path(f"{region}{year}年{REPORT_KIND_NAMES[kind]}.{fmt}")
     output.parent.mkdir(parents=True, exist_ok=True)
     render(document, fmt, output)
-    click.echo(f"已生成 {output}（{KIND_NAMES[kind]}，{fmt}，{time.perf_counter() - started:.1f} 秒）")
+    click.echo(f"已生成 {output}（{REPORT_KIND_NAMES[kind]}，{fmt}，{time.perf_counter() - started:.1f} 秒）")
 
 
 NATIONAL_WORDS = ("national", "全国")

@@ -20,7 +20,7 @@ from dataclasses import replace
 import pandas as pd
 
 from tianping.core import figures
-from tianping.core.assess.warnings import KIND_NAMES, LEVEL_NAMES
+from tianping.core.assess.warnings import LEVEL_NAMES, WARNING_KIND_NAMES
 from tianping.reports import results as res
 from tianping.reports.context import EvaluationInputs
 from tianping.reports.document import (
@@ -488,7 +488,7 @@ def warning_text(warning) -> str:
     sentence = str(warning.get("sentence", "") or "")
     if sentence and sentence != "nan":
         return sentence.split("】", 1)[-1]
-    kind = KIND_NAMES.get(str(warning.get("kind", "")), str(warning.get("kind", "")))
+    kind = WARNING_KIND_NAMES.get(str(warning.get("kind", "")), str(warning.get("kind", "")))
     return wording("warning_item").format(indicator=warning["indicator"], reason=kind)
 
 

@@ -44,8 +44,8 @@ WARNING_COLUMNS = [*SERIES_KEYS, "headline", "milestone", "kind", "level", "year
                    "score", "result_row", "sentence"]
 LEVELS = ("red", "orange", "yellow")
 LEVEL_NAMES = {"red": "红色", "orange": "橙色", "yellow": "黄色"}
-KIND_NAMES = {"projected_miss": "预计难以达标", "deterioration": "持续退步", "fell_back": "达标后回落",
-              "fluctuation": "波动较大", "late_data": "数据迟报", "missing_data": "数据缺失"}
+WARNING_KIND_NAMES = {"projected_miss": "预计难以达标", "deterioration": "持续退步", "fell_back": "达标后回落",
+                      "fluctuation": "波动较大", "late_data": "数据迟报", "missing_data": "数据缺失"}
 
 
 def _latest_year(results) -> np.ndarray:
@@ -65,7 +65,7 @@ def _frame(results, rows, kind, level, year, value, score, milestone=None) -> di
     return {
         "result_row": np.asarray(rows, dtype=np.int64),
         "milestone": results["milestone"].to_numpy()[rows] if milestone is None else np.full(n, milestone),
-        "kind": _codes(kind, list(KIND_NAMES), n),
+        "kind": _codes(kind, list(WARNING_KIND_NAMES), n),
         "level": _codes(level, LEVELS, n),
         "year": np.broadcast_to(np.asarray(year), (n,)),
         "value": np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)),
@@ -251,7 +251,7 @@ def find_warnings(results: pd.DataFrame, worse: np.ndarray, fluctuation: Fluctua
     # pandas takes any list-like as categories; pandas-stubs accepts only an Index (the ignores below)
     out = pd.DataFrame({**{k: keyed[k].reset_index(drop=True) for k in (*SERIES_KEYS, "headline")},
                         "milestone": arrays["milestone"].astype(np.int64),
-                        "kind": pd.Categorical.from_codes(arrays["kind"], categories=list(KIND_NAMES)),  # type: ignore[call-overload]
+                        "kind": pd.Categorical.from_codes(arrays["kind"], categories=list(WARNING_KIND_NAMES)),  # type: ignore[call-overload]
                         "level": pd.Categorical.from_codes(arrays["level"], categories=list(LEVELS)),  # type: ignore[call-overload]
                         "year": arrays["year"].astype(np.int64), "value": arrays["value"],
                         "score": arrays["score"], "result_row": rows, "sentence": ""}, copy=False)

@@ -20,7 +20,7 @@ import pandas as pd
 from django.db import transaction
 from django.urls import reverse
 
-from tianping.core.assess import KIND_NAMES, LEVEL_NAMES, gender_gaps
+from tianping.core.assess import LEVEL_NAMES, WARNING_KIND_NAMES, gender_gaps
 from tianping.core.dashboard import summarise
 from tianping.core.errors import WorkflowError
 from tianping.core.figures import series_label
@@ -165,7 +165,7 @@ def _reason(w: dict, ind: Indicator) -> str:
     if isinstance(sentence, str) and sentence:
         return sentence
     label = series_label(ind.name, w["sex"] or "", w.get("age") or "", w.get("residence") or "")
-    return f"{label}：{LEVEL_NAMES.get(w['level'], '')}预警，{KIND_NAMES.get(w['kind'], w['kind'])}"
+    return f"{label}：{LEVEL_NAMES.get(w['level'], '')}预警，{WARNING_KIND_NAMES.get(w['kind'], w['kind'])}"
 
 
 def _newest_data(results: pd.DataFrame) -> dict[tuple, int]:
@@ -202,7 +202,7 @@ def _sync_warnings(plan, region, year, frame: pd.DataFrame, indicators: dict[int
     frame = frame.copy()
     for column in ("kind", "level"):
         if frame[column].dtype.kind in "iu":   # codes → names
-            names = list(KIND_NAMES) if column == "kind" else LEVEL_ORDER
+            names = list(WARNING_KIND_NAMES) if column == "kind" else LEVEL_ORDER
             frame[column] = [names[i] if i >= 0 else "" for i in frame[column]]
     frame = frame.astype({c: object for c in ("indicator", "sex", "age", "residence", "kind", "level")})
     existing_rows = Warning.objects.filter(plan=plan, region=region, state__in=Warning.ACTIVE)
