@@ -32,7 +32,7 @@ REGION = "西岗区"
 RESULT_COLUMN = {"latest_value": "latest_value", "latest_year": "latest_year", "target_value": "target_value",
                  "target_upper": "target_upper", "milestone": "milestone", "projection": "projected",
                  "projection_low": "projected_low", "projection_high": "projected_high",
-                 "pooled_years": "pooled_years"}
+                 "pooled_years": "pooled_years", "pooled_first_year": "pooled_first_year"}
 NOT_ASSESSABLE = {"数据不足", "待评估"}
 DEPARTMENTS = {"区卫生健康局": "全面落实孕产妇健康管理，推进两癌筛查。"}
 

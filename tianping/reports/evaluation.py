@@ -552,9 +552,10 @@ def actual_cell(ev: Evaluation, row) -> tuple[str, list]:
     if res.present(row.get("pooled_years")) and row.get("pooled_years") and res.present(row.get("pooled_value")):
         # a rare event is judged on its pooled rate: the cell says which, so "0.0/10万" beside
         # 未实现 and a gap of 20 is not read as a contradiction
-        first, pooled = result_fact(row, "pooled_first_year"), result_fact(row, "pooled_value")
-        value = f"{value}（{first.shown}—{fmt_count(row['latest_year'])}年合计{with_unit(pooled.shown, row['unit'])}）"
-        facts = facts + [first, pooled]
+        first, last = result_fact(row, "pooled_first_year"), result_fact(row, "latest_year")
+        pooled = result_fact(row, "pooled_value")
+        value = f"{value}（{first.shown}—{last.shown}年合计{with_unit(pooled.shown, row['unit'])}）"
+        facts = facts + [first, last, pooled]
     return value, facts
 
 
