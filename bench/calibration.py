@@ -144,6 +144,16 @@ def worsening_share(rng, n):
     return Scenario("worsening_share", truth, observed, "%", ">=", "up", (goal, goal))
 
 
+def ceiling_share(rng, n):
+    """A share at its ceiling (住院分娩率, 免疫规划疫苗接种率): truly 99–99.9 % and flat, counted
+    over 100–1,000 people (births of a small county), so small districts report 100 % in some years and 99.x in others."""
+    level = rng.uniform(99.0, 99.9, n)[:, None]
+    truth = np.repeat(level, len(ALL_YEARS), axis=1)
+    size = rng.integers(100, 1000, n)[:, None]
+    observed = rng.binomial(size, truth / 100) / size * 100
+    return Scenario("ceiling_share", truth, observed, "%", ">=", "up", (np.full(n, 98.0), np.full(n, 98.0)))
+
+
 def pure_noise(rng, n):
     level = rng.uniform(60, 95, n)[:, None]
     truth = np.repeat(level, len(ALL_YEARS), axis=1)
@@ -179,6 +189,7 @@ def run(scenario: Scenario) -> dict:
         out[f"n_int{m}"] = int(rows.sum())
         out[f"zero_width{m}"] = int((high[rows] - low[rows] <= 0).sum())
     rows = (milestone == 2030) & ~np.isnan(point)
+    out["below97_2030"] = np.mean(point[rows] < 97) if rows.any() else np.nan
     out["bias2030"] = np.mean(point[rows] / scenario.truth[district[rows], 14] - 1) if rows.any() else np.nan
     status = res["status"].astype(str).to_numpy()
     out["status"] = {}
@@ -275,7 +286,8 @@ def main():
     n = args.districts
     scenarios = [linear_share(rng, n), saturating_share(rng, n), falling_rate(rng, n),
                  small_count(rng, n, 1, "small_count_meets"), small_count(rng, n, 3, "small_count_3x"),
-                 pure_noise(rng, n), linear_share(rng, n, "gaps", gaps=True), worsening_share(rng, n)]
+                 pure_noise(rng, n), linear_share(rng, n, "gaps", gaps=True), worsening_share(rng, n),
+                 ceiling_share(np.random.default_rng(args.seed + 1), n)]   # own stream: the others unchanged
     results = [run(s) for s in scenarios]
     print(f"calibration bench: {n} districts per scenario, seed {args.seed}, data 2016–2024, assessed 2024\n")
     print("| scenario | 80% cover 2025 | 80% cover 2030 | zero-width | bias 2030 | 已达标/预计达标 | 退步 | red/orange or 退步 |")
@@ -324,6 +336,9 @@ def _checks(results):
     checks.append((f"small_count_meets: red/orange warning or 退步 {pct(meets)} < 5%", meets < 0.05))
     three = by["small_count_3x"]["called_attained_or_on_track"]
     checks.append((f"small_count_3x: 已达标/预计达标 {pct(three)} < 5%", three < 0.05))
+    ceiling = by["ceiling_share"]["below97_2030"]
+    checks.append((f"ceiling_share: 2030 projected below 97% for {pct(ceiling)} of districts at 99–99.9% (< 2%)",
+                   ceiling < 0.02))
     noise = by["pure_noise"]["called_attained_or_regressing"]
     checks.append((f"pure_noise: 已达标/退步 {pct(noise)} < 5%", noise < 0.05))
     return checks

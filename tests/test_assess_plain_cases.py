@@ -97,3 +97,22 @@ def test_rollup_uses_only_years_every_district_reported():
     assert city.attrs["incomplete"] == [("市", MMR, 2024, 1, 2)]
     kept = rollup(obs, {"甲": "市", "乙": "市"}, incomplete="keep")
     assert kept.loc[kept["year"] == 2024, "complete"].tolist() == [False]
+
+
+def test_a_share_at_its_ceiling_does_not_collapse_on_one_dip():
+    # 住院分娩率 of a small district: 100 % in most years, one birth outside hospital in 2023.
+    # On the logit scale (100 clipped to 99.95) that dip is a fall of 1.6 a year; the
+    # projection for 2030 must stay where such a district is, not fall below 97.
+    obs = one_series({2020: 100.0, 2021: 100.0, 2022: 100.0, 2023: 99.8, 2024: 100.0}, indicator="住院分娩率", unit="%")
+    res = assess(obs, targets(">=", 98, (2030,), "%", "up", "住院分娩率"), year=2024).results.iloc[0]
+    assert res["status"] == "已达标"
+    assert 99.0 <= res["projected"] <= 100.0
+    assert res["projected_low"] < res["projected"] <= res["projected_high"] <= 100.0
+    assert res["projected_low"] > 97.0
+
+
+def test_a_share_rising_to_100_is_projected_at_100_not_beyond():
+    obs = one_series({2020: 97.0, 2021: 98.0, 2022: 99.0, 2023: 100.0, 2024: 100.0}, indicator="覆盖率", unit="%")
+    res = assess(obs, targets(">=", 99, (2030,), "%", "up", "覆盖率"), year=2024).results.iloc[0]
+    assert res["projected"] == pytest.approx(100.0)
+    assert res["projected_low"] < 100.0 and res["projected_high"] == pytest.approx(100.0)

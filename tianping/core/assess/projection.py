@@ -110,7 +110,7 @@ def band_to_model(lo, hi, kind, bound, offset):
     lo_z, hi_z = to_model(lo, kind, bound, offset), to_model(hi, kind, bound, offset)
     with np.errstate(invalid="ignore"):
         open_lo = (lo == -np.inf) | ((kind != IDENTITY) & (lo <= 0))
-        open_hi = (hi == np.inf) | ((kind == LOGIT) & (hi >= bound))
+        open_hi = (hi == np.inf) | (np.isfinite(bound) & (hi >= bound))
     return np.where(open_lo, -np.inf, lo_z), np.where(open_hi, np.inf, hi_z)
 
 
@@ -129,17 +129,25 @@ def to_level(z, kind, bound, offset):
 
 
 def series_scale(values: np.ndarray, bound: np.ndarray):
-    """(kind, bound, offset) per series: logit for shares, log for non-negative values."""
+    """(kind, bound, offset) per series: logit for shares, log for non-negative values.
+
+    A share that touches its bounds (a year at 100 % or at 0) stays on the level scale,
+    keeping its bound: clipped to 99.95 %, one year at 100 beside 99.8 is a swing of 1.4 on
+    the logit scale, and the fitted line through such swings projected districts at 99.5 %
+    to fall below 80 % by 2030 (bench/calibration.py, ceiling_share)."""
     finite = ~np.isnan(values)
     any_value = finite.any(axis=1)
     nonneg = ~(np.where(finite, values, 0.0) < 0).any(axis=1)
-    kind = np.where(np.isfinite(bound), LOGIT, np.where(nonneg & any_value, LOG, IDENTITY)).astype(np.int8)
-    kind = np.where(np.isfinite(bound) & ~nonneg, IDENTITY, kind).astype(np.int8)
+    is_share = np.isfinite(bound)
+    with np.errstate(invalid="ignore"):
+        at_bounds = (finite & ((values >= bound[:, None]) | (values <= 0))).any(axis=1)
+    kind = np.where(is_share, LOGIT, np.where(nonneg & any_value, LOG, IDENTITY)).astype(np.int8)
+    kind = np.where(is_share & (~nonneg | at_bounds), IDENTITY, kind).astype(np.int8)
     positive = np.where(finite & (values > 0), values, np.inf).min(axis=1)
     has_zero = (finite & (values == 0)).any(axis=1)
     offset = np.where(has_zero, np.where(np.isfinite(positive), 0.5 * positive, 1.0), 0.0)
     offset = np.where(kind == LOG, offset, 0.0)
-    return kind, np.where(kind == LOGIT, bound, np.inf), offset
+    return kind, np.where(is_share & nonneg, bound, np.inf), offset
 
 
 def _residual_sd_without(zf, w, keep, x) -> np.ndarray:
@@ -192,7 +200,10 @@ def fit_trends(values: np.ndarray, bound: np.ndarray, floor: np.ndarray, prior_d
         resid = np.where(finite, zf - (intercept[:, None] + slope[:, None] * x), 0.0)
         rss = (w * resid ** 2).sum(axis=1)
         level_mean = np.abs(np.where(finite, values, 0.0).sum(axis=1) / count)
-        s0 = np.where(kind == IDENTITY, floor[IDENTITY] * np.maximum(level_mean, 1e-9), floor[kind])
+        # a share held on the level scale near its ceiling varies with its shortfall, not its
+        # level: 2 % of 99.5 would give a district at 99.5 % an interval reaching 97
+        room = np.where(np.isfinite(bound), np.maximum(bound - level_mean, 0.025 * bound), level_mean)
+        s0 = np.where(kind == IDENTITY, floor[IDENTITY] * np.maximum(room, 1e-9), floor[kind])
         df = np.maximum(count - 2, 0) + prior_df
         # For significance tests: the residual SD of the same fit without the latest year
         # (n − 3 df), so that the test statistic moves one way with the latest value — a worse
@@ -267,12 +278,22 @@ def project(trend: Trend, series: np.ndarray, at_col: np.ndarray, level: float, 
         bound_ = np.where(share, trend.bound[series], 1.0)
         pp = np.clip(point / bound_, SHARE_EPS, 1 - SHARE_EPS)
         noise = np.where(share, trend.noise[series] * np.sqrt(pp * (1 - pp)) * bound_, np.nan)
+    bound = trend.bound[series]
     if share.any():
-        bound = trend.bound[series]
         with np.errstate(invalid="ignore"):
             qn = q * noise
             low = np.where(share, np.clip(point - np.hypot(point - low, qn), 0, bound), low)
             high = np.where(share, np.clip(point + np.hypot(high - point, qn), 0, bound), high)
+    level_share = (kind == IDENTITY) & np.isfinite(bound)
+    if level_share.any():
+        # a share on the level scale stays within 0 and its bound: a line heading past 100
+        # projects 100, with the interval's lower half kept below it (a series at 100 can dip)
+        with np.errstate(invalid="ignore"):
+            below, above = point - low, high - point
+            clipped = np.clip(point, 0, bound)
+            point = np.where(level_share, clipped, point)
+            low = np.where(level_share, np.clip(clipped - below, 0, bound), low)
+            high = np.where(level_share, np.clip(clipped + above, 0, bound), high)
     return Projection(point, low, high, z, se, df, noise)
 
 
