@@ -151,9 +151,11 @@ def _binomial_two_sided_p(k: np.ndarray, total: np.ndarray, share: np.ndarray) -
     ok = ~(np.isnan(k) | np.isnan(total) | np.isnan(share))
     if ok.any():
         kk, nn, q = k[ok], total[ok], share[ok]
+        # bdtr/bdtrc written as the incomplete beta they are: counts pooled or derived from
+        # rates need not be whole, and scipy deprecates a non-integer n in bdtr
         with np.errstate(invalid="ignore"):
-            le = special.bdtr(kk, nn, q)
-            ge = np.where(kk >= 1, special.bdtrc(np.maximum(kk - 1, 0), nn, q), 1.0)
+            le = np.where(kk >= nn, 1.0, special.betainc(np.maximum(nn - kk, 1e-12), kk + 1, 1 - q))
+            ge = np.where(kk >= 1, special.betainc(np.maximum(kk, 1e-12), np.maximum(nn - kk + 1, 1e-12), q), 1.0)
         p[ok] = np.minimum(1.0, 2 * np.minimum(le, ge))
     return p
 
