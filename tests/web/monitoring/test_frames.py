@@ -120,3 +120,24 @@ def test_a_city_plan_does_not_warn_a_district_twice_about_what_its_own_plan_cove
     assess_plan_region(city_plan, setup.region, trigger="test")
     twice = Warning.objects.filter(plan=city_plan, region=setup.region, indicator__catalogue__isnull=False)
     assert not twice.exists(), [w.reason for w in twice[:5]]
+
+
+def test_the_indicator_page_shows_the_district_reports_a_city_plan_was_assessed_on(
+        setup, demo_plan, office, client_of):
+    """The page and its CSV show what the assessment read: the demo's 大连市 plan page for
+    西岗区's 孕产妇死亡率 drew an empty chart and listed no data beside a verdict on five years."""
+    city_plan = demo_plan("000", "210200")
+    district = setup.region
+    assess_plan_region(city_plan, district, trigger="test")
+    mmr_city = city_plan.indicators.get(name="孕产妇死亡率")
+    own = setup.plan.indicators.get(name="孕产妇死亡率").observations.filter(region=district, value__isnull=False)
+    years = sorted(set(own.values_list("year", flat=True)))
+    assert years and not mmr_city.observations.filter(region=district).exists()
+    client = client_of(office)
+    page = client.get(f"/monitoring/indicator/{mmr_city.pk}/?region={district.code}")
+    assert page.status_code == 200
+    total = next(s for s in page.context["chart"]["series"] if s["sex"] == "")
+    drawn = [int(y) for y, v in zip(page.context["chart"]["years"], total["data"]) if v is not None]
+    assert drawn == years
+    csv = client.get(f"/monitoring/indicator/{mmr_city.pk}/csv/?region={district.code}").content.decode("utf-8-sig")
+    assert len(csv.strip().splitlines()) - 1 == own.count()

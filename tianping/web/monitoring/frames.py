@@ -28,7 +28,7 @@ from django.db import models
 from tianping.core.assess import AssessConfig, assess
 from tianping.core.assess.engine import Assessment
 from tianping.core.figures import as_written
-from tianping.web.observations.models import Observation
+from tianping.web.observations.models import Observation, assessed_list
 from tianping.web.orgs.models import Region
 from tianping.web.plans.models import Indicator, Plan, Target
 
@@ -151,6 +151,27 @@ def _reported_under_own_plans(plan: Plan, region: Region, indicators: dict[str, 
     frame["indicator_id"] = frame["indicator_id"].map(by_entry)
     # one value per cell: a district plan repeating an entry (a restated indicator) counts once
     return frame.drop_duplicates(["indicator_id", "year", "sex", "age", "residence", "origin"])
+
+
+def indicator_observations(indicator: Indicator, region: Region) -> list[Observation]:
+    """The observations the assessment reads for one indicator in region, as rows for a page:
+    its own, and for a city plan applied to a district the district's reports under its own
+    plans through the catalogue entry (as _reported_under_own_plans gives the engine), one
+    per cell; synthetic data dropped beside real data by the rule of assessed_rows."""
+    rows = list(Observation.objects.filter(indicator=indicator, region=region))
+    if indicator.plan.region_id != region.pk and indicator.catalogue_id is not None:
+        rows += list(Observation.objects.filter(
+            region=region, indicator__catalogue_id=indicator.catalogue_id,
+            indicator__plan__in=Plan.objects.confirmed().filter(region=region))
+            .order_by("indicator__plan_id", "indicator__position"))
+    seen, unique = set(), []
+    for o in rows:
+        cell = (o.year, o.sex, o.age, o.residence, o.origin)
+        if cell not in seen:
+            seen.add(cell)
+            unique.append(o)
+    unique.sort(key=lambda o: (o.year, o.sex, o.age, o.residence))
+    return assessed_list(unique)
 
 
 def judgements_frame(plan: Plan, region: Region, indicators: dict[str, Indicator]) -> pd.DataFrame:

@@ -20,7 +20,6 @@ from tianping.core.export import safe_cell
 from tianping.core.figures import LIGHTS, STATUS_ORDER, status_light
 from tianping.web.analysis.services import pinned_charts, pinned_stamp
 from tianping.web.collection.models import ReportingRound, Submission
-from tianping.web.observations.models import Observation, assessed_list
 from tianping.web.orgs.models import Department, Region
 from tianping.web.orgs.permissions import (
     Role,
@@ -33,7 +32,7 @@ from tianping.web.orgs.permissions import (
 )
 from tianping.web.plans.models import Indicator
 
-from . import charts, compare, services
+from . import charts, compare, frames, services
 from .cache import cached_page
 from .forms import AcknowledgeForm, CloseForm, JudgementForm
 from .models import (
@@ -248,10 +247,6 @@ def _indicator(request, pk):
     return region, indicator
 
 
-def _observations(indicator, region, run):
-    """What the assessment of this indicator read: accepted data beside imported history."""
-    return assessed_list(Observation.objects.filter(indicator=indicator, region=region)
-                         .order_by("year", "sex", "age", "residence"))
 
 
 @role_required(*WARNING_READERS)
@@ -268,7 +263,7 @@ def indicator(request, pk):
         methods = ((TREND_METHOD_LABELS, r.trend_method),) if r.pooled_years else (
             (PROGRESS_METHOD_LABELS, r.progress_method), (TREND_METHOD_LABELS, r.trend_method))
         r.method_label = " / ".join(labels.get(m, m) for labels, m in methods if m) or "—"
-    observations = _observations(ind, region, run)
+    observations = frames.indicator_observations(ind, region)
     # events and their users in one query, whatever the number of warnings
     warnings = (Warning.objects.filter(indicator=ind, region=region).select_related("department")
                 .prefetch_related(Prefetch("events", queryset=WarningEvent.objects.select_related("user")))
@@ -288,13 +283,12 @@ def indicator(request, pk):
 @role_required(*WARNING_READERS)
 def indicator_csv(request, pk):
     region, ind = _indicator(request, pk)
-    runs = AssessmentRun.objects.filter(plan=ind.plan, region=region).order_by("-year")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="indicator-{ind.pk}-{region.code}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM
     writer = csv.writer(response)
     writer.writerow(["指标", "地区", "年份", "性别", "年龄组", "城乡", "数值", "单位", "分子", "分母", "备注", "合成数据"])
-    for o in _observations(ind, region, runs.first()):
+    for o in frames.indicator_observations(ind, region):
         writer.writerow([safe_cell(ind.name), region.name, o.year, o.sex or "合计", o.age, o.residence, o.value,
                          safe_cell(ind.unit), o.numerator, o.denominator, safe_cell(o.note), "是" if o.synthetic else "否"])
     return response
