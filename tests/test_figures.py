@@ -227,3 +227,15 @@ def test_a_directional_target_is_said_in_the_plans_own_word():
     assert figures.target_phrase("increase", None, "") == "逐步提高"
     long_text = "妇女全生命周期享有良好的卫生健康服务，妇女人均预期寿命延长"
     assert figures.target_phrase("increase", None, "", text=long_text) == "逐步提高"
+
+
+@pytest.mark.parametrize("value, places, text", [(38.15, 1, "38.2"), (96.25, 1, "96.3"), (2.675, 2, "2.68"),
+                                                 (12.25, 1, "12.3"), (-38.15, 1, "-38.2"), (0.125, 2, "0.13")])
+def test_every_figure_rounds_half_up_on_the_written_digits(value, places, text):
+    """四舍五入 as yearbooks and Excel print: the written 38.15 is 38.2 in the table, the
+    sentence, the 达标率 and the arithmetic alike (the float 38.15 is 38.1499…)."""
+    assert figures.number(value, places) == text
+    assert figures.fixed(value, places) == text
+    assert figures.rounded(value, 10 ** -places) == float(text)
+    if places == 1:
+        assert figures.rate(value) == text

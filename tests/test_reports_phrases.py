@@ -13,10 +13,14 @@ from tianping.reports.phrases import (
 )
 
 
-@pytest.mark.parametrize("value, shown", [(96.24, "96.2"), (96.25, "96.2"), (96.26, "96.3"), (95.0, "95"),
-                                          (0.04, "0.04"), (0.78, "0.78"), (15.65, "15.7"), (2024, "2024")])
+@pytest.mark.parametrize("value, shown", [(96.24, "96.2"), (96.25, "96.3"), (96.26, "96.3"), (95.0, "95"),
+                                          (0.04, "0.04"), (0.78, "0.78"), (15.65, "15.7"), (38.15, "38.2"),
+                                          (0.125, "0.13"), (2024, "2024")])
 def test_numbers_are_printed_as_core_figures_shows_them(value, shown):
-    """One decimal from 1 up, two below 1 (0.78 was printed 0.8 in reports: issue 11)."""
+    """One decimal from 1 up, two below 1 (0.78 was printed 0.8 in reports: issue 11), rounded
+    四舍五入 on the digits as written, as yearbooks and Excel do: 96.25 was printed 96.2 (a tie
+    to even of the exact binary value) beside 15.65 → 15.7 and 38.15 → 38.1 (binary values
+    just below and above the written ones)."""
     assert fmt_number(value) == shown
 
 

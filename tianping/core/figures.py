@@ -12,7 +12,9 @@ Rules (a statistician's, written down once):
   at its ``precision``: one decimal, two below 1 (0.78, not 0.8), more when the plan
   writes the indicator's values with more (1.12名 stays 1.12名, not 1.1名); the
   rounding never makes 99.99 into 100. ``rounded`` is the same number for arithmetic
-  that must agree with the printed text.
+  that must agree with the printed text. Rounding is 四舍五入 on the digits as written
+  (38.15 → 38.2, as yearbooks and Excel print it; ``half_up``), not of the float's binary
+  value (38.1499…).
 * **Units.** A rate unit "1/10万" drops its 1 after the number (9/10万,
   15/10万活产); "1/千" is ‰. 个百分点, 岁, 名, 张, 元 … follow the number as written.
   A target written as a fraction ("1/2以上": value 0.5, no unit) of an indicator
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 MISSING = "—"
 DIRECTION_WORDS_MAX = 12    # a directional target's own words ("稳步提高"); longer text is a sentence
@@ -68,6 +71,17 @@ def is_missing(value: object) -> bool:
     return as_float(value) is None
 
 
+def half_up(x: float, places: int) -> Decimal:
+    """x rounded 四舍五入 to ``places`` decimals as written: 38.15 → 38.2, 12.25 → 12.3.
+    Formatting the float itself rounds its binary value (38.149999…) down, or a tie to
+    even; a statistics bureau rounds the written digits half up."""
+    return Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _fixed_text(x: float, places: int) -> str:
+    return format(half_up(x, places), "f") if math.isfinite(x) else f"{x:.{places}f}"
+
+
 def number(value: object, decimals: int | None = None) -> str:
     """96, 94.5, 1.12, 99.99 as written; ``decimals`` rounds a computed figure (8.67).
 
@@ -77,7 +91,7 @@ def number(value: object, decimals: int | None = None) -> str:
     if x is None:
         return MISSING
     places = WRITTEN_DECIMALS if decimals is None else max(int(decimals), 0)
-    text = f"{x:.{places}f}"
+    text = _fixed_text(x, places)
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
@@ -101,7 +115,11 @@ def precision(value: object, *written: object) -> int:
 def rounded(value: object, *written: object) -> float | None:
     """The value as ``shown`` prints it, for arithmetic that must agree with the text."""
     x = as_float(value)
-    return None if x is None else round(x, precision(x, *written))
+    return None if x is None else _rounded(x, precision(x, *written))
+
+
+def _rounded(x: float, places: int) -> float:
+    return float(half_up(x, places)) if math.isfinite(x) else x
 
 
 def difference(a: object, b: object, *written: object) -> float | None:
@@ -110,7 +128,7 @@ def difference(a: object, b: object, *written: object) -> float | None:
     x, y = rounded(a, *written), rounded(b, *written)
     if x is None or y is None:
         return None
-    return round(x - y, max(precision(a, *written), precision(b, *written)))
+    return _rounded(x - y, max(precision(a, *written), precision(b, *written)))
 
 
 def shown(value: object, *written: object) -> str:
@@ -132,7 +150,7 @@ def fixed(value: object, decimals: int) -> str:
     x = as_float(value)
     if x is None:
         return MISSING
-    text = f"{x:.{max(int(decimals), 0)}f}"
+    text = _fixed_text(x, max(int(decimals), 0))
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
@@ -158,7 +176,7 @@ def shown_figure(value: object, unit: str | None, *written: object) -> str:
 def share_precision(value: object, unit: str | None, decimals: int) -> int:
     """``decimals``, or more while a share below 100 % would print as 100."""
     x = as_float(value)
-    while unit == "%" and x is not None and x < 100 and round(x, decimals) >= 100 and decimals < WRITTEN_DECIMALS:
+    while unit == "%" and x is not None and x < 100 and _rounded(x, decimals) >= 100 and decimals < WRITTEN_DECIMALS:
         decimals += 1
     return decimals
 
@@ -181,7 +199,7 @@ def rate(value: object) -> str:
     """达标率 and other per cents of a count: always one decimal (80.0), the way the national
     monitoring reports print them; "—" for none."""
     x = as_float(value)
-    return MISSING if x is None else f"{x:.1f}"
+    return MISSING if x is None else _fixed_text(x, 1)
 
 
 def spoken_unit(unit: str | None) -> str:

@@ -108,7 +108,7 @@ def count_fact(field: str, rows, area: str = "") -> Fact:
 def rate_fact(attained_rows, assessable_rows, area: str = "") -> Fact:
     """达标率 in percent (1 decimal), remembering numerator and denominator rows."""
     value = rate(len(attained_rows), len(assessable_rows))
-    return Fact(source="count", field="rate", value=value, shown=f"{value:.1f}", area=area,
+    return Fact(source="count", field="rate", value=value, shown=figures.rate(value), area=area,
                 members=row_keys(attained_rows), out_of=row_keys(assessable_rows))
 
 

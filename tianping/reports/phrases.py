@@ -103,4 +103,4 @@ def compose(template: str, **parts) -> tuple[str, list[Fact]]:
 
 def rate(attained: int, assessable: int) -> float:
     """Attainment rate in percent, as printed (1 decimal)."""
-    return round(100.0 * attained / assessable, 1) if assessable else 0.0
+    return float(figures.rate(100.0 * attained / assessable)) if assessable else 0.0

@@ -17,7 +17,7 @@ def area_chart(areas: list[dict]) -> dict:
     """Areas with a rate, as percentages, in the table's order; each bar's label as the table
     says it (figures.rate: one decimal), "31.0%（9/29）"."""
     rows = [a for a in areas if a.get("rate") is not None]
-    return {"areas": [a["area"] for a in rows], "rates": [round(100 * a["rate"], 1) for a in rows],
+    return {"areas": [a["area"] for a in rows], "rates": [float(rate(100 * a["rate"])) for a in rows],
             "labels": [f"{rate(100 * a['rate'])}%（{a['attained']}/{a['assessable']}）" for a in rows]}
 
 
