@@ -144,6 +144,17 @@ def worsening_share(rng, n):
     return Scenario("worsening_share", truth, observed, "%", ">=", "up", (goal, goal))
 
 
+def worsening_high_share(rng, n):
+    """A share near its ceiling that falls 0.3–1.5 points a year (95–99 % in 2016): a trend
+    leaving the bound, which the logit scale turns into an accelerating fall."""
+    start = rng.uniform(95, 99, n)[:, None]
+    slope = -rng.uniform(0.3, 1.5, n)[:, None]
+    truth = np.clip(start + slope * (ALL_YEARS - 2016), 0, 100)
+    observed = _binomial_share(rng, truth / 100, 2000)
+    goal = start[:, 0] - rng.uniform(1, 4, n)
+    return Scenario("worsening_high_share", truth, observed, "%", ">=", "up", (goal, goal))
+
+
 def ceiling_share(rng, n):
     """A share at its ceiling (住院分娩率, 免疫规划疫苗接种率): truly 99–99.9 % and flat, counted
     over 100–1,000 people (births of a small county), so small districts report 100 % in some years and 99.x in others."""
@@ -287,7 +298,8 @@ def main():
     scenarios = [linear_share(rng, n), saturating_share(rng, n), falling_rate(rng, n),
                  small_count(rng, n, 1, "small_count_meets"), small_count(rng, n, 3, "small_count_3x"),
                  pure_noise(rng, n), linear_share(rng, n, "gaps", gaps=True), worsening_share(rng, n),
-                 ceiling_share(np.random.default_rng(args.seed + 1), n)]   # own stream: the others unchanged
+                 ceiling_share(np.random.default_rng(args.seed + 1), n),   # own streams: the others unchanged
+                 worsening_high_share(np.random.default_rng(args.seed + 2), n)]
     results = [run(s) for s in scenarios]
     print(f"calibration bench: {n} districts per scenario, seed {args.seed}, data 2016–2024, assessed 2024\n")
     print("| scenario | 80% cover 2025 | 80% cover 2030 | zero-width | bias 2030 | 已达标/预计达标 | 退步 | red/orange or 退步 |")

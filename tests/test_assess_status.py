@@ -7,6 +7,7 @@ from scipy import stats
 
 from tianping.core.assess import AssessConfig, assess
 from tianping.core.assess.projection import (
+    IDENTITY,
     LOG,
     LOGIT,
     fit_trends,
@@ -194,4 +195,7 @@ def test_fit_trends_counts_and_ends():
     trend = fit_trends(values, np.array([100.0, 100.0]), FLOOR, 2.0)
     assert trend.count.tolist() == [2, 0]
     assert (trend.first[0], trend.last[0], trend.last_value[0]) == (1, 2, 2.0)
-    assert trend.kind[0] == LOGIT
+    # a share of 1 % rising leaves its floor: projected on the level (projection._moving_away_from_bound)
+    assert trend.kind[0] == IDENTITY
+    falling = fit_trends(np.array([[np.nan, 2.0, 1.0, np.nan]]), np.array([100.0]), FLOOR, 2.0)
+    assert falling.kind[0] == LOGIT                 # one falling toward 0 saturates: the logit scale

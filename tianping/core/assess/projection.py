@@ -69,6 +69,7 @@ class Trend:
     level_slope: np.ndarray  # fitted change per year on the level scale (display)
     noise: np.ndarray       # shares: σ of the year's noise, SD σ·√(p(1 − p))·bound (shrunk); NaN otherwise
     s_ols: np.ndarray       # residual SD without the latest year (n − 3 df), for significance tests
+    t: np.ndarray           # the slope's t statistic with s_ols (NaN below 4 points)
 
     def to_model(self, values: np.ndarray, series: np.ndarray) -> np.ndarray:
         """Level values (one per row, or rows × columns) → model scale of their series."""
@@ -80,9 +81,9 @@ class Trend:
     def t_stat(self) -> np.ndarray:
         """t statistic of the slope with the residual SD of the years before the latest
         (n − 3 df; NaN below 4 points, and for an unchanged series: 0 / 0). Not shrunk: a test
-        must not borrow precision from the prior."""
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(self.count >= 4, self.slope / (self.s_ols / np.sqrt(self.sxx)), np.nan)
+        must not borrow precision from the prior. A share projected on the level because it
+        leaves its bound is tested on its logit fit."""
+        return self.t
 
 
 def _bcast(a, like):
@@ -128,26 +129,49 @@ def to_level(z, kind, bound, offset):
     return out
 
 
-def series_scale(values: np.ndarray, bound: np.ndarray):
+def series_scale(values: np.ndarray, bound: np.ndarray, away_on_level: bool = True):
     """(kind, bound, offset) per series: logit for shares, log for non-negative values.
 
     A share that touches its bounds (a year at 100 % or at 0) stays on the level scale,
     keeping its bound: clipped to 99.95 %, one year at 100 beside 99.8 is a swing of 1.4 on
     the logit scale, and the fitted line through such swings projected districts at 99.5 %
-    to fall below 80 % by 2030 (bench/calibration.py, ceiling_share)."""
+    to fall below 80 % by 2030 (bench/calibration.py, ceiling_share). So does one whose trend
+    leads away from its nearer bound (``_moving_away_from_bound``), unless ``away_on_level``
+    is off (its significance test keeps the logit fit)."""
     finite = ~np.isnan(values)
     any_value = finite.any(axis=1)
     nonneg = ~(np.where(finite, values, 0.0) < 0).any(axis=1)
     is_share = np.isfinite(bound)
     with np.errstate(invalid="ignore"):
         at_bounds = (finite & ((values >= bound[:, None]) | (values <= 0))).any(axis=1)
+        away = _moving_away_from_bound(values, finite, bound) & away_on_level
     kind = np.where(is_share, LOGIT, np.where(nonneg & any_value, LOG, IDENTITY)).astype(np.int8)
-    kind = np.where(is_share & (~nonneg | at_bounds), IDENTITY, kind).astype(np.int8)
+    kind = np.where(is_share & (~nonneg | at_bounds | away), IDENTITY, kind).astype(np.int8)
     positive = np.where(finite & (values > 0), values, np.inf).min(axis=1)
     has_zero = (finite & (values == 0)).any(axis=1)
     offset = np.where(has_zero, np.where(np.isfinite(positive), 0.5 * positive, 1.0), 0.0)
     offset = np.where(kind == LOG, offset, 0.0)
     return kind, np.where(is_share & nonneg, bound, np.inf), offset
+
+
+def _moving_away_from_bound(values: np.ndarray, finite: np.ndarray, bound: np.ndarray) -> np.ndarray:
+    """Shares whose straight-line trend on the level leads away from their nearer bound (a
+    rate of 97 % falling, one of 3 % rising). The logit scale bends a trend toward a bound
+    into saturation, which is right, but bends one leaving it into an ever steeper fall:
+    districts falling about a point a year from 95–99 % were projected 9 % too low by
+    2030 and their 80 % interval covered 15 % of them (bench/calibration.py,
+    worsening_high_share). Those are projected on the level scale; whether their trend is
+    significant (退步) is still tested on the logit fit, whose weights p(1 − p) keep a few
+    years near the bound from deciding it."""
+    x = np.arange(values.shape[1], dtype=np.float64)
+    count = finite.sum(axis=1)
+    filled = np.where(finite, values, 0.0)
+    x_mean = (finite * x).sum(axis=1) / count
+    v_mean = filled.sum(axis=1) / count
+    dx = np.where(finite, x - x_mean[:, None], 0.0)
+    slope = (dx * (filled - v_mean[:, None])).sum(axis=1) / (dx ** 2).sum(axis=1)
+    upper = v_mean > bound / 2
+    return np.isfinite(bound) & (count >= 2) & np.where(upper, slope < 0, slope > 0)
 
 
 def _residual_sd_without(zf, w, keep, x) -> np.ndarray:
@@ -166,13 +190,14 @@ def _residual_sd_without(zf, w, keep, x) -> np.ndarray:
 
 
 def fit_trends(values: np.ndarray, bound: np.ndarray, floor: np.ndarray, prior_df: float,
-               share_noise_floor: float = 0.002, floor_share: float = 0.7) -> Trend:
+               share_noise_floor: float = 0.002, floor_share: float = 0.7, away_on_level: bool = True) -> Trend:
     """OLS on the model scale for every row of ``values`` (n_series × years).
 
     ``bound``: per series, a share's upper bound or inf; ``floor``: s₀ per model kind
     (indexable by IDENTITY/LOG/LOGIT; for IDENTITY a share of the series' mean level)."""
     n, n_cols = values.shape
-    kind, bound, offset = series_scale(values, bound)
+    share_bound = bound
+    kind, bound, offset = series_scale(values, bound, away_on_level)
     z = to_model(values, kind, bound, offset)
     x = np.arange(n_cols, dtype=np.float64)
     finite = ~np.isnan(values)
@@ -200,10 +225,13 @@ def fit_trends(values: np.ndarray, bound: np.ndarray, floor: np.ndarray, prior_d
         resid = np.where(finite, zf - (intercept[:, None] + slope[:, None] * x), 0.0)
         rss = (w * resid ** 2).sum(axis=1)
         level_mean = np.abs(np.where(finite, values, 0.0).sum(axis=1) / count)
-        # a share held on the level scale near its ceiling varies with its shortfall, not its
-        # level: 2 % of 99.5 would give a district at 99.5 % an interval reaching 97
-        room = np.where(np.isfinite(bound), np.maximum(bound - level_mean, 0.025 * bound), level_mean)
-        s0 = np.where(kind == IDENTITY, floor[IDENTITY] * np.maximum(room, 1e-9), floor[kind])
+        # a share held on the level scale gets the logit floor carried to its level, s₀·p(1 − p)
+        # (p kept within 2.5–97.5 %): 2 % of its level would give a district at 99.5 % an
+        # interval reaching 97, and one at 90 % a floor of 1.8 points
+        p_mean = np.clip(level_mean / np.where(np.isfinite(bound), bound, 1.0), 0.025, 0.975)
+        level_share = (kind == IDENTITY) & np.isfinite(bound)
+        s0 = np.where(kind == IDENTITY, floor[IDENTITY] * np.maximum(level_mean, 1e-9), floor[kind])
+        s0 = np.where(level_share, floor[LOGIT] * p_mean * (1 - p_mean) * bound, s0)
         df = np.maximum(count - 2, 0) + prior_df
         # For significance tests: the residual SD of the same fit without the latest year
         # (n − 3 df), so that the test statistic moves one way with the latest value — a worse
@@ -215,10 +243,10 @@ def fit_trends(values: np.ndarray, bound: np.ndarray, floor: np.ndarray, prior_d
         # is estimated from the level residuals standardised that way (shrunk toward a floor),
         # and the projection applies it at the projected share.
         noise = np.full(n, np.nan)
-        sh = np.flatnonzero(kind == LOGIT)
+        sh = np.flatnonzero(np.isfinite(bound) & (kind != LOG))      # shares, on either scale
         if len(sh):
             b = bound[sh, None]
-            fitted = b * special.expit(intercept[sh, None] + slope[sh, None] * x)
+            fitted = to_level(intercept[sh, None] + slope[sh, None] * x, kind[sh], bound[sh], offset[sh])
             pf = np.clip(fitted / b, SHARE_EPS, 1 - SHARE_EPS)
             std_resid = np.where(finite[sh], (values[sh] - fitted) / (b * np.sqrt(pf * (1 - pf))), 0.0)
             n0 = share_noise_floor
@@ -231,8 +259,15 @@ def fit_trends(values: np.ndarray, bound: np.ndarray, floor: np.ndarray, prior_d
     slope[count < 2] = np.nan
     level_slope[count < 2] = np.nan
     intercept = np.where(count == 1, z_mean, intercept)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(count >= 4, slope / (s_ols / np.sqrt(sxx)), np.nan)
+    moved = np.flatnonzero((kind == IDENTITY) & np.isfinite(share_bound) & (series_scale(values, share_bound, False)[0] == LOGIT))
+    if away_on_level and len(moved):
+        # projected on the level, tested on the logit fit (see _moving_away_from_bound)
+        t[moved] = fit_trends(values[moved], share_bound[moved], floor, prior_df, share_noise_floor, floor_share,
+                              away_on_level=False).t
     return Trend(kind, bound, offset, slope, intercept, s, df, x_mean, sxx, count, first, last,
-                 np.where(count > 0, values[rows, last], np.nan), level_slope, noise, s_ols)
+                 np.where(count > 0, values[rows, last], np.nan), level_slope, noise, s_ols, t)
 
 
 @dataclass
@@ -259,41 +294,36 @@ def project(trend: Trend, series: np.ndarray, at_col: np.ndarray, level: float, 
     n = trend.count[series]
     kind = trend.kind[series]
     last = trend.last[series]
+    bound = trend.bound[series]
+    share = np.isfinite(bound) & (kind != LOG)          # on the logit scale or, leaving a bound, the level
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         ahead = np.maximum(at_col - last, 0)
         damped = damping * (1 - damping ** ahead) / (1 - damping) if damping < 1 else ahead
         steps = np.where(kind == LOG, last + damped, at_col)
         z = trend.intercept[series] + trend.slope[series] * steps
         lever = 1.0 / n + (steps - trend.x_mean[series]) ** 2 / trend.sxx[series]
-        share = kind == LOGIT
         se = trend.s[series] * np.sqrt(np.where(share, 0.0, 1.0) + lever)
-        # shares: a real trend need not stay straight on the logit scale; its drift adds
+        # logit shares: a real trend need not stay straight on the logit scale; its drift adds
         # share_drift per year ahead (model error grows with the horizon, noise does not)
-        se = np.where(share, np.hypot(se, share_drift * ahead), se)
+        se = np.where(kind == LOGIT, np.hypot(se, share_drift * ahead), se)
+        bound_ = np.where(share, bound, 1.0)
     z = np.where(n >= 2, z, np.nan)
     df = trend.df[series]
     q = t_quantile(0.5 + level / 2, df)
     point, low, high = trend.to_level(z, series), trend.to_level(z - q * se, series), trend.to_level(z + q * se, series)
     with np.errstate(invalid="ignore"):
-        bound_ = np.where(share, trend.bound[series], 1.0)
         pp = np.clip(point / bound_, SHARE_EPS, 1 - SHARE_EPS)
         noise = np.where(share, trend.noise[series] * np.sqrt(pp * (1 - pp)) * bound_, np.nan)
-    bound = trend.bound[series]
     if share.any():
+        # the year's noise joins the trend's spread on the level; a share stays within 0 and
+        # its bound: a line heading past 100 projects 100, the interval's lower half kept
+        # below it (a series at 100 can dip)
         with np.errstate(invalid="ignore"):
             qn = q * noise
-            low = np.where(share, np.clip(point - np.hypot(point - low, qn), 0, bound), low)
-            high = np.where(share, np.clip(point + np.hypot(high - point, qn), 0, bound), high)
-    level_share = (kind == IDENTITY) & np.isfinite(bound)
-    if level_share.any():
-        # a share on the level scale stays within 0 and its bound: a line heading past 100
-        # projects 100, with the interval's lower half kept below it (a series at 100 can dip)
-        with np.errstate(invalid="ignore"):
-            below, above = point - low, high - point
-            clipped = np.clip(point, 0, bound)
-            point = np.where(level_share, clipped, point)
-            low = np.where(level_share, np.clip(clipped - below, 0, bound), low)
-            high = np.where(level_share, np.clip(clipped + above, 0, bound), high)
+            below, above = np.hypot(point - low, qn), np.hypot(high - point, qn)
+            point = np.where(share, np.clip(point, 0, bound), point)
+            low = np.where(share, np.clip(point - below, 0, bound), low)
+            high = np.where(share, np.clip(point + above, 0, bound), high)
     return Projection(point, low, high, z, se, df, noise)
 
 
