@@ -88,7 +88,7 @@ FACILITY_UNITS = {"个", "家", "所", "张", "次", "件"}     # things, not pe
 LEVEL_OPS = {">=", ">", "<=", "<", "=", "~", "range"}
 RELATIVE_OPS = {"relative_increase", "relative_decrease", "annual_increase", "annual_decrease",
                 "annual_relative_increase", "annual_relative_decrease"}
-SCALE = {"%": 100.0, "‰": 1000.0, "1/万": 1e4, "1/10万": 1e5}
+
 
 def entry_of(indicator: Indicator, catalogue: Catalogue | None = None) -> Entry | None:
     """The catalogue entry of a plan indicator: its stored link, else linked by name now."""

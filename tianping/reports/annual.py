@@ -419,7 +419,7 @@ def sex_findings(ev: Evaluation) -> list:
         f_fact, m_fact = result_fact(female, "latest_value"), result_fact(male, "latest_value")
         gap = round(shown_value(female["latest_value"]) - shown_value(male["latest_value"]), 1)
         difference = gap_fact(female, male)
-        unit = row["unit"][1:] if str(row["unit"]).startswith("1/") else row["unit"]
+        unit = figures.unit_suffix(row["unit"])
         if abs(gap) < 0.05:
             relation = "男女基本持平"
             said = [f_fact, m_fact]

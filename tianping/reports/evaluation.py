@@ -686,7 +686,7 @@ def outlook(ev: Evaluation) -> list:
             target, t_facts = target_cell(row)
             latest, l_facts = actual_cell(ev, row)
             projected = result_fact(row, "projection")
-            unit = row["unit"][1:] if str(row["unit"]).startswith("1/") else row["unit"]
+            unit = figures.unit_suffix(row["unit"])
             interval = ""
             p_facts = [projected]
             if res.present(row["projection_low"]) and res.present(row["projection_high"]):
