@@ -179,3 +179,16 @@ def test_dashboard_status_columns_line_up_with_their_headings(assessed, office, 
         row = row[:row.index("</tr>")]
         cells = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', row)]
         assert cells == [area["status"][s] for s in STATUS_ORDER], area["area"]
+
+
+def test_a_city_office_without_an_assessment_of_its_own_is_pointed_to_its_districts(regions, client_of):
+    """A city reports no data itself; its dashboard said '统计局审核通过数据…后自动计算', which never
+    happens for a city. It says how the city's plan is followed and links the district comparison."""
+    from tianping.web.orgs.models import Region, User
+
+    city = Region.objects.get(code="210200")
+    assert city.level == Region.Level.CITY
+    user = User.objects.create_user(username="city1", password="Tianping-test-2030", role="office", region=city)
+    page = client_of(user).get("/monitoring/?region=210200").content.decode()
+    assert "其规划通过所辖区县的数据跟踪" in page and "/monitoring/regions/?region=210200" in page
+    assert "统计局审核通过数据或填报轮次关闭后自动计算" not in page
