@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 MISSING = "—"
 DIRECTION_WORDS_MAX = 12    # a directional target's own words ("稳步提高"); longer text is a sentence
@@ -75,7 +75,12 @@ def half_up(x: float, places: int) -> Decimal:
     """x rounded 四舍五入 to ``places`` decimals as written: 38.15 → 38.2, 12.25 → 12.3.
     Formatting the float itself rounds its binary value (38.149999…) down, or a tie to
     even; a statistics bureau rounds the written digits half up."""
-    return Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    written = Decimal(repr(x))
+    # Enough digits for the whole part and the decimals: the default 28 cannot hold 1e185.
+    digits = max(written.adjusted(), 0) + places + 2
+    return written.quantize(
+        Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=Context(prec=max(digits, 28))
+    )
 
 
 def _fixed_text(x: float, places: int) -> str:
